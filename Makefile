@@ -1,0 +1,31 @@
+# Two entry points (see README): `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: env demo test bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+env: $(STAMP)
+
+demo: $(STAMP)  ## build the environment and run the main job on examples/
+	rm -f out/demo.db
+	mkdir -p out
+	$(BIN)/crosswire --db out/demo.db ingest examples
+	$(BIN)/crosswire --db out/demo.db docs
+	$(BIN)/crosswire --db out/demo.db extract examples --jsonl out/examples.jsonl
+
+test: $(STAMP)  ## build the environment and run the tests
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) out

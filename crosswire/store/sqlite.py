@@ -1,0 +1,248 @@
+"""SQLite knowledge base: numbered migrations, WAL, one writer, content-hash ids, FTS5 search.
+
+Only this package writes. Each input is written in one transaction together with its
+``raw_inputs`` row, so a crash in the middle of a batch leaves the database consistent and a
+rerun completes it (inputs already marked done are skipped).
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import NotFound, StoreError
+from ..models import Document, Rejection
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, sql) of every file in store/migrations, in order."""
+    out = []
+    for entry in resources.files("crosswire.store").joinpath("migrations").iterdir():
+        m = re.match(r"(\d+)_(.+)\.sql$", entry.name)
+        if m:
+            out.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+def fts_query(text: str) -> str:
+    """A user's words as a safe FTS5 query: each word quoted, so no operator or column syntax leaks."""
+    words = re.findall(r"\w[\w'-]*", text)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the knowledge base {self.path!r}: {exc}") from exc
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=10000")
+        self.migrate()
+
+    # -- schema -------------------------------------------------------------------------------
+    def migrate(self) -> list[int]:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+                          " name TEXT, applied_at TEXT)")
+        done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for number, name, sql in migrations():
+            if number in done:
+                continue
+            with self.transaction():
+                for statement in _statements(sql):
+                    self.conn.execute(statement)
+                self.conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (number, name, now()))
+            applied.append(number)
+        return applied
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writing ------------------------------------------------------------------------------
+    def has_raw(self, sha: str) -> bool:
+        row = self.conn.execute("SELECT status FROM raw_inputs WHERE id = ?", (sha,)).fetchone()
+        return bool(row and row[0] == "done")
+
+    def add_raw(self, sha: str, source: str, raw: bytes | None, size: int) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO raw_inputs (id, source, size, bytes, received_at)"
+                          " VALUES (?, ?, ?, ?, ?)", (sha, source, size, raw, now()))
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def add_document(self, doc: Document, raw_id: str | None, key: str, cleaner: str) -> bool:
+        """Insert ``doc`` unless its content id is stored; a new text under a known key is a new version."""
+        if self.has_document(doc.id):
+            return False
+        row = self.conn.execute("SELECT MAX(version) FROM documents WHERE key = ?", (key,)).fetchone()
+        version = (row[0] or 0) + 1
+        self.conn.execute(
+            "INSERT INTO documents (id, key, version, raw_id, locator, source, input_kind, encoding, raw,"
+            " decoded, title, publisher, published, published_bounds, authors, language, url, external_id,"
+            " text, segments, meta_sources, cleaner_version, ingested_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, key, version, raw_id, None, doc.source, doc.input_kind, doc.encoding, doc.raw,
+             doc.decoded, doc.title, doc.publisher, doc.published,
+             json.dumps(doc.published_bounds) if doc.published_bounds else None,
+             json.dumps(doc.authors, ensure_ascii=False), doc.language, doc.url, doc.external_id, doc.text,
+             json.dumps([asdict(s) for s in doc.segments]), json.dumps(doc.meta_sources), cleaner, now()))
+        self.conn.executemany("INSERT INTO removed_lines (doc_id, lineno, rule, text) VALUES (?, ?, ?, ?)",
+                              [(doc.id, r.lineno, r.rule, r.text) for r in doc.removed])
+        return True
+
+    def add_rejection(self, rej: Rejection, raw_id: str | None = None) -> None:
+        self.conn.execute("INSERT INTO rejections (source, reason, raw_id, raw, at) VALUES (?, ?, ?, ?, ?)",
+                          (rej.source, rej.reason, raw_id, rej.raw if raw_id is None else None, now()))
+
+    def save_extraction(self, doc_id: str, records: list[dict[str, Any]], pipeline: dict[str, str]) -> None:
+        """Replace the extraction records of one document (call inside a transaction)."""
+        for table in ("mentions", "entities", "quotes", "claims", "times"):
+            self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608 - fixed names
+        for rec in records:
+            kind = rec["record"]
+            table = {"mention": "mentions", "entity": "entities", "quote": "quotes", "claim": "claims",
+                     "time": "times"}.get(kind)
+            if table is None:
+                continue
+            cols = [c for c in self._columns(table) if c not in ("id", "doc_id") and c in rec]
+            values = [_sql_value(rec[c]) for c in cols]
+            quoted = ", ".join(f'"{c}"' for c in cols)
+            self.conn.execute(f"INSERT INTO {table} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
+                              [doc_id, *values])
+        self.conn.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?)", (doc_id, json.dumps(pipeline), now()))
+
+    def _columns(self, table: str) -> list[str]:
+        cache = self.__dict__.setdefault("_colcache", {})
+        if table not in cache:
+            cache[table] = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+        return cache[table]
+
+    # -- reading ------------------------------------------------------------------------------
+    def documents(self, since: str | None = None, until: str | None = None, publisher: str | None = None,
+                  language: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        where, args = ["1=1"], []
+        if since:
+            where.append("published >= ?"); args.append(since)
+        if until:
+            where.append("substr(published, 1, ?) <= ?"); args += [len(until), until]
+        if publisher:
+            where.append("publisher = ? COLLATE NOCASE"); args.append(publisher)
+        if language:
+            where.append("language = ?"); args.append(language)
+        sql = ("SELECT d.id, d.published, d.publisher, d.title, d.language, d.source, d.version, d.authors,"
+               " length(d.text) AS chars,"
+               " (SELECT count(*) FROM removed_lines r WHERE r.doc_id = d.id) AS removed,"
+               " (SELECT count(*) FROM entities e WHERE e.doc_id = d.id) AS entities,"
+               " (SELECT count(*) FROM quotes q WHERE q.doc_id = d.id) AS quotes,"
+               " (SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
+               f" FROM documents d WHERE {' AND '.join(where)} ORDER BY d.published IS NULL, d.published, d.rowid")
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [_row(r) for r in self.conn.execute(sql, args)]
+
+    def resolve_id(self, prefix: str) -> str:
+        rows = self.conn.execute("SELECT id FROM documents WHERE id LIKE ? LIMIT 2",
+                                 (prefix.replace("%", "") + "%",)).fetchall()
+        if len(rows) != 1:
+            problem = "no document" if not rows else "more than one document"
+            raise NotFound(f"{problem} with id {prefix!r} (see `crosswire docs` for ids)")
+        return str(rows[0][0])
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        doc_id = self.resolve_id(doc_id)
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        out = _row(row)
+        out["removed"] = [_row(r) for r in self.conn.execute(
+            "SELECT lineno, rule, text FROM removed_lines WHERE doc_id = ? ORDER BY lineno", (doc_id,))]
+        for table in ("entities", "quotes", "claims", "times", "mentions"):
+            out[table] = [_row(r) for r in self.conn.execute(
+                f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,))]  # noqa: S608 - fixed names
+        return out
+
+    def versions(self, key: str) -> list[dict[str, Any]]:
+        return [_row(r) for r in self.conn.execute(
+            "SELECT id, version, ingested_at FROM documents WHERE key = ? ORDER BY version", (key,))]
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        q = fts_query(query)
+        if not q:
+            return []
+        sql = ("SELECT d.id, d.published, d.publisher, d.title,"
+               " snippet(docs_fts, 1, '[', ']', ' … ', 12) AS snippet"
+               " FROM docs_fts JOIN documents d ON d.rowid = docs_fts.rowid"
+               " WHERE docs_fts MATCH ? ORDER BY rank LIMIT ?")
+        return [_row(r) for r in self.conn.execute(sql, (q, limit))]
+
+    def rejections(self) -> list[dict[str, Any]]:
+        return [_row(r) for r in self.conn.execute("SELECT id, source, reason, at FROM rejections ORDER BY id")]
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+
+    def all_records(self, table: str) -> list[dict[str, Any]]:
+        return [_row(r) for r in self.conn.execute(f"SELECT * FROM {table}")]  # noqa: S608
+
+
+_JSON_COLS = {"authors", "segments", "meta_sources", "published_bounds", "attribution", "flags", "mentions",
+              "pipeline"}
+
+
+def _row(row: sqlite3.Row) -> dict[str, Any]:
+    out = dict(row)
+    for k in _JSON_COLS & out.keys():
+        if isinstance(out[k], str):
+            out[k] = json.loads(out[k])
+    return out
+
+
+def _sql_value(v: Any) -> Any:
+    if isinstance(v, (list, dict, tuple)):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, bool):
+        return int(v)
+    return v
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    out, buf = [], []
+    for line in sql.splitlines():
+        if line.strip().startswith("--") and not buf:
+            continue
+        buf.append(line)
+        text = "\n".join(buf).strip()
+        in_trigger = re.search(r"\bCREATE TRIGGER\b", text, re.I) and not re.search(r"\bEND;\s*$", text)
+        if text.endswith(";") and not in_trigger:
+            out.append(text)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf))
+    return out
