@@ -157,11 +157,11 @@ def clean_text(text: str, detect_title: bool = True) -> Cleaned:
             removed.append(RemovedLine(line, "repair:split-run-together-sentences", lineno + 1))
         role = "soundbite" if _SOUNDBITE.match(fixed) else str(state["role"])
         paras.append(_Para(fixed, role, lineno))
+    paras = _join_broken(paras, removed)
     if detect_title and _title_candidate(paras, lines, header_lineno):
         title = paras.pop(0)
         clues.title = title.text
         removed.append(RemovedLine(title.text, "title", title.lineno + 1))
-    paras = _join_broken(paras, removed)
     body, segments = _assemble(paras)
     removed.sort(key=lambda r: r.lineno)
     return Cleaned(body, removed, segments, clues)

@@ -13,7 +13,7 @@ from ..models import Document, RemovedLine
 from .cleaner import Clues
 from .dates import parse_date
 
-_COPYRIGHT_OWNER = re.compile(r"(?:\(c\)|ⓒ|©)\s*(?:\d{4}\s*)?(?P<pub>[A-Z][\w.&-]+(?: [A-Z][\w.&-]+)?)")
+_COPYRIGHT_OWNER = re.compile(r"(?:\(c\)|ⓒ|©)\s*(?:\d{4}\s*)?(?P<pub>[A-Z][\w.&-]+(?: (?:News|Media|Broadcasting|Corp\.?|Co\.?|Inc\.?))?)")
 _TIP_OWNER = re.compile(r"'(?P<pub>[A-Z]{2,6})\s*제보'|(?P<pub2>[A-Z]{2,6})\s?뉴스를 구독")
 _NEWS_SUFFIX = re.compile(r"^(?P<acr>[A-Z][A-Z0-9&]{1,7})\s+(?:News|NEWS|뉴스)$")
 # Layer order for authors: an explicit byline beats the anchor's intro, which beats the sign-off.

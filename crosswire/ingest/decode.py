@@ -57,10 +57,17 @@ def _guess(raw: bytes) -> str:
     return best.encoding if best is not None else "cp1252"
 
 
+def _printable_share(text: str) -> float:
+    return sum(c.isprintable() or c in "\n\t\r" for c in text) / max(1, len(text))
+
+
 def looks_binary(raw: bytes) -> bool:
     """True for bytes that are not text in any encoding we read (NULs outside UTF-16, control bytes)."""
-    if _utf16_without_bom(raw) or any(raw.startswith(b) for b, _ in _BOMS):
+    if any(raw.startswith(b) for b, _ in _BOMS):
         return False
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        return _printable_share(raw[:8000].decode(utf16, errors="replace")) < 0.95
     sample = raw[:8000]
     if b"\x00" in sample:
         return True

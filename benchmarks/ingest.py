@@ -1,0 +1,71 @@
+"""Ingest benchmark: 10,000 generated reports, then the same again.
+
+Prints reports/s and peak RSS of the first run, the time of the second run (everything already
+stored) and the ratio second/first (target < 0.1). The baseline is the first run itself: the
+second must skip work, not redo it.
+
+    python benchmarks/ingest.py [--n 10000] [--extract]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from crosswire import Crosswire
+
+OUTLETS = [("KBS News", "This is KBS News, {r}."), ("YTN", "I'm YTN's {r}."), ("MBC", "This is MBC News, {r}.")]
+REPORTERS = ["Park Ji-won", "Lee Min-jun", "Choi Seo-yeon", "Kim Do-hyun", "Han Ye-jin"]
+FIGURES = ["about {n:,} casualties", "more than {n:,} troops", "as many as {n:,} soldiers", "{n:,} containers"]
+
+
+def make_report(i: int, rng: random.Random) -> str:
+    outlet, signoff = rng.choice(OUTLETS)
+    reporter = rng.choice(REPORTERS)
+    day = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    figure = rng.choice(FIGURES).format(n=rng.randint(1, 500) * 100)
+    body = "\n\n".join([
+        f"date {day} 동영상 고정 취소", "[Anchor]",
+        f"Report number {i}: officials say North Korea has sent {figure} to Russia.",
+        f"Reporter {reporter} has the story.", "[Reporter]",
+        f"According to intelligence officials, the deployment reached {figure} by the {rng.randint(1, 28)}th.",
+        "[Analyst/Research Fellow: \"Cooperation is likely to continue.\"]",
+        signoff.format(r=reporter), "■ 제보하기", "▷ 전화 : 02-781-1234"])
+    return body
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--extract", action="store_true", help="also run extraction (slower)")
+    args = ap.parse_args()
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp, "reports")
+        folder.mkdir()
+        for i in range(args.n):
+            (folder / f"r{i:05d}.txt").write_text(make_report(i, rng), encoding="utf-8")
+        cw = Crosswire(db=str(Path(tmp, "kb.db")))
+        t0 = time.perf_counter()
+        first = cw.ingest([str(folder)], extract=args.extract)
+        t1 = time.perf_counter()
+        second = cw.ingest([str(folder)], extract=args.extract)
+        t2 = time.perf_counter()
+        cw.close()
+    d1, d2 = t1 - t0, t2 - t1
+    print(f"reports: {args.n}  extract: {args.extract}")
+    print(f"first run:  {d1:8.2f} s  {args.n / d1:8.1f} reports/s  added={first.added}")
+    print(f"second run: {d2:8.2f} s  {args.n / d2:8.1f} reports/s  unchanged={second.unchanged} added={second.added}")
+    print(f"ratio second/first: {d2 / d1:.3f} (target < 0.1)")
+    print(f"peak RSS: {rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

