@@ -11,6 +11,7 @@ from crosswire.clean import clean_document
 from crosswire.clean.cleaner import clean_text
 from crosswire.clean.metadata import canonical_publisher, name_key
 from crosswire.ingest.readers import Input, read_items
+from crosswire.models import Rejection
 
 CLEAN = Path(__file__).parent / "fixtures" / "clean"
 HTML = Path(__file__).parent / "fixtures" / "html"
@@ -84,3 +85,51 @@ def test_publisher_and_name_helpers() -> None:
     assert canonical_publisher("KBS News") == "KBS"
     assert canonical_publisher("Fox News") == "Fox News"
     assert name_key("Kwon Young-hee") == name_key("Kwon Younghee") == name_key("Kwon Young Hee")
+
+
+JSONL = Path(__file__).parent / "fixtures" / "jsonl"
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+
+
+def _check(doc, expected: dict) -> None:
+    body = squash(doc.text)
+    for snippet in expected.get("must_contain", []):
+        assert squash(snippet) in body, f"clean text lacks {snippet!r}"
+    for snippet in expected.get("must_not_contain", []):
+        assert squash(snippet) not in body, f"clean text keeps {snippet!r}"
+    for key in ("publisher", "title", "url", "language"):
+        if key in expected:
+            assert getattr(doc, key) == expected[key], key
+    assert (doc.published or None) == expected["published"] or (doc.published or "").startswith(expected["published"] or "~")
+    assert [name_key(a) for a in doc.authors] == [name_key(a) for a in expected["authors"]]
+
+
+def test_jsonl_fixture_documents() -> None:
+    expected = json.loads((JSONL / "docs.expected.json").read_text(encoding="utf-8"))
+    items = read_items(Input(str(JSONL / "docs.jsonl"), (JSONL / "docs.jsonl").read_bytes()))
+    docs = {i.fields["id"]: clean_document(i) for i in items}
+    assert set(docs) == set(expected)
+    for doc_id, exp in expected.items():
+        _check(docs[doc_id], exp)
+
+
+def test_jsonl_bad_lines_become_rejections_and_good_lines_are_read() -> None:
+    expected = json.loads((JSONL / "bad_line.expected.json").read_text(encoding="utf-8"))
+    items = read_items(Input("bad_line.jsonl", (JSONL / "bad_line.jsonl").read_bytes()))
+    good = [i.fields["id"] for i in items if not isinstance(i, Rejection)]
+    bad = [i for i in items if isinstance(i, Rejection)]
+    assert good == expected["documents"]
+    assert [r.source for r in bad] == [f"bad_line.jsonl line {e['line']}" for e in expected["rejected"]]
+    assert "invalid JSON" in bad[0].reason and "'text'" in bad[1].reason
+
+
+@pytest.mark.parametrize("name", ["feed.rss", "feed.atom", "not_xml.rss"])
+def test_feed_fixtures(name: str) -> None:
+    expected = json.loads((FEEDS / "feeds.expected.json").read_text(encoding="utf-8"))[name]
+    items = read_items(Input(name, (FEEDS / name).read_bytes()))
+    docs = [clean_document(i) for i in items if not isinstance(i, Rejection)]
+    assert len(docs) == len(expected["documents"])
+    if expected.get("rejected"):
+        assert any(isinstance(i, Rejection) and "not a valid RSS/Atom feed" in i.reason for i in items)
+    for doc, exp in zip(docs, expected["documents"]):
+        _check(doc, exp)

@@ -18,6 +18,8 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codec
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_WESTERN_LOOKALIKES = {"cp1250", "cp1254", "cp1257", "iso8859_2", "iso8859_9", "iso8859_15", "latin_1",
+                       "mac_latin2", "mac_roman", "cp850", "cp437"}
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
 
 
@@ -54,7 +56,9 @@ def _guess(raw: bytes) -> str:
     except UnicodeDecodeError:
         pass
     best = from_bytes(raw[:200_000]).best()
-    return best.encoding if best is not None else "cp1252"
+    if best is None or best.encoding in _WESTERN_LOOKALIKES:
+        return "cp1252"  # news in Western European scripts: prefer Windows-1252 over its look-alikes
+    return best.encoding
 
 
 def _printable_share(text: str) -> float:
