@@ -50,6 +50,7 @@ class Speaker:
 class Attributor:
     def __init__(self, sdoc: Doc, mentions: list[Mention], canon: dict[str, str], speakers: list[Speaker]) -> None:
         self.sdoc = sdoc
+        self.text = sdoc.text  # Doc.text rebuilds the string on every access: read once
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.canon = canon
         self.speakers = speakers
@@ -115,7 +116,7 @@ class Attributor:
 
     def _subject_source(self, subj: Token, previous: Attribution) -> Attribution | None:
         start, end = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge.text)
-        phrase = self.sdoc.text[start:end].lower().strip()
+        phrase = self.text[start:end].lower().strip()
         if subj.lower_ in self.v.pronouns or phrase in self.v.pronouns:
             if previous.source:
                 return Attribution(previous.source, list(previous.chain), "pronoun", start, end)
@@ -165,7 +166,7 @@ class Attributor:
     def _role_holders(self) -> dict[str, str]:
         """role -> the person who holds it in this report, from titles written before names."""
         out: dict[str, str] = {}
-        text = self.sdoc.text
+        text = self.text
         for m in self.mentions:
             if m.label != "PERSON":
                 continue

@@ -27,6 +27,8 @@ _EVENT_MEASURES = ("casualties", "killed", "wounded", "captured")
 _SUBSET = re.compile(r"^[\w.,\s]*?\d[\w.,]*\s+(?:of whom|of which|of them|of those)\b", re.I)
 _CURRENCY = {"KRW", "USD", "EUR", "GBP", "RUB", "JPY", "CNY", "KPW", "UAH"}
 _CARRY_SENTENCES = 2
+_MILITARY = re.compile(r"\b(troops?|soldiers?|military|army|deploy\w*|dispatch\w*|front|combat|battalions?|"
+                       r"brigades?|regiments?|engineering|medical|support)\b", re.I)
 
 
 @dataclass(slots=True)
@@ -41,10 +43,12 @@ class Context:
     speakers: list[Speaker]
     publisher: str | None
     published: str | None
+    text: str = field(default="", init=False)  # Doc.text rebuilds the string on every access: read once
     sents: list = field(default_factory=list, init=False)
     starts: list[int] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
+        self.text = self.sdoc.text
         self.sents = list(self.sdoc.sents)
         self.starts = [s.start_char for s in self.sents]
 
@@ -69,7 +73,7 @@ def read_claims(quantities: list[Quantity], ctx: Context) -> list[Claim]:
     claims = []
     date_spans = [(t.start, t.end) for t in ctx.times if t.type in ("DATE", "TIME")]
     for q in quantities:
-        if any(s < q.end and q.start < e for s, e in date_spans) or _anaphoric(q, ctx.sdoc.text):
+        if any(s < q.end and q.start < e for s, e in date_spans) or _anaphoric(q, ctx.text):
             continue
         claims.append(_claim(q, ctx))
     _share_attribution(claims)
@@ -89,8 +93,9 @@ def _claim(q: Quantity, ctx: Context) -> Claim:
     att = ctx.attributions.get(sent.start_char, Attribution(None))
     unit = q.unit
     measure = _measure(q, sent, ctx)
-    if measure in ("personnel", *_EVENT_MEASURES) and unit in (None, "", "unit", "force"):
-        unit = "person"
+    if measure in ("personnel", *_EVENT_MEASURES) and (unit in (None, "") or (
+            unit in ("unit", "force") and _MILITARY.search(sent.text))):
+        unit = "person"  # "500 support units" sent to the front are people; "13 units" of stock are not
     source = att.source or ctx.publisher
     chain = list(att.chain) if att.source else ([ctx.publisher] if ctx.publisher else [])
     return Claim(
@@ -108,7 +113,7 @@ def _measure(q: Quantity, sent: Span, ctx: Context) -> str:
     number (killed, injured) > people noun or deployment verb (personnel) > other."""
     v = vocab()
     counted = q.counted
-    if counted and counted not in q.text and _SUBSET.search(ctx.sdoc.text[q.start:q.end + 12]):
+    if counted and counted not in q.text and _SUBSET.search(ctx.text[q.start:q.end + 12]):
         counted = None  # "3,600 injuries, 300 of whom returned": the subset's own verb says what it counts
     word = ((counted or "").lower().split() or [""])[-1]
     nouns = {word, _singular(word)}
@@ -135,7 +140,7 @@ def _measure(q: Quantity, sent: Span, ctx: Context) -> str:
 
 
 def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: int = 10) -> str | None:
-    after_only = bool(_SUBSET.search(ctx.sdoc.text[q.start:q.end + 12]))
+    after_only = bool(_SUBSET.search(ctx.text[q.start:q.end + 12]))
     best: tuple[int, str] | None = None
     for tok in sent:
         if tok.idx < q.end and after_only:
@@ -268,7 +273,7 @@ def _as_of(q: Quantity, i: int, ctx: Context) -> str | None:
 
 
 def _location(q: Quantity, sent: Span, ctx: Context) -> str | None:
-    text = ctx.sdoc.text
+    text = ctx.text
     for m in ctx.mentions:
         if sent.start_char <= m.start < sent.end_char and m.label in ("GPE", "LOC", "FAC"):
             if re.search(r"\b(in|near|at|around|outside|inside)\s+(the\s+)?$", text[max(0, m.start - 12):m.start]):
