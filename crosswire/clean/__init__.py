@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ..ingest.html import read_page
+from ..ingest.html import boilerplate, read_page
 from ..ingest.readers import RawItem
-from ..models import Document
+from ..models import Document, RemovedLine
 from .cleaner import Cleaned, clean_text
 from .metadata import apply_metadata
 
@@ -31,5 +31,7 @@ def clean_document(item: RawItem) -> Document:
     doc = Document(id=content_id(item.text), source=source, raw=item.raw, encoding=item.encoding,
                    input_kind=item.kind, decoded=item.text, text=cleaned.text, removed=cleaned.removed,
                    segments=cleaned.segments, external_id=fields.get("id"))
+    if item.kind == "html":  # what trafilatura left out of the page is kept too, with its reason
+        doc.removed = [RemovedLine(line, "html-boilerplate", n) for n, line in boilerplate(item.text, body)] + doc.removed
     apply_metadata(doc, fields, cleaned.clues)
     return doc

@@ -20,6 +20,24 @@ def html_to_text(fragment: str) -> str:
     return tree.text_content().strip()
 
 
+def visible_lines(page: str) -> list[str]:
+    """The page's visible text, line by line (scripts, styles and the head left out)."""
+    try:
+        tree = lxml_html.fromstring(page)
+    except Exception:  # noqa: BLE001 - junk markup: nothing visible to report
+        return []
+    for el in tree.xpath("//script|//style|//noscript|//template|//head"):
+        el.drop_tree()
+    text = html_to_text(lxml_html.tostring(tree, encoding="unicode"))
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def boilerplate(page: str, main_text: str) -> list[tuple[int, str]]:
+    """Visible lines that the main-text extraction left out (menus, banners, footers), numbered."""
+    kept = " ".join(main_text.split())
+    return [(n, line) for n, line in enumerate(visible_lines(page), 1) if " ".join(line.split()) not in kept]
+
+
 def read_page(page: str, url: str | None = None) -> tuple[str, dict[str, Any]]:
     """(main text, metadata fields) of a saved page. Metadata keys as in RawItem.fields."""
     doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
