@@ -25,7 +25,7 @@ def values(text: str) -> list[float | None]:
 
 
 def test_version_and_type() -> None:
-    assert VERSION == "quantities-1"
+    assert VERSION == "quantities-2"
     assert all(isinstance(q, Quantity) for q in find_quantities("Some 40 trucks crossed."))
 
 
@@ -106,7 +106,7 @@ def test_won_amounts_are_krw_with_qualifier() -> None:
 
 
 @pytest.mark.parametrize("text, unit", [
-    ("Fuel cost $80 a barrel.", "USD"),
+    ("Fuel cost $80 a barrel.", "USD per barrel"),
     ("They paid 300 dollars each.", "USD"),
     ("A fine of €40 applies.", "EUR"),
     ("It sold for £9 million.", "GBP"),
@@ -318,3 +318,124 @@ def test_random_input_never_raises_and_offsets_hold() -> None:
             text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         for q in find_quantities(text):
             assert text[q.start:q.end] == q.text
+
+
+# ------------------------------------------------------------------ ages
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("A 52-year-old engineer was arrested.", 52, "year"),
+    ("Voters aged 30 were polled.", 30, "year"),
+    ("Park, 47, declined to comment.", 47, "year"),
+    ("She will be 61 in May.", 61, "year"),
+    ("Her son, who was 8, survived the crash.", 8, "year"),
+    ("Life expectancy in the region is about 68.", 68, "year"),
+    ("The farm lost a 9 month-old calf.", 9, "month"),
+    ("It was her now-7 year-old son.", 7, "year"),
+])
+def test_ages_are_years_with_counted_age(text: str, value: float, unit: str) -> None:
+    q = only(text)
+    assert (q.value, q.unit, q.counted) == (value, unit, "age")
+
+
+def test_age_bounds_and_non_ages() -> None:
+    q = only("Children under the age of 12 were excluded.")
+    assert (q.value, q.high, q.qualifier, q.unit, q.counted) == (12, 12, "less_than", "year", "age")
+    q = only("Only fans over the age of 18 may enter.")
+    assert (q.qualifier, q.low, q.unit) == ("more_than", 18, "year")
+    assert only("He was 3 points behind.").unit == "point"
+    assert only("It was 35 by noon.").unit is None  # "it" is not a person with an age
+
+
+# ------------------------------------------------------------------ index points and pence
+
+def test_index_level_next_to_a_move_in_points_is_in_points() -> None:
+    found = find_quantities("The Kospi climbed 31.2 points to 2,640.5.")
+    assert [(q.value, q.unit, q.trend) for q in found] == [(31.2, "point", "up"), (2640.5, "point", None)]
+    found = find_quantities("Most active: Bourse index (5,120.44, up 12.3 points).")
+    assert [(q.value, q.unit) for q in found] == [(5120.44, "point"), (12.3, "point")]
+
+
+def test_share_prices_in_pence_stay_pence() -> None:
+    found = find_quantities("Shares rose 4% to 212p.")
+    assert [(q.value, q.unit) for q in found] == [(4, "percent"), (212, "pence")]
+
+
+@pytest.mark.parametrize("text", [
+    "S&P 500 futures rose 0.4% overnight.",
+    "the sp 500 fell 0.4% early.",
+    "In Asia: Nikkei 225 +0.4%.",
+    "The FTSE 100 and the Stoxx 600 both added 0.4%.",
+])
+def test_market_index_names_are_not_numbers(text: str) -> None:
+    assert values(text) == [0.4]
+
+
+# ------------------------------------------------------------------ rates
+
+@pytest.mark.parametrize("text, unit", [
+    ("Brent traded at $81 a barrel.", "USD per barrel"),
+    ("Homes sell for $410 per square foot.", "USD per square foot"),
+    ("Gold hit $2,400 an ounce.", "USD per ounce"),
+    ("Shares were priced at between $30 and $34 per share.", "USD per share"),
+    ("Output reached 1.2 million barrels per day.", "barrel per day"),
+    ("Inspectors visit twice a week.", "time per week"),
+    ("Staff work 50 hours a week.", "hour per week"),
+])
+def test_rates(text: str, unit: str) -> None:
+    assert only(text).unit == unit
+
+
+def test_money_over_a_period_stays_money_and_is_flagged() -> None:
+    q = only("The plan costs $9.99 a month.")
+    assert (q.unit, q.text, q.flags) == ("USD", "$9.99 a month", ["per_month"])
+    assert only("It will earn 300 billion won a year.").unit == "KRW"
+    assert only("It grew 3 percent a year.").unit == "percent"  # a percentage is already a ratio
+    assert only("She paid $5 a unit.").unit == "USD"  # "a" joins only listed denominators
+
+
+# ------------------------------------------------------------------ temperatures, torque, engines
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Highs of 31 C are forecast.", 31, "celsius"),
+    ("It was 35C in Seville.", 35, "celsius"),
+    ("Lows near 20 F are likely.", 20, "fahrenheit"),
+    ("It makes 380 lb-ft of torque.", 380, "foot pound-force"),
+    ("It makes 400 pound-feet of torque.", 400, "foot pound-force"),
+    ("Power peaks at 6,500 rpm.", 6500, "revolution per minute"),
+    ("It has a 4cyl engine.", 4, "cylinder"),
+])
+def test_temperature_torque_engine_units(text: str, value: float, unit: str) -> None:
+    q = only(text)
+    assert (q.value, q.unit) == (value, unit)
+
+
+def test_capital_c_before_a_hyphen_is_a_model() -> None:
+    q = only("The air force flew 12 C-17 transports.")
+    assert (q.value, q.unit) == (12, "transport")
+
+
+# ------------------------------------------------------------------ nouns, restatements, labels
+
+def test_model_names_inside_the_counted_noun() -> None:
+    q = only("Tesla shipped 5,000 Model 3s.")
+    assert (q.unit, q.counted) == ("model 3", "Model 3s")
+    q = only("The airline ordered 30 Boeing 787 jets.")
+    assert (q.value, q.unit) == (30, "jet")
+
+
+def test_bracketed_conversion_shares_the_bound() -> None:
+    first, second = find_quantities("The range is more than 200 km (124 miles).")
+    assert (second.value, second.qualifier, second.low, second.unit) == (124, "more_than", 124, "mile")
+    first, second = find_quantities("The town is about 30 miles (48 km) away.")
+    assert second.qualifier == "approx"
+
+
+def test_a_noun_or_two() -> None:
+    q = only("We will wait a day or two.")
+    assert (q.value, q.unit) == (2, "day")
+
+
+def test_singular_person_noun_after_a_name_is_a_label() -> None:
+    assert find_quantities("He met the Bravo 6 commander on Monday.") == []
+    assert only("He met the Bravo 6 commanders on Monday.").unit == "person"
+    assert only("The strike left 200 dead.").unit == "person"

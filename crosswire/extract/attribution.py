@@ -78,7 +78,11 @@ class Attributor:
         cited = self._according_to(sent)
         speech = self._speech(sent, previous)
         if cited and speech and speech.source and speech.source != cited.source:
-            return Attribution(speech.source, [speech.source, *cited.chain], "speech", speech.start, cited.end)
+            if cited.kind == "citing":  # "X, citing Y, said": X asserts, relying on Y
+                return Attribution(speech.source, [speech.source, *cited.chain], "speech", speech.start, cited.end)
+            # "S told lawmakers ..., according to Y": Y is who told the outlet that S said it
+            return Attribution(cited.source, [*cited.chain, speech.source], "according_to",
+                               min(speech.start, cited.start), max(speech.end, cited.end))
         return cited or speech or Attribution(None)
 
     # -- layers ---------------------------------------------------------------------------
@@ -96,7 +100,8 @@ class Attributor:
                 word = tail[0].strip(",.'\"").lower() if tail else ""
                 name = word if word in self.v.generic_sources else None
             if name:
-                return Attribution(name, [name], "according_to", sent.start_char + m.start(), start + 80)
+                kind = "citing" if phrase in ("citing", "quoting") else "according_to"
+                return Attribution(name, [name], kind, sent.start_char + m.start(), start + 80)
         return None
 
     def _speech(self, sent: Span, previous: Attribution) -> Attribution | None:
@@ -133,6 +138,9 @@ class Attributor:
             return Attribution(name, [name], "speech", start, end)
         if subj.lower_ in self.v.generic_sources or phrase in self.v.generic_sources:
             return Attribution(subj.lower_, [subj.lower_], "speech", start, end)
+        if role:  # "a lawmaker" with nobody titled so in the report: the role itself is the source
+            described = _described(subj)
+            return Attribution(described, [described], "speech", start, end)
         return None
 
     @staticmethod
@@ -178,6 +186,14 @@ class Attributor:
                     out.setdefault(role, self._name(m))
                     break
         return out
+
+
+def _described(head: Token) -> str:
+    """A role noun with the words that say whose it is: "Ukraine's defence minister", "White House spokesman"."""
+    words = [t for t in head.lefts if t.dep_ in ("poss", "compound", "amod", "nmod", "case")]
+    left = min((w.left_edge.i for w in words), default=head.i)
+    phrase = head.doc[left:head.i + 1].text
+    return phrase if len(phrase.split()) <= 6 else head.text
 
 
 def hedge_near(sent: Span, char: int) -> str | None:

@@ -27,6 +27,7 @@ _EVENT_MEASURES = ("casualties", "killed", "wounded", "captured")
 _SUBSET = re.compile(r"^[\w.,\s]*?\d[\w.,]*\s+(?:of whom|of which|of them|of those)\b", re.I)
 _CURRENCY = {"KRW", "USD", "EUR", "GBP", "RUB", "JPY", "CNY", "KPW", "UAH"}
 _CARRY_SENTENCES = 2
+_CASUALTY_PHRASE = re.compile(r"\b(killed|dead|died)\s+(or|and)\s+(wounded|injured)\b", re.I)
 _MILITARY = re.compile(r"\b(troops?|soldiers?|military|army|deploy\w*|dispatch\w*|front|combat|battalions?|"
                        r"brigades?|regiments?|engineering|medical|support)\b", re.I)
 
@@ -92,7 +93,8 @@ def _claim(q: Quantity, ctx: Context) -> Claim:
     sent = ctx.sents[i]
     att = ctx.attributions.get(sent.start_char, Attribution(None))
     unit = q.unit
-    measure = _measure(q, sent, ctx)
+    in_attribution = att.start <= q.start < att.end and att.kind in ("according_to", "citing")
+    measure = "other" if in_attribution else _measure(q, sent, ctx)
     if measure in ("personnel", *_EVENT_MEASURES) and (unit in (None, "") or (
             unit in ("unit", "force") and _MILITARY.search(sent.text))):
         unit = "person"  # "500 support units" sent to the front are people; "13 units" of stock are not
@@ -109,8 +111,9 @@ def _claim(q: Quantity, ctx: Context) -> Claim:
 
 # -- measure ------------------------------------------------------------------------------------
 def _measure(q: Quantity, sent: Span, ctx: Context) -> str:
-    """Unit (money, share) > event noun (fatalities) > materiel noun (shells) > event verb near the
-    number (killed, injured) > people noun or deployment verb (personnel) > other."""
+    """Unit (money, share) > "killed or wounded" (casualties) > event noun (fatalities, "100 killed") >
+    materiel noun (shells) > nearest event or deployment verb (killed, injured / sent, fighting) >
+    people noun (personnel) > other."""
     v = vocab()
     counted = q.counted
     if counted and counted not in q.text and _SUBSET.search(ctx.text[q.start:q.end + 12]):
@@ -129,7 +132,12 @@ def _measure(q: Quantity, sent: Span, ctx: Context) -> str:
     people = bool(nouns & (by_name["personnel"].nouns | v.people)) or q.unit == "person"
     if q.unit and not people:
         return "other"
-    cue = _nearest_cue(q, sent, ctx, [by_name[n] for n in _EVENT_MEASURES])
+    forms = {word, word.removesuffix("ed"), word.removesuffix("d")} if word else set()
+    for name in _EVENT_MEASURES:  # "about 100 killed and 1,000 wounded"
+        if forms & set(by_name[name].cues) and not _CASUALTY_PHRASE.search(ctx.text[q.start:q.end + 25]):
+            return name
+    measures = [by_name[n] for n in _EVENT_MEASURES] + ([by_name["personnel"]] if people else [])
+    cue = _nearest_cue(q, sent, ctx, measures)
     if cue and (people or not counted):
         return cue
     if people and counted:
@@ -140,22 +148,31 @@ def _measure(q: Quantity, sent: Span, ctx: Context) -> str:
 
 
 def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: int = 10) -> str | None:
+    """The measure of the cue word nearest the number (event measures win ties: they come first)."""
     after_only = bool(_SUBSET.search(ctx.text[q.start:q.end + 12]))
-    best: tuple[int, str] | None = None
+    here = _token_at(ctx.sdoc, q.start)
+    best: tuple[int, int, str] | None = None
+    phrases = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in _CASUALTY_PHRASE.finditer(sent.text)]
+    if any(m.name == "casualties" for m in measures):
+        for at, _end in phrases:
+            if after_only and at < q.end:
+                continue
+            d = abs(_token_at(ctx.sdoc, at) - here)
+            if d <= window and (best is None or (d, -1) < best[:2]):
+                best = (d, -1, "casualties")
     for tok in sent:
-        if tok.idx < q.end and after_only:
+        if (tok.idx < q.end and after_only) or q.start <= tok.idx < q.end:
             continue
-        if q.start <= tok.idx < q.end:
+        if any(a <= tok.idx < b for a, b in phrases):  # "killed and wounded" is one cue, not two
             continue
-        lemma, low = tok.lemma_.lower(), tok.lower_
-        d = abs(tok.i - _token_at(ctx.sdoc, q.start))
+        d = abs(tok.i - here)
         if d > window:
             continue
-        for m in measures:
-            if lemma in m.cues or low in m.cues:
-                if best is None or d < best[0]:
-                    best = (d, m.name)
-    return best[1] if best else None
+        lemma, low = tok.lemma_.lower(), tok.lower_
+        for rank, m in enumerate(measures):
+            if (lemma in m.cues or low in m.cues) and (best is None or (d, rank) < best[:2]):
+                best = (d, rank, m.name)
+    return best[2] if best else None
 
 
 def _token_at(sdoc: Doc, char: int) -> int:

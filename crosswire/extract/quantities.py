@@ -9,59 +9,42 @@ compiled once by ``quantity_vocab.py``); no model. Offsets are into ``text``
 number, its unit and the counted noun. About 3,000 sentences or 300 short reports a second.
 
 Steps, one function each, in this order:
-  mask_text  dates, times of day, phone numbers, e-mail addresses, URLs, versions, decades
+  mask_text  dates, times of day, phone numbers, e-mail addresses, URLs, versions, decades,
+             market indices named with a number ("S&P 500", "FTSE 100")
   _atoms     numbers: digits, number words, vague plurals ("millions"), fractions, "twice";
              with magnitude ("3.5 million", "$1.2bn"), currency and unit. Labels ("KN-23",
-             "S&P 500", "Section 427"), years, ordinals and addresses are dropped here.
+             "Section 427"), years, ordinals and addresses are dropped here.
   _ranges    "10 to 15", "between 3 and 5", "10-15%", "one in five"; match scores dropped
   _qualify   qualifier and trend from the words around the number
-  _count     the counted noun ("20,000 containers carrying weapons" -> containers)
-  then two passes over the sentence: a bare number takes an elided unit ("435 homes ... and
-  187 by tender"), a restatement takes the trend ("lost 190 points, or 0.6%").
+  rate       "$52 a barrel" -> "USD per barrel"; money over a period is flagged "per_month"
+  count      the counted noun ("20,000 containers carrying weapons" -> containers), or the
+             unit from context (ages: "aged 35", "Kim, 40,", "he will be 35")
+  then passes over the sentence (quantity_units.py): a bare number takes an elided unit ("435
+  homes ... and 187 by tender"; "rose 64 points to 4,577" -> points), a restatement takes the
+  trend ("lost 190 points, or 0.6%") and a conversion in brackets the bound ("under 9 ksi (61 MPa)").
 
-Conventions (sources in numbers.toml): a range or vague amount has value None and low/high
-("millions" -> 1,000,000-9,999,999); a bound keeps value and fills low (more_than, at_least)
-or high (less_than, at_most, up_to); "nearly"/"almost" are approx; trend is set only when the
-number is the size of a change ("rose 5%", "cut by 3"), not for the level reached ("rose to
-3.9 million") nor the start ("from 50"); fractions have unit "fraction" and a value in [0, 1];
-people nouns (soldiers, casualties, ...) have unit "person" and keep the noun in ``counted``.
+Conventions (sources in numbers.toml and units.toml): a range or vague amount has value None and
+low/high ("millions" -> 1,000,000-9,999,999); a bound keeps value and fills low (more_than,
+at_least) or high (less_than, at_most, up_to); "nearly"/"almost" are approx; trend is set only
+when the number is the size of a change ("rose 5%", "cut by 3"), not for the level reached
+("rose to 3.9 million") nor the start ("from 50"); fractions have unit "fraction" and a value in
+[0, 1]; people nouns (soldiers, casualties, ...) have unit "person" and keep the noun in
+``counted``; ages have unit "year" (or "month") and counted "age"; currencies are ISO 4217 codes;
+"164p" is pence (London share prices are quoted in pence), index moves are "point".
 """
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 
-from crosswire.extract.quantity_vocab import SPACE, Vocab, key, mask_text, vocab
+from crosswire.extract.quantity_units import Atom as _Atom
+from crosswire.extract.quantity_units import count, elided_units, rate, restated
+from crosswire.extract.quantity_vocab import Vocab, key, mask_text, vocab
 from crosswire.models import Quantity
 
-VERSION = "quantities-1"
+VERSION = "quantities-2"
 _WIDTH = {"qual": 32, "trend": 50, "id": 16, "from": 70, "between": 12}  # left context read
 _CANDIDATE = re.compile(r"(?<![\d.])\.?\d|(?<![A-Za-z])[A-Za-z]+|[½¼¾⅓⅔⅛]")
-
-
-@dataclass(slots=True)
-class _Atom:
-    """A number on its way to becoming a Quantity."""
-
-    start: int
-    end: int
-    num_start: int
-    num_end: int
-    value: float | None
-    low: float | None = None
-    high: float | None = None
-    kind: str = "digits"  # digits | words | vague | fraction | times
-    scale: float = 1.0
-    qualifier: str = "exact"
-    trend: str | None = None
-    unit: str | None = None
-    unit_surface: str | None = None
-    counted: str | None = None
-    currency: bool = False
-    sign: str = ""
-    drop: str | None = None
-    flags: list[str] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ public API
@@ -72,19 +55,22 @@ def find_quantities(text: str) -> list[Quantity]:
         return []
     v = vocab()
     mask = mask_text(text)
+    for m in v.index_re.finditer(text):  # "S&P 500", "FTSE 100": the number is part of a name
+        mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     atoms = _drop_year_pairs(text, _atoms(text, mask, v), v)
     atoms = [a for a in _ranges(text, [a for a in atoms if not a.drop], v) if _one_counts(text, a, v)]
     out: list[Quantity] = []
     for atom in atoms:
         try:
             _qualify(text, atom, v)
-            _count(text, atom, v, out)
+            rate(text, atom, v)
+            count(text, atom, v, out)
         except (ValueError, IndexError, OverflowError):  # keep the number, say what failed
             atom.flags.append("unparsed")
         out.append(_quantity(text, atom, v))
     out.sort(key=lambda q: (q.start, q.end))
-    _elided_units(text, out)
-    _restated_trends(text, out)
+    elided_units(text, out)
+    restated(text, out)
     return out
 
 
@@ -151,7 +137,7 @@ def _left(text: str, a: _Atom, v: Vocab) -> None:
         return
     glued = re.search(r"([A-Za-z]+)-$", text[max(0, a.start - 12):a.start])
     if a.start and (text[a.start - 1].isalpha() or text[a.start - 1] in "#" or
-                    glued and glued.group(1).lower() not in ("to", "and", "or")):
+                    glued and glued.group(1).lower() not in v.glued_ok):
         a.drop = "label"  # KN-23, G7, COVID-19, #1
         return
     sign = v.sign_re.search(text, lo, a.start)
@@ -189,7 +175,7 @@ def _unit(text: str, a: _Atom, v: Vocab, pos: int) -> None:
     """Unit or currency word right after the number (longest match of three tables)."""
     best: tuple[int, str, str] | None = None
     for rx, table, fold in ((v.unit_ci_re, v.unit_ci, True), (v.unit_cs_re, v.unit_cs, False),
-                            (v.unit_glued_re, v.unit_glued, False)):
+                            (v.unit_glued_re, v.unit_glued, False), (v.temp_re, v.temperature, False)):
         m = rx.match(text, pos)
         if m and (best is None or m.end() > best[0]):
             best = (m.end(), table[key(m["u"]) if fold else m["u"]], m["u"])
@@ -250,9 +236,10 @@ def _next_word(text: str, pos: int, fold: bool = True) -> str:
 
 
 def _person_next(text: str, pos: int, v: Vocab) -> bool:
-    """The next word counts people ("2000 soldiers", "20 Soldiers", not "2017 National")."""
+    """The next word counts people ("2000 soldiers", "20 Soldiers", "500 dead"; not "2017 National",
+    "Planet 9 citizen scientists")."""
     w = _next_word(text, pos, fold=False)
-    return w.lower() in v.person and (w[0].islower() or v.plural(w))
+    return w.lower() in v.person and (v.plural(w) or w.lower() in v.person_collective)
 
 
 def _from_words(text: str, m: re.Match[str], v: Vocab) -> list[_Atom]:
@@ -458,150 +445,6 @@ def _qualify(text: str, a: _Atom, v: Vocab) -> None:
     elif a.sign and a.unit in ("percent", "point", "basis point", "percentage point"):
         a.trend = "up" if a.sign == "+" else "down"
 
-
-# ------------------------------------------------------------------ counted noun
-
-_TOKEN = re.compile(r"[ \t]*(?:(?P<w>[A-Za-z][A-Za-z'’]*(?:-[A-Za-z0-9]+)*)|(?P<o>\S))")  # Su-27 too
-_DETERMINERS = {"the", "these", "those", "its", "their", "his", "her", "our", "my", "your", "this", "that"}
-_ANAPHORA = {"whom", "them", "which", "us", "those", "these"}
-
-
-def _count(text: str, a: _Atom, v: Vocab, previous: list[Quantity]) -> None:
-    """Counted noun and, for people, unit "person"; otherwise the noun becomes the unit."""
-    if a.currency or (a.unit and a.unit != "fraction"):
-        return
-    words = _words_after(text, a.end)
-    partitive = bool(words) and words[0][0].lower() == "of"
-    if partitive:
-        det = words[1][0].lower() if len(words) > 1 else ""
-        if det in ("whom", "them", "which", "us") or (det in _ANAPHORA and len(words) < 3):
-            _inherit(text, a, words[1][2], previous)
-            return
-        if det in _DETERMINERS or det.endswith(("'s", "’s")):
-            words = words[2:]
-        elif a.kind in ("vague", "fraction") or a.scale > 1:
-            words = words[1:]
-        else:
-            return
-    elif a.kind == "fraction" and words and words[0][0].lower() in _DETERMINERS:
-        words = words[1:]  # "half the condos"
-    head = _head(words, a.value, v, partitive)
-    if head is None:
-        if not a.unit:
-            _context_unit(text, a, v)
-        return
-    surface, _s, end = head
-    a.counted, a.end = surface, end
-    if a.unit != "fraction":
-        a.unit, a.unit_surface = v.unit_of_noun(surface), surface
-
-
-def _words_after(text: str, pos: int) -> list[tuple[str, int, int]]:
-    """Up to six words after pos on the same line, stopping at punctuation or a number."""
-    out: list[tuple[str, int, int]] = []
-    if text[pos:pos + 1] == "-":
-        pos += 1
-    for _ in range(6):
-        m = _TOKEN.match(text, pos)
-        if not m or not m["w"]:
-            break
-        out.append((m["w"], m.start("w"), m.end("w")))
-        pos = m.end()
-    return out
-
-
-def _head(words: list[tuple[str, int, int]], value: float | None, v: Vocab,
-          partitive: bool = False) -> tuple[str, int, int] | None:
-    run: list[tuple[str, int, int]] = []
-    for i, (w, s, e) in enumerate(words):
-        lw = w.lower()
-        if lw in ("and", "or") and run and v.modifier(run[-1][0]) and i + 1 < len(words):
-            continue  # "technical and medical support units"
-        if (lw in v.stop or lw in v.verbs) and lw not in v.person:
-            break
-        run.append((w, s, e))
-    nouns = [x for x in run if not v.modifier(x[0]) and not v.verbish(x[0]) and len(x[0]) > 2]
-    if value == 1 and not partitive:  # "one significant change", "one proposal asks"
-        cut = next((i for i, x in enumerate(run) if i and v.plural(x[0])), len(run))
-        single = [x for x in nouns if x in run[:cut]]
-        return single[-1] if single else None
-    for item in run:
-        if item[0].lower() in v.person or v.plural(item[0]) and not v.modifier(item[0]):
-            return item
-    if nouns and nouns[0] is run[0]:
-        return nouns[0]  # "12 page document", "a 40 yard line"
-    return None
-
-
-def _inherit(text: str, a: _Atom, end: int, previous: list[Quantity]) -> None:
-    """ "3,600 injuries - 300 of whom": the unit of the quantity just before."""
-    if not previous or a.start - previous[-1].end > 120:
-        return
-    if re.search(r"[.!?]\s", text[previous[-1].end:a.start]):
-        return
-    last = previous[-1]
-    a.counted, a.end = last.counted, end
-    if a.unit != "fraction":
-        a.unit, a.unit_surface = last.unit, last.unit_surface
-
-
-def _context_unit(text: str, a: _Atom, v: Vocab) -> None:
-    """ "the strength of ... troops is estimated at 63,000", "killed 20": unit from context."""
-    left = re.split(r"[.!?]\s|\n", text[max(0, a.start - 160):a.start])[-1]
-    left = re.split(r"\d", left)[-1]  # never reach past another number
-    if re.search(r"\b(?:killed|wounded|injured|captured|evacuated|executed|detained|abducted)\s+$", left):
-        a.unit = "person"
-        return
-    apposition = re.search(r"[A-Z][a-z]+,\s*$", left) and re.match(r"\s*,", text[a.end:a.end + 2])
-    if re.search(r"\bage[sd]?\s*$", left) or apposition and a.value and 0 < a.value < 120:
-        a.unit, a.counted = "year", "age"  # "aged 18 to 34", "Kim, 40, said"
-        return
-    found = list(re.finditer(r"\b(?:number|strength|total|tally|count|size)\s+of\s+", left))
-    if found:
-        for w in re.findall(r"[A-Za-z][\w'’-]*", left[found[-1].end():])[:7]:
-            if w.lower() in v.person or (v.plural(w) and not v.modifier(w)):
-                a.unit, a.counted = v.unit_of_noun(w), w
-                return
-    if re.search(r"\b(?:death|casualty|injury)\s+tolls?\b", left, re.I):
-        a.unit = "person"
-
-
-_NOT_ELIDED = {None, "fraction", "time", "second",
-               "minute", "hour", "day", "week", "month", "year", "decade", "century"}
-
-
-def _elided_units(text: str, out: list[Quantity]) -> None:
-    """ "435 homes by open sale and 187 by tender": a bare number takes the unit of the
-    nearest earlier quantity of the same sentence and of similar size (within 10x)."""
-    for i, q in enumerate(out):
-        if q.unit or q.counted or q.value is None and q.low is None:
-            continue
-        after = out[i + 1] if i + 1 < len(out) else None
-        if after and after.unit and re.fullmatch(r"\s+of\s+(?:the\s+|its\s+|their\s+)?", text[q.end:after.start]):
-            q.unit, q.unit_surface = after.unit, after.unit_surface  # "280 million of the 1.5 billion shekels"
-            continue
-        size = abs(q.value if q.value is not None else q.low or 0.0)
-        for p in reversed(out[max(0, i - 4):i]):
-            psize = abs(p.value if p.value is not None else p.low or 0.0)
-            if q.start - p.end > 150 or re.search(r"[.!?](?:\s|$)|\n", text[p.end:q.start]):
-                break
-            target = re.search(r"\b(?:to|at|from)\s*$", text[max(0, q.start - 8):q.start])
-            if target and p.unit in ("percent", "percentage point", "basis point"):
-                continue  # "rose 8.15% to 3.65": a level, not another percentage
-            if p.unit not in _NOT_ELIDED and size and psize and max(size, psize) <= 10 * min(size, psize):
-                q.unit, q.unit_surface, q.flags = p.unit, p.unit_surface, q.flags + ["elided_unit"]
-                break
-
-
-def _restated_trends(text: str, out: list[Quantity]) -> None:
-    """ "lost 190 points, or 0.6%": the restatement shares the trend of the change;
-    "around 400 fatalities and 3,600 injuries": "around" covers both."""
-    for p, q in zip(out, out[1:]):
-        gap = text[p.end:q.start]
-        if p.trend and not q.trend and re.fullmatch(r"\s*,?\s*or\s+", gap):
-            q.trend = p.trend
-        if p.qualifier == "approx" and q.qualifier == "exact" and re.fullmatch(r"\s*,?\s*and\s+", gap):
-            q.qualifier = "approx"
 
 
 # ------------------------------------------------------------------ records

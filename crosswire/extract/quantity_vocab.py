@@ -77,6 +77,13 @@ class Vocab:
         self.unit_cs, self.unit_glued = dict(units["symbols"]), dict(units["glued"])
         self.money_if_scaled = dict(units["money_if_scaled"])
         self.person = {w.lower() for w in units["person"]["words"]}
+        self.person_collective = set(units["person"]["collective"])
+        self.temperature = dict(units["temperature_symbols"])
+        rates = units["rates"]
+        self.rate_never, self.rate_after_a = set(rates["never"]), set(rates["after_a"])
+        self.periods = set(rates["periods"])
+        self.rate_per = {key(s): c for c, ss in rates["denominators"].items() for s in ss}
+        self.glued_ok = set(ids["glued_ok"])
         self.plurals = dict(units["plurals"])
         counted = units["counted"]
         self.stop, self.adjectives = set(counted["stop"]), set(counted["adjectives"])
@@ -84,6 +91,7 @@ class Vocab:
         self.starters = ({"a", "half", "tens", "several"} | set(self.words) | set(self.mult)
                          | set(self.vague) | set(self.times))
         self._compile(num)
+        self._compile_units(units, num)
 
     def starts_number(self, word: str) -> bool:
         """Can a number expression start with this word? ("a", "six", "dozens", "tenfold")"""
@@ -139,6 +147,19 @@ class Vocab:
         self.sign_re = re.compile(r"(?:(?<=[\s(\[:;,=])|^)(?P<s>[-−+])$")
         self.minus_re = re.compile(rf"(?<![A-Za-z])minus[{SPACE[1:-1]}-]?$", re.I)
         self.hyphen_re = re.compile(rf"(?<![A-Za-z])(?P<w>{alt(self.hyphen_prefixes)})-$", re.I)
+
+    def _compile_units(self, units: dict[str, Any], num: dict[str, Any]) -> None:
+        age = units["age"]
+        qual = alt(self.qual)
+        self.age_before_re = re.compile(rf"\b(?:{alt(age['before'])}){SPACE}+(?:(?:{qual}){SPACE}+)?$", re.I)
+        self.age_context_re = re.compile(rf"\b(?:{alt(age['context'])})\b", re.I)
+        self.age_predicate_re = re.compile(
+            rf"(?<![\w'’])(?:{alt(age['subjects'])})(?:['’]s)?{SPACE}+(?:{alt(age['predicates'])}){SPACE}+$", re.I)
+        self.age_after_re = re.compile(rf"{SPACE}*(?:[,.;:!?)]|$)|{SPACE}+(?:{alt(age['after'])})\b", re.I)
+        self.temp_re = re.compile(rf"(?P<sep>{SPACE}?)(?P<u>{alt(self.temperature)})(?![\w'’-])")
+        self.rate_re = re.compile(
+            rf"{SPACE}*(?:(?P<w>per|a|an){SPACE}+|/)(?P<d>{alt(self.rate_per)})(?![A-Za-z])", re.I)
+        self.index_re = re.compile(rf"(?<![\w&])(?:{alt(num['identifiers']['market_indices'])})(?![\w])", re.I)
 
     def word_numbers(self, m: re.Match[str]) -> list[tuple[int, int, float]]:
         """Split "twenty-eight thousand six hundred" / "two and three" into numbers."""
