@@ -1,0 +1,206 @@
+"""Fusion benchmark: group generated claims into series, find conflicts, count corroboration.
+
+Generates N claims (default 200,000) in N/10 reports with a realistic spread of measures,
+subjects, sources, attribution chains, qualifiers, places and dates into a temporary SQLite
+knowledge base, then times `Fusion` building every series with its conflicts and corroboration,
+and the `figures()` summaries. Then the same with 2N, so growth is visible: the baseline is the
+first run; the target is under 60 s for 200,000 claims and roughly linear growth.
+
+Each measurement runs in a fresh child process, so the peak RSS printed is the fusion's own
+(the child's peak minus its footprint after imports and opening the database).
+
+    python benchmarks/fuse.py [--n 200000] [--seed 7]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from crosswire.store.sqlite import Store, now
+
+SUBJECTS = ["North Korea", "Russia", "Ukraine", "Wagner Group", "Iran", "Belarus", "Hamas", "Israel", "Syria",
+            "Hezbollah", "Houthis", "Sudan", "RSF", "Myanmar", "Armenia", "Azerbaijan", "Serbia", "Kosovo",
+            "Mali", "Niger", "Ethiopia", "Eritrea", "Somalia", "al-Shabaab", "Yemen", "Libya", "Chad",
+            "Burkina Faso", "Haiti", "Venezuela"]
+MEASURES = [("personnel", 24, "person", 8000), ("killed", 18, "person", 600), ("wounded", 12, "person", 2000),
+            ("casualties", 12, "person", 3000), ("captured", 4, "person", 20), ("materiel", 12, "shell", 2e6),
+            ("materiel", 4, "container", 9000), ("money", 6, "USD", 4e8), ("money", 3, "KRW", 5e11),
+            ("share", 3, "percent", 40), ("other", 2, "missile", 30)]
+COUNTED = ["troops", "soldiers", "troops", "personnel", "sappers", "workers", "special forces", "forces"]
+QUALIFIERS = [("exact", 30), ("approx", 35), ("more_than", 10), ("at_least", 5), ("up_to", 5), ("less_than", 3),
+              ("at_most", 2), ("range", 10)]
+HEDGES = [None, None, "said", "reported", "estimated", "believed", "claimed", "confirmed", "likely", "possible"]
+PLACES = ["Kursk", "Donetsk", "Kharkiv", "Zaporizhzhia", "Belgorod", "Crimea", "Luhansk", "Kherson", "Gaza",
+          "Khartoum", "Darfur", "Aleppo", "Idlib", "Sanaa", "Tripoli"]
+RATES = ["", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", " a month", " in the past week",
+         " a year", " in one attack"]
+AGENCIES = ["NIS", "JCS", "HUR", "GUR", "CIA", "DIA", "MI6", "UK Defence Intelligence", "ISW", "Mossad",
+            "SBU", "FSB", "UN OCHA", "OHCHR", "ACLED", "IISS", "RUSI", "CSIS", "Kremlin", "Pentagon"]
+
+
+def _weighted(rng: random.Random, items: list[Any], weights: list[float]) -> Any:
+    return rng.choices(items, weights=weights, k=1)[0]
+
+
+def _round2(v: float) -> float:
+    """Two significant figures, like reported figures."""
+    if v < 10:
+        return float(round(v))
+    digits = len(str(int(v))) - 2
+    return float(round(v / 10 ** digits) * 10 ** digits)
+
+
+class Generator:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.outlets = [f"Outlet {i}" for i in range(60)]
+        self.people = [f"Official {i}" for i in range(300)]
+        self.subject_w = [1 / (i + 1) for i in range(len(SUBJECTS))]
+        self.measure_w = [m[1] for m in MEASURES]
+
+    def date(self) -> str:
+        r = self.rng
+        return f"{r.randint(2023, 2025)}-{r.randint(1, 12):02d}-{r.randint(1, 28):02d}"
+
+    def claim(self, doc_id: str, publisher: str, published: str) -> tuple[Any, ...]:
+        r = self.rng
+        measure, _, unit, scale = _weighted(r, MEASURES, self.measure_w)
+        subject = _weighted(r, SUBJECTS, self.subject_w)
+        qualifier = _weighted(r, [q for q, _ in QUALIFIERS], [w for _, w in QUALIFIERS])
+        value = _round2(scale * r.lognormvariate(0, 0.8))
+        low = high = None
+        if qualifier == "range":
+            low, high, value = value, _round2(value * r.uniform(1.2, 3)), None
+        elif qualifier in ("more_than", "at_least"):
+            low = value
+        source, chain = self.attribution(publisher)
+        as_of = self.as_of(published)
+        counted = r.choice(COUNTED) if unit == "person" else unit + "s"
+        rate = r.choice(RATES)
+        span = f"about {value or low:,.0f} {counted}"
+        sentence = f"{source} said {span}{rate} in the area, officials added."
+        return (doc_id, value, low, high, qualifier, unit, counted, measure, subject, source, json.dumps(chain),
+                r.choice(HEDGES), int(r.random() < 0.03), as_of,
+                r.choice(PLACES) if r.random() < 0.25 else None, span, sentence, 0, len(span), "[]", "bench")
+
+    def attribution(self, publisher: str) -> tuple[str, list[str]]:
+        r = self.rng
+        roll = r.random()
+        if roll < 0.15:
+            return publisher, []
+        if roll < 0.25:
+            other = r.choice(self.outlets)
+            return other, [other]
+        source = r.choice(self.people + AGENCIES)
+        if roll < 0.55:
+            return source, [source, r.choice(AGENCIES)]
+        return source, [source]
+
+    def as_of(self, published: str) -> str | None:
+        roll = self.rng.random()
+        if roll < 0.1:
+            return None
+        if roll < 0.2:
+            return published[:7]
+        return self.date()
+
+
+def generate(path: str, n: int, seed: int) -> float:
+    t0 = time.perf_counter()
+    store = Store(path)
+    gen = Generator(seed)
+    per_doc = 10
+    docs, claims, ents = [], [], []
+    for d in range(n // per_doc):
+        doc_id = f"doc{d:07d}"
+        publisher = gen.rng.choice(gen.outlets)
+        published = gen.date()
+        docs.append((doc_id, doc_id, 1, f"{doc_id}.txt", "text", "generated report", publisher, published, now()))
+        for _ in range(per_doc):
+            claims.append(gen.claim(doc_id, publisher, published))
+        subject = claims[-1][8]
+        ents += [(doc_id, subject, "GPE", f"Q{SUBJECTS.index(subject) + 100}", json.dumps([subject]), 3),
+                 (doc_id, publisher, "ORG", None, json.dumps([publisher]), 1),
+                 (doc_id, claims[-1][9], "PERSON", None, json.dumps([claims[-1][9]]), 1)]
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO documents (id, key, version, source, input_kind, text, publisher, published,"
+                         " ingested_at) VALUES (?,?,?,?,?,?,?,?,?)", docs)
+        conn.executemany("INSERT INTO claims (doc_id, value, low, high, qualifier, unit, counted, measure, subject,"
+                         " source, attribution, hedge, conditional, as_of, location, span, sentence, start, \"end\","
+                         " flags, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", claims)
+        conn.executemany("INSERT INTO entities (doc_id, name, type, kb_id, mentions, count) VALUES (?,?,?,?,?,?)",
+                         ents)
+    store.close()
+    return time.perf_counter() - t0
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(path: str) -> None:
+    """Measure one run (in its own process) and print a JSON line."""
+    from crosswire.fuse import Fusion
+
+    store = Store(path)
+    base = rss_mb()
+    t0 = time.perf_counter()
+    fu = Fusion(store, {})
+    resolver = fu.resolver()
+    t1 = time.perf_counter()
+    model = fu.model()
+    t2 = time.perf_counter()
+    summaries = fu.figures()
+    t3 = time.perf_counter()
+    print(json.dumps({"claims": store.count("claims"), "series": len(model.series), "conflicts": len(model.conflicts),
+                      "figures": sum(len(g) for g in model.groups.values()), "entities": len(resolver.clusters),
+                      "points": sum(s["n_points"] for s in summaries), "resolve_s": t1 - t0,
+                      "group_conflicts_corroboration_s": t2 - t1, "figures_dicts_s": t3 - t2, "total_s": t3 - t0,
+                      "peak_rss_mb": rss_mb(), "fusion_rss_mb": rss_mb() - base}))
+
+
+def measure(n: int, seed: int, tmp: str) -> dict[str, Any]:
+    path = str(Path(tmp, f"kb{n}.db"))
+    gen_s = generate(path, n, seed)
+    out = subprocess.run([sys.executable, __file__, "--child", path], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"the measuring process failed:\n{out.stderr}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["generate_s"] = gen_s
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=200_000, help="claims in the first run (the second doubles it)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [measure(args.n, args.seed, tmp), measure(2 * args.n, args.seed, tmp)]
+    print(f"{'claims':>8} {'series':>7} {'figures':>8} {'conflicts':>9} {'generate':>9} {'resolve':>8} "
+          f"{'fuse':>8} {'dicts':>7} {'total':>8} {'peak RSS':>9} {'fusion RSS':>10}")
+    for r in runs:
+        print(f"{r['claims']:>8,} {r['series']:>7,} {r['figures']:>8,} {r['conflicts']:>9,} {r['generate_s']:>8.1f}s "
+              f"{r['resolve_s']:>7.2f}s {r['group_conflicts_corroboration_s']:>7.2f}s {r['figures_dicts_s']:>6.2f}s "
+              f"{r['total_s']:>7.2f}s {r['peak_rss_mb']:>7.0f}MB {r['fusion_rss_mb']:>8.0f}MB")
+    first, second = runs
+    print(f"growth x{second['claims'] / first['claims']:.1f} claims: time x{second['total_s'] / first['total_s']:.2f}, "
+          f"fusion memory x{second['fusion_rss_mb'] / max(first['fusion_rss_mb'], 1):.2f}")
+    verdict = "OK" if first["total_s"] < 60 else "TOO SLOW"
+    print(f"target: {args.n:,} claims under 60 s -> {first['total_s']:.1f} s {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""CLI commands for the cross-report views: figures, series, conflicts, timeline, entities.
+
+``register(cli)`` adds them to the main group (crosswire/cli.py calls it once). Each command
+parses its options, calls one :class:`crosswire.fuse.Fusion` method and prints the result, as
+plain text or with ``--json``.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from .fuse import Fusion
+from .fuse.rules import number, with_unit
+
+_LEGEND = ("chain: outlet → asserter → whom they cite; likelihood: ICD 203 term for the hedge; "
+           "grade: your Admiralty grade (setting source_grades); a date marked ~ is the publication date")
+
+
+def register(cli: click.Group) -> None:
+    """Add the fusion commands to ``cli`` (a second call does nothing)."""
+    if "figures" in cli.commands:
+        return
+    for command in (figures, series, conflicts, timeline, entities):
+        cli.add_command(command)
+
+
+def _fusion(ctx: click.Context) -> Fusion:
+    obj = ctx.find_root().obj
+    if "fusion" not in obj:
+        engine = obj["engine"]
+        obj["fusion"] = Fusion(engine.store, engine.settings)
+    return obj["fusion"]  # type: ignore[no-any-return]
+
+
+def _json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+
+
+def _quiet(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().obj.get("quiet"))
+
+
+# ---------------------------------------------------------------- plain text
+
+def _point_line(p: dict[str, Any]) -> str:
+    date = (p["date"] or "undated") + ("~" if p["dated_by"] == "published" else "")
+    lik = p["likelihood"]
+    hedge = f"{p['hedge']} ({lik['term']})" if lik else (p["hedge"] or "—")
+    grade = p["grade"]["grade"] if p["grade"] else "-"
+    chain = " → ".join(p["chain"]) or "—"
+    return f"  {date:<12} {p['figure']:<24} {chain:<58} {hedge:<28} {grade}"
+
+
+def _series_block(s: dict[str, Any]) -> list[str]:
+    head = (f"  {s['n_points']} point(s) · {_range(s)} · {s['n_sources']} source(s), "
+            f"{s['n_independent']} independent")
+    return [f"{s['label']}   [{s['id']}]", head, *(_point_line(p) for p in s["points"])]
+
+
+def _range(s: dict[str, Any]) -> str:
+    low, high = s["low"], s["high"]
+    text = number(low) if low == high else f"{number(low)} to {number(high)}"
+    return with_unit(text, s["unit"])
+
+
+def _brief(s: dict[str, Any]) -> str:
+    origins = []
+    for p in s["points"]:
+        if p["origin"] and p["origin"] not in origins:
+            origins.append(p["origin"])
+    return (f"{s['label']}: {_range(s)} — {s['n_points']} claim(s), {s['n_independent']} independent source(s): "
+            f"{', '.join(origins[:6])}{' …' if len(origins) > 6 else ''}   [{s['id']}]")
+
+
+# ---------------------------------------------------------------- commands
+
+@click.command()
+@click.option("--measure", help="Only this measure (personnel, killed, wounded, casualties, captured, materiel, "
+                                "money, share, other).")
+@click.option("--subject", help="Only this subject (an entity id, name or alias).")
+@click.option("--since", help="Points dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Points dated on or before.")
+@click.option("--conditional", is_flag=True, help="Include hypothetical figures (left out by default).")
+@click.option("--top", type=int, help="Only the N series with the most independent sources (measure 'other' left "
+                                    "out unless --measure is given).")
+@click.option("--brief", is_flag=True, help="One line per series: range and sources.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def figures(ctx: click.Context, measure: str | None, subject: str | None, since: str | None, until: str | None,
+            conditional: bool, top: int | None, brief: bool, as_json: bool) -> None:
+    """Estimate series: figures for the same quantity across reports, ordered by as-of date.
+
+    A quantity is measure + subject + scope (a place, a kind of unit, a running total or a figure
+    per week/month/year). Each point shows its figure, attribution chain, hedge with its ICD 203
+    likelihood, and your grade of the source.
+    """
+    rows = _fusion(ctx).figures(measure=measure, subject=subject, since=since, until=until,
+                                include_conditional=conditional)
+    if top:
+        ranked = [s for s in rows if measure or s["measure"] != "other"]  # key figures say what they count
+        rows = sorted(ranked, key=lambda s: (-s["n_independent"], -s["n_points"], s["label"]))[:top]
+    if as_json:
+        _json(rows)
+        return
+    for s in rows:
+        click.echo(_brief(s) if brief else "\n".join(_series_block(s)) + "\n")
+    if not _quiet(ctx):
+        click.echo(f"{len(rows)} series" + ("" if brief else f" — {_LEGEND}"), err=True)
+
+
+@click.command()
+@click.argument("series_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def series(ctx: click.Context, series_id: str, as_json: bool) -> None:
+    """One series (an id from `crosswire figures`): every point with its sentence, the figures and
+    how many independent sources assert each, and the contradictions in it."""
+    s = _fusion(ctx).series(series_id)
+    if as_json:
+        _json(s)
+        return
+    click.echo("\n".join(_series_block(s)))
+    for p in s["points"]:
+        click.echo(f"\n  #{p['claim_id']} {p['doc_id'][:10]} [{p.get('start')}:{p.get('end')}] {p.get('sentence') or ''}")
+    click.echo("\nfigures (independent = distinct origins):")
+    for f in s["figures"]:
+        click.echo(f"  {f['figure']:<24} {f['n_reports']} report(s), {f['n_sources']} source(s), "
+                   f"{f['n_independent']} independent: {', '.join(o['origin'] for o in f['origins'])}")
+        for c in f["chains"]:
+            click.echo(f"      #{c['claim_id']}: {' → '.join(c['chain'])}")
+    if s["conflicts"]:
+        click.echo("\nconflicts:")
+        for c in s["conflicts"]:
+            click.echo(f"  [{c['kind']}] {c['reason']}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def conflicts(ctx: click.Context, as_json: bool) -> None:
+    """Contradictions: figures for the same quantity and period that cannot all be true, and
+    killed + wounded that do not add up to a casualty total of the same period."""
+    rows = _fusion(ctx).conflicts()
+    if as_json:
+        _json(rows)
+        return
+    for c in rows:
+        click.echo(f"[{c['kind']}] {c['series_id']} {c['period']}\n  {c['reason']}\n"
+                   f"  claims: {', '.join(map(str, c['claim_ids']))}\n")
+    if not _quiet(ctx):
+        click.echo(f"{len(rows)} conflict(s)", err=True)
+
+
+@click.command()
+@click.option("--since", help="On or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="On or before.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def timeline(ctx: click.Context, since: str | None, until: str | None, as_json: bool) -> None:
+    """Dated events, statements (quotes with a date) and claims with an as-of date, in order."""
+    rows = _fusion(ctx).timeline(since=since, until=until)
+    if as_json:
+        _json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['date']:<10}  {r['kind']:<9} {(r['source'] or '—')[:24]:<24}  {r['text'][:140]}"
+                   f"  ({r['doc_id'][:10]} {r['start']}:{r['end']})")
+    if not _quiet(ctx):
+        click.echo(f"{len(rows)} item(s)", err=True)
+
+
+# ---------------------------------------------------------------- entities
+
+@click.group()
+def entities() -> None:
+    """Entities across reports: one id per real thing; merge and split them (kept across re-ingests)."""
+
+
+@entities.command("list")
+@click.option("--type", "type_", help="Only this type (PERSON, ORG, GPE, LOC, FAC, NORP, WEAPON, EVENT).")
+@click.option("--query", help="Only entities with a name or alias containing these words.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def entities_list(ctx: click.Context, type_: str | None, query: str | None, as_json: bool) -> None:
+    """List entities: id, type, name, number of reports, aliases."""
+    rows = _fusion(ctx).entities(type=type_, query=query)
+    if as_json:
+        _json(rows)
+        return
+    for e in rows:
+        click.echo(f"{e['id'][:24]:<24} {(e['type'] or '—'):<7} {e['name'][:36]:<36} {e['n_docs']:>4}  "
+                   f"{', '.join(e['aliases'])[:80]}")
+
+
+@entities.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def entities_show(ctx: click.Context, name: str, as_json: bool) -> None:
+    """One entity (id, name or alias): aliases, reports, claims, quotes, co-occurring entities, edits."""
+    e = _fusion(ctx).entity(name)
+    if as_json:
+        _json(e)
+        return
+    click.echo(f"{e['name']}  [{e['id']}]  {e['type'] or '—'}  kb: {', '.join(e['kb_ids']) or '—'}")
+    click.echo(f"aliases: {', '.join(e['aliases']) or '—'}")
+    click.echo(f"reports: {len(e['doc_ids'])}  claims: {len(e['claims'])}  quotes: {len(e['quotes'])}")
+    for c in e["claims"][:30]:
+        click.echo(f"  #{c['id']} {'/'.join(c['roles'])}: {c['span']!r} {c['measure']} {c['subject']} ({c['as_of']})")
+    for q in e["quotes"][:20]:
+        click.echo(f"  “{q['text'][:100]}” ({q['said_on']})")
+    if e["co_occurring"]:
+        click.echo("with: " + ", ".join(f"{o['name']} ({o['docs']})" for o in e["co_occurring"][:15]))
+    for x in e["edits"]:
+        state = "undone" if x["undone_at"] else "active"
+        click.echo(f"edit {x['id']}: {x['action']} {x['target_name']} / {x['other_name']} ({state})")
+
+
+def _edit_result(ctx: click.Context, result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        _json(result)
+        return
+    e = result["entity"]
+    line = result.get("note") or f"{result['action']}: {e['name']} [{e['id']}] now has aliases: {', '.join(e['aliases']) or '—'}"
+    if result.get("split"):
+        line += f"\n{result['split']['name']} [{result['split']['id']}] is an entity of its own"
+    if result.get("edit_id"):
+        line += f"\n(edit {result['edit_id']}; undo with `crosswire entities undo {result['edit_id']}`)"
+    click.echo(line)
+
+
+@entities.command("merge")
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def entities_merge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
+    """Merge entity B into A (A keeps its id and name). Kept across re-ingests."""
+    _edit_result(ctx, _fusion(ctx).merge(a, b), as_json)
+
+
+@entities.command("unmerge")
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def entities_unmerge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
+    """Undo the merge of B into A."""
+    _edit_result(ctx, _fusion(ctx).unmerge(a, b), as_json)
+
+
+@entities.command("split")
+@click.argument("name")
+@click.argument("alias")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def entities_split(ctx: click.Context, name: str, alias: str, as_json: bool) -> None:
+    """Take ALIAS (one of NAME's names or spellings) out of NAME as an entity of its own."""
+    _edit_result(ctx, _fusion(ctx).split(name, alias), as_json)
+
+
+@entities.command("edits")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def entities_edits(ctx: click.Context, as_json: bool) -> None:
+    """Every merge and split you made, active or undone."""
+    rows = _fusion(ctx).edits()
+    if as_json:
+        _json(rows)
+        return
+    for x in rows:
+        state = f"undone {x['undone_at']}" if x["undone_at"] else "active"
+        click.echo(f"{x['id']:>4}  {x['action']:<5}  {x['target_name']}  ←  {x['other_name']}  ({x['created_at']}, {state})")
+
+
+@entities.command("undo")
+@click.argument("edit_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def entities_undo(ctx: click.Context, edit_id: int, as_json: bool) -> None:
+    """Undo one merge or split (ids from `crosswire entities edits`)."""
+    result = _fusion(ctx).undo(edit_id)
+    if as_json:
+        _json(result)
+    else:
+        e = result["edit"]
+        click.echo(f"undone: {e['action']} {e['target_name']} / {e['other_name']}")

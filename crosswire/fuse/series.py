@@ -1,0 +1,303 @@
+"""Estimate series: claims about one quantity, grouped and ordered by as_of.
+
+A quantity is measure + subject + unit + scope. The scope separates
+
+* a place (``claims.location``: "in Kursk" is not "in Russia"),
+* a kind of unit (counted nouns listed in ``data/fusion.toml``: sappers, workers, 152 mm shells),
+* a running total from a figure for a period ("per week", "a year", "in one attack"), found by
+  the period phrases of ``data/fusion.toml`` in and around the claim's span.
+
+Each point carries the interval its qualifier allows (``bounds``), the attribution chain, the
+hedge with its ICD 203 likelihood and the user's Admiralty grade of its source.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .entities import LATEST_DOCS, Resolver
+from .rules import INF, Rules, date_key, figure_text, likelihood, period_of, rules, slug
+
+_SQL = (
+    "SELECT c.id, c.doc_id, c.value, c.low, c.high, c.qualifier, c.unit, c.counted, c.measure, c.subject,"
+    " c.source, c.attribution, c.hedge, c.conditional, c.as_of, c.location, c.trend, c.span,"
+    " CASE WHEN instr(c.sentence, c.span) > 0 THEN substr(c.sentence, max(1, instr(c.sentence, c.span) - 40),"
+    "   min(40, instr(c.sentence, c.span) - 1)) ELSE '' END AS pre,"
+    " CASE WHEN instr(c.sentence, c.span) > 0 THEN substr(c.sentence, instr(c.sentence, c.span) + length(c.span), 60)"
+    "   ELSE '' END AS post,"
+    " d.publisher, d.published"
+    f" FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ({LATEST_DOCS})"
+    " AND (c.value IS NOT NULL OR c.low IS NOT NULL OR c.high IS NOT NULL)")
+
+
+@dataclass(slots=True)
+class Point:
+    claim_id: int
+    doc_id: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str | None
+    measure: str
+    counted: str | None
+    trend: str | None
+    subject: str | None
+    source: str | None
+    attribution: tuple[str, ...]
+    hedge: str | None
+    conditional: bool
+    as_of: str | None
+    date: str | None
+    dated_by: str | None
+    location: str | None
+    publisher: str | None
+    published: str | None
+    lo: float
+    hi: float
+    series_id: str = ""
+    period: str | None = None
+    chain: Sequence[str] = ()  # publisher, asserter, whom they cite, ... origin (shared tuples)
+    chain_ids: Sequence[str] = ()
+    publisher_id: str = ""
+    origin: str = ""
+    origin_id: str = ""
+    source_id: str = ""
+    asserter_id: str = ""  # who the report quotes: the first link after the publisher (or the publisher)
+    grade: dict[str, str] | None = None
+
+    @property
+    def stated(self) -> tuple[float, float]:
+        """The numbers as stated (no qualifier width): (low or value, high or value)."""
+        v = self.value if self.value is not None else (self.low if self.low is not None else self.high)
+        return (self.low if self.low is not None else v or 0.0, self.high if self.high is not None else v or 0.0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"claim_id": self.claim_id, "doc_id": self.doc_id, "date": self.date, "dated_by": self.dated_by,
+                "as_of": self.as_of, "period": self.period, "value": self.value, "low": self.low, "high": self.high,
+                "qualifier": self.qualifier, "figure": figure_text(self.value, self.low, self.high, self.qualifier,
+                                                                   self.unit),
+                "bounds": [self.lo, None if self.hi == INF else self.hi], "unit": self.unit, "trend": self.trend,
+                "counted": self.counted, "location": self.location, "source": self.source,
+                "attribution": list(self.attribution), "chain": list(self.chain), "origin": self.origin,
+                "hedge": self.hedge, "likelihood": likelihood(self.hedge), "grade": self.grade,
+                "publisher": self.publisher, "published": self.published}
+
+
+@dataclass(slots=True)
+class Series:
+    id: str
+    subject: str
+    subject_id: str
+    measure: str
+    unit: str | None
+    kind: str | None
+    place: str | None
+    rate: str | None  # period name, None = running total
+    label: str
+    points: list[Point] = field(default_factory=list)
+
+    def scope(self) -> dict[str, Any]:
+        period = rules().period(self.rate) if self.rate else None
+        return {"place": self.place, "kind": self.kind, "period": self.rate or "total",
+                "period_label": period.label if period else "running total"}
+
+    def head(self) -> dict[str, Any]:
+        return {"id": self.id, "measure": self.measure, "subject": self.subject, "subject_id": self.subject_id,
+                "unit": self.unit, "scope": self.scope(), "label": self.label}
+
+
+# ---------------------------------------------------------------- scope
+
+def bounds(value: float | None, low: float | None, high: float | None, qualifier: str, r: Rules) -> tuple[float, float]:
+    """The interval a qualified figure allows: more_than 500 -> (500, inf); about 400 -> (360, 440)."""
+    v = value if value is not None else (low if low is not None else high)
+    assert v is not None
+    if qualifier in r.lower:
+        return (low if low is not None else v, INF)
+    if qualifier in r.upper:
+        return (min(0.0, v), high if high is not None else v)
+    w = r.width.get(qualifier, 0.0)
+    a, b = (low, high) if low is not None and high is not None else (v, v)
+    return (min(a * (1 - w), a * (1 + w)), max(b * (1 - w), b * (1 + w)))
+
+
+def rate_of(text: str, r: Rules) -> str | None:
+    """The period a figure is for ("week", "year", "event", ...) or None for a running total."""
+    low = text.lower()
+    if not r.period_hint.search(low):  # the common case: no period word at all
+        return None
+    for period in r.periods:
+        if any(k in low for k in period.keywords) and period.pattern.search(low):
+            return period.name
+    return None
+
+
+def kind_of(counted: str | None, span: str | None, r: Rules, cache: dict[str, str | None]) -> str | None:
+    """The kind of unit a counted noun names (sappers -> engineers; 152 mm shells -> 152 mm), or None."""
+    noun = (counted or "").casefold().strip()
+    if noun not in cache:
+        kind = r.kinds.get(noun)
+        if kind is None and noun:
+            hits = [k for k in r.kinds if f" {k} " in f" {noun} "]
+            kind = r.kinds[max(hits, key=len)] if hits else None
+        cache[noun] = kind if kind is not None else _pattern_kind(noun, r)
+    if cache[noun] is None and span:
+        return _pattern_kind(span.casefold(), r)
+    return cache[noun]
+
+
+def _pattern_kind(text: str, r: Rules) -> str | None:
+    return next((k for pat, k, word in r.kind_patterns if word in text and pat.search(text)), None)
+
+
+# ---------------------------------------------------------------- building
+
+class SeriesBuilder:
+    """Reads the claims once and sorts them into series (one pass, keys cached)."""
+
+    def __init__(self, resolver: Resolver, grades: dict[str, str]) -> None:
+        self.r = rules()
+        self.resolver = resolver
+        self.grades = {resolver.resolve(name).id: letter  # type: ignore[union-attr]
+                       for name, letter in grades.items()}
+        self.series: dict[str, Series] = {}
+        self._keys: dict[tuple[Any, ...], Series] = {}
+        self._slugs: dict[str, str] = {}
+        self._kinds: dict[str, str | None] = {}
+        self._chains: dict[str, tuple[str, ...]] = {}
+        self._traces: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._strings: dict[str, str] = {}
+
+    def load(self, conn: sqlite3.Connection, include_conditional: bool = False) -> dict[str, Series]:
+        sql = _SQL + ("" if include_conditional else " AND c.conditional = 0")
+        cur = conn.cursor()
+        cur.row_factory = None  # plain tuples: faster than sqlite3.Row for 100,000s of rows
+        for row in cur.execute(sql):
+            self.add(row)
+        for s in self.series.values():
+            s.points.sort(key=lambda p: (p.date or "9999", p.published or "", p.claim_id))
+        return self.series
+
+    def add(self, row: sqlite3.Row | tuple[Any, ...]) -> None:
+        (cid, doc_id, value, low, high, qualifier, unit, counted, measure, subject, source, attribution, hedge,
+         conditional, as_of, location, trend, span, pre, post, publisher, published) = row
+        share = self._strings.setdefault  # one copy of each repeated string (a third less memory)
+        doc_id = share(doc_id, doc_id)
+        unit, counted, source, hedge, as_of, location, publisher, published = (
+            share(x, x) if x is not None else None
+            for x in (unit, counted, source, hedge, as_of, location, publisher, published))
+        qualifier, measure = share(qualifier or "exact", qualifier or "exact"), share(measure or "other", measure or "other")
+        lo, hi = bounds(value, low, high, qualifier, self.r)
+        date = date_key(as_of)
+        dated_by = "as_of" if date else None
+        if date is None and published:
+            date, dated_by = date_key(published), "published"
+        rate = rate_of(f"{pre} {span or ''} {post}", self.r)
+        kind = self._kind(counted, span, unit, measure)
+        chain = self._chain(attribution)
+        series = self._series(subject, measure, unit, kind, location, rate)
+        p = Point(cid, doc_id, value, low, high, qualifier, unit, measure, counted, trend, series.subject, source,
+                  chain, hedge, bool(conditional), as_of, date, dated_by, location, publisher, published, lo, hi,
+                  series_id=series.id)
+        gran = self.r.by_period[rate].granularity if rate else self.r.cumulative_period
+        p.period = period_of(date, gran)
+        self._trace(p)
+        series.points.append(p)
+
+    def _chain(self, attribution: str | list[str] | None) -> tuple[str, ...]:
+        if not isinstance(attribution, str):
+            return tuple(attribution or ())
+        hit = self._chains.get(attribution)
+        if hit is None:
+            hit = self._chains[attribution] = tuple(x for x in json.loads(attribution) if isinstance(x, str) and x)
+        return hit
+
+    def _kind(self, counted: str | None, span: str | None, unit: str | None, measure: str) -> str | None:
+        """The kind of unit, unless the unit already says it ("sapper" / "sappers")."""
+        kind = kind_of(counted, span, self.r, self._kinds)
+        if kind is None and measure == "other" and counted:
+            kind = counted.casefold().strip()
+        if kind and unit and (_stem(kind) == _stem(unit) or kind_of(unit, None, self.r, self._kinds) == kind):
+            return None
+        return kind
+
+    def _series(self, subject: str | None, measure: str, unit: str | None, kind: str | None,
+                location: str | None, rate: str | None) -> Series:
+        subj = self.resolver.resolve(subject)
+        place = self.resolver.resolve(location)
+        key = (subj.id if subj else None, measure, unit, kind, place.id if place else None, rate)
+        hit = self._keys.get(key)
+        if hit is None:
+            name = subj.name if subj else "Unspecified"
+            sid = self._series_id(name, subj.id if subj else "", measure, unit, kind, place.name if place else None, rate)
+            hit = self._keys[key] = self.series[sid] = Series(
+                sid, name, subj.id if subj else "", measure, unit, kind, place.name if place else None, rate,
+                label(name, measure, unit, kind, place.name if place else None, rate))
+        return hit
+
+    def _series_id(self, subject: str, subject_id: str, measure: str, unit: str | None, kind: str | None,
+                   place: str | None, rate: str | None) -> str:
+        head = slug(subject)
+        owner = self._slugs.setdefault(head, subject_id)
+        if owner != subject_id:  # two entities with one slug ("Georgia"): keep them apart
+            head = f"{head}~{slug(subject_id)}"
+        parts = [head, slug(measure), slug(unit) if unit else "count"]
+        parts += [slug(kind)] if kind else []
+        parts += [f"in-{slug(place)}"] if place else []
+        parts += [("one-event" if rate == "event" else f"per-{rate}")] if rate else []
+        return ".".join(parts)
+
+    def _trace(self, p: Point) -> None:
+        """Attribution chain (publisher first), its origin, and the grade that travels with the claim."""
+        key = (p.publisher, p.attribution, p.source)
+        hit = self._traces.get(key)
+        if hit is None:
+            hit = self._traces[key] = self._trace_of(p)
+        (p.chain, p.chain_ids, p.origin, p.origin_id, p.publisher_id, p.asserter_id, p.source_id, p.grade) = hit
+
+    def _trace_of(self, p: Point) -> tuple[Any, ...]:
+        names = (p.publisher, *(p.attribution or (p.source,)))
+        chain: list[str] = []
+        ids: list[str] = []
+        for name in names:
+            c = self.resolver.resolve(name)
+            if c is not None and (not ids or ids[-1] != c.id):
+                chain.append(c.name)
+                ids.append(c.id)
+        origin, origin_id = (chain[-1], ids[-1]) if chain else ("", "")
+        pub = self.resolver.resolve(p.publisher)
+        asserter = ids[1] if len(ids) > 1 else (ids[0] if ids else "")
+        src = self.resolver.resolve(p.source or p.publisher)
+        source_id = src.id if src else origin_id
+        grade = self._grade([source_id, origin_id, ids[0] if ids else ""], [p.source, origin, p.publisher])
+        return (tuple(chain), tuple(ids), origin, origin_id, pub.id if pub else "", asserter, source_id, grade)
+
+    def _grade(self, ids: list[str], names: list[str | None]) -> dict[str, str] | None:
+        if not self.grades:
+            return None
+        for eid, name in zip(ids, names):
+            letter = self.grades.get(eid)
+            if letter:
+                return {"grade": letter, "meaning": self.r.grades[letter], "of": name or eid}
+        return None
+
+
+def _stem(word: str) -> str:
+    w = word.casefold().strip()
+    return w[:-1] if w.endswith("s") else w
+
+
+def label(subject: str, measure: str, unit: str | None, kind: str | None, place: str | None, rate: str | None) -> str:
+    """Plain words: "North Korea — killed (person)", "North Korea — personnel (person, engineers), in Kursk"."""
+    inner = ", ".join(x for x in (unit or "count", kind) if x)
+    out = f"{subject} — {measure} ({inner})"
+    if place:
+        out += f", in {place}"
+    period = rules().period(rate) if rate else None
+    if period:
+        out += f", {period.label}"
+    return out

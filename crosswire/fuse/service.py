@@ -1,0 +1,320 @@
+"""``Fusion``: the one object the CLI, the dashboard and reports call for the cross-report picture.
+
+    fu = Fusion(engine.store, engine.settings)
+    fu.figures(measure="killed", subject="North Korea")   # series summaries with their points
+    fu.series("north-korea.killed.person")                 # one series, full points, conflicts, figures
+    fu.conflicts(); fu.corroboration(series_id); fu.timeline(since="2024-10")
+    fu.entities(type="PERSON"); fu.entity("NIS"); fu.merge("North Korea", "DPRK"); fu.split(...)
+
+The model (entity clusters, series, conflicts, corroboration) is built on first use and rebuilt
+when the knowledge base changes (SQLite ``data_version`` and this connection's change count).
+"""
+from __future__ import annotations
+
+import difflib
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import CrosswireError, NotFound
+from ..store.sqlite import Store
+from . import entities as ent
+from .conflicts import find_conflicts
+from .corroboration import group, records
+from .rules import in_window, normalize, source_grades
+from .series import Point, Series, SeriesBuilder
+from .timeline import TimelineBuilder
+
+_FULL_COLS = "id, span, sentence, start, \"end\", conditional"
+
+
+@dataclass(slots=True)
+class Model:
+    resolver: ent.Resolver
+    series: dict[str, Series]
+    conflicts: list[dict[str, Any]]
+    groups: dict[str, list[tuple[str, list[Point]]]]  # series id -> its figures (class, points)
+
+    def figures(self, series_id: str) -> list[dict[str, Any]]:
+        return records(self.groups[series_id])
+
+
+class Fusion:
+    def __init__(self, store: Store, settings: dict[str, Any] | None = None) -> None:
+        self.store = store
+        self.settings = settings or {}
+        self.grades = source_grades(self.settings)
+        self._models: dict[bool, tuple[tuple[int, int], Model]] = {}
+        self._resolver: tuple[tuple[int, int], ent.Resolver] | None = None
+
+    # -- model ----------------------------------------------------------------------------
+    def _stamp(self) -> tuple[int, int]:
+        conn = self.store.conn
+        return (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
+
+    def resolver(self) -> ent.Resolver:
+        stamp = self._stamp()
+        if self._resolver is None or self._resolver[0] != stamp:
+            conn = self.store.conn
+            self._resolver = (stamp, ent.Resolver(ent.load_rows(conn), ent.load_edits(conn)))
+        return self._resolver[1]
+
+    def model(self, include_conditional: bool = False) -> Model:
+        stamp = self._stamp()
+        hit = self._models.get(include_conditional)
+        if hit is None or hit[0] != stamp:
+            hit = self._models[include_conditional] = (stamp, self._build(include_conditional))
+        return hit[1]
+
+    def _build(self, include_conditional: bool) -> Model:
+        with _no_gc():
+            return self._build_model(include_conditional)
+
+    def _build_model(self, include_conditional: bool) -> Model:
+        resolver = self.resolver()
+        series = SeriesBuilder(resolver, self.grades).load(self.store.conn, include_conditional)
+        groups = {sid: group(s) for sid, s in series.items()}
+        return Model(resolver, series, find_conflicts(series), groups)
+
+    # -- series ---------------------------------------------------------------------------
+    def figures(self, measure: str | None = None, subject: str | None = None, since: str | None = None,
+                until: str | None = None, include_conditional: bool = False) -> list[dict[str, Any]]:
+        """Series summaries (with lean points), ordered by label."""
+        m = self.model(include_conditional)
+        subject_id = self._subject_id(m, subject) if subject else None
+        out = []
+        with _no_gc():
+            for s in sorted(m.series.values(), key=lambda s: s.label.casefold()):
+                if (measure and s.measure != measure) or (subject_id and s.subject_id != subject_id):
+                    continue
+                points = [p for p in s.points if in_window(p.date, since, until)] if since or until else s.points
+                if points:
+                    out.append(_summary(s, points))
+        return out
+
+    def series(self, series_id: str, include_conditional: bool = False) -> dict[str, Any]:
+        """One series: summary, full points (span, sentence, offsets), its conflicts and figures."""
+        m = self.model(include_conditional)
+        s = m.series.get(series_id)
+        if s is None:
+            raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
+        out = _summary(s, s.points)
+        extra = self._full(p.claim_id for p in s.points)
+        for point in out["points"]:
+            point.update(extra.get(point["claim_id"], {}))
+        out["conflicts"] = [c for c in m.conflicts if c["series_id"] == s.id or _touches(c, s)]
+        out["figures"] = m.figures(s.id)
+        return out
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        return list(self.model().conflicts)
+
+    def corroboration(self, series_id: str) -> list[dict[str, Any]]:
+        m = self.model()
+        if series_id not in m.series:
+            raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
+        return m.figures(series_id)
+
+    def timeline(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+        return TimelineBuilder(self.store.conn, self.resolver()).build(since, until)
+
+    def _full(self, claim_ids: Any) -> dict[int, dict[str, Any]]:
+        ids = list(claim_ids)
+        out: dict[int, dict[str, Any]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            sql = f"SELECT {_FULL_COLS} FROM claims WHERE id IN ({','.join('?' * len(chunk))})"  # noqa: S608
+            for r in self.store.conn.execute(sql, chunk):
+                out[r[0]] = {"span": r[1], "sentence": r[2], "start": r[3], "end": r[4], "conditional": bool(r[5])}
+        return out
+
+    def _subject_id(self, m: Model, subject: str) -> str:
+        c = m.resolver.get(subject)
+        if c is not None:
+            return c.id
+        ids = {s.subject_id for s in m.series.values() if normalize(s.subject) == normalize(subject)}
+        if ids:
+            return ids.pop()
+        raise NotFound(_unknown("subject", subject, sorted({s.subject for s in m.series.values()}),
+                                "crosswire figures"))
+
+    # -- entities -------------------------------------------------------------------------
+    def entities(self, type: str | None = None, query: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
+        q = normalize(query) if query else None
+        out = []
+        for c in self.resolver().listed():
+            if type and (c.type or "").upper() != type.upper():
+                continue
+            if q and not any(q in n for n in c.norms()):
+                continue
+            out.append(c.summary())
+        return out
+
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        """One entity: names, aliases, documents, claims (by role), quotes, co-occurring entities, edits."""
+        r = self.resolver()
+        c = self._find(r, entity_id)
+        out = c.summary()
+        out["doc_ids"] = sorted(c.doc_ids)
+        names = self._names_of(r, c)
+        out["claims"] = self._claims_of(r, c, names)
+        out["quotes"] = self._quotes_of(names)
+        out["co_occurring"] = self._co_occurring(r, c)
+        out["edits"] = [e for e in ent.load_edits(self.store.conn, active=False)
+                        if {e["target_key"], e["other_key"]} & (c.nodes | {c.key})]
+        return out
+
+    def merge(self, a: str, b: str) -> dict[str, Any]:
+        """Merge entity ``b`` into ``a`` (``a``'s id and name stay); kept across re-ingests; undo with unmerge."""
+        r = self.resolver()
+        ca, cb = self._find(r, a), self._find(r, b)
+        if ca.key == cb.key:
+            return {"action": "merge", "changed": False, "entity": ca.summary(),
+                    "note": f"{b!r} and {a!r} are already one entity ({ca.id})"}
+        undone = ent.undo_edits(self.store, ent.splits_between(r.edits, ca, cb))
+        edit = ent.add_edit(self.store, "merge", ca, cb.key, cb.name)
+        return {"action": "merge", "changed": True, "edit_id": edit, "undid": undone,
+                "entity": self._find(self.resolver(), ca.id).summary()}
+
+    def unmerge(self, a: str, b: str) -> dict[str, Any]:
+        """Undo the merges that joined ``b`` to ``a``."""
+        r = self.resolver()
+        ca = self._find(r, a)
+        cb = r.resolve(b) if r.known(b) else None
+        ids = [e["id"] for e in r.edits if e["action"] == "merge" and e["target_key"] in ca.nodes | {ca.key}
+               and cb is not None and (e["other_key"] in cb.nodes or normalize(e["other_name"]) == normalize(b))]
+        if not ids:
+            raise NotFound(f"no merge of {b!r} into {a!r} is active (see `crosswire entities edits`)")
+        ent.undo_edits(self.store, ids)
+        r = self.resolver()
+        return {"action": "unmerge", "changed": True, "undid": ids, "entity": self._find(r, a).summary(),
+                "other": self._find(r, b).summary()}
+
+    def split(self, entity: str, alias: str) -> dict[str, Any]:
+        """Take ``alias`` (a name or surface form of ``entity``) out of it as an entity of its own."""
+        r = self.resolver()
+        c = self._find(r, entity)
+        norm = normalize(alias)
+        if norm not in c.norms():
+            raise NotFound(f"{alias!r} is not a name of {c.name!r}; its names are: "
+                           f"{', '.join(sorted(c.names | c.aliases, key=str.casefold))}")
+        if norm == normalize(c.name) and len(c.norms()) > 1:
+            raise CrosswireError(f"{alias!r} is the name of the entity itself; split one of its other names instead")
+        undone = ent.undo_edits(self.store, ent.merges_bringing(r.edits, r, c, alias))
+        r = self.resolver()
+        c2 = self._find(r, c.id) if c.id.casefold() in r.by_id else self._find(r, entity)
+        edit = None
+        if norm in c2.norms() and norm != normalize(c2.name):
+            edit = ent.add_edit(self.store, "split", c2, ent.node_of(alias), alias)
+            r = self.resolver()
+        return {"action": "split", "changed": True, "edit_id": edit, "undid": undone,
+                "entity": self._find(r, c.id).summary(), "split": r.resolve(alias).summary()}  # type: ignore[union-attr]
+
+    def undo(self, edit_id: int) -> dict[str, Any]:
+        edits = {e["id"]: e for e in ent.load_edits(self.store.conn, active=False)}
+        if edit_id not in edits:
+            raise NotFound(f"no entity edit {edit_id} (see `crosswire entities edits`)")
+        ent.undo_edits(self.store, [edit_id])
+        return {"action": "undo", "edit": {**edits[edit_id], "undone_at": "now"}}
+
+    def edits(self) -> list[dict[str, Any]]:
+        return ent.load_edits(self.store.conn, active=False)
+
+    # -- entity helpers ---------------------------------------------------------------------
+    def _find(self, r: ent.Resolver, text: str) -> ent.Cluster:
+        c = r.get(text)
+        if c is None and normalize(text) in {normalize(n) for n in self._record_names()}:
+            c = r.resolve(text)  # a name only claims or quotes use (no entity row)
+        if c is None:
+            choices = sorted({x.name for x in r.listed()} | {x.id for x in r.listed()})
+            raise NotFound(_unknown("entity", text, choices, "crosswire entities list"))
+        return c
+
+    def _record_names(self) -> list[str]:
+        """Every name claims and quotes use: subjects, sources, places, cited names, speakers, publishers."""
+        sql = ("SELECT subject FROM claims UNION SELECT source FROM claims UNION SELECT location FROM claims"
+               " UNION SELECT speaker FROM quotes UNION SELECT j.value FROM claims, json_each(claims.attribution) AS j"
+               " UNION SELECT publisher FROM documents")
+        return [row[0] for row in self.store.conn.execute(sql) if isinstance(row[0], str) and row[0]]
+
+    def _names_of(self, r: ent.Resolver, c: ent.Cluster) -> list[str]:
+        """Every name used in claims or quotes that resolves to ``c``."""
+        return [n for n in self._record_names() if (x := r.resolve(n)) is not None and x.id == c.id]
+
+    def _claims_of(self, r: ent.Resolver, c: ent.Cluster, names: list[str]) -> list[dict[str, Any]]:
+        if not names:
+            return []
+        marks = ",".join("?" * len(names))
+        sql = (f"SELECT id, doc_id, value, low, high, qualifier, unit, measure, subject, source, location, attribution,"
+               f" as_of, span FROM claims WHERE subject IN ({marks}) OR source IN ({marks}) OR location IN ({marks})"
+               f" OR EXISTS (SELECT 1 FROM json_each(claims.attribution) AS j WHERE j.value IN ({marks})) ORDER BY as_of, id")
+        wanted = set(names)
+        out = []
+        for row in self.store.conn.execute(sql, names * 4):
+            d = dict(row)
+            chain = json.loads(d.pop("attribution") or "[]")
+            d["roles"] = [role for role, v in (("subject", d["subject"]), ("source", d["source"]),
+                                               ("place", d["location"])) if v in wanted]
+            d["roles"] += ["cited"] if any(n in wanted for n in chain[1:]) else []
+            out.append(d)
+        return out
+
+    def _quotes_of(self, names: list[str]) -> list[dict[str, Any]]:
+        if not names:
+            return []
+        sql = (f"SELECT id, doc_id, speaker, text, said_on, start, \"end\" FROM quotes WHERE speaker IN"
+               f" ({','.join('?' * len(names))}) ORDER BY said_on, id")
+        return [dict(row) for row in self.store.conn.execute(sql, names)]
+
+    def _co_occurring(self, r: ent.Resolver, c: ent.Cluster) -> list[dict[str, Any]]:
+        counts: Counter[str] = Counter()
+        for other in r.clusters.values():
+            if other.key != c.key and other.known:
+                shared = len(c.doc_ids & other.doc_ids)
+                if shared:
+                    counts[other.key] = shared
+        return [{"id": r.clusters[k].id, "name": r.clusters[k].name, "type": r.clusters[k].type, "docs": n}
+                for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], r.clusters[kv[0]].name))]
+
+
+# ---------------------------------------------------------------- module helpers
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while 100,000s of objects are made (none of them cyclic);
+    its repeated full scans would make the build grow faster than the data."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _summary(s: Series, points: list[Point]) -> dict[str, Any]:
+    """Series head, range, latest point, distinct asserters and origins, and the points."""
+    out = s.head()
+    out.update({"n_points": len(points), "low": min(p.stated[0] for p in points),
+                "high": max(p.stated[1] for p in points),
+                "latest": next((p for p in reversed(points) if p.date), points[-1]).as_dict(),
+                "n_sources": len({p.asserter_id for p in points}),
+                "n_independent": len({p.origin_id for p in points}), "points": [p.as_dict() for p in points]})
+    return out
+
+
+def _touches(conflict: dict[str, Any], s: Series) -> bool:
+    ids = {p.claim_id for p in s.points}
+    return conflict["kind"] == "arithmetic" and bool(ids & set(conflict["claim_ids"]))
+
+
+def _unknown(what: str, value: str, choices: list[str], hint: str) -> str:
+    close = difflib.get_close_matches(value, choices, n=3, cutoff=0.5)
+    msg = f"no {what} {value!r}"
+    if close:
+        msg += f"; did you mean {', '.join(repr(c) for c in close)}?"
+    return msg + f" (see `{hint}`)"

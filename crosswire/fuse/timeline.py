@@ -1,0 +1,113 @@
+"""Timeline: dated events (time expressions in their sentence), statements (quotes with said_on)
+and claims with an explicit as_of, each traced to its document and offsets.
+
+A time expression inside a dated quote, or in the sentence of a claim with the same date, is not
+listed twice: the statement or the claim stands for it.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from typing import Any
+
+from .entities import LATEST_DOCS, Resolver
+from .rules import date_key, figure_text, in_window
+
+_CTX = 200
+_TIMES = ("SELECT t.doc_id, t.text, t.value, t.start, t.\"end\", d.publisher, d.published,"
+          f" substr(d.text, max(1, t.start + 1 - {_CTX}), min(t.start, {_CTX}) + (t.\"end\" - t.start) + {_CTX}),"
+          f" max(0, t.start - {_CTX})"
+          f" FROM times t JOIN documents d ON d.id = t.doc_id WHERE t.doc_id IN ({LATEST_DOCS})"
+          " AND coalesce(t.type, 'DATE') IN ('DATE', 'TIME') AND t.start IS NOT NULL")
+_QUOTES = ("SELECT q.doc_id, q.speaker, q.text, q.said_on, q.start, q.\"end\", d.publisher, d.published"
+           f" FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE q.doc_id IN ({LATEST_DOCS})"
+           " AND q.said_on IS NOT NULL")
+_CLAIMS = ("SELECT c.id, c.doc_id, c.as_of, c.sentence, c.span, c.start, c.\"end\", c.source, c.value, c.low, c.high,"
+           " c.qualifier, c.unit, c.measure, c.subject, c.conditional, d.publisher, d.published"
+           f" FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ({LATEST_DOCS})"
+           " AND c.as_of IS NOT NULL")
+_BOUNDARY = re.compile(r"[.!?]\s|\n")
+
+
+def sentence_around(ctx: str, ctx_start: int, start: int, end: int) -> str:
+    """The sentence of ``ctx`` (a window of the clean text) holding [start, end)."""
+    a, b = start - ctx_start, end - ctx_start
+    left = max((m.end() for m in _BOUNDARY.finditer(ctx, 0, max(a, 0))), default=0)
+    right = next((m.start() + 1 for m in _BOUNDARY.finditer(ctx, max(b, 0))), len(ctx))
+    return " ".join(ctx[left:right].split())
+
+
+class TimelineBuilder:
+    def __init__(self, conn: sqlite3.Connection, resolver: Resolver) -> None:
+        self.conn = conn
+        self.resolver = resolver
+        self.quote_spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        self.claim_sentences: set[tuple[str, str, str]] = set()
+
+    def build(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+        items = self._statements() + self._claims()
+        items += self._events()
+        items = [i for i in items if in_window(i["date"], since, until)]
+        order = {"event": 0, "statement": 1, "claim": 2}
+        items.sort(key=lambda i: (i["date"], i["published"] or "", order[i["kind"]], i["doc_id"], i["start"] or 0))
+        return items
+
+    def _name(self, name: str | None) -> str | None:
+        c = self.resolver.resolve(name)
+        return c.name if c else None
+
+    def _statements(self) -> list[dict[str, Any]]:
+        out = []
+        for doc_id, speaker, text, said_on, start, end, publisher, published in self.conn.execute(_QUOTES):
+            date = date_key(said_on)
+            if date is None:
+                continue
+            self.quote_spans[doc_id].append((start or 0, end or 0, date))
+            who = self._name(speaker) or "unnamed speaker"
+            out.append(_item(date, "statement", f"{who}: “{text}”", doc_id, start, end, who, publisher, published))
+        return out
+
+    def _claims(self) -> list[dict[str, Any]]:
+        out = []
+        for row in self.conn.execute(_CLAIMS):
+            (cid, doc_id, as_of, sentence, span, start, end, source, value, low, high, qualifier, unit, measure,
+             subject, conditional, publisher, published) = row
+            date = date_key(as_of)
+            if date is None:
+                continue
+            sentence = " ".join((sentence or span or "").split())
+            self.claim_sentences.add((doc_id, date, sentence))
+            if conditional:
+                continue  # a hypothetical figure is not an event; its sentence still hides the time
+            figure = figure_text(value, low, high, qualifier or "exact", unit)
+            subject = self._name(subject)
+            text = f"{figure} — {measure or 'other'}" + (f", {subject}" if subject else "")
+            item = _item(date, "claim", text, doc_id, start, end, self._name(source) or publisher, publisher, published)
+            item.update({"claim_id": cid, "figure": figure, "measure": measure, "subject": subject,
+                         "sentence": sentence})
+            out.append(item)
+        return out
+
+    def _events(self) -> list[dict[str, Any]]:
+        out = []
+        for doc_id, text, value, start, end, publisher, published, ctx, ctx_start in self.conn.execute(_TIMES):
+            date = date_key(value)
+            if date is None or self._inside_quote(doc_id, start, end, date):
+                continue
+            sentence = sentence_around(ctx or "", int(ctx_start or 0), int(start), int(end or start))
+            if (doc_id, date, sentence) in self.claim_sentences:
+                continue
+            item = _item(date, "event", sentence or text, doc_id, start, end, publisher, publisher, published)
+            item["time_text"] = text
+            out.append(item)
+        return out
+
+    def _inside_quote(self, doc_id: str, start: int, end: int, date: str) -> bool:
+        return any(a <= start and end <= b and d == date for a, b, d in self.quote_spans.get(doc_id, ()))
+
+
+def _item(date: str, kind: str, text: str, doc_id: str, start: int | None, end: int | None, source: str | None,
+          publisher: str | None, published: str | None) -> dict[str, Any]:
+    return {"date": date, "kind": kind, "text": text, "doc_id": doc_id, "start": start, "end": end, "source": source,
+            "publisher": publisher, "published": published}
