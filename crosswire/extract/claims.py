@@ -27,6 +27,7 @@ _EVENT_MEASURES = ("casualties", "killed", "wounded", "captured")
 _SUBSET = re.compile(r"^[\w.,\s]*?\d[\w.,]*\s+(?:of whom|of which|of them|of those)\b", re.I)
 _CURRENCY = {"KRW", "USD", "EUR", "GBP", "RUB", "JPY", "CNY", "KPW", "UAH"}
 _CARRY_SENTENCES = 2
+_GENERIC_PEOPLE = {"people", "persons", "person", "civilians", "residents", "passengers", "victims"}
 _CASUALTY_PHRASE = re.compile(r"\b(killed|dead|died)\s+(or|and)\s+(wounded|injured)\b", re.I)
 _MILITARY = re.compile(r"\b(troops?|soldiers?|military|army|deploy\w*|dispatch\w*|front|combat|battalions?|"
                        r"brigades?|regiments?|engineering|medical|support)\b", re.I)
@@ -46,6 +47,7 @@ class Context:
     published: str | None
     text: str = field(default="", init=False)  # Doc.text rebuilds the string on every access: read once
     sents: list = field(default_factory=list, init=False)
+    phrases: list[tuple[int, int]] = field(default_factory=list, init=False)  # each figure's noun phrase
     starts: list[int] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
@@ -73,10 +75,10 @@ def country_of(demonym: str) -> str | None:
 def read_claims(quantities: list[Quantity], ctx: Context) -> list[Claim]:
     claims = []
     date_spans = [(t.start, t.end) for t in ctx.times if t.type in ("DATE", "TIME")]
-    for q in quantities:
-        if any(s < q.end and q.start < e for s, e in date_spans) or _anaphoric(q, ctx.text):
-            continue
-        claims.append(_claim(q, ctx))
+    kept = [q for q in quantities
+            if not any(s < q.end and q.start < e for s, e in date_spans) and not _anaphoric(q, ctx.text)]
+    ctx.phrases = [(q.start, _phrase_end(q, ctx)) for q in kept]
+    claims = [_claim(q, ctx) for q in kept]
     _share_attribution(claims)
     return claims
 
@@ -199,6 +201,8 @@ def _subject(q: Quantity, sent: Span, att: Attribution, ctx: Context) -> str | N
     clause = _clause_subject(q, ctx, in_sent)
     if clause:
         return clause
+    # a nationality inside another figure's phrase is that figure's ("20 people, including six North Korean officers")
+    in_sent = [m for m in in_sent if not any(a <= m.start < b and a != q.start for a, b in ctx.phrases)]
     pools = [[m for m in in_sent if _is_state(m, ctx)], [m for m in in_sent if m.label in ("GPE", "FAC")]]
     if q.unit and q.unit not in ("person", "percent", *_CURRENCY) and not q.unit.startswith("time"):
         pools.insert(0, [m for m in in_sent if m.label == "FAC"])  # a length or size belongs to a place
@@ -207,6 +211,8 @@ def _subject(q: Quantity, sent: Span, att: Attribution, ctx: Context) -> str | N
         after = [m for m in pool if m.start >= q.start]
         if before or after:
             return ctx.name(before[-1] if before else after[0])
+    if (q.counted or "").lower() in _GENERIC_PEOPLE:
+        return None  # "20 people" killed in an attack: nobody's figure in particular
     return _dominant(ctx)
 
 
