@@ -19,6 +19,8 @@ demo: $(STAMP)  ## build the environment and run the main job on examples/
 	mkdir -p out
 	$(BIN)/crosswire --db out/demo.db ingest examples
 	$(BIN)/crosswire --db out/demo.db docs
+	$(BIN)/crosswire --db out/demo.db figures --brief --top 12
+	$(BIN)/crosswire --db out/demo.db conflicts
 	$(BIN)/crosswire --db out/demo.db extract examples --jsonl out/examples.jsonl
 
 test: $(STAMP)  ## build the environment and run the tests

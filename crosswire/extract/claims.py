@@ -203,9 +203,10 @@ def _subject(q: Quantity, sent: Span, att: Attribution, ctx: Context) -> str | N
         return clause
     # a nationality inside another figure's phrase is that figure's ("20 people, including six North Korean officers")
     in_sent = [m for m in in_sent if not any(a <= m.start < b and a != q.start for a, b in ctx.phrases)]
-    pools = [[m for m in in_sent if _is_state(m, ctx)], [m for m in in_sent if m.label in ("GPE", "FAC")]]
+    pools = [[m for m in in_sent if _is_state(m, ctx)]]
     if q.unit and q.unit not in ("person", "percent", *_CURRENCY) and not q.unit.startswith("time"):
         pools.insert(0, [m for m in in_sent if m.label == "FAC"])  # a length or size belongs to a place
+        pools.append([m for m in in_sent if m.label in ("GPE", "FAC")])
     for pool in pools:
         before = [m for m in pool if m.start < q.start]
         after = [m for m in pool if m.start >= q.start]
@@ -233,7 +234,10 @@ def _clause_subject(q: Quantity, ctx: Context, candidates: list[Mention]) -> str
     if number is None:
         return None
     tok = number
+    speech = vocab().speech_verbs
     for _ in range(12):
+        if tok.lemma_.lower() in speech and tok.i != number.i:
+            break  # the subject of "said" is the source, not whose figure it is
         for child in tok.children:
             if child.i == number.i or (child.left_edge.i <= number.i <= child.right_edge.i):
                 continue
