@@ -112,3 +112,24 @@ def test_crash_mid_batch_leaves_db_consistent_and_rerun_completes(tmp_path: Path
     assert (report.added, report.unchanged) == (3, 3)
     assert cw.store.count("documents") == 6
     cw.close()
+
+
+def test_an_extraction_failure_is_recorded_and_the_batch_goes_on(tmp_path: Path, engine: Crosswire,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import crosswire.nlp.pipeline as pipeline
+
+    real = pipeline.extract_document
+
+    def flaky(doc, sdoc, gaz):  # type: ignore[no-untyped-def]
+        if "BOOM" in doc.text:
+            raise ValueError("simulated extractor bug")
+        return real(doc, sdoc, gaz)
+
+    monkeypatch.setattr(pipeline, "extract_document", flaky)
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(GOOD.replace("officials said", "officials said BOOM"), encoding="utf-8")
+    report = engine.ingest([str(tmp_path)])
+    assert report.added == 2  # the text of both reports is stored
+    reasons = [r["reason"] for r in engine.store.rejections()]
+    assert any("extract failed: ValueError: simulated extractor bug" in r for r in reasons)
+    assert engine.store.count("claims") >= 1  # the good report's claims are there

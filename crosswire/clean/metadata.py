@@ -78,7 +78,8 @@ def _publisher(fields: dict[str, object], clues: Clues, removed: list[RemovedLin
 
 
 def _authors(fields: dict[str, object], clues: Clues) -> tuple[str, list[str]] | None:
-    found: list[tuple[str, str]] = [("explicit", str(a)) for a in (fields.get("authors") or [])]  # type: ignore[union-attr]
+    explicit = fields.get("authors") or []
+    found: list[tuple[str, str]] = [("explicit", str(a)) for a in (explicit if isinstance(explicit, list) else [explicit])]
     found += clues.authors
     names: dict[str, str] = {}
     layer_used = None

@@ -208,11 +208,11 @@ def hedge_near(sent: Span, char: int) -> str | None:
                 if best is None or d < best[0]:
                     best = (d, label)
     for tok in sent:
-        label = v.hedges.get(tok.lemma_.lower()) or v.hedges.get(tok.lower_)
-        if label and tok.pos_ in ("VERB", "AUX", "ADV", "ADJ"):
+        found = v.hedges.get(tok.lemma_.lower()) or v.hedges.get(tok.lower_)
+        if found and tok.pos_ in ("VERB", "AUX", "ADV", "ADJ"):
             d = abs(tok.idx - char)
             if best is None or d < best[0]:
-                best = (d, label)
+                best = (d, found)
     return best[1] if best else None
 
 

@@ -126,16 +126,20 @@ class Store:
         """Replace the extraction records of one document (call inside a transaction)."""
         for table in ("mentions", "entities", "quotes", "claims", "times"):
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608 - fixed names
+        tables = {"mention": "mentions", "entity": "entities", "quote": "quotes", "claim": "claims", "time": "times"}
         for rec in records:
-            kind = rec["record"]
-            table = {"mention": "mentions", "entity": "entities", "quote": "quotes", "claim": "claims",
-                     "time": "times"}.get(kind)
-            if table is None:
+            if rec["record"] == "error":  # a failed stage is kept as a rejection naming the document
+                self.conn.execute("INSERT INTO rejections (source, reason, raw_id, raw, at) VALUES (?, ?, ?, ?, ?)",
+                                  (f"document {doc_id}", f"{rec.get('stage')} failed: {rec.get('reason')}", None,
+                                   None, now()))
                 continue
-            cols = [c for c in self._columns(table) if c not in ("id", "doc_id") and c in rec]
+            target = tables.get(rec["record"])
+            if target is None:
+                continue
+            cols = [c for c in self._columns(target) if c not in ("id", "doc_id") and c in rec]
             values = [_sql_value(rec[c]) for c in cols]
             quoted = ", ".join(f'"{c}"' for c in cols)
-            self.conn.execute(f"INSERT INTO {table} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
+            self.conn.execute(f"INSERT INTO {target} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
                               [doc_id, *values])
         self.conn.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?)", (doc_id, json.dumps(pipeline), now()))
 
@@ -148,7 +152,8 @@ class Store:
     # -- reading ------------------------------------------------------------------------------
     def documents(self, since: str | None = None, until: str | None = None, publisher: str | None = None,
                   language: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        where, args = ["1=1"], []
+        where: list[str] = ["1=1"]
+        args: list[Any] = []
         if since:
             where.append("published >= ?"); args.append(since)
         if until:
@@ -233,7 +238,8 @@ def _sql_value(v: Any) -> Any:
 
 def _statements(sql: str) -> list[str]:
     """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""
-    out, buf = [], []
+    out: list[str] = []
+    buf: list[str] = []
     for line in sql.splitlines():
         if line.strip().startswith("--") and not buf:
             continue
