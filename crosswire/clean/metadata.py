@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from ..models import Document, RemovedLine
+from ..nlp.gazetteer import name_key  # one key for romanisation variants, shared with entity grouping
 from .cleaner import Clues
 from .dates import parse_date
 
@@ -20,11 +21,6 @@ _NEWS_SUFFIX = re.compile(r"^(?P<acr>[A-Z][A-Z0-9&]{1,7})\s+(?:News|NEWS|뉴스)
 AUTHOR_LAYERS = ("explicit", "byline", "byline-in-text", "sign-off")
 PUBLISHER_LAYERS = ("explicit", "sign-off", "byline", "copyright-footer", "tip-line-footer", "provenance",
                     "dateline")
-
-
-def name_key(name: str) -> str:
-    """Key that merges romanisation variants: 'Kwon Young-hee' == 'Kwon Younghee' == 'Kwon Young Hee'."""
-    return re.sub(r"[^\w]|_", "", name.casefold())
 
 
 def canonical_publisher(name: str) -> str:
