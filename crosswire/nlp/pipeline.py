@@ -134,6 +134,7 @@ def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer) -> 
     qs = quotes.soundbites(doc.text, doc.segments, mentions, canon, times)
     qs += quotes.direct_quotes(sdoc, mentions, canon, [(q.start, q.end) for q in qs])
     speakers = quotes.speakers_of(qs, doc.text)
+    ents = _with_speakers(ents, qs)
     atts = attribution.Attributor(sdoc, mentions, canon, speakers).sentences()
     ctx = claims.Context(sdoc, mentions, canon, atts, times, speakers, doc.publisher, doc.published)
     found = claims.read_claims(quantities_mod.find_quantities(doc.text), ctx)
@@ -169,8 +170,25 @@ def _with_metadata_entities(ents: list[Entity], doc: Document, gaz: gazetteer_mo
         if gazetteer_mod.name_key(name) not in keys and gazetteer_mod.name_key(doc.publisher) not in keys:
             extra.append(Entity(name, "ORG", [doc.publisher], entry.kb_id if entry else None, 0))
     for author in doc.authors:
-        if gazetteer_mod.name_key(author) not in keys:
+        if gazetteer_mod.name_key(author) in keys:
+            continue
+        partial = next((e for e in ents if e.type == "PERSON" and " " not in e.name and e.name in author.split()), None)
+        if partial is not None:  # the model tagged only "Lee" of "Lee Do-hyun reports."
+            partial.mentions.append(partial.name)
+            partial.name = author
+        else:
             extra.append(Entity(author, "PERSON", [author], None, 0))
+    return ents + extra
+
+
+def _with_speakers(ents: list[Entity], qs: list[Any]) -> list[Entity]:
+    """A quoted speaker the model did not tag is still a person of the report."""
+    known = {gazetteer_mod.name_key(n) for e in ents for n in [e.name, *e.mentions]}
+    extra = []
+    for q in qs:
+        if q.speaker and gazetteer_mod.name_key(q.speaker) not in known:
+            known.add(gazetteer_mod.name_key(q.speaker))
+            extra.append(Entity(q.speaker, "PERSON", [q.speaker_surface or q.speaker], None, 1))
     return ents + extra
 
 
