@@ -165,7 +165,8 @@ def _print_document(d: dict[str, Any]) -> None:
     for table, fmt in (("entities", "{type:<7} {name}  ← {mentions}"),
                        ("quotes", "{speaker}: “{text}” ({said_on})"),
                        ("claims", "{span!r:<32} value={value} low={low} high={high} {qualifier} {unit} "
-                                  "measure={measure} subject={subject} source={source} as_of={as_of}"),
+                                  "measure={measure} subject={subject} source={source} as_of={as_of} hedge={hedge} "
+                                  "conditional={conditional}"),
                        ("times", "{text!r:<24} {value} {type}")):
         rows = d.get(table) or []
         if rows:
