@@ -27,6 +27,8 @@ _EVENT_MEASURES = ("casualties", "killed", "wounded", "captured")
 _SUBSET = re.compile(r"^[\w.,\s]*?\d[\w.,]*\s+(?:of whom|of which|of them|of those)\b", re.I)
 _CURRENCY = {"KRW", "USD", "EUR", "GBP", "RUB", "JPY", "CNY", "KPW", "UAH"}
 _CARRY_SENTENCES = 2
+_PLACE_PREP = re.compile(r"\b(in|near|at|around|outside|inside|to|into)\s+(the\s+)?$", re.I)
+_PLACE_WINDOW = 90
 _GENERIC_PEOPLE = {"people", "persons", "person", "civilians", "residents", "passengers", "victims"}
 _CASUALTY_PHRASE = re.compile(r"\b(killed|dead|died)\s+(or|and)\s+(wounded|injured)\b", re.I)
 _MILITARY = re.compile(r"\b(troops?|soldiers?|military|army|deploy\w*|dispatch\w*|front|combat|battalions?|"
@@ -236,12 +238,11 @@ def _clause_subject(q: Quantity, ctx: Context, candidates: list[Mention]) -> str
     tok = number
     speech = vocab().speech_verbs
     for _ in range(12):
-        if tok.lemma_.lower() in speech and tok.i != number.i:
-            break  # the subject of "said" is the source, not whose figure it is
+        says = tok.lemma_.lower() in speech and tok.i != number.i  # its subject is the source, not the owner
         for child in tok.children:
             if child.i == number.i or (child.left_edge.i <= number.i <= child.right_edge.i):
                 continue
-            if child.dep_ in ("nsubj", "poss", "nsubjpass"):
+            if child.dep_ in ("nsubj", "poss", "nsubjpass") and not says:
                 name = _mention_over(child, candidates, ctx)
                 if name:
                     return name
@@ -300,28 +301,41 @@ def _as_of(q: Quantity, i: int, ctx: Context) -> str | None:
 
 
 def _location(q: Quantity, sent: Span, ctx: Context) -> str | None:
-    text = ctx.text
+    """The place nearest the figure that follows in/near/at/to ("sent 3,500 soldiers to Russia")."""
+    best: tuple[int, str] | None = None
     for m in ctx.mentions:
-        if sent.start_char <= m.start < sent.end_char and m.label in ("GPE", "LOC", "FAC"):
-            if re.search(r"\b(in|near|at|around|outside|inside)\s+(the\s+)?$", text[max(0, m.start - 12):m.start]):
-                return ctx.name(m)
-    return None
+        if not (sent.start_char <= m.start < sent.end_char and m.label in ("GPE", "LOC", "FAC")):
+            continue
+        if not _PLACE_PREP.search(ctx.text[max(0, m.start - 14):m.start]):
+            continue
+        d = m.start - q.end if m.start >= q.end else (q.start - m.end) * 2  # places after the figure first
+        if d <= _PLACE_WINDOW and (best is None or d < best[0]):
+            best = (d, ctx.name(m))
+    return best[1] if best else None
 
 
 # -- within the report --------------------------------------------------------------------------
 def _share_attribution(claims: list[Claim]) -> None:
-    """A figure stated plainly in the lede and attributed further down takes that attribution."""
+    """One figure said twice in a report (the anchor's lede, then the reporter's body) is one claim:
+    the plain mention takes the attribution, date and place of the attributed one, and every mention
+    after the first is flagged ``repeat-in-report`` so that series count it once."""
     def key(c: Claim) -> tuple:
         return (c.value, c.low, c.high, c.unit, c.measure)
 
-    named: dict[tuple, Claim] = {}
+    groups: dict[tuple, list[Claim]] = {}
     for c in claims:
-        if "default-source" not in c.flags:
-            named.setdefault(key(c), c)
-    for c in claims:
-        donor = named.get(key(c))
-        if donor is not None and "default-source" in c.flags:
-            c.source, c.attribution = donor.source, list(donor.attribution)
-            c.as_of = donor.as_of or c.as_of
-            c.flags.remove("default-source")
-            c.flags.append("attribution-from-later-mention")
+        groups.setdefault(key(c), []).append(c)
+    for same in groups.values():
+        if len(same) < 2:
+            continue
+        donor = next((c for c in same if "default-source" not in c.flags), same[0])
+        place = next((c.location for c in same if c.location), None)
+        for c in same:
+            if "default-source" in c.flags and donor is not c:
+                c.source, c.attribution = donor.source, list(donor.attribution)
+                c.as_of = donor.as_of or c.as_of
+                c.flags.remove("default-source")
+                c.flags.append("attribution-from-later-mention")
+            c.location = c.location or place
+        for c in same[1:]:
+            c.flags.append("repeat-in-report")

@@ -12,12 +12,15 @@ hedge with its ICD 203 likelihood and the user's Admiralty grade of its source.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..nlp.gazetteer import Gazetteer
 from .entities import LATEST_DOCS, Resolver
 from .rules import INF, Rules, date_key, figure_text, likelihood, period_of, rules, slug
 
@@ -30,7 +33,8 @@ _SQL = (
     "   ELSE '' END AS post,"
     " d.publisher, d.published"
     f" FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ({LATEST_DOCS})"
-    " AND (c.value IS NOT NULL OR c.low IS NOT NULL OR c.high IS NOT NULL)")
+    " AND (c.value IS NOT NULL OR c.low IS NOT NULL OR c.high IS NOT NULL)"
+    " AND c.flags NOT LIKE '%repeat-in-report%'")  # the lede's figure restated in the body counts once
 
 
 @dataclass(slots=True)
@@ -228,7 +232,7 @@ class SeriesBuilder:
     def _series(self, subject: str | None, measure: str, unit: str | None, kind: str | None,
                 location: str | None, rate: str | None) -> Series:
         subj = self.resolver.resolve(subject)
-        place = self.resolver.resolve(location)
+        place = self.resolver.resolve(location) if location and not _is_country(location) else None
         key = (subj.id if subj else None, measure, unit, kind, place.id if place else None, rate)
         hit = self._keys.get(key)
         if hit is None:
@@ -301,3 +305,16 @@ def label(subject: str, measure: str, unit: str | None, kind: str | None, place:
     if period:
         out += f", {period.label}"
     return out
+
+
+@lru_cache(maxsize=4096)
+def _is_country(name: str) -> bool:
+    """A whole country is the setting of the war, not a scope: "in Russia" and "to Russia" are one
+    series with the unplaced figures; a region or town (Kursk, Donetsk) is a scope of its own."""
+    entry = _gazetteer().lookup(name)
+    return entry is not None and entry.origin == "country"
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Gazetteer:
+    return Gazetteer.load()
