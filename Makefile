@@ -22,6 +22,12 @@ demo: $(STAMP)  ## build the environment and run the main job on examples/
 	$(BIN)/crosswire --db out/demo.db figures --brief --top 12
 	$(BIN)/crosswire --db out/demo.db conflicts
 	$(BIN)/crosswire --db out/demo.db extract examples --jsonl out/examples.jsonl
+	$(BIN)/crosswire --db out/demo.db report --format md --out out/situation-report.md
+	$(BIN)/crosswire --db out/demo.db report --format html --out out/situation-report.html
+	$(BIN)/crosswire --db out/demo.db report --format pdf --out out/situation-report.pdf \
+	  || echo "PDF skipped: WeasyPrint needs Pango (sudo bash .ci/install-system-deps.sh)"
+	$(BIN)/crosswire --db out/demo.db export --format csv --out out/export
+	@echo "Dashboard: $(BIN)/crosswire --db out/demo.db serve   (http://127.0.0.1:8765/)"
 
 test: $(STAMP)  ## build the environment and run the tests
 	$(BIN)/pytest

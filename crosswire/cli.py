@@ -230,16 +230,10 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: str, no_extract: b
 def _register_shells() -> None:
     """Commands of the fusion and view layers (figures, series, conflicts, timeline, entities, serve,
     report, export) live beside their packages and register themselves here."""
-    from importlib import import_module
+    from . import cli_fuse, cli_view
 
-    for name in ("cli_fuse", "cli_view"):
-        try:
-            module = import_module(f"crosswire.{name}")
-        except ModuleNotFoundError as exc:  # TODO(integration): drop once both layers have landed
-            if exc.name != f"crosswire.{name}":
-                raise
-            continue
-        module.register(cli)
+    cli_fuse.register(cli)
+    cli_view.register(cli)
 
 
 _register_shells()

@@ -1,0 +1,105 @@
+"""CLI commands for seeing the knowledge base: ``serve`` (dashboard), ``report`` and ``export``.
+
+``crosswire.cli`` calls ``register(cli)``; each command parses its options and calls one function.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .report.export import FORMATS
+
+
+def register(cli: click.Group) -> None:
+    """Add serve, report and export to ``cli`` (a second call changes nothing)."""
+    for command in (serve, report, export):
+        if command.name not in cli.commands:
+            cli.add_command(command)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. Anything but loopback needs --token.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option("--token", envvar="CROSSWIRE_TOKEN", help="Require this token (header, or ?token= once) on every "
+                                                        "request; required off loopback. Env: CROSSWIRE_TOKEN.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
+    """Serve the dashboard: reports, figures, contradictions, entities, timeline, search and a JSON API.
+
+    The JSON API is under /api and described at /openapi.json.
+    """
+    from .web.app import LOOPBACK_HOSTS, create_app
+    from .web.security import is_loopback
+
+    if not is_loopback(host) and not token:
+        raise click.UsageError(f"binding to {host} lets other machines in: pass --token (or set CROSSWIRE_TOKEN), "
+                               "or bind to 127.0.0.1")
+    import uvicorn
+
+    engine = ctx.obj["engine"]
+    if not ctx.obj.get("quiet"):
+        click.echo(f"crosswire dashboard on http://{host}:{port}/ — {engine.settings['db']}"
+                   + (" (token required)" if token else ""), err=True)
+    hosts = LOOPBACK_HOSTS if is_loopback(host) else None
+    uvicorn.run(create_app(engine, token=token, allowed_hosts=hosts), host=host, port=port, log_level="warning")
+
+
+@click.command()
+@click.option("--topic", help="Only figures, quotes and events whose text mentions these words.")
+@click.option("--since", help="Start of the period (YYYY, YYYY-MM or YYYY-MM-DD); default: earliest data.")
+@click.option("--until", help="End of the period (inclusive); default: latest data.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md", show_default=True,
+              help="Output format.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True),
+              help="Write here (default: stdout; a PDF needs --out unless stdout is redirected).")
+@click.pass_context
+def report(ctx: click.Context, topic: str | None, since: str | None, until: str | None, fmt: str,
+           out: str | None) -> None:
+    """A situation report: key figures with ranges and sources, what changed since the previous period
+    (the window of the same length before --since), contradictions, notable quotes, a timeline and charts.
+    """
+    from .report import situation_report, to_html, to_markdown, to_pdf
+
+    rep = situation_report(ctx.obj["engine"], topic=topic, since=since, until=until)
+    if fmt == "pdf":
+        data = to_pdf(rep)
+        if out:
+            Path(out).write_bytes(data)
+        elif sys.stdout.isatty():
+            raise click.UsageError("a PDF is binary: pass --out FILE or redirect stdout")
+        else:
+            sys.stdout.buffer.write(data)
+    else:
+        text = to_html(rep) if fmt == "html" else to_markdown(rep, _chart_dir(out))
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+    if out and not ctx.obj.get("quiet"):
+        click.echo(f"{rep['title']} ({rep['since']} to {rep['until']}) written to {out}", err=True)
+
+
+def _chart_dir(out: str | None) -> Path | None:
+    """Markdown charts go beside the file (REPORT_charts/); on stdout they are embedded."""
+    return Path(out).with_name(Path(out).stem + "_charts") if out else None
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
+              help="csv/jsonl/parquet: one file per record type in --out; graphml: the entity network "
+                   "(Gephi); ftm: FollowTheMoney entities, one JSON object per line (Aleph).")
+@click.option("--out", required=True, type=click.Path(), help="Folder (csv, jsonl, parquet) or file (graphml, ftm).")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: str) -> None:
+    """Export every record type (documents, removed lines, entities, mentions, quotes, claims, times,
+    rejections), the entity network, or FollowTheMoney entities."""
+    from .report.export import export as run
+
+    paths = run(ctx.obj["engine"], fmt, out)
+    if not ctx.obj.get("quiet"):
+        for p in paths:
+            click.echo(f"{p} ({os.path.getsize(p):,} bytes)", err=True)

@@ -1,0 +1,180 @@
+"""Exports of the knowledge base for other tools.
+
+    export(engine, "csv", "out/")       # one CSV per record type
+    export(engine, "jsonl", "out/")     # one JSONL per record type (JSON columns decoded)
+    export(engine, "parquet", "out/")   # one Parquet file per record type (pyarrow)
+    export(engine, "graphml", "net.graphml")   # entity co-occurrence network (opens in Gephi)
+    export(engine, "ftm", "kb.ftm.json")       # FollowTheMoney entities, one JSON object per line (Aleph)
+
+Every export streams rows from SQLite, so a million claims never sit in memory at once.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from ..errors import CrosswireError
+
+FORMATS = ("csv", "jsonl", "parquet", "graphml", "ftm")
+# record type -> (table, columns to select); raw bytes stay out (see `crosswire show --raw`)
+RECORDS: dict[str, tuple[str, str]] = {
+    "documents": ("documents", "id, key, version, source, input_kind, encoding, title, publisher, published,"
+                               " published_bounds, authors, language, url, external_id, text, segments,"
+                               " meta_sources, cleaner_version, ingested_at"),
+    "removed_lines": ("removed_lines", "rowid AS id, doc_id, lineno, rule, text"),
+    "entities": ("entities", "rowid AS id, doc_id, name, type, kb_id, mentions, count, version"),
+    "mentions": ("mentions", 'rowid AS id, doc_id, start, "end", text, label, canonical, kb_id, source'),
+    "quotes": ("quotes", "*"),
+    "claims": ("claims", "*"),
+    "times": ("times", 'rowid AS id, doc_id, text, value, type, start, "end", version'),
+    "rejections": ("rejections", "id, source, reason, raw_id, at"),
+}
+JSON_COLUMNS = {"published_bounds", "authors", "segments", "meta_sources", "mentions", "attribution", "flags"}
+BATCH = 20_000
+
+
+def export(engine: Any, fmt: str, out: str | Path) -> list[Path]:
+    """Write the export ``fmt`` to ``out`` (a folder for csv/jsonl/parquet, a file otherwise)."""
+    if fmt not in FORMATS:
+        raise CrosswireError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    conn = engine.store.conn
+    folder = str(out).endswith(("/", "\\"))
+    out = Path(out)
+    if fmt in ("graphml", "ftm"):
+        if out.is_dir() or folder:
+            out = out / ("entities.graphml" if fmt == "graphml" else "crosswire.ftm.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        (write_graphml if fmt == "graphml" else write_ftm)(conn, out)
+        return [out]
+    out.mkdir(parents=True, exist_ok=True)
+    writer = {"csv": write_csv, "jsonl": write_jsonl, "parquet": write_parquet}[fmt]
+    return [writer(conn, name, out / f"{name}.{fmt}") for name in RECORDS]
+
+
+def rows(conn: sqlite3.Connection, name: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    table, cols = RECORDS[name]
+    cur = conn.execute(f"SELECT {cols} FROM {table} ORDER BY rowid")  # noqa: S608 - fixed names
+    return [d[0] for d in cur.description], iter(cur)
+
+
+def write_csv(conn: sqlite3.Connection, name: str, path: Path) -> Path:
+    columns, it = rows(conn, name)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(columns)
+        w.writerows(it)
+    return path
+
+
+def _decoded(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
+    out = dict(zip(columns, row))
+    for k in JSON_COLUMNS & out.keys():
+        if isinstance(out[k], str):
+            try:
+                out[k] = json.loads(out[k])
+            except ValueError:
+                pass
+    return out
+
+
+def write_jsonl(conn: sqlite3.Connection, name: str, path: Path) -> Path:
+    columns, it = rows(conn, name)
+    with path.open("w", encoding="utf-8") as f:
+        for row in it:
+            f.write(json.dumps({"record": name.rstrip("s"), **_decoded(columns, row)}, ensure_ascii=False) + "\n")
+    return path
+
+
+def _arrow_schema(conn: sqlite3.Connection, name: str, columns: list[str]) -> Any:
+    import pyarrow as pa
+
+    table = RECORDS[name][0]
+    declared = {r[1]: (r[2] or "").upper() for r in conn.execute(f"PRAGMA table_info({table})")}
+    kinds = {"INTEGER": pa.int64(), "REAL": pa.float64()}
+    if "rowid AS id" in RECORDS[name][1]:
+        declared["id"] = "INTEGER"
+    return pa.schema([(c, kinds.get(declared.get(c, ""), pa.string())) for c in columns])
+
+
+def write_parquet(conn: sqlite3.Connection, name: str, path: Path) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns, it = rows(conn, name)
+    schema = _arrow_schema(conn, name, columns)
+    with pq.ParquetWriter(path, schema) as writer:
+        while True:  # an empty table still gets one (empty) batch, so the file has its schema
+            batch = [r for _, r in zip(range(BATCH), it)]
+            writer.write_table(pa.Table.from_pydict({c: [r[i] for r in batch] for i, c in enumerate(columns)},
+                                                    schema=schema))
+            if len(batch) < BATCH:
+                break
+    return path
+
+
+# -- entity network ----------------------------------------------------------------------------
+def entity_network(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, Any]], Counter[tuple[str, str]]]:
+    """Nodes (entity name -> type, kb id, report count) and edges (pair -> reports they share)."""
+    nodes: dict[str, dict[str, Any]] = {}
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    by_doc: dict[str, set[str]] = defaultdict(set)
+    for doc_id, name, type_, kb_id in conn.execute(
+            "SELECT doc_id, name, type, kb_id FROM entities WHERE type != 'OTHER' ORDER BY doc_id"):
+        node = nodes.setdefault(name, {"kb_id": kb_id, "docs": 0})
+        node["kb_id"] = node["kb_id"] or kb_id
+        types[name][type_] += 1
+        if name not in by_doc[doc_id]:
+            node["docs"] += 1
+            by_doc[doc_id].add(name)
+    for name, node in nodes.items():
+        node["type"] = types[name].most_common(1)[0][0]
+    edges: Counter[tuple[str, str]] = Counter()
+    for names in by_doc.values():
+        edges.update(combinations(sorted(names), 2))
+    return nodes, edges
+
+
+def write_graphml(conn: sqlite3.Connection, path: Path) -> None:
+    """GraphML of entity co-occurrence: nodes carry label, type, kb_id and reports; edges their weight."""
+    nodes, edges = entity_network(conn)
+    ids = {name: f"n{i}" for i, name in enumerate(sorted(nodes))}
+    with path.open("w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+                '  <key id="label" for="node" attr.name="label" attr.type="string"/>\n'
+                '  <key id="type" for="node" attr.name="type" attr.type="string"/>\n'
+                '  <key id="kb_id" for="node" attr.name="kb_id" attr.type="string"/>\n'
+                '  <key id="docs" for="node" attr.name="docs" attr.type="int"/>\n'
+                '  <key id="weight" for="edge" attr.name="weight" attr.type="double"/>\n'
+                '  <graph id="crosswire" edgedefault="undirected">\n')
+        for name in sorted(nodes):
+            n = nodes[name]
+            f.write(f'    <node id="{ids[name]}"><data key="label">{escape(_xml(name))}</data>'
+                    f'<data key="type">{escape(_xml(n["type"]))}</data>'
+                    + (f'<data key="kb_id">{escape(_xml(n["kb_id"]))}</data>' if n["kb_id"] else "")
+                    + f'<data key="docs">{n["docs"]}</data></node>\n')
+        for i, ((a, b), weight) in enumerate(sorted(edges.items())):
+            f.write(f'    <edge id="e{i}" source={quoteattr(ids[a])} target={quoteattr(ids[b])}>'
+                    f'<data key="weight">{float(weight)}</data></edge>\n')
+        f.write("  </graph>\n</graphml>\n")
+
+
+def _xml(text: Any) -> str:
+    """Text without the control characters XML 1.0 forbids."""
+    return "".join(ch for ch in str(text) if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def write_ftm(conn: sqlite3.Connection, path: Path) -> None:
+    """FollowTheMoney entities, one JSON object per line (see ``report/ftm.py``)."""
+    from .ftm import ftm_entities
+
+    with path.open("w", encoding="utf-8") as f:
+        for proxy in ftm_entities(conn):
+            f.write(json.dumps(proxy, ensure_ascii=False, sort_keys=True) + "\n")

@@ -1,0 +1,175 @@
+"""A situation report: the picture for one window of time, and what changed since the window before.
+
+    rep = situation_report(engine, topic="casualties", since="2025-01-01", until="2025-03-31")
+
+The result is plain data (JSON-ready); ``render`` turns it into Markdown, HTML or PDF.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from ..errors import CrosswireError
+from ..web.queries import quotes_between
+from .points import point_value
+from .views import Views
+
+KEY_FIGURES = 12
+CHARTS = 6
+QUOTES = 8
+TIMELINE = 40
+
+
+def situation_report(engine: Any, topic: str | None = None, since: str | None = None, until: str | None = None,
+                     views: Views | None = None) -> dict[str, Any]:
+    """Key figures, changes since the previous period, contradictions, quotes and a timeline."""
+    v = views or Views(engine)
+    since, until = _window(v, since, until)
+    if _start(since) > _end(until):
+        raise CrosswireError(f"the period starts ({since}) after it ends ({until})")
+    prev_since, prev_until = previous_window(since, until)
+    current = [s for s in v.figures(since=since, until=until) if _about(s, topic)]
+    before = [s for s in v.figures(since=prev_since, until=prev_until) if _about(s, topic)]
+    conflict_ids = v.conflict_claims()
+    in_window = {p["claim_id"] for s in current for p in s["points"]}
+    return {
+        "title": f"Situation report{': ' + topic if topic else ''}",
+        "topic": topic, "since": since, "until": until,
+        "previous": {"since": prev_since, "until": prev_until},
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "counts": {"series": len(current), "claims": sum(s["n_points"] for s in current)},
+        "key_figures": [key_figure(s, conflict_ids) for s in _ranked(current)[:KEY_FIGURES]],
+        "changes": changes(current, before),
+        "contradictions": [c for c in v.conflicts() if in_window & set(c.get("claim_ids") or [])],
+        "quotes": notable_quotes(v, topic, since, until),
+        "timeline": _timeline(v, topic, since, until),
+    }
+
+
+def _timeline(v: Views, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
+    """Dated entries of the window; a sentence that carries several claims is listed once."""
+    out, seen = [], set()
+    for t in v.timeline(since, until):
+        key = (t.get("date"), t.get("doc_id"), t.get("text"))
+        if key in seen or not _mentions(t.get("text"), topic):
+            continue
+        seen.add(key)
+        out.append(t)
+    return out[:TIMELINE]
+
+
+def _window(v: Views, since: str | None, until: str | None) -> tuple[str, str]:
+    """Default window: from the earliest to the latest dated claim or report."""
+    if since and until:
+        return since, until
+    row = v.conn.execute("SELECT min(published), max(published) FROM documents").fetchone()
+    first = min((p["date"] for s in v.figures() for p in s["points"] if p.get("date")), default=row[0])
+    return (since or (first or "1970-01-01")[:10]), (until or (row[1] or date.today().isoformat())[:10])
+
+
+def _parts(text: str) -> list[int]:
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text[:10])
+    try:
+        if not m:
+            raise ValueError(text)
+        parts = [int(g) for g in m.groups() if g]
+        date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError as exc:
+        raise CrosswireError(f"not a date: {text!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)") from exc
+    return parts
+
+
+def _start(text: str) -> date:
+    parts = _parts(text) + [1, 1]
+    return date(parts[0], parts[1], parts[2])
+
+
+def _end(text: str) -> date:
+    parts = _parts(text)
+    if len(parts) == 1:
+        return date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1) - timedelta(days=1)
+    return date(*parts)
+
+
+def previous_window(since: str, until: str) -> tuple[str, str]:
+    """The window of the same length that ends the day before ``since``."""
+    start, end = _start(since), _end(until)
+    length = (end - start).days + 1
+    prev_end = start - timedelta(days=1)
+    return (prev_end - timedelta(days=length - 1)).isoformat(), prev_end.isoformat()
+
+
+def _about(series: dict[str, Any], topic: str | None) -> bool:
+    text = " ".join(str(series.get(k) or "") for k in ("label", "measure", "subject"))
+    return _mentions(text, topic)
+
+
+def _mentions(text: str | None, topic: str | None) -> bool:
+    if not topic:
+        return True
+    hay = (text or "").casefold()
+    return all(word in hay for word in topic.casefold().split())
+
+
+def _ranked(series: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(series, key=lambda s: (-s["n_points"], -s["n_sources"], s["label"]))
+
+
+def key_figure(s: dict[str, Any], conflict_ids: set[Any]) -> dict[str, Any]:
+    latest = s.get("latest") or {}
+    sources = sorted({p.get("source") or "unattributed" for p in s["points"]})
+    return {"series_id": s["id"], "label": s["label"], "unit": s.get("unit"), "n_points": s["n_points"],
+            "low": s.get("low"), "high": s.get("high"), "n_sources": s["n_sources"],
+            "n_independent": s.get("n_independent"), "sources": sources,
+            "latest": {k: latest.get(k) for k in ("figure", "value", "source", "date", "publisher", "doc_id",
+                                                   "claim_id")},
+            "points": [{k: p.get(k) for k in ("claim_id", "doc_id", "date", "value", "bounds", "low", "high",
+                                             "figure", "source", "publisher")}
+                       | {"conflict": p.get("claim_id") in conflict_ids} for p in s["points"]]}
+
+
+def _latest_value(s: dict[str, Any]) -> float | None:
+    return point_value(s.get("latest") or {})[0]
+
+
+def changes(current: list[dict[str, Any]], before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per series: new this period, moved up or down, unchanged, or no longer reported."""
+    prev = {s["id"]: s for s in before}
+    out = []
+    for s in _ranked(current):
+        old = prev.pop(s["id"], None)
+        after = (s.get("latest") or {}).get("figure")
+        if old is None:
+            out.append({"series_id": s["id"], "label": s["label"], "change": "new", "before": None, "after": after,
+                        "n_points": s["n_points"]})
+            continue
+        a, b = _latest_value(old), _latest_value(s)
+        delta = b - a if a is not None and b is not None and a != b else None
+        kind = "unchanged" if delta is None else ("up" if delta > 0 else "down")
+        out.append({"series_id": s["id"], "label": s["label"], "change": kind,
+                    "before": (old.get("latest") or {}).get("figure"), "after": after, "n_points": s["n_points"],
+                    "delta": delta})
+    for s in _ranked(list(prev.values())):
+        out.append({"series_id": s["id"], "label": s["label"], "change": "no new reports",
+                    "before": (s.get("latest") or {}).get("figure"), "after": None, "n_points": 0})
+    order = {"up": 0, "down": 0, "new": 1, "unchanged": 2, "no new reports": 3}
+    return sorted(out, key=lambda c: order[c["change"]])
+
+
+def notable_quotes(v: Views, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
+    """Quotes from the window: attributed ones first, one per speaker before a second from anyone."""
+    with v.lock:
+        rows = quotes_between(v.conn, since, until, limit=2000)
+    rows = [q for q in rows if _mentions(f"{q.get('speaker') or ''} {q.get('text') or ''}", topic)]
+    rows.sort(key=lambda q: (q.get("speaker") is None, -min(len(q.get("text") or ""), 240)))
+    seen: set[Any] = set()
+    first: list[dict[str, Any]] = []
+    rest: list[dict[str, Any]] = []
+    for q in rows:
+        (rest if q.get("speaker") in seen else first).append(q)
+        seen.add(q.get("speaker"))
+    return [{k: q.get(k) for k in ("id", "doc_id", "speaker", "speaker_title", "text", "said_on", "publisher",
+                                   "published", "title")} for q in (first + rest)[:QUOTES]]

@@ -1,0 +1,1 @@
+"""The dashboard (``crosswire serve``): ``crosswire.web.app.create_app(engine)``."""

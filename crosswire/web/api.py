@@ -1,0 +1,185 @@
+"""The JSON API: one function per view, shared with the HTML pages, and its routes under /api."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from ..report.views import Views, find_series
+from . import queries
+from .queries import DocFilter
+
+router = APIRouter(prefix="/api", tags=["api"])
+Limit = Query(50, ge=1, le=500, description="Page size.")
+Offset = Query(0, ge=0, le=10_000_000, description="Rows to skip.")
+
+
+def views_of(request: Request) -> Views:
+    return request.app.state.views  # type: ignore[no-any-return]
+
+
+def page(items: list[Any], limit: int, offset: int, **extra: Any) -> dict[str, Any]:
+    return {"total": len(items), "limit": limit, "offset": offset, "items": items[offset:offset + limit], **extra}
+
+
+def _matches(text: str | None, needle: str | None) -> bool:
+    return not needle or needle.lower() in (text or "").lower()
+
+
+# -- data functions (the pages call these too) ------------------------------------------------
+def documents_data(v: Views, flt: DocFilter, limit: int, offset: int) -> dict[str, Any]:
+    with v.lock:
+        total = v.cached(("documents", flt), lambda: queries.count_documents(v.conn, flt))
+        return {"total": total, "limit": limit, "offset": offset,
+                "items": queries.page_documents(v.conn, flt, limit, offset),
+                "facets": v.cached(("facets",), lambda: queries.facets(v.conn))}
+
+
+def document_data(v: Views, doc_id: str) -> dict[str, Any]:
+    with v.lock:
+        return queries.document(v.conn, doc_id)
+
+
+def search_data(v: Views, q: str, limit: int, offset: int) -> dict[str, Any]:
+    with v.lock:
+        return queries.search(v.conn, q, limit, offset)
+
+
+def figures_data(v: Views, measure: str | None, subject: str | None, since: str | None, until: str | None,
+                 include_conditional: bool, q: str | None, limit: int, offset: int,
+                 points: bool = False) -> dict[str, Any]:
+    rows = [s for s in v.figures(measure, subject, since, until, include_conditional)
+            if _matches(" ".join(str(s.get(k) or "") for k in ("label", "measure", "subject", "scope")), q)]
+    rows.sort(key=lambda s: -(s.get("n_points") or 0))  # most-reported first (stable: then by label)
+    out = page(rows, limit, offset)
+    if not points:
+        out["items"] = [{k: val for k, val in s.items() if k != "points"} for s in out["items"]]
+    return out
+
+
+def series_data(v: Views, series_id: str) -> dict[str, Any]:
+    return find_series(v, series_id)
+
+
+def conflicts_data(v: Views, limit: int, offset: int, series: str | None = None) -> dict[str, Any]:
+    rows = v.conflicts()
+    if series:
+        rows = v.cached(("conflicts", series), lambda: [c for c in rows if c.get("series_id") == series])
+    return page(rows, limit, offset, series=series)
+
+
+def entities_data(v: Views, type_: str | None, q: str | None, limit: int, offset: int) -> dict[str, Any]:
+    return page(v.entities(type=type_ or None, query=q or None), limit, offset)
+
+
+def entity_data(v: Views, entity_id: str, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+    """One entity; with ``limit``, its claims, quotes and reports are paged (totals in n_claims etc.)."""
+    e = v.entity(entity_id)
+    if limit is None:
+        return e
+    out = dict(e)
+    for key in ("claims", "quotes", "doc_ids", "co_occurring"):
+        items = e.get(key) or []
+        out[key] = items[offset:offset + limit]
+        out[f"total_{key}"] = len(items)
+    return out
+
+
+def timeline_data(v: Views, since: str | None, until: str | None, q: str | None, limit: int,
+                  offset: int) -> dict[str, Any]:
+    since, until, q = since or None, until or None, q or None
+    rows = v.timeline(since, until)
+    if q:
+        rows = v.cached(("timeline", since, until, q), lambda: [e for e in rows if _matches(e.get("text"), q)])
+    return page(rows, limit, offset)
+
+
+def overview_data(v: Views) -> dict[str, Any]:
+    with v.lock:
+        counts = v.cached(("counts",), lambda: {t: v.engine.store.count(t) for t in
+                                                ("documents", "claims", "quotes", "entities", "times")})
+        latest = queries.page_documents(v.conn, DocFilter(), 8, 0)
+    top = sorted(v.figures(), key=lambda s: -(s.get("n_points") or 0))[:8]
+    return {"counts": counts, "latest": latest, "conflicts": len(v.conflicts()),
+            "figures": [{k: val for k, val in s.items() if k != "points"} for s in top]}
+
+
+# -- routes ------------------------------------------------------------------------------------
+@router.get("/overview", summary="Counts, the most-reported figures and the latest reports")
+def api_overview(request: Request) -> dict[str, Any]:
+    return overview_data(views_of(request))
+
+
+
+@router.get("/documents", summary="Reports, newest first, filtered by date, publisher and language")
+def api_documents(request: Request, since: str | None = None, until: str | None = None,
+                  publisher: str | None = None, language: str | None = None, limit: int = Limit,
+                  offset: int = Offset) -> dict[str, Any]:
+    flt = DocFilter(since or None, until or None, publisher or None, language or None)
+    return documents_data(views_of(request), flt, limit, offset)
+
+
+@router.get("/document/{doc_id}", summary="One report: metadata, clean text, removed lines and its records")
+def api_document(request: Request, doc_id: str) -> dict[str, Any]:
+    return document_data(views_of(request), doc_id)
+
+
+@router.get("/document/{doc_id}/raw", summary="The report's bytes exactly as received (a download)",
+            response_class=Response)
+def api_document_raw(request: Request, doc_id: str) -> Response:
+    v = views_of(request)
+    with v.lock:
+        orig = queries.original(v.conn, doc_id)
+    return Response(orig["raw"] or b"", media_type="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{orig["id"][:16]}.raw"'})
+
+
+@router.get("/search", summary="Full-text search over titles and clean text (words only, no operators)")
+def api_search(request: Request, q: str = Query("", max_length=500), limit: int = Query(20, ge=1, le=200),
+               offset: int = Offset) -> dict[str, Any]:
+    return search_data(views_of(request), q, limit, offset)
+
+
+@router.get("/figures", summary="Estimate series (most-reported first), with ranges and sources")
+def api_figures(request: Request, measure: str | None = None, subject: str | None = None,
+                since: str | None = None, until: str | None = None, include_conditional: bool = False,
+                q: str | None = None, points: bool = Query(False, description="Include every claim."),
+                limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+    return figures_data(views_of(request), measure, subject, since, until, include_conditional, q, limit, offset,
+                        points)
+
+
+@router.get("/series/{series_id:path}", summary="One estimate series: its claims (paged) and contradictions")
+def api_series(request: Request, series_id: str, limit: int = Query(1000, ge=1, le=100_000,
+                                                                    description="Claims per page."),
+               offset: int = Offset) -> dict[str, Any]:
+    s = series_data(views_of(request), series_id)
+    points = s.get("points") or []
+    return {**s, "points": points[offset:offset + limit], "points_total": len(points), "limit": limit,
+            "offset": offset}
+
+
+@router.get("/conflicts", summary="Contradictions between claims of the same series")
+def api_conflicts(request: Request, series: str | None = Query(None, description="Only this series."),
+                  limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+    return conflicts_data(views_of(request), limit, offset, series)
+
+
+@router.get("/entities", summary="Entities across all reports, filtered by type and name")
+def api_entities(request: Request, type: str | None = None, q: str | None = None,  # noqa: A002
+                 limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
+    return entities_data(views_of(request), type, q, limit, offset)
+
+
+@router.get("/entity/{entity_id:path}", summary="One entity: aliases, claims, quotes and co-occurring entities")
+def api_entity(request: Request, entity_id: str,
+               limit: int = Query(500, ge=1, le=100_000, description="Claims, quotes, reports per page."),
+               offset: int = Offset) -> dict[str, Any]:
+    return entity_data(views_of(request), entity_id, limit, offset)
+
+
+@router.get("/timeline", summary="Dated events from every report, in order")
+def api_timeline(request: Request, since: str | None = None, until: str | None = None, q: str | None = None,
+                 limit: int = Query(100, ge=1, le=1000), offset: int = Offset) -> dict[str, Any]:
+    return timeline_data(views_of(request), since, until, q, limit, offset)

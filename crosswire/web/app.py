@@ -1,0 +1,87 @@
+"""The dashboard: one FastAPI app over one engine.
+
+    app = create_app(Crosswire(db="kb.db"))          # loopback, no token
+    app = create_app(engine, token="s3cret")          # every request must carry the token
+
+The JSON API lives under /api (described at /openapi.json); the HTML pages render the same data
+with Jinja2 templates (autoescape on). Nothing is built before it runs.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..errors import CrosswireError, NotFound
+from ..report.views import Views
+from . import api, pages
+from .security import secure_headers, token_guard
+
+HERE = Path(__file__).parent
+
+
+def templates() -> Jinja2Templates:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(pages.FILTERS)
+    env.globals.update(pages.GLOBALS)
+    return Jinja2Templates(env=env)
+
+
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+def create_app(engine: Any, token: str | None = None, views: Views | None = None,
+               allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The dashboard app over ``engine``; with ``token`` every request must present it.
+
+    ``allowed_hosts`` limits the Host header (``crosswire serve`` on loopback passes LOOPBACK_HOSTS, so a
+    web page cannot reach the dashboard through DNS rebinding).
+    """
+    app = FastAPI(title="crosswire", version="1", docs_url=None, redoc_url=None,
+                  description="Who claims what: reports, estimate series, contradictions, entities and "
+                              "a timeline, each traced to its sentence. Every HTML page has a JSON twin "
+                              "under /api.")
+    app.state.engine = engine
+    app.state.views = views or Views(engine)
+    app.state.templates = templates()
+    app.middleware("http")(secure_headers)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    if token:
+        app.middleware("http")(token_guard(token))
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _errors(app)
+    return app
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(CrosswireError)
+    async def failed(request: Request, exc: CrosswireError) -> Response:
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return _error(request, 422, detail or "invalid request")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": {404: "not found", 422: "invalid request"}.get(status, "error"),
+                             "detail": message}, status_code=status)
+    tpl: Jinja2Templates = request.app.state.templates
+    return tpl.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)

@@ -1,0 +1,333 @@
+"""The dashboard in process (FastAPI TestClient) on the example corpus plus one hostile report."""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from crosswire import Crosswire
+from crosswire.web.app import create_app
+from crosswire.web.security import is_loopback
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+HOSTILE = """Hostile wire, 2025-02-01
+
+Officials said <script>alert(1)</script> that about 5,000 troops had arrived <img src=x onerror=alert(1)> in Kursk.
+Read more at <a href="javascript:alert(1)">this link</a> and javascript:alert(2) too.
+"""
+HOSTILE_JSONL = ('{"id": "h2", "title": "<script>alert(3)</script> Kursk", "publisher": "<b>Evil</b> Wire", '
+                 '"published": "2025-02-02", "url": "javascript:alert(4)", '
+                 '"text": "The ministry said <svg onload=alert(5)> about 7,000 soldiers were sent to Kursk."}\n')
+
+
+def ingest_with_hostile(tmp: Path) -> Crosswire:
+    bad = tmp / "hostile"
+    bad.mkdir()
+    (bad / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    (bad / "hostile.jsonl").write_text(HOSTILE_JSONL, encoding="utf-8")
+    cw = Crosswire(db=str(tmp / "kb.db"))
+    report = cw.ingest([str(EXAMPLES), str(bad)])
+    assert report.added >= 12, report.as_dict()
+    return cw
+
+
+@pytest.fixture(scope="module")
+def cw(tmp_path_factory: pytest.TempPathFactory) -> Crosswire:
+    engine = ingest_with_hostile(tmp_path_factory.mktemp("web"))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def client(cw: Crosswire) -> TestClient:
+    return TestClient(create_app(cw))
+
+
+def hostile_ids(cw: Crosswire) -> list[str]:
+    return [d["id"] for d in cw.documents() if "alert" in (d["title"] or "") or "Hostile" in (d["title"] or "")
+            or (d["source"] or "").endswith(("hostile.txt", "hostile.jsonl (line 1)"))
+            or "hostile" in (d["source"] or "")]
+
+
+def a_series_with_points(client: TestClient) -> dict:
+    items = client.get("/api/figures", params={"limit": 500}).json()["items"]
+    assert items, "the example corpus should give estimate series"
+    return max(items, key=lambda s: s["n_points"])
+
+
+# -- pages -------------------------------------------------------------------------------------
+MAIN_PAGES = ["/", "/documents", "/figures", "/conflicts", "/entities", "/timeline", "/search?q=Kursk"]
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_main_pages_render(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers["content-type"].startswith("text/html")
+    assert "<main>" in r.text and "crosswire" in r.text
+
+
+def test_overview(client: TestClient) -> None:
+    data = client.get("/api/overview").json()
+    assert data["counts"]["documents"] >= 13 and data["figures"] and data["latest"]
+    assert "points" not in data["figures"][0]
+    assert data["figures"][0]["label"] in html.unescape(client.get("/").text)
+
+
+def test_report_list_filters_by_publisher_language_and_date(client: TestClient) -> None:
+    data = client.get("/api/documents").json()
+    assert data["total"] >= 13
+    publishers = {f["value"] for f in data["facets"]["publisher"]}
+    assert {"KBS", "YTN"} <= publishers
+    kbs = client.get("/api/documents", params={"publisher": "KBS"}).json()
+    assert kbs["total"] >= 1 and all(d["publisher"] == "KBS" for d in kbs["items"])
+    dated = client.get("/api/documents", params={"since": "2025-01-01", "until": "2025-03-31"}).json()
+    assert dated["items"] and all("2025-01-01" <= d["published"][:10] <= "2025-03-31" for d in dated["items"])
+    en = client.get("/api/documents", params={"language": "en"}).json()
+    assert en["total"] >= 1 and all(d["language"] == "en" for d in en["items"])
+    page = client.get("/documents", params={"publisher": "YTN"}).text
+    assert "YTN" in page and "KBS" in page  # KBS still offered in the publisher menu
+    assert client.get("/api/documents", params={"limit": 2, "offset": 2}).json()["items"][0]["id"] == \
+        data["items"][2]["id"]
+
+
+def test_report_page_highlights_every_extraction_with_a_link(client: TestClient, cw: Crosswire) -> None:
+    doc = max(cw.documents(), key=lambda d: d["claims"])
+    full = client.get(f"/api/document/{doc['id']}").json()
+    page = client.get(f"/documents/{doc['id']}").text
+    for claim in full["claims"]:
+        assert f'id="claim-{claim["id"]}"' in page  # the sentence anchor a chart point links to
+        assert f'id="rec-claim-{claim["id"]}"' in page  # and the record it links to
+    assert "hl-claim" in page and "hl-mention" in page and "hl-time" in page
+    assert "removed line" in page and "original as received" in page
+    text = re.sub(r"<[^>]+>", "", page.split('id="text">', 1)[1].split("</div>", 1)[0])
+    assert html.unescape(text) == full["text"]  # highlighting never changes the text
+
+
+def test_original_as_received_and_raw_bytes(client: TestClient, cw: Crosswire) -> None:
+    doc = next(d for d in cw.documents() if d["source"].endswith("kbs_casualty_estimates.txt"))
+    raw = cw.store.conn.execute("SELECT raw FROM documents WHERE id = ?", (doc["id"],)).fetchone()[0]
+    r = client.get(f"/api/document/{doc['id']}/raw")
+    assert r.content == raw and r.headers["content-type"] == "application/octet-stream"
+    assert "attachment" in r.headers["content-disposition"]
+    page = client.get(f"/documents/{doc['id']}/original").text
+    assert "Original as received" in page and "cp1252" in page.lower().replace("windows-1252", "cp1252")
+
+
+def test_removed_lines_are_listed(client: TestClient, cw: Crosswire) -> None:
+    doc = next(d for d in cw.documents() if d["removed"])
+    full = client.get(f"/api/document/{doc['id']}").json()
+    page = client.get(f"/documents/{doc['id']}").text
+    assert '<details class="removed"' in page
+    assert all(r["rule"] in page for r in full["removed"])
+
+
+def test_figures_page_draws_one_mark_per_claim(client: TestClient) -> None:
+    page = client.get("/figures", params={"limit": 100}).text
+    figures = client.get("/api/figures", params={"limit": 100, "points": True}).json()["items"]
+    drawable = sum(1 for s in figures for p in s["points"] if p.get("date"))
+    marks = page.count('class="mark"')
+    assert 0 < marks <= sum(s["n_points"] for s in figures) and marks >= drawable * 0.9
+    assert "<svg" in page and "contradicted" in page
+
+
+def test_series_page_chart_and_table_link_to_sentences(client: TestClient) -> None:
+    s = a_series_with_points(client)
+    full = client.get(f"/api/series/{quote(s['id'], safe='')}").json()
+    page = client.get(f"/series/{quote(s['id'], safe='')}").text
+    assert page.count('class="mark"') == sum(1 for p in full["points"] if p.get("date"))
+    for p in full["points"]:
+        assert f'/documents/{p["doc_id"]}#claim-{p["claim_id"]}' in page
+        assert f'id="row-{p["claim_id"]}"' in page
+    if full["conflicts"]:
+        assert 'class="conflict"' in page
+    # follow one point to its sentence
+    p = full["points"][0]
+    doc_page = client.get(f"/documents/{p['doc_id']}").text
+    assert f'id="claim-{p["claim_id"]}"' in doc_page
+
+
+def test_bounds_are_drawn_as_intervals(client: TestClient) -> None:
+    figures = client.get("/api/figures", params={"limit": 500, "points": True}).json()["items"]
+    ranged = next(s for s in figures if any(p.get("qualifier") == "range" and p.get("date") for p in s["points"]))
+    page = client.get(f"/series/{quote(ranged['id'], safe='')}").text
+    assert 'stroke-width="3" stroke-opacity="0.45"' in page
+
+
+def test_conflicts_are_listed_and_marked(client: TestClient) -> None:
+    conflicts = client.get("/api/conflicts").json()
+    assert conflicts["total"] >= 1
+    c = conflicts["items"][0]
+    page = client.get(f"/series/{quote(c['series_id'], safe='')}").text
+    assert 'class="conflict"' in page
+    assert c["reason"].split(":")[0][:20] in client.get("/conflicts").text.replace("&#39;", "'")
+
+
+def test_entity_pages(client: TestClient) -> None:
+    ents = client.get("/api/entities", params={"limit": 500}).json()["items"]
+    assert any(e["name"] == "Russia" for e in ents)
+    russia = next(e for e in ents if e["name"] == "Russia")
+    data = client.get(f"/api/entity/{quote(russia['id'], safe='')}").json()
+    assert data["name"] == "Russia" and data["co_occurring"]
+    page = client.get(f"/entities/{quote(russia['id'], safe='')}").text
+    assert 'class="network"' in page and "Appears with" in page
+    assert data["co_occurring"][0]["name"] in page.replace("&#39;", "'").replace("&amp;", "&")
+    assert client.get("/entities", params={"type": "PERSON"}).status_code == 200
+
+
+def test_timeline(client: TestClient) -> None:
+    data = client.get("/api/timeline", params={"since": "2024-10", "until": "2024-12"}).json()
+    assert data["items"]  # a date of any precision that overlaps the window is in it ("2024" overlaps)
+    assert all(t["date"] >= "2024-10"[:len(t["date"])] and t["date"][:7] <= "2024-12" for t in data["items"])
+    page = client.get("/timeline", params={"since": "2024-10", "until": "2024-12"}).text
+    assert "/documents/" in page
+
+
+def test_search_finds_words(client: TestClient) -> None:
+    hits = client.get("/api/search", params={"q": "Kursk"}).json()["items"]
+    assert hits and all("kursk" in (h["snippet"] + (h["title"] or "")).lower() for h in hits)
+    assert "<mark>" in client.get("/search", params={"q": "Kursk"}).text
+
+
+NASTY = ['"', "Kursk' OR 1=1 --", "NEAR(", "title:Kursk*", "); DROP TABLE documents; --", "^", "*", "-", "%",
+         "_", "\\", "Kursk AND NOT OR", "\x00", "'", '""""', "{}", "()", "a:b:c", "\u202e", "<script>"]
+
+
+@pytest.mark.parametrize("q", NASTY)
+def test_search_with_sql_and_fts_metacharacters_is_safe(client: TestClient, cw: Crosswire, q: str) -> None:
+    before = cw.store.count("documents")
+    for path in ("/api/search", "/search"):
+        r = client.get(path, params={"q": q})
+        assert r.status_code == 200, (q, r.text[:300])
+    assert cw.store.count("documents") == before
+    assert "<script>" not in client.get("/search", params={"q": q}).text.split("<main>")[1]
+
+
+def test_filters_with_metacharacters_are_safe(client: TestClient) -> None:
+    for q in ["' OR 1=1 --", "%", "<script>"]:
+        for path in ("/documents", "/api/documents", "/figures", "/timeline", "/entities"):
+            r = client.get(path, params={"publisher": q, "since": q, "q": q, "type": q})
+            assert r.status_code == 200, (path, q)
+
+
+# -- untrusted text ----------------------------------------------------------------------------
+def _no_live_markup(html: str) -> None:
+    body = html.split("<main>", 1)[1]
+    assert "<script>" not in body and "<script " not in body
+    assert not re.search(r"<img\b", body) and not re.search(r"<svg\s+onload", body, re.I)
+    assert not re.search(r"<[^>]*\son\w+\s*=", body), "an event-handler attribute got through"
+    assert not re.search(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", body, re.I)
+
+
+def test_report_text_is_escaped_everywhere(client: TestClient, cw: Crosswire) -> None:
+    ids = hostile_ids(cw)
+    assert len(ids) == 2, [d["source"] for d in cw.documents()]
+    pages = ["/", "/documents", "/timeline", "/search?q=alert", "/search?q=Kursk", "/entities", "/figures?limit=100",
+             "/conflicts"]
+    pages += [f"/documents/{i}" for i in ids] + [f"/documents/{i}/original" for i in ids]
+    for path in pages:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        _no_live_markup(r.text)
+    shown = "".join(html.unescape(re.sub(r"<[^>]+>", "", client.get(f"/documents/{i}").text)) for i in ids)
+    for text in ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '<a href="javascript:alert(1)">',
+                 "<svg onload=alert(5)>", "<script>alert(3)</script>"):
+        assert text in shown  # shown to the reader, as text
+
+
+def test_javascript_url_is_never_a_link(client: TestClient, cw: Crosswire) -> None:
+    doc = next(d for d in cw.documents() if "alert(3)" in (d["title"] or ""))
+    page = client.get(f"/documents/{doc['id']}").text
+    assert "javascript:alert(4)" in page  # shown as text
+    assert not re.search(r'href="javascript:', page)
+
+
+def test_security_headers(client: TestClient) -> None:
+    r = client.get("/")
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+# -- API ---------------------------------------------------------------------------------------
+def test_openapi_describes_every_api_route(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for p in ("/api/overview", "/api/documents", "/api/document/{doc_id}", "/api/search", "/api/figures", "/api/series/{series_id}",
+              "/api/conflicts", "/api/entities", "/api/entity/{entity_id}", "/api/timeline"):
+        assert p in paths, sorted(paths)
+    assert not any(not p.startswith("/api/") for p in paths)
+
+
+def test_not_found_and_bad_requests(client: TestClient) -> None:
+    assert client.get("/api/document/nope").status_code == 404
+    assert client.get("/api/document/nope").json()["error"] == "not found"
+    assert client.get("/documents/nope").status_code == 404
+    assert client.get("/api/series/nope").status_code == 404
+    assert client.get("/series/nope").status_code == 404
+    assert client.get("/api/entity/zzzz-nobody").status_code == 404
+    assert client.get("/api/documents", params={"limit": 0}).status_code == 422
+    assert client.get("/documents/x", params={"hl": "1-2;alert"}).status_code == 422
+
+
+# -- access ------------------------------------------------------------------------------------
+def test_token_is_required_when_set(cw: Crosswire) -> None:
+    c = TestClient(create_app(cw, token="s3cret-token"))
+    assert c.get("/").status_code == 401
+    assert c.get("/api/documents").status_code == 401
+    assert c.get("/openapi.json").status_code == 401
+    assert c.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert c.get("/api/documents", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+    assert c.get("/api/documents", headers={"X-Crosswire-Token": "s3cret-token"}).status_code == 200
+    r = c.get("/documents?publisher=KBS&token=s3cret-token", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/documents?publisher=KBS"
+    assert "httponly" in r.headers["set-cookie"].lower()
+    assert c.get("/documents").status_code == 200  # the cookie carries it from now on
+
+
+def test_loopback_detection() -> None:
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.5", "example.org", ""))
+
+
+def test_serve_needs_a_token_off_loopback(cw: Crosswire, monkeypatch: pytest.MonkeyPatch) -> None:
+    import click
+    import uvicorn
+    from click.testing import CliRunner
+
+    from crosswire.cli import cli
+    from crosswire.cli_view import register
+
+    register(cli)
+    register(cli)  # twice is harmless
+    monkeypatch.delenv("CROSSWIRE_TOKEN", raising=False)
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    db = cw.settings["db"]
+    r = CliRunner().invoke(cli, ["--db", db, "serve", "--host", "0.0.0.0"], obj={})
+    assert r.exit_code == 2 and "--token" in r.output and not calls
+    r = CliRunner().invoke(cli, ["--db", db, "serve", "--host", "0.0.0.0", "--token", "t0k"], obj={})
+    assert r.exit_code == 0, r.output
+    assert calls[-1]["host"] == "0.0.0.0"
+    assert TestClient(calls[-1]["app"]).get("/").status_code == 401
+    r = CliRunner().invoke(cli, ["--db", db, "serve"], obj={})
+    assert r.exit_code == 0 and calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8765
+    assert isinstance(cli, click.Group)
+    local = TestClient(calls[-1]["app"], base_url="http://127.0.0.1:8765")
+    assert local.get("/").status_code == 200
+    assert local.get("/", headers={"Host": "evil.example:8765"}).status_code == 400  # DNS rebinding
+
+
+def test_views_see_new_reports_at_once(tmp_path: Path) -> None:
+    engine = Crosswire(db=str(tmp_path / "kb.db"))
+    c = TestClient(create_app(engine))
+    assert c.get("/api/figures").json()["total"] == 0
+    (tmp_path / "r.jsonl").write_text('{"id": "a", "published": "2025-01-02", "publisher": "Wire", "text": '
+                                      '"The ministry said about 3,000 North Korean troops were killed in Kursk."}\n',
+                                      encoding="utf-8")
+    engine.ingest([str(tmp_path / "r.jsonl")])
+    assert c.get("/api/documents").json()["total"] == 1
+    assert c.get("/api/figures").json()["total"] >= 1  # the cached empty answer is gone
+    engine.close()
