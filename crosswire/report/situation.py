@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ..errors import CrosswireError
+from ..fuse.rules import normalize
 from ..web.queries import quotes_between
 from .points import point_value
 from .views import Views
@@ -115,12 +116,19 @@ def _mentions(text: str | None, topic: str | None) -> bool:
 
 
 def _ranked(series: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(series, key=lambda s: (-s["n_points"], -s["n_sources"], s["label"]))
+    """Key figures first: the tracked measures (casualties, personnel, materiel, money, ...) before
+    'other' (calibres, durations, counts of things), then by independent sources and points."""
+    return sorted(series, key=lambda s: (s.get("measure") == "other", -s["n_independent"], -s["n_points"],
+                                         s["label"]))
 
 
 def key_figure(s: dict[str, Any], conflict_ids: set[Any]) -> dict[str, Any]:
     latest = s.get("latest") or {}
-    sources = sorted({p.get("source") or "unattributed" for p in s["points"]})
+    by_key: dict[str, str] = {}  # "The Peninsula Wire" and "Peninsula Wire" are one source
+    for p in s["points"]:
+        name = p.get("source") or "unattributed"
+        by_key.setdefault(normalize(name), name)
+    sources = sorted(by_key.values())
     return {"series_id": s["id"], "label": s["label"], "unit": s.get("unit"), "n_points": s["n_points"],
             "low": s.get("low"), "high": s.get("high"), "n_sources": s["n_sources"],
             "n_independent": s.get("n_independent"), "sources": sources,
