@@ -49,6 +49,7 @@ class Fusion:
         self.settings = settings or {}
         self.grades = source_grades(self.settings)
         self._models: dict[bool, tuple[tuple[int, int], Model]] = {}
+        self._names: tuple[tuple[int, int], dict[str, set[int]]] | None = None
         self._resolver: tuple[tuple[int, int], ent.Resolver] | None = None
 
     # -- model ----------------------------------------------------------------------------
@@ -106,7 +107,8 @@ class Fusion:
         extra = self._full(p.claim_id for p in s.points)
         for point in out["points"]:
             point.update(extra.get(point["claim_id"], {}))
-        out["conflicts"] = [c for c in m.conflicts if c["series_id"] == s.id or _touches(c, s)]
+        ids = {p.claim_id for p in s.points}
+        out["conflicts"] = [c for c in m.conflicts if c["series_id"] == s.id or _touches(c, ids)]
         out["figures"] = m.figures(s.id)
         return out
 
@@ -234,27 +236,48 @@ class Fusion:
             raise NotFound(_unknown("entity", text, choices, "crosswire entities list"))
         return c
 
+    def _name_index(self) -> dict[str, set[int]]:
+        """Every name claims and quotes use (subjects, sources, places, cited names, speakers, publishers)
+        -> the ids of the claims that use it. Built in one pass and kept until the knowledge base changes,
+        so an entity page does not scan every claim."""
+        stamp = self._stamp()
+        if self._names is None or self._names[0] != stamp:
+            index: dict[str, set[int]] = {}
+            conn = self.store.conn
+            for cid, subject, source, location, chain in conn.execute(
+                    "SELECT id, subject, source, location, attribution FROM claims"):
+                for name in (subject, source, location, *json.loads(chain or "[]")):
+                    if isinstance(name, str) and name:
+                        index.setdefault(name, set()).add(cid)
+            for (name,) in conn.execute("SELECT DISTINCT speaker FROM quotes UNION SELECT DISTINCT publisher"
+                                        " FROM documents"):
+                if isinstance(name, str) and name:
+                    index.setdefault(name, set())
+            self._names = (stamp, index)
+        return self._names[1]
+
     def _record_names(self) -> list[str]:
-        """Every name claims and quotes use: subjects, sources, places, cited names, speakers, publishers."""
-        sql = ("SELECT subject FROM claims UNION SELECT source FROM claims UNION SELECT location FROM claims"
-               " UNION SELECT speaker FROM quotes UNION SELECT j.value FROM claims, json_each(claims.attribution) AS j"
-               " UNION SELECT publisher FROM documents")
-        return [row[0] for row in self.store.conn.execute(sql) if isinstance(row[0], str) and row[0]]
+        return list(self._name_index())
 
     def _names_of(self, r: ent.Resolver, c: ent.Cluster) -> list[str]:
         """Every name used in claims or quotes that resolves to ``c``."""
         return [n for n in self._record_names() if (x := r.resolve(n)) is not None and x.id == c.id]
 
     def _claims_of(self, r: ent.Resolver, c: ent.Cluster, names: list[str]) -> list[dict[str, Any]]:
-        if not names:
+        index = self._name_index()
+        ids = sorted(set().union(*(index.get(n, set()) for n in names))) if names else []
+        if not ids:
             return []
-        marks = ",".join("?" * len(names))
-        sql = (f"SELECT id, doc_id, value, low, high, qualifier, unit, measure, subject, source, location, attribution,"
-               f" as_of, span FROM claims WHERE subject IN ({marks}) OR source IN ({marks}) OR location IN ({marks})"
-               f" OR EXISTS (SELECT 1 FROM json_each(claims.attribution) AS j WHERE j.value IN ({marks})) ORDER BY as_of, id")
         wanted = set(names)
         out = []
-        for row in self.store.conn.execute(sql, names * 4):
+        rows = []
+        for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
+            chunk = ids[start:start + 900]
+            rows += self.store.conn.execute(
+                "SELECT id, doc_id, value, low, high, qualifier, unit, measure, subject, source, location,"
+                f" attribution, as_of, span FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        rows.sort(key=lambda row: (row["as_of"] is not None, row["as_of"] or "", row["id"]))
+        for row in rows:
             d = dict(row)
             chain = json.loads(d.pop("attribution") or "[]")
             d["roles"] = [role for role, v in (("subject", d["subject"]), ("source", d["source"]),
@@ -307,9 +330,9 @@ def _summary(s: Series, points: list[Point]) -> dict[str, Any]:
     return out
 
 
-def _touches(conflict: dict[str, Any], s: Series) -> bool:
-    ids = {p.claim_id for p in s.points}
-    return conflict["kind"] == "arithmetic" and bool(ids & set(conflict["claim_ids"]))
+def _touches(conflict: dict[str, Any], ids: set[int]) -> bool:
+    """An arithmetic check that uses one of this series' claims (``ids``, built once per call)."""
+    return conflict["kind"] == "arithmetic" and not ids.isdisjoint(conflict["claim_ids"])
 
 
 def _unknown(what: str, value: str, choices: list[str], hint: str) -> str:
