@@ -43,6 +43,8 @@ class Model:
         return records(self.groups[series_id])
 
 
+ENTITY_CLAIMS = 500  # claims listed on an entity page (the most recent); the total is in n_claims
+
 class Fusion:
     def __init__(self, store: Store, settings: dict[str, Any] | None = None) -> None:
         self.store = store
@@ -50,6 +52,9 @@ class Fusion:
         self.grades = source_grades(self.settings)
         self._models: dict[bool, tuple[tuple[int, int], Model]] = {}
         self._names: tuple[tuple[int, int], dict[str, set[int]]] | None = None
+        self._when: dict[int, str] = {}
+        self._by_cluster: tuple[ent.Resolver, dict[str, list[str]]] | None = None
+        self._n_claims = 0
         self._resolver: tuple[tuple[int, int], ent.Resolver] | None = None
 
     # -- model ----------------------------------------------------------------------------
@@ -99,6 +104,10 @@ class Fusion:
 
     def series(self, series_id: str, include_conditional: bool = False) -> dict[str, Any]:
         """One series: summary, full points (span, sentence, offsets), its conflicts and figures."""
+        with _no_gc():  # thousands of point dicts next to a model of millions of objects: no full scans
+            return self._series(series_id, include_conditional)
+
+    def _series(self, series_id: str, include_conditional: bool) -> dict[str, Any]:
         m = self.model(include_conditional)
         s = m.series.get(series_id)
         if s is None:
@@ -158,12 +167,17 @@ class Fusion:
 
     def entity(self, entity_id: str) -> dict[str, Any]:
         """One entity: names, aliases, documents, claims (by role), quotes, co-occurring entities, edits."""
+        with _no_gc():
+            return self._entity(entity_id)
+
+    def _entity(self, entity_id: str) -> dict[str, Any]:
         r = self.resolver()
         c = self._find(r, entity_id)
         out = c.summary()
         out["doc_ids"] = sorted(c.doc_ids)
         names = self._names_of(r, c)
         out["claims"] = self._claims_of(r, c, names)
+        out["n_claims"] = self._n_claims
         out["quotes"] = self._quotes_of(names)
         out["co_occurring"] = self._co_occurring(r, c)
         out["edits"] = [e for e in ent.load_edits(self.store.conn, active=False)
@@ -243,9 +257,11 @@ class Fusion:
         stamp = self._stamp()
         if self._names is None or self._names[0] != stamp:
             index: dict[str, set[int]] = {}
+            when: dict[int, str] = {}
             conn = self.store.conn
-            for cid, subject, source, location, chain in conn.execute(
-                    "SELECT id, subject, source, location, attribution FROM claims"):
+            for cid, subject, source, location, chain, as_of in conn.execute(
+                    "SELECT id, subject, source, location, attribution, as_of FROM claims"):
+                when[cid] = as_of or ""
                 for name in (subject, source, location, *json.loads(chain or "[]")):
                     if isinstance(name, str) and name:
                         index.setdefault(name, set()).add(cid)
@@ -254,18 +270,31 @@ class Fusion:
                 if isinstance(name, str) and name:
                     index.setdefault(name, set())
             self._names = (stamp, index)
+            self._when = when
+            self._by_cluster = None
         return self._names[1]
 
     def _record_names(self) -> list[str]:
         return list(self._name_index())
 
     def _names_of(self, r: ent.Resolver, c: ent.Cluster) -> list[str]:
-        """Every name used in claims or quotes that resolves to ``c``."""
-        return [n for n in self._record_names() if (x := r.resolve(n)) is not None and x.id == c.id]
+        """Every name used in claims or quotes that resolves to ``c`` (each name resolved once)."""
+        index = self._name_index()
+        if self._by_cluster is None or self._by_cluster[0] is not r:
+            by: dict[str, list[str]] = {}
+            for n in index:
+                x = r.resolve(n)
+                if x is not None:
+                    by.setdefault(x.id, []).append(n)
+            self._by_cluster = (r, by)
+        return list(self._by_cluster[1].get(c.id, []))
 
     def _claims_of(self, r: ent.Resolver, c: ent.Cluster, names: list[str]) -> list[dict[str, Any]]:
         index = self._name_index()
-        ids = sorted(set().union(*(index.get(n, set()) for n in names))) if names else []
+        every = set().union(*(index.get(n, set()) for n in names)) if names else set()
+        self._n_claims = len(every)
+        # the most recent ENTITY_CLAIMS of them, oldest first (a page, not 60,000 rows; the total is reported)
+        ids = sorted(every, key=lambda i: (self._when.get(i, ""), i))[-ENTITY_CLAIMS:]
         if not ids:
             return []
         wanted = set(names)

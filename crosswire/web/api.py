@@ -83,6 +83,7 @@ def entity_data(v: Views, entity_id: str, limit: int | None = None, offset: int 
         items = e.get(key) or []
         out[key] = items[offset:offset + limit]
         out[f"total_{key}"] = len(items)
+    out["total_claims"] = e.get("n_claims", out["total_claims"])  # all claims, not only the listed ones
     return out
 
 
