@@ -102,20 +102,26 @@ class Fusion:
                     out.append(_summary(s, points))
         return out
 
-    def series(self, series_id: str, include_conditional: bool = False) -> dict[str, Any]:
-        """One series: summary, full points (span, sentence, offsets), its conflicts and figures."""
+    def series(self, series_id: str, include_conditional: bool = False, with_text: bool = True) -> dict[str, Any]:
+        """One series: summary, points, its conflicts and figures. With ``with_text`` every point also
+        carries its span, sentence and offsets; a paged view asks ``claim_texts`` for its page only."""
         with _no_gc():  # thousands of point dicts next to a model of millions of objects: no full scans
-            return self._series(series_id, include_conditional)
+            return self._series(series_id, include_conditional, with_text)
 
-    def _series(self, series_id: str, include_conditional: bool) -> dict[str, Any]:
+    def claim_texts(self, claim_ids: Any) -> dict[int, dict[str, Any]]:
+        """span, sentence, start, end and conditional of these claims, by id."""
+        return self._full(claim_ids)
+
+    def _series(self, series_id: str, include_conditional: bool, with_text: bool) -> dict[str, Any]:
         m = self.model(include_conditional)
         s = m.series.get(series_id)
         if s is None:
             raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
         out = _summary(s, s.points)
-        extra = self._full(p.claim_id for p in s.points)
-        for point in out["points"]:
-            point.update(extra.get(point["claim_id"], {}))
+        if with_text:
+            extra = self._full(p.claim_id for p in s.points)
+            for point in out["points"]:
+                point.update(extra.get(point["claim_id"], {}))
         ids = {p.claim_id for p in s.points}
         out["conflicts"] = [c for c in m.conflicts if c["series_id"] == s.id or _touches(c, ids)]
         out["figures"] = m.figures(s.id)

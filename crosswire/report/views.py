@@ -71,7 +71,13 @@ class Views:
             measure=measure, subject=subject, since=since, until=until, include_conditional=include_conditional))
 
     def series(self, series_id: str) -> dict[str, Any]:
-        return self.cached(("series", series_id), lambda: self.fusion.series(series_id))  # type: ignore[no-any-return]
+        return self.cached(("series", series_id),  # type: ignore[no-any-return]
+                           lambda: self.fusion.series(series_id, with_text=False))
+
+    def with_text(self, points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Copies of ``points`` with span, sentence and offsets (fetched for these points only)."""
+        texts = self.fusion.claim_texts(p["claim_id"] for p in points)
+        return [{**p, **texts.get(p["claim_id"], {})} for p in points]
 
     def conflicts(self) -> list[dict[str, Any]]:
         return self.cached(("conflicts",), lambda: self.fusion.conflicts())  # type: ignore[no-any-return]

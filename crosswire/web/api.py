@@ -155,10 +155,11 @@ def api_figures(request: Request, measure: str | None = None, subject: str | Non
 def api_series(request: Request, series_id: str, limit: int = Query(1000, ge=1, le=100_000,
                                                                     description="Claims per page."),
                offset: int = Offset) -> dict[str, Any]:
-    s = series_data(views_of(request), series_id)
+    v = views_of(request)
+    s = series_data(v, series_id)
     points = s.get("points") or []
-    return {**s, "points": points[offset:offset + limit], "points_total": len(points), "limit": limit,
-            "offset": offset}
+    return {**s, "points": v.with_text(points[offset:offset + limit]), "points_total": len(points),
+            "limit": limit, "offset": offset}
 
 
 @router.get("/conflicts", summary="Contradictions between claims of the same series")

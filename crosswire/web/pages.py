@@ -141,7 +141,7 @@ def series(request: Request, series_id: str, offset: int = Offset) -> HTMLRespon
     s = api.series_data(v, series_id)
     conflict_ids = {c for k in s.get("conflicts") or [] for c in k.get("claim_ids") or []} | v.conflict_claims()
     chart, points, colors = v.cached(("series-view", s["id"]), lambda: _series_view(s, conflict_ids))
-    return render(request, "series.html", s=s, chart=chart, rows=points[offset:offset + SERIES_ROWS],
+    return render(request, "series.html", s=s, chart=chart, rows=v.with_text(points[offset:offset + SERIES_ROWS]),
                   colors=colors, conflict_ids=conflict_ids, pager=pager(len(points), SERIES_ROWS, offset))
 
 
