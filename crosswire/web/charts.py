@@ -73,11 +73,14 @@ def build(series: dict[str, Any], conflict_ids: set[Any], href: Any, max_marks: 
     return chart
 
 
-def _latest_usable(points: list[dict[str, Any]], n: int) -> list[tuple[date, tuple[float, Any, Any], dict[str, Any]]]:
+Usable = tuple[date, tuple[float | None, float | None, float | None], dict[str, Any]]
+
+
+def _latest_usable(points: list[dict[str, Any]], n: int) -> list[Usable]:
     """The ``n`` most recent points that have a date and a number (all of them when there are few)."""
     if len(points) > n:  # a long series: pick by the ISO date text first, parse only what is drawn
         points = heapq.nlargest(n * 2, (p for p in points if p.get("date")), key=lambda p: str(p["date"]))
-    out = []
+    out: list[Usable] = []
     for p in points:
         d, v = point_date(p), point_value(p)
         if d is not None and v[0] is not None:
