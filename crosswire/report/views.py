@@ -74,6 +74,13 @@ class Views:
         return self.cached(("series", series_id),  # type: ignore[no-any-return]
                            lambda: self.fusion.series(series_id, with_text=False))
 
+    def series_page(self, series_id: str, offset: int, limit: int, marks: int) -> dict[str, Any]:
+        try:
+            return self.cached(("series-page", series_id, offset, limit, marks),  # type: ignore[no-any-return]
+                               lambda: self.fusion.series_page(series_id, offset, limit, marks))
+        except KeyError as exc:
+            raise NotFound(f"no estimate series {series_id!r} (see /figures for the list)") from exc
+
     def with_text(self, points: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Copies of ``points`` with span, sentence and offsets (fetched for these points only)."""
         texts = self.fusion.claim_texts(p["claim_id"] for p in points)

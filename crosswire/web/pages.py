@@ -138,19 +138,15 @@ def figures(request: Request, q: str | None = None, measure: str | None = None, 
 @router.get("/series/{series_id:path}", response_class=HTMLResponse)
 def series(request: Request, series_id: str, offset: int = Offset) -> HTMLResponse:
     v = views_of(request)
-    s = api.series_data(v, series_id)
-    conflict_ids = {c for k in s.get("conflicts") or [] for c in k.get("claim_ids") or []} | v.conflict_claims()
-    chart, points, colors = v.cached(("series-view", s["id"]), lambda: _series_view(s, conflict_ids))
-    return render(request, "series.html", s=s, chart=chart, rows=v.with_text(points[offset:offset + SERIES_ROWS]),
-                  colors=colors, conflict_ids=conflict_ids, pager=pager(len(points), SERIES_ROWS, offset))
-
-
-def _series_view(s: dict[str, Any], conflict_ids: set[Any]) -> tuple[charts.Chart, list[dict[str, Any]],
-                                                                     dict[str, str]]:
-    """Chart, rows in date order (undated last) and source colours of one series page."""
-    points = sorted(s.get("points") or [], key=lambda p: (str(p.get("date") or "9999"), str(p.get("published") or ""),
-                                                         str(p.get("claim_id"))))
-    return charts.build(s, conflict_ids, claim_href), points, charts.source_colors(points)
+    page = v.series_page(series_id, offset, SERIES_ROWS, charts.MAX_MARKS)
+    conflict_ids = {c for k in page.get("conflicts") or [] for c in k.get("claim_ids") or []} | v.conflict_claims()
+    chart = v.cached(("series-chart", page["id"]),
+                     lambda: charts.build({**page, "points": page["chart_points"]}, conflict_ids, claim_href))
+    chart.undated = page["n_undated"]
+    chart.hidden = max(0, page["points_total"] - page["n_undated"] - len(page["chart_points"]))
+    colors = charts.source_colors(page["chart_points"] + page["rows"])
+    return render(request, "series.html", s=page, chart=chart, rows=v.with_text(page["rows"]), colors=colors,
+                  conflict_ids=conflict_ids, pager=pager(page["points_total"], SERIES_ROWS, offset))
 
 
 @router.get("/conflicts", response_class=HTMLResponse)
