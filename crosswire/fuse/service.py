@@ -12,6 +12,7 @@ when the knowledge base changes (SQLite ``data_version`` and this connection's c
 from __future__ import annotations
 
 import difflib
+import heapq
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,7 +53,7 @@ class Fusion:
         self.grades = source_grades(self.settings)
         self._models: dict[bool, tuple[tuple[int, int], Model]] = {}
         self._names: tuple[tuple[int, int], dict[str, set[int]]] | None = None
-        self._when: dict[int, str] = {}
+        self._rank: dict[int, int] = {}  # claim id -> its place in (as_of, id) order
         self._by_cluster: tuple[ent.Resolver, dict[str, list[str]]] | None = None
         self._n_claims = 0
         self._resolver: tuple[tuple[int, int], ent.Resolver] | None = None
@@ -297,7 +298,7 @@ class Fusion:
                 if isinstance(name, str) and name:
                     index.setdefault(name, set())
             self._names = (stamp, index)
-            self._when = when
+            self._rank = {cid: n for n, cid in enumerate(sorted(when, key=lambda i: (when[i], i)))}
             self._by_cluster = None
         return self._names[1]
 
@@ -321,7 +322,8 @@ class Fusion:
         every = set().union(*(index.get(n, set()) for n in names)) if names else set()
         self._n_claims = len(every)
         # the most recent ENTITY_CLAIMS of them, oldest first (a page, not 60,000 rows; the total is reported)
-        ids = sorted(every, key=lambda i: (self._when.get(i, ""), i))[-ENTITY_CLAIMS:]
+        rank = self._rank
+        ids = sorted(heapq.nlargest(ENTITY_CLAIMS, every, key=rank.__getitem__), key=rank.__getitem__)
         if not ids:
             return []
         wanted = set(names)
