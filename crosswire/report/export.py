@@ -21,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import CrosswireError
+from ..store.sqlite import decode_row
 
 FORMATS = ("csv", "jsonl", "parquet", "graphml", "ftm")
 # record type -> (table, columns to select); raw bytes stay out (see `crosswire show --raw`)
@@ -36,7 +37,6 @@ RECORDS: dict[str, tuple[str, str]] = {
     "times": ("times", 'rowid AS id, doc_id, text, value, type, start, "end", version'),
     "rejections": ("rejections", "id, source, reason, raw_id, at"),
 }
-JSON_COLUMNS = {"published_bounds", "authors", "segments", "meta_sources", "mentions", "attribution", "flags"}
 BATCH = 20_000
 
 
@@ -74,14 +74,7 @@ def write_csv(conn: sqlite3.Connection, name: str, path: Path) -> Path:
 
 
 def _decoded(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
-    out = dict(zip(columns, row))
-    for k in JSON_COLUMNS & out.keys():
-        if isinstance(out[k], str):
-            try:
-                out[k] = json.loads(out[k])
-            except ValueError:
-                pass
-    return out
+    return decode_row(dict(zip(columns, row)))
 
 
 def write_jsonl(conn: sqlite3.Connection, name: str, path: Path) -> Path:

@@ -216,16 +216,23 @@ class Store:
         return [_row(r) for r in self.conn.execute(f"SELECT * FROM {table}")]  # noqa: S608
 
 
-_JSON_COLS = {"authors", "segments", "meta_sources", "published_bounds", "attribution", "flags", "mentions",
-              "pipeline"}
+JSON_COLUMNS = frozenset({"authors", "segments", "meta_sources", "published_bounds", "attribution", "flags",
+                          "mentions", "pipeline"})
+
+
+def decode_row(out: dict[str, Any]) -> dict[str, Any]:
+    """A row as a dict with its JSON columns decoded (a value that is not JSON is left as text)."""
+    for k in JSON_COLUMNS & out.keys():
+        if isinstance(out[k], str):
+            try:
+                out[k] = json.loads(out[k])
+            except ValueError:
+                pass
+    return out
 
 
 def _row(row: sqlite3.Row) -> dict[str, Any]:
-    out = dict(row)
-    for k in _JSON_COLS & out.keys():
-        if isinstance(out[k], str):
-            out[k] = json.loads(out[k])
-    return out
+    return decode_row(dict(row))
 
 
 def _sql_value(v: Any) -> Any:

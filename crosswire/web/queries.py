@@ -5,15 +5,13 @@ a hundred thousand.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NotFound
-from ..store.sqlite import fts_query
+from ..store.sqlite import decode_row, fts_query
 
-_JSON = {"authors", "segments", "meta_sources", "published_bounds", "attribution", "flags", "mentions"}
 _DOC_COLS = ("id, key, version, source, input_kind, encoding, title, publisher, published, published_bounds,"
              " authors, language, url, external_id, text, segments, meta_sources, cleaner_version, ingested_at")
 
@@ -40,14 +38,7 @@ class DocFilter:
 
 
 def row(r: sqlite3.Row) -> dict[str, Any]:
-    out = dict(r)
-    for k in _JSON & out.keys():
-        if isinstance(out[k], str):
-            try:
-                out[k] = json.loads(out[k])
-            except ValueError:
-                pass
-    return out
+    return decode_row(dict(r))
 
 
 def list_documents(conn: sqlite3.Connection, flt: DocFilter, limit: int = 50, offset: int = 0) -> dict[str, Any]:
