@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import CrosswireError, NotFound
@@ -39,9 +39,29 @@ class Model:
     series: dict[str, Series]
     conflicts: list[dict[str, Any]]
     groups: dict[str, list[tuple[str, list[Point]]]]  # series id -> its figures (class, points)
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # series id -> what a page of it needs
 
     def figures(self, series_id: str) -> list[dict[str, Any]]:
         return records(self.groups[series_id])
+
+    def prepare_pages(self) -> None:
+        """Once per build: each series' points in date order, its summary, conflicts and figures, so
+        that a page of a 25,000-claim series costs one page, not the whole series."""
+        by_series: dict[str, list[dict[str, Any]]] = {}
+        by_claim: dict[int, list[dict[str, Any]]] = {}
+        for c in self.conflicts:
+            by_series.setdefault(c["series_id"], []).append(c)
+            if c["kind"] == "arithmetic":
+                for cid in c["claim_ids"]:
+                    by_claim.setdefault(cid, []).append(c)
+        for sid, s in self.series.items():
+            ordered = sorted(s.points, key=lambda p: (p.date or "9999", p.published or "", p.claim_id))
+            touching = {id(c): c for p in s.points for c in by_claim.get(p.claim_id, ())}
+            for c in by_series.get(sid, ()):
+                touching[id(c)] = c
+            self.pages[sid] = {"ordered": ordered, "head": _summary(s, s.points, with_points=False),
+                               "conflicts": list(touching.values()), "figures": self.figures(sid),
+                               "n_undated": sum(1 for p in ordered if not p.date)}
 
 
 ENTITY_CLAIMS = 500  # claims listed on an entity page (the most recent); the total is in n_claims
@@ -85,7 +105,9 @@ class Fusion:
         resolver = self.resolver()
         series = SeriesBuilder(resolver, self.grades).load(self.store.conn, include_conditional)
         groups = {sid: group(s) for sid, s in series.items()}
-        return Model(resolver, series, find_conflicts(series), groups)
+        model = Model(resolver, series, find_conflicts(series), groups)
+        model.prepare_pages()
+        return model
 
     # -- series ---------------------------------------------------------------------------
     def figures(self, measure: str | None = None, subject: str | None = None, since: str | None = None,
@@ -116,18 +138,17 @@ class Fusion:
         dict, so a series of 25,000 claims costs what a page of it costs."""
         with _no_gc():
             m = self.model(include_conditional)
-            s = m.series.get(series_id)
-            if s is None:
+            prep = m.pages.get(series_id)
+            if prep is None:
                 raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
-            ordered = sorted(s.points, key=lambda p: (p.date or "9999", p.published or "", p.claim_id))
-            dated = [p for p in ordered if p.date]
-            out = _summary(s, s.points, with_points=False)
-            ids = {p.claim_id for p in s.points}
+            ordered: list[Point] = prep["ordered"]
+            first = max(0, len(ordered) - prep["n_undated"] - marks)  # dated points come first, undated last
+            dated_tail = [p for p in ordered[first:] if p.date][-marks:] if marks else []
+            out = dict(prep["head"])
             out.update({"rows": [p.as_dict() for p in ordered[offset:offset + limit]],
-                        "chart_points": [p.as_dict() for p in dated[-marks:]],
-                        "points_total": len(ordered), "n_undated": len(ordered) - len(dated),
-                        "conflicts": [c for c in m.conflicts if c["series_id"] == s.id or _touches(c, ids)],
-                        "figures": m.figures(s.id)})
+                        "chart_points": [p.as_dict() for p in dated_tail],
+                        "points_total": len(ordered), "n_undated": prep["n_undated"],
+                        "conflicts": list(prep["conflicts"]), "figures": prep["figures"]})
             return out
 
     def claim_texts(self, claim_ids: Any) -> dict[int, dict[str, Any]]:

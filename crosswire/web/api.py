@@ -156,10 +156,10 @@ def api_series(request: Request, series_id: str, limit: int = Query(1000, ge=1, 
                                                                     description="Claims per page."),
                offset: int = Offset) -> dict[str, Any]:
     v = views_of(request)
-    s = series_data(v, series_id)
-    points = s.get("points") or []
-    return {**s, "points": v.with_text(points[offset:offset + limit]), "points_total": len(points),
-            "limit": limit, "offset": offset}
+    page = dict(v.series_page(series_id, offset, limit, 0))
+    rows = page.pop("rows")
+    page.pop("chart_points", None)
+    return {**page, "points": v.with_text(rows), "limit": limit, "offset": offset}
 
 
 @router.get("/conflicts", summary="Contradictions between claims of the same series")
