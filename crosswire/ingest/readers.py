@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadFormat, InputError, TooLarge
+from ..errors import InputError, TooLarge
 from ..models import Rejection
 from .decode import decode
 
@@ -140,7 +140,3 @@ def _jsonl_items(inp: Input) -> Iterator[RawItem | Rejection]:
             fields["id"] = str(fields["id"])
         yield RawItem(inp.source, raw_line, "jsonl", locator=f"line {n}", text=obj["text"],
                       encoding=encoding, fields=fields)
-
-
-def bad_format(source: str, problem: str) -> BadFormat:
-    return BadFormat(source, problem)
