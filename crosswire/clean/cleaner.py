@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import RemovedLine, Segment
+from .boilerplate import find_body
 from .dates import header_date
 from .rules import first_match
 
@@ -109,6 +110,12 @@ def _join_broken(paras: list[_Para], removed: list[RemovedLine]) -> list[_Para]:
     return out
 
 
+def _drop_furniture(paras: list[_Para], removed: list[RemovedLine], title: str | None) -> list[_Para]:
+    reasons = find_body([p.text for p in paras], title)
+    removed.extend(RemovedLine(p.text, why, p.lineno + 1) for p, why in zip(paras, reasons) if why)
+    return [p for p, why in zip(paras, reasons) if not why]
+
+
 def _assemble(paras: list[_Para]) -> tuple[str, list[Segment]]:
     parts: list[str] = []
     segments: list[Segment] = []
@@ -126,7 +133,7 @@ def _assemble(paras: list[_Para]) -> tuple[str, list[Segment]]:
     return "\n\n".join(parts), segments
 
 
-def clean_text(text: str, detect_title: bool = True) -> Cleaned:
+def clean_text(text: str, detect_title: bool = True, drop_furniture: bool = False) -> Cleaned:
     """Split ``text`` into body paragraphs and removed lines; read header, sign-off and byline clues."""
     clues = Clues()
     removed: list[RemovedLine] = []
@@ -162,6 +169,8 @@ def clean_text(text: str, detect_title: bool = True) -> Cleaned:
         title = paras.pop(0)
         clues.title = title.text
         removed.append(RemovedLine(title.text, "title", title.lineno + 1))
+    if drop_furniture:  # page furniture of pasted web pages, judged by evidence (boilerplate.py)
+        paras = _drop_furniture(paras, removed, clues.title)
     body, segments = _assemble(paras)
     removed.sort(key=lambda r: r.lineno)
     return Cleaned(body, removed, segments, clues)

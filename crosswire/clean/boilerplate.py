@@ -1,0 +1,367 @@
+"""Page furniture in pasted text: which lines are the article body, judged by evidence.
+
+Public function: ``find_body(lines) -> list[str | None]`` — for each line, None to keep it as body
+or the rule that removes it ("boilerplate:menu-run", "boilerplate:outside-body", ...).
+
+Steps, one function each, in this order:
+1. ``_language``   — pick the stop-word list (jusText's 100 lists) that covers most of the document's
+                     words; none when no list covers enough (then length and punctuation decide).
+2. ``_features``   — per line: characters, words, stop-word density, terminal punctuation, whether the
+                     whole line is an interface label (data/boilerplate.toml ``furniture``).
+3. ``_classify``   — jusText's context-free classes: good, near-good, short, bad.
+4. ``_revise``     — jusText's context-sensitive pass: short and near-good lines take their
+                     neighbours' class.
+5. ``_region``     — the body region: the maximum-sum run of line weights (body evidence positive,
+                     furniture negative), stopped at end-of-article markers (related, comments ...);
+                     a second strong run is kept too.
+6. ``_decide``     — inside the region keep every line except interface labels and menu runs (many
+                     short unpunctuated lines in a row); outside it remove every line.
+
+Conventions: thresholds and vocabularies live in data/boilerplate.toml, which says where each idea
+comes from (jusText, trafilatura, Boilerpipe). A document with no body evidence at all (nothing long,
+nothing sentence-like) is left as it is: the classifier only removes lines when it found a body.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "boilerplate.toml"
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_TERMINAL = re.compile(r"[.!?…。:;][\"'”’)\]]*$|[\"'”’]$")
+_PREFIX = "boilerplate:"
+# Han ideographs and kana: scripts written without spaces between words (one character ~ a short word).
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    classify: dict[str, float]
+    region: dict[str, float]
+    inside: dict[str, float]
+    furniture: tuple[tuple[str, re.Pattern[str]], ...]
+    furniture_anywhere: tuple[tuple[str, re.Pattern[str]], ...]
+    end_marker: tuple[re.Pattern[str], ...]
+    widget_openers: frozenset[str]  # furniture rules whose line opens a list of links
+    timestamp: re.Pattern[str]  # one token of a date or time stamp
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    chars: int
+    words: int
+    stop: float | None  # stop-word density; None without a stop-word list
+    terminal: bool
+    furniture: str | None  # name of the interface-label rule the whole line matches
+    end_marker: bool
+    capitalised: float  # share of content words written with a capital (Title Case menus, names)
+    cls: str = "short"  # good | neargood | short | bad
+
+
+@lru_cache(maxsize=2)
+def load_config(path: Path = DATA) -> Config:
+    data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+
+    def named(key: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple((e["name"], re.compile(e["pattern"], re.IGNORECASE)) for e in data.get(key, []))
+
+    return Config(data["classify"], data["region"], data["inside"], named("furniture"),
+                  named("furniture_anywhere"),
+                  tuple(re.compile(e["pattern"], re.IGNORECASE) for e in data.get("end_marker", [])),
+                  frozenset(e["name"] for e in data.get("furniture", []) if e.get("opens_links")),
+                  re.compile(rf"\b{data['timestamp']['tokens']}\b", re.IGNORECASE))
+
+
+@lru_cache(maxsize=1)
+def _stoplists() -> dict[str, frozenset[str]]:
+    try:
+        import justext
+    except ImportError:  # jusText missing: length and punctuation still decide
+        return {}
+    return {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
+
+
+def _language(lines: Sequence[str], cfg: Config) -> frozenset[str] | None:
+    """The stop-word list covering most words of the document's long lines (None when none covers
+    enough, or when the text is written without spaces). Near-ties go to the smaller list: several of
+    jusText's lists contain a whole other language's function words as well."""
+    c = cfg.classify
+    long_lines = [line for line in lines if len(line) >= c["length_low"]] or list(lines)
+    sample = " ".join(long_lines)
+    if len(_UNSPACED.findall(sample)) > 0.3 * max(1, len(re.findall(r"\w", sample))):
+        return None
+    words = [w.lower() for w in _WORD.findall(sample)][:5000]
+    if len(words) < c["min_language_words"]:
+        return None
+    shares = sorted(((sum(w in sl for w in words) / len(words), name) for name, sl in _stoplists().items()),
+                    reverse=True)
+    if not shares or shares[0][0] < c["min_language_share"]:
+        return None
+    close = [name for share, name in shares if share >= shares[0][0] - c["language_tie"]]
+    return _stoplists()[min(close, key=lambda name: len(_stoplists()[name]))]
+
+
+def _furniture_name(text: str, cfg: Config) -> str | None:
+    for name, rx in cfg.furniture_anywhere:
+        if rx.search(text):
+            return name
+    if any(ch.isdigit() for ch in text) and not re.search(r"\w", cfg.timestamp.sub("", text)):
+        return "timestamp"
+    if len(text) > 80:
+        return None
+    bare = text.strip(" \t|·•>»«›‹-–—:/")
+    for name, rx in cfg.furniture:
+        if rx.fullmatch(bare):
+            return name
+    return None
+
+
+def _capitalised(words: list[str], stoplist: frozenset[str] | None) -> float:
+    """Share of content words that start with a capital (stop words are lower case in Title Case)."""
+    content = [w for w in words if w[0].isalpha() and w.lower() != w.upper()
+               and (w.lower() not in stoplist if stoplist else len(w) > 3)]
+    if not content:
+        return 1.0 if words else 0.0
+    return sum(w[0].isupper() for w in content) / len(content)
+
+
+def _features(lines: Sequence[str], stoplist: frozenset[str] | None, cfg: Config) -> list[Line]:
+    out = []
+    for text in lines:
+        words = _WORD.findall(text)
+        stop = (sum(w.lower() in stoplist for w in words) / len(words) if words else 0.0) if stoplist else None
+        bare = text.strip(" \t|·•>»«›‹-–—:/")
+        end = len(text) <= 200 and any(rx.fullmatch(bare) for rx in cfg.end_marker)
+        unspaced = len(_UNSPACED.findall(text))  # one such character carries about a short word
+        chars = len(text) + int(unspaced * (cfg.classify["unspaced_char_weight"] - 1))
+        n_words = max(len(words), int(unspaced / cfg.classify["unspaced_chars_per_word"]))
+        out.append(Line(text, chars, n_words, stop, bool(_TERMINAL.search(text)), _furniture_name(text, cfg), end,
+                        _capitalised(words, stoplist)))
+    return out
+
+
+def _classify(lines: list[Line], cfg: Config) -> None:
+    """jusText's context-free classes (no link density in pasted text)."""
+    c = cfg.classify
+    for ln in lines:
+        if ln.furniture or ln.words == 0:
+            ln.cls = "bad"
+        elif ln.chars < c["length_low"]:
+            ln.cls = "short"
+        elif ln.stop is None:
+            ln.cls = ("good" if ln.terminal and ln.words >= c["fallback_good_words"] else
+                      "neargood" if ln.terminal else "bad")
+        elif ln.stop >= c["stopwords_high"]:
+            ln.cls = "good" if ln.chars > c["length_high"] else "neargood"
+        elif ln.stop >= c["stopwords_low"]:
+            ln.cls = "neargood"
+        else:
+            ln.cls = "bad"
+
+
+def _neighbour(classes: list[str], i: int, step: int, ignore_neargood: bool) -> str:
+    j = i + step
+    while 0 <= j < len(classes):
+        if classes[j] in ("good", "bad") or (classes[j] == "neargood" and not ignore_neargood):
+            return classes[j]
+        j += step
+    return "bad"
+
+
+def _revise(lines: list[Line]) -> list[str]:
+    """jusText's context-sensitive pass: short, then near-good lines take their neighbours' class."""
+    classes = [ln.cls for ln in lines]
+    new = list(classes)
+    for i, cls in enumerate(classes):
+        if cls != "short":
+            continue
+        prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
+        if prev == nxt:
+            new[i] = prev
+        elif (prev == "bad" and _neighbour(classes, i, -1, False) == "neargood") or \
+             (nxt == "bad" and _neighbour(classes, i, 1, False) == "neargood"):
+            new[i] = "good"
+        else:
+            new[i] = "bad"
+    classes = new
+    for i, cls in enumerate(classes):
+        if cls == "neargood":
+            both_bad = _neighbour(classes, i, -1, True) == _neighbour(classes, i, 1, True) == "bad"
+            classes[i] = "bad" if both_bad else "good"
+    return classes
+
+
+def _weights(lines: list[Line], revised: list[str], cfg: Config) -> list[float]:
+    """Body evidence per line, read in context: a near-good line alone among short lines (a teaser
+    under a linked headline) counts little, and so does anything after a related-links label until
+    the next good paragraph."""
+    r = cfg.region
+    out: list[float] = []
+    in_widget = False
+    for i, ln in enumerate(lines):
+        if ln.cls == "good":
+            in_widget = False
+        w = _weight(ln, revised[i], cfg)
+        if ln.cls == "neargood" and not any(_bodylike(lines, j) for j in (i - 1, i + 1)):
+            w = r["neargood_isolated"]
+        if in_widget and w > 0:
+            w = r["short_headline"]
+        if ln.furniture in cfg.widget_openers:
+            in_widget = True
+        out.append(w)
+    return out
+
+
+def _bodylike(lines: list[Line], j: int) -> bool:
+    return 0 <= j < len(lines) and (lines[j].cls in ("good", "neargood")
+                                    or _short_shape(lines[j], cfg=None) == "short_sentence")
+
+
+def _weight(ln: Line, revised: str, cfg: Config) -> float:
+    r = cfg.region
+    if ln.furniture:
+        return r["furniture"]
+    if ln.cls == "good":
+        return r["good"] + r["good_per_100_chars"] * ln.chars / 100
+    if ln.cls == "neargood":
+        return r["neargood"]
+    if ln.cls == "short":
+        return r[_short_shape(ln, cfg)]
+    return r["bad"]
+
+
+def _short_shape(ln: Line, cfg: Config | None) -> str:
+    """What a short line looks like: a sentence, a menu label, a headline link, or a fragment."""
+    if ln.terminal and ln.words >= 3:
+        return "short_sentence"
+    if cfg is None:
+        return "short"
+    if ln.capitalised >= cfg.classify["menu_capitalised"] or ln.words <= 1:
+        return "short_menu"
+    if ln.words >= cfg.classify["headline_words"]:
+        return "short_headline"
+    return "short_fragment"
+
+
+def _best_run(weights: Sequence[float], lo: int, hi: int, gap: int = 0) -> tuple[int, int, float]:
+    """Maximum-sum run [start, end) of weights[lo:hi] (Kadane). With ``gap``, that many lines in a row
+    without body evidence end a run whatever comes after them (a page's body does not resume after a
+    whole block of furniture)."""
+    best = (lo, lo, 0.0)
+    start, total, dry = lo, 0.0, 0
+    for i in range(lo, hi):
+        dry = dry + 1 if weights[i] <= 0 else 0
+        if total <= 0 or (gap and dry >= gap):
+            start, total = i, 0.0
+        total += weights[i]
+        if total > best[2]:
+            best = (start, i + 1, total)
+    return best
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _headline(lines: list[Line], title: str | None, before: int) -> int | None:
+    """The last line before ``before`` that repeats the page title (or its part without the site's
+    name, split at | - – — ::): the article's headline, which the body follows."""
+    if not title:
+        return None
+    wanted = {_norm(title)} | {_norm(part) for part in re.split(r"\s+[|\-–—:·»]+\s+", title)
+                                if len(part.split()) >= 3}
+    wanted.discard("")
+    hits = [i for i in range(min(before + 1, len(lines))) if _norm(lines[i].text) in wanted]
+    return hits[-1] if hits else None
+
+
+def _comments_start(lines: list[Line], weights: list[float], cfg: Config) -> int:
+    """Where the comments begin: the first end-of-article marker with a body's worth of evidence
+    before it (a comment count beside the headline is not the start of the comments)."""
+    for i, ln in enumerate(lines):
+        if ln.end_marker and _best_run(weights, 0, i)[2] >= cfg.region["min_body"]:
+            return i
+    return len(lines)
+
+
+def _region(lines: list[Line], weights: list[float], title: str | None, cfg: Config) -> list[tuple[int, int]]:
+    """The body region: the best run before the comments, begun after the headline."""
+    limit = _comments_start(lines, weights, cfg)
+    start, end, total = _best_run(weights, 0, limit, int(cfg.region["max_gap"]))
+    if total <= 0:
+        return []
+    first_good = next((i for i in range(start, end) if lines[i].cls == "good"), start)
+    head = _headline(lines, title, first_good)
+    if head is not None and head >= start:
+        start = head + 1
+    return [(start, end)]
+
+
+def _menu_runs(lines: list[Line], lo: int, hi: int, cfg: Config) -> set[int]:
+    """Indexes in [lo, hi) that belong to runs of short unpunctuated lines (menus, link lists)."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i in list(range(lo, hi)) + [hi]:
+        ln = lines[i] if i < hi else None
+        if ln is not None and not ln.terminal and ln.words <= cfg.inside["menu_line_words"]:
+            run.append(i)
+            continue
+        if len(run) >= cfg.inside["menu_run"]:
+            out.update(run)
+        run = []
+    return out
+
+
+def _decide(lines: list[Line], runs: list[tuple[int, int]], cfg: Config) -> list[str | None]:
+    reasons: list[str | None] = [_PREFIX + "outside-body"] * len(lines)
+    for lo, hi in runs:
+        menu = _menu_runs(lines, lo, hi, cfg)
+        for i in range(lo, hi):
+            ln = lines[i]
+            if ln.furniture:
+                reasons[i] = _PREFIX + ln.furniture
+            elif i in menu:
+                reasons[i] = _PREFIX + "menu-run"
+            else:
+                reasons[i] = None
+    return reasons
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Every step's result, for ``find_body`` and for looking into a decision."""
+
+    lines: list[Line]
+    revised: list[str]
+    weights: list[float]
+    runs: list[tuple[int, int]]
+    reasons: list[str | None]
+
+
+def analyse(lines: Sequence[str], title: str | None = None, config: Config | None = None) -> Analysis:
+    """Run the steps of the module docstring on ``lines`` and keep what each step found."""
+    cfg = config or load_config()
+    stoplist = _language(lines, cfg)
+    feats = _features(lines, stoplist, cfg)
+    _classify(feats, cfg)
+    result = Analysis(feats, [ln.cls for ln in feats], [0.0] * len(feats), [], [None] * len(feats))
+    if not any(ln.cls in ("good", "neargood") for ln in feats):
+        return result  # no body evidence: leave the text as it is
+    result.revised = _revise(feats)
+    result.weights = _weights(feats, result.revised, cfg)
+    result.runs = _region(feats, result.weights, title, cfg)
+    if result.runs:
+        result.reasons = _decide(feats, result.runs, cfg)
+    return result
+
+
+def find_body(lines: Sequence[str], title: str | None = None, config: Config | None = None) -> list[str | None]:
+    """For each line: None to keep it as body, or the rule that removes it as page furniture.
+    ``title``: the page's title when known (the body starts after the line that repeats it)."""
+    return analyse(lines, title, config).reasons if lines else []
