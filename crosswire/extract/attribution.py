@@ -1,26 +1,36 @@
-"""Who asserts what: the source of each sentence, with the chain of whom it relies on.
+"""Who asserts what: every attribution relation resolved to a speaker, and the source of each figure.
 
-Read in this order for every sentence (first that holds wins):
-1. inside a soundbite or direct quote -> its speaker;
-2. "according to X" / "citing X" -> X (and "S, citing X, said" -> S relying on X);
-3. a speech verb ("said", "revealed", "estimate", ...) -> its subject: a named entity, a role
-   noun resolved to the person holding that title in the report ("a lawmaker" -> "Rep. Yu"),
-   a generic source ("experts"), or a pronoun that refers back to the previous source ("It added");
-4. nobody named -> the publisher (filled in by the caller).
+``extract/statements.py`` finds the relations (cue, source mention, content) from the parse; this
+module resolves them, in document order, and answers for any character who asserts it.
+Resolution of a relation's source mention (first that holds wins):
+1. a pronoun ("he", "it", "they") -> the previous statement's speaker when it is near and compatible,
+   else the last named person (he/she) or organisation (it/they) before it;
+2. a container noun ("a report by X", "the ministry's statement") -> the name it holds;
+3. a role noun -> the person holding that title in the report ("a lawmaker" -> "Rep. Yu"), or a
+   description -> the organisation named earlier whose name or gazetteer title ends in it
+   ("the ministry" -> "Ministry of Defense"; "the spy agency" -> "National Intelligence Service");
+4. a named mention over the subject's head -> its canonical name;
+5. a generic source ("experts", "officials") or an unresolved role -> kept as written.
+Chains: "S, citing Y, said" -> [S, Y]; "S told lawmakers …, according to Y" -> [Y, S].
+The source of a figure (``Attributor.at``): a soundbite or direct quote holding it -> its speaker;
+else the innermost statement whose content holds it and whose speaker resolved; else nobody (the
+caller puts the publisher).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..models import Mention
+from ..models import Mention, Quote, TimeRef
+from .statements import Relation
 from .vocab import vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-VERSION = "attribution-1"
+VERSION = "attribution-2"
 _PREFER = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3, "FAC": 4, "LOC": 5}
 _CONTAINER_NOUNS = {"statement", "report", "estimate", "assessment", "data", "figure", "analysis", "briefing",
                     "remark", "comment", "testimony", "claim", "account", "intelligence"}
@@ -47,78 +57,171 @@ class Speaker:
     body_start: int = -1  # where the quoted words begin (before: the header naming the speaker)
 
 
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "we", "me", "us"})
+_THING_PRONOUNS = frozenset({"it", "they", "them"})
+_CITING = frozenset({"citing", "quoting"})
+_CARRY = 2  # sentences a pronoun may reach back for the previous speaker
+_DATED = re.compile(r"\d{4}")
+
+
+@dataclass(slots=True)
+class Statement:
+    """A relation with its source resolved."""
+
+    relation: Relation
+    speaker: str | None  # canonical name, a role or description as written, or None
+    speaker_text: str | None  # the source mention as written
+    chain: list[str]
+    resolved: bool  # the speaker is a name, a titled role, a generic source or a pronoun's referent
+    kind: str
+    said_on: str | None = None
+    sentence: int = 0
+
+    @property
+    def phrase(self) -> tuple[int, int]:
+        """The attribution phrase (source and cue): its mentions are not what the content is about."""
+        r = self.relation
+        points = [p for p in (r.cue_start, r.cue_end, r.source_start, r.source_end) if p >= 0]
+        return min(points), max(points)
+
+    def attribution(self) -> Attribution:
+        start, end = self.phrase
+        kind = "according_to" if self.kind == "according_to" else "speech"
+        return Attribution(self.speaker, list(self.chain), kind, start, end)
+
+    def quote(self, text: str) -> Quote:
+        r = self.relation
+        return Quote(speaker=self.speaker, text=text[r.start:r.end], start=r.start, end=r.end,
+                     said_on=self.said_on, kind=self.kind, speaker_surface=self.speaker_text, version=VERSION,
+                     cue=r.cue, chain=list(self.chain))
+
+
 class Attributor:
-    def __init__(self, sdoc: Doc, mentions: list[Mention], canon: dict[str, str], speakers: list[Speaker]) -> None:
+    """Resolves a document's relations (see the module docstring) and answers ``at(char)``."""
+
+    def __init__(self, sdoc: Doc, mentions: list[Mention], canon: dict[str, str], speakers: list[Speaker],
+                 relations: list[Relation] | None = None, times: list[TimeRef] | None = None,
+                 titles: dict[str, str] | None = None) -> None:
         self.sdoc = sdoc
         self.text = sdoc.text  # Doc.text rebuilds the string on every access: read once
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._mstarts = [m.start for m in self.mentions]
         self.canon = canon
         self.speakers = speakers
-        self.roles = self._role_holders()
+        self.titles = titles or {}
         self.v = vocab()
+        self.sent_starts = [s.start_char for s in sdoc.sents]
+        self.roles = self._role_holders()
+        self.times = sorted((t for t in times or [] if t.type == "DATE" and _DATED.match(t.value)),
+                            key=lambda t: t.start)
+        self.statements = self._resolve(relations or [])
+        self._by_start = sorted(self.statements, key=lambda s: s.relation.start)
 
     # -- public ---------------------------------------------------------------------------
-    def sentences(self) -> dict[int, Attribution]:
-        """Attribution of every sentence, keyed by the sentence's start char."""
-        out: dict[int, Attribution] = {}
-        previous = Attribution(None)
-        for sent in self.sdoc.sents:
-            att = self.sentence(sent, previous)
-            out[sent.start_char] = att
-            if att.kind != "publisher":
-                previous = att
-            elif sent.text.strip():
-                previous = Attribution(None)
+    def quotes(self, existing: list[Quote]) -> list[Quote]:
+        """Statements as quote records, less those a soundbite or direct quote already holds."""
+        taken = sorted((q.start, q.end) for q in existing)
+        out = []
+        for st in self.statements:
+            r = st.relation
+            if any(_overlap(r.start, r.end, a, b) >= 0.5 for a, b in taken):
+                continue
+            out.append(st.quote(self.text))
         return out
 
-    def sentence(self, sent: Span, previous: Attribution) -> Attribution:
+    def at(self, char: int) -> Attribution:
+        """Who asserts what is written at ``char`` (None as source: the publisher)."""
         for sp in self.speakers:
-            if sp.start <= sent.start_char < sp.end:
+            if sp.start <= char < sp.end:
                 return Attribution(sp.speaker, [sp.speaker], "soundbite", sp.start, max(sp.start, sp.body_start))
-        cited = self._according_to(sent)
-        speech = self._speech(sent, previous)
-        if cited and speech and speech.source and speech.source != cited.source:
-            if cited.kind == "citing":  # "X, citing Y, said": X asserts, relying on Y
-                return Attribution(speech.source, [speech.source, *cited.chain], "speech", speech.start, cited.end)
-            # "S told lawmakers ..., according to Y": Y is who told the outlet that S said it
-            return Attribution(cited.source, [*cited.chain, speech.source], "according_to",
-                               min(speech.start, cited.start), max(speech.end, cited.end))
-        return cited or speech or Attribution(None)
+        sent = self._sentence(char)
+        holding = [s for s in self.statements if s.relation.start <= char < s.relation.end and s.resolved
+                   and s.sentence == sent]
+        inner = min(holding, key=lambda s: s.relation.end - s.relation.start) if holding else None
+        for st in self.statements:  # a figure inside "according to X" is X's name, not a figure X gives
+            a, b = st.phrase
+            if st.kind == "according_to" and st.sentence == sent and a <= char < b and st.resolved:
+                return st.attribution()
+        if inner is None:  # the publisher's; the sentence's attribution phrases are still not its subject
+            phrases = [st.phrase for st in self.statements if st.sentence == sent and st.resolved
+                       and not st.phrase[0] <= char < st.phrase[1]]
+            if phrases:
+                return Attribution(None, [], "publisher", min(a for a, _ in phrases), max(b for _, b in phrases))
+            return Attribution(None)
+        for outer in holding:  # "S told lawmakers …, according to Y": Y told the outlet what S said
+            if outer is not inner and outer.kind == "according_to" and \
+                    outer.relation.start <= inner.relation.cue_start < outer.relation.end and outer.speaker != inner.speaker:
+                start = min(outer.phrase[0], inner.phrase[0])
+                return Attribution(outer.speaker, [*outer.chain, *inner.chain], "according_to", start,
+                                   max(outer.phrase[1], inner.phrase[1]))
+        return inner.attribution()
+
+    # -- resolution -----------------------------------------------------------------------
+    def _resolve(self, relations: list[Relation]) -> list[Statement]:
+        relations = sorted(relations, key=lambda r: (r.cue_start, r.start))
+        cited: dict[int, list[str]] = {}  # host verb token -> names it cites
+        hosts = {r.head for r in relations if r.kind != "according_to"}
+        out: list[Statement] = []
+        previous: Statement | None = None
+        for r in relations:
+            tok = self.sdoc[r.head] if r.head >= 0 else None
+            if tok is not None and tok.lower_ in _CITING and tok.head.i in hosts:
+                name = self._resolve_source(r, None)[0]
+                if name:
+                    cited.setdefault(tok.head.i, []).append(name)
+                continue
+            st = self._statement(r, previous)
+            out.append(st)
+            if st.resolved:
+                previous = st
+        for st in out:
+            st.chain += [c for c in cited.get(st.relation.head, []) if c not in st.chain]
+        return out
+
+    def _statement(self, r: Relation, previous: Statement | None) -> Statement:
+        sent = self._sentence(r.cue_start)
+        prev = previous if previous is not None and sent - previous.sentence <= _CARRY else None
+        speaker, resolved = self._resolve_source(r, prev)
+        written = self.text[r.source_start:r.source_end] if r.source_start >= 0 else None
+        chain = [speaker] if speaker else []
+        kind = r.kind if r.kind == "according_to" else _quote_kind(self.text[r.start:r.end])
+        return Statement(r, speaker, written, chain, resolved, kind, self._said_on(r), sent)
+
+    def _resolve_source(self, r: Relation, previous: Statement | None) -> tuple[str | None, bool]:
+        if r.source_start < 0:
+            return None, False
+        span = self.sdoc.char_span(r.source_start, r.source_end, alignment_mode="expand")
+        if span is None:
+            return None, False
+        head = span.root
+        prev = previous.attribution() if previous is not None else Attribution(None)
+        att = self._subject_source(head, prev)
+        if att is not None and att.source:
+            return att.source, True
+        if head.lower_ in _PERSON_PRONOUNS:
+            person = self._last_mention(r.source_start, ("PERSON",))
+            return (person, True) if person else (span.text, False)
+        described = self._description(head, r.source_start)
+        if described:
+            return described, True
+        if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.lemma_.lower() in self.v.people_like:
+            return span.text.strip(), False  # "a senior defense official": the description is the speaker
+        return None, False  # "the footage shows": no speaker, the mention stays in speaker_text
+
+    def _said_on(self, r: Relation) -> str | None:
+        """A date written next to the cue ("said Friday", "on Tuesday told reporters")."""
+        sent = self._sentence(r.cue_start)
+        first = self.sent_starts[sent]
+        last = self.sent_starts[sent + 1] if sent + 1 < len(self.sent_starts) else len(self.text)
+        lo = max(first, min(r.cue_start, r.source_start if r.source_start >= 0 else r.cue_start) - 30)
+        hi = min(last, r.cue_end + 40)
+        near = [t for t in self.times if lo <= t.start < hi and not (r.start <= t.start < r.end)]
+        return min(near, key=lambda t: abs(t.start - r.cue_end)).value if near else None
+
+    def _sentence(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, char) - 1)
 
     # -- layers ---------------------------------------------------------------------------
-    def _according_to(self, sent: Span) -> Attribution | None:
-        low = sent.text.lower()
-        for phrase in self.v.according_to:
-            m = re.search(rf"\b{re.escape(phrase)}\b", low)
-            if not m or (phrase == "per" and not re.search(r"\bper\s+(the\s+)?[A-Z]", sent.text[m.start():])):
-                continue
-            start = sent.start_char + m.end()
-            stop = re.search(r"[,;](\s|$)|\.\s*$", sent.text[m.end():])
-            name = self._best_mention(start, start + stop.start() if stop else sent.end_char)
-            if name is None:
-                tail = sent.text[m.end():].strip().split()
-                word = tail[0].strip(",.'\"").lower() if tail else ""
-                name = word if word in self.v.generic_sources else None
-            if name:
-                kind = "citing" if phrase in ("citing", "quoting") else "according_to"
-                return Attribution(name, [name], kind, sent.start_char + m.start(), start + 80)
-        return None
-
-    def _speech(self, sent: Span, previous: Attribution) -> Attribution | None:
-        for tok in sent:
-            if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in self.v.speech_verbs:
-                continue
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "csubj")), None)
-            if subj is None:
-                agent = next((c for c in tok.children if c.dep_ == "agent"), None)
-                subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-            if subj is None:
-                continue
-            att = self._subject_source(subj, previous)
-            if att:
-                return att
-        return None
-
     def _subject_source(self, subj: Token, previous: Attribution) -> Attribution | None:
         start, end = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge.text)
         phrase = self.text[start:end].lower().strip()
@@ -143,6 +246,28 @@ class Attributor:
             return Attribution(described, [described], "speech", start, end)
         return None
 
+    def _description(self, head: Token, before: int) -> str | None:
+        """'the ministry' / 'the spy agency' -> the organisation named earlier that it describes."""
+        if head.pos_ != "NOUN" or not any(c.lower_ in ("the", "this", "that") for c in head.lefts):
+            return None
+        words = " ".join(t.lower_ for t in head.doc[head.left_edge.i:head.i + 1] if t.pos_ in ("NOUN", "ADJ", "PROPN"))
+        i = bisect.bisect_left(self._mstarts, before)
+        for m in reversed(self.mentions[max(0, i - 200):i]):
+            if m.label not in ("ORG", "GPE", "NORP"):
+                continue
+            name = self._name(m)
+            title = self.titles.get(name, "").lower()
+            if head.lower_ in name.lower().split() or (words and (title.endswith(words) or title.endswith(head.lower_))):
+                return name
+        return None
+
+    def _last_mention(self, before: int, labels: tuple[str, ...]) -> str | None:
+        i = bisect.bisect_left(self._mstarts, before)
+        for m in reversed(self.mentions[max(0, i - 200):i]):
+            if m.label in labels:
+                return self._name(m)
+        return None
+
     @staticmethod
     def _by_object(tok: Token) -> Token | None:
         for prep in tok.children:
@@ -158,14 +283,18 @@ class Attributor:
             return country_of(m.canonical) or country_of(m.text) or m.canonical
         return self.canon.get(m.canonical, m.canonical)
 
-    def _best_mention(self, start: int, end: int) -> str | None:
-        inside = [m for m in self.mentions if start <= m.start < end and m.label in _PREFER]
-        return self._name(min(inside, key=lambda m: _PREFER[m.label])) if inside else None
+    def _between(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self._mstarts, start)
+        j = bisect.bisect_left(self._mstarts, end)
+        return self.mentions[i:j]
 
     def _mention_on(self, head: Token) -> str | None:
         """A mention over the subject's head word or its own modifiers (not inside a prepositional phrase)."""
         words = [head] + [c for c in head.children if c.dep_ in ("compound", "amod", "poss", "nmod", "appos")]
-        hits = [m for m in self.mentions if m.label in _PREFER and any(m.start <= w.idx < m.end for w in words)]
+        lo = min(w.left_edge.idx for w in words) - 1
+        hi = max(w.right_edge.idx + len(w.right_edge.text) for w in words) + 1
+        hits = [m for m in self._between(max(0, lo - 80), hi)
+                if m.label in _PREFER and any(m.start <= w.idx < m.end for w in words)]
         if not hits:
             return None
         on_head = [m for m in hits if m.start <= head.idx < m.end]
@@ -181,12 +310,28 @@ class Attributor:
             before = text[max(0, m.start - 40):m.start]
             words = re.findall(r"[A-Za-z][A-Za-z.]*", before)[-3:]
             for w in reversed(words):
-                role = vocab().role_of(w) or vocab().role_of(w.rstrip("."))
+                role = self.v.role_of(w) or self.v.role_of(w.rstrip("."))
                 if role:
                     out.setdefault(role, self._name(m))
                     break
         return out
 
+
+def _overlap(a: int, b: int, c: int, d: int) -> float:
+    """Share of the shorter of two spans that the other covers."""
+    common = min(b, d) - max(a, c)
+    return common / max(1, min(b - a, d - c)) if common > 0 else 0.0
+
+
+def _quote_kind(content: str) -> str:
+    """direct: the content is one quotation; mixed: part of it is quoted; indirect: none is."""
+    body = content.strip()
+    marks = sum(body.count(ch) for ch in "“”\"")
+    if not marks:
+        return "indirect"
+    if body[:1] in "“\"" and body[-1:] in "”\"" and marks == 2:
+        return "direct"
+    return "mixed"
 
 def _described(head: Token) -> str:
     """A role noun with the words that say whose it is: "Ukraine's defence minister", "White House spokesman"."""

@@ -29,6 +29,7 @@ class Vocab:
     conditional: tuple[str, ...]
     measures: tuple[Measure, ...]
     people: frozenset[str]
+    people_like: frozenset[str]  # head nouns of a source that names no one
 
     def role_of(self, word: str) -> str | None:
         """The role a noun or title names: 'lawmaker' and 'Rep.' both give 'lawmaker'."""
@@ -58,4 +59,5 @@ def vocab() -> Vocab:
         conditional=tuple(data["conditional"]["markers"]),
         measures=_measures(data["measure"]),
         people=frozenset(data["people"]["nouns"]),
+        people_like=frozenset(att.get("speaker_nouns", [])),
     )

@@ -1,0 +1,314 @@
+"""Attributed statements: who said (or reported, estimated, believes, wants) what, from the parse.
+
+Public function: ``find_relations(sdoc, cues) -> list[Relation]`` — every attribution relation of a
+parsed document as character spans (cue, source mention, content), before names are resolved.
+``extract/attribution.py`` resolves each relation's source to a speaker and turns it into a quote
+record; claims take their source from the relation whose content holds them.
+
+Steps, in order, one function each:
+1. ``_according_to``  — prepositional cues ("according to X", "citing X", "per X"): the source is the
+   object of the preposition, the content the clause the phrase modifies, less the phrase.
+2. ``_verb_cues``     — a verb is a cue when the learned cue table (``data/cues.toml``: how often each
+   verb lemma, in each frame, introduces an attribution in hand-annotated news) scores it above the
+   threshold. Its frame is what hangs on it: a clause (``ccomp``), an infinitive (``xcomp``), an
+   object (``dobj``) or nothing.
+3. ``_content_of``    — the content is the complement: the clause before a postposed cue ("…, the
+   ministry said"), else everything the verb governs after it, less its subject, auxiliaries, the
+   time adverbs next to it ("said Friday") and coordinated verbs of its own.
+4. ``_source_of``     — the subject (``nsubj``, ``csubj``), the agent of a passive ("was told by X"),
+   the subject of the verb the cue hangs on ("…, adding that…"), or none (the content then has no
+   named source: the publisher asserts it).
+Conventions: PolNeAR (Newell et al. 2018, "Attribution relations in political news") for what counts
+as an attribution — source, cue and content, content excluding the cue and the source; spans never
+cross a paragraph break.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from .cues import CueTable
+
+VERSION = "statements-1"
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "dative", "attr", "oprd", "acomp", "prep", "advcl",
+                             "parataxis", "obj", "npadvmod", "advmod", "prt", "agent", "mark"})
+_NEVER_CONTENT = frozenset({"aux", "auxpass", "neg", "punct", "cc", "conj", "nsubj", "nsubjpass", "csubj",
+                            "csubjpass", "expl", "preconj", "intj", "discourse"})
+_TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+                         "yesterday", "tonight", "earlier", "later", "recently", "again", "also", "previously",
+                         "repeatedly", "publicly", "privately", "week", "month", "year", "morning", "night",
+                         "evening", "afternoon", "day", "then", "now", "once", "still"})
+ACCORDING = frozenset({"according", "citing", "per", "quoting"})
+_TOPIC_PREPS = frozenset({"of", "about", "on", "for", "against", "over"})
+
+
+@dataclass(slots=True)
+class Relation:
+    """One attribution relation as character offsets into the parsed text."""
+
+    cue: str
+    cue_start: int
+    cue_end: int
+    start: int  # content
+    end: int
+    source_start: int = -1  # the source mention as written; -1 when the text names none
+    source_end: int = -1
+    kind: str = "indirect"  # indirect | according_to (quotes refine it to direct | mixed)
+    score: float = 1.0
+    head: int = -1  # token index of the cue's head word
+
+
+def find_relations(sdoc: Doc, cues: CueTable) -> list[Relation]:
+    """Every attribution relation of ``sdoc`` (see the module docstring for the steps)."""
+    text = sdoc.text
+    quoted = quotations(text)
+    out: list[Relation] = []
+    for sent in sdoc.sents:
+        out += _according_to(sent)
+        out += _verb_cues(sent, cues, quoted)
+    for rel in out:
+        if rel.kind != "according_to":
+            _extend_to_quotes(rel, quoted, text)
+    return [r for r in out if r.end > r.start]
+
+
+# -- quotations --------------------------------------------------------------------------------
+_QUOTATION = re.compile(r'''“[^“”]*”|"[^"\n]*"|''(?:(?!'').)*''|‘‘(?:(?!’’).)*’’''')
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Spans of quotations (marks included) that do not cross a paragraph break."""
+    out = []
+    for m in _QUOTATION.finditer(text):
+        if "\n\n" not in m.group(0) and len(m.group(0)) > 3:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str) -> None:
+    """A quotation the content starts or ends inside belongs to it whole; so does the quotation that
+    resumes right after a postposed cue ("'A,' she said. 'B.'")."""
+    i = bisect.bisect_right(quoted, (rel.start, len(text) + 1)) - 1
+    if i >= 0 and quoted[i][0] < rel.start < quoted[i][1]:
+        rel.start = quoted[i][0]
+    j = bisect.bisect_right(quoted, (rel.end, len(text) + 1)) - 1
+    if j >= 0 and quoted[j][0] < rel.end < quoted[j][1]:
+        rel.end = quoted[j][1]
+    if rel.end <= rel.cue_start and any(ch in "”\"'’" for ch in text[max(0, rel.end - 2):rel.end + 2]):
+        k = bisect.bisect_left(quoted, (rel.cue_end, 0))
+        if k < len(quoted):
+            gap = text[rel.cue_end:quoted[k][0]]
+            if len(gap) <= 40 and "\n\n" not in gap and not re.search(r"[a-z]{3}.*[a-z]{3}.*[a-z]{3}", gap.lower()):
+                rel.end = quoted[k][1]
+
+
+# -- 1. prepositional cues ---------------------------------------------------------------------
+def _according_to(sent: Span) -> list[Relation]:
+    out = []
+    for tok in sent:
+        low = tok.lower_
+        if low not in ACCORDING:
+            continue
+        if low == "according":
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        else:
+            obj = next((c for c in tok.children if c.dep_ in ("pobj", "dobj")), None)
+            if low == "per" and (obj is None or not (obj.ent_type_ or obj.pos_ == "PROPN")):
+                continue
+        if obj is None:
+            continue
+        phrase = set(t.i for t in tok.subtree) | set(range(tok.i, obj.right_edge.i + 1))
+        host = tok.head if tok.head.i != tok.i else tok
+        content = [t for t in (host.subtree if host is not tok else sent) if t.i not in phrase]
+        span = _trim(sent, content)
+        if span is None:
+            continue
+        cue_end = tok.idx + len(tok.text) if low != "according" else (obj.left_edge.idx - 1)
+        out.append(Relation(cue=sent.doc.text[tok.idx:max(cue_end, tok.idx + len(tok.text))].strip(),
+                            cue_start=tok.idx, cue_end=max(cue_end, tok.idx + len(tok.text)),
+                            start=span[0], end=span[1], source_start=obj.left_edge.idx,
+                            source_end=obj.right_edge.idx + len(obj.right_edge.text),
+                            kind="according_to", head=tok.i))
+    return out
+
+
+# -- 2. verb cues -----------------------------------------------------------------------------
+_CONTRACTIONS = {"'s": "be", "'re": "be", "'m": "be", "'ve": "have", "'d": "would", "'ll": "will", "ca": "can",
+                 "wo": "will"}
+
+
+def lemma_of(tok: Token) -> str:
+    """The verb's lemma, lower-cased, with contractions in any apostrophe read as their verb."""
+    lemma = tok.lemma_.lower().replace("’", "'")
+    return _CONTRACTIONS.get(lemma, lemma)
+
+
+def in_quotation(char: int, quoted: list[tuple[int, int]]) -> bool:
+    i = bisect.bisect_right(quoted, (char, 1 << 62)) - 1
+    return i >= 0 and quoted[i][0] < char < quoted[i][1]
+
+
+def frame_of(tok: Token) -> str:
+    """What hangs on a verb: a clause, an infinitive, an object, or nothing."""
+    deps = {c.dep_ for c in tok.children}
+    if "ccomp" in deps or (tok.dep_ == "parataxis" and tok.head.i < tok.i):
+        return "ccomp"
+    if "xcomp" in deps:
+        return "xcomp"
+    if deps & {"dobj", "obj", "dative"}:
+        return "dobj"
+    if any(c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS for c in tok.rights):
+        return "prep"  # "spoke of", "warned about", "called for"
+    return "none"
+
+
+def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]]) -> list[Relation]:
+    out = []
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX") or (tok.pos_ == "AUX" and tok.dep_ in ("aux", "auxpass")):
+            continue
+        if in_quotation(tok.idx, quoted):
+            continue  # the speaker's own "I think" inside a quotation: the quotation is the statement
+        score = cues.score(lemma_of(tok), frame_of(tok))
+        if score < cues.threshold:
+            continue
+        src = _source_of(tok)
+        content = _adjacent_quotation(tok, src, quoted, sent.doc.text) or _content_of(tok, sent)
+        if content is None:
+            continue
+        cue_end = _cue_end(tok)
+        rel = Relation(cue=sent.doc.text[_cue_start(tok):cue_end], cue_start=_cue_start(tok), cue_end=cue_end,
+                       start=content[0], end=content[1], score=score, head=tok.i)
+        if src is not None:
+            rel.source_start, rel.source_end = src
+        out.append(rel)
+    return out
+
+
+def _cue_start(tok: Token) -> int:
+    aux = [c for c in tok.lefts if c.dep_ in ("aux", "auxpass", "neg") and c.i >= tok.i - 3]
+    return min([tok.idx] + [a.idx for a in aux])
+
+
+def _cue_end(tok: Token) -> int:
+    prt = [c for c in tok.rights if c.dep_ == "prt"]
+    last = prt[-1] if prt else tok
+    return last.idx + len(last.text)
+
+
+def _adjacent_quotation(tok: Token, src: tuple[int, int] | None, quoted: list[tuple[int, int]],
+                        text: str) -> tuple[int, int] | None:
+    """A quotation that ends just before the cue and its source ('"…," he said', '"…," said Smith') or
+    starts just after it ('said: "…"'), within the paragraph: the quotation is the content."""
+    left = min(tok.idx, src[0]) if src else tok.idx
+    right = max(_cue_end(tok), src[1]) if src else _cue_end(tok)
+    i = bisect.bisect_left(quoted, (left, 0)) - 1
+    if i >= 0 and _only_punct(text[quoted[i][1]:left]) and quoted[i][1] <= left:
+        return quoted[i]
+    k = bisect.bisect_left(quoted, (right, 0))
+    if k < len(quoted) and _only_punct(text[right:quoted[k][0]], colon=True):
+        return quoted[k]
+    return None
+
+
+def _only_punct(gap: str, colon: bool = False) -> bool:
+    """Nothing but a comma, dash or spaces (or a colon, after a cue) between two things."""
+    if len(gap) > 6 or "\n\n" in gap:
+        return False
+    allowed = " ,—–-\u00a0" + (":" if colon else "")
+    return all(ch in allowed for ch in gap) and (colon or "," in gap or "—" in gap or "–" in gap)
+
+
+# -- 3. content -------------------------------------------------------------------------------
+def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
+    """The char span of what the cue introduces (see step 3)."""
+    before = [c for c in tok.lefts if c.dep_ in ("ccomp", "parataxis")]
+    if before:  # "…, the ministry said" / "… it was the right thing, he said"
+        return _trim(sent, list(before[0].subtree))
+    if tok.dep_ in ("parataxis", "ccomp") and tok.head.i < tok.i and not any(
+            c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > tok.i for c in tok.children):
+        mine = {t.i for t in tok.subtree}
+        return _trim(sent, [t for t in tok.head.subtree if t.i not in mine and t.i < tok.i])
+    clause = [c for c in tok.rights if c.dep_ == "ccomp"]
+    if clause:  # "told lawmakers on Friday that …": the clause, not whom it was told to
+        return _trim(sent, [t for c in clause for t in c.subtree])
+    words: list[Token] = []
+    for child in tok.rights:
+        if child.dep_ in _NEVER_CONTENT:
+            if child.dep_ == "conj" and child.pos_ not in ("VERB", "AUX"):
+                words.extend(child.subtree)
+            continue
+        if child.dep_ in ("npadvmod", "advmod") and child.lower_ in _TIME_WORDS and not words:
+            continue  # "said Friday", "also said"
+        if child.dep_ == "prep" and not words and child.lower_ in ("in", "on", "at", "during", "after") and \
+                _is_setting(child):
+            continue  # "said in a statement", "said on Fox News"
+        words.extend(child.subtree)
+    return _trim(sent, words) if words else None
+
+
+def _is_setting(prep: Token) -> bool:
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return obj is not None and (obj.lower_ in {"statement", "interview", "speech", "letter", "email", "post",
+                                               "tweet", "release", "conference", "call", "press", "rally",
+                                               "hearing", "debate", "appearance", "remarks", "op-ed"}
+                                or obj.ent_type_ in ("ORG", "DATE", "TIME", "GPE", "FAC", "EVENT"))
+
+
+def _trim(sent: Span, toks: list[Token]) -> tuple[int, int] | None:
+    """The contiguous char span over ``toks`` within the sentence, without edge punctuation."""
+    inside = sorted((t for t in toks if sent.start <= t.i < sent.end), key=lambda t: t.i)
+    while inside and (inside[0].is_punct or inside[0].is_space) and inside[0].text not in ("“", '"'):
+        inside.pop(0)
+    while inside and (inside[-1].is_punct or inside[-1].is_space) and inside[-1].text not in ("”", '"'):
+        inside.pop()
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    return first.idx, last.idx + len(last.text)
+
+
+# -- 4. source --------------------------------------------------------------------------------
+def _source_of(tok: Token) -> tuple[int, int] | None:
+    """Char span of the source mention: subject, passive agent, or the governing verb's subject."""
+    seen = 0
+    cur: Token = tok
+    while seen < 4:
+        subj = next((c for c in cur.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subj is None and cur.dep_ not in ("relcl",):
+            agent = next((c for c in cur.children if c.dep_ == "agent"), None)
+            subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if subj is None:
+            subj = next((c for c in cur.children if c.dep_ == "nsubjpass"), None) if cur is tok and \
+                tok.lemma_.lower() in ("quote", "ask") else None
+        if subj is not None:
+            if subj.lower_ in ("who", "that", "which") and cur.dep_ == "relcl":
+                subj = cur.head
+                return _np_span(subj)
+            return _np_span(subj)
+        if cur.dep_ == "relcl":
+            return _np_span(cur.head)
+        if cur.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl") and cur.head.i != cur.i:
+            cur = cur.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _np_span(head: Token) -> tuple[int, int]:
+    """The noun phrase of ``head`` without a trailing relative clause or appositive clause."""
+    toks = [t for t in head.subtree]
+    cut = [c for c in head.rights if c.dep_ in ("relcl", "acl", "punct") and c.i > head.i]
+    if cut:
+        stop = min(c.i for c in cut)
+        toks = [t for t in toks if t.i < stop]
+    first, last = toks[0], toks[-1]
+    return first.idx, last.idx + len(last.text)
