@@ -109,14 +109,17 @@ class Quote:
     end: int
     speaker_title: str | None = None
     said_on: str | None = None
-    kind: str = "direct"  # soundbite | direct | reported
-    speaker_surface: str | None = None
+    kind: str = "direct"  # direct | indirect | mixed | according_to | soundbite | transcript
+    speaker_surface: str | None = None  # the source mention as written ("a senior defense official")
     version: str = ""
+    cue: str | None = None  # "said", "according to", "estimated", ...
+    chain: list[str] = field(default_factory=list)  # the speaker first, then whom they cite
 
     def record(self) -> dict[str, Any]:
         return {"record": "quote", "speaker": self.speaker, "speaker_surface": self.speaker_surface,
                 "speaker_title": self.speaker_title, "text": self.text, "said_on": self.said_on,
-                "kind": self.kind, "start": self.start, "end": self.end, "version": self.version}
+                "kind": self.kind, "start": self.start, "end": self.end, "version": self.version,
+                "speaker_text": self.speaker_surface, "cue": self.cue, "chain": list(self.chain)}
 
 
 @dataclass(slots=True)
@@ -160,6 +163,7 @@ class Claim:
     location: str | None = None
     flags: list[str] = field(default_factory=list)
     version: str = ""
+    as_of_rule: str | None = None  # which step of extract/asof.py dated it (clause-time, said-on, published ...)
 
     def record(self) -> dict[str, Any]:
         out = {"record": "claim"}

@@ -2,7 +2,11 @@
 
 A claim is a Quantity (extract/quantities.py) placed in its sentence: the measure from the counted
 noun and the verbs around it, the subject from the noun phrase and the clause, the source from the
-sentence's attribution, the hedge and conditional from the clause, as_of from the nearest date.
+sentence's attribution, the hedge and conditional from the clause, as_of (and the rule that set it)
+from extract/asof.py: the figure's own clause, a recall cue, the statement's date, then the report's.
+
+Mentions, times and figures are indexed by sentence once per document (``Context``), so each claim
+costs its own sentence, not the whole report.
 """
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from ..models import Claim, Mention, Quantity, TimeRef
 from ..nlp.gazetteer import alias_key, default_rules
-from .attribution import Attribution, Speaker, hedge_near, is_conditional
+from .asof import Dated, Dater
+from .attribution import Attribution, Attributor, Speaker, hedge_near, is_conditional
 from .vocab import vocab
 
 if TYPE_CHECKING:
@@ -26,7 +31,6 @@ _SUBJECT_LABELS = ("GPE", "NORP", "ORG", "FAC")
 _EVENT_MEASURES = ("casualties", "killed", "wounded", "captured")
 _SUBSET = re.compile(r"^[\w.,\s]*?\d[\w.,]*\s+(?:of whom|of which|of them|of those)\b", re.I)
 _CURRENCY = {"KRW", "USD", "EUR", "GBP", "RUB", "JPY", "CNY", "KPW", "UAH"}
-_CARRY_SENTENCES = 2
 _PLACE_PREP = re.compile(r"\b(in|near|at|around|outside|inside|to|into)\s+(the\s+)?$", re.I)
 _PLACE_WINDOW = 90
 _GENERIC_PEOPLE = {"people", "persons", "person", "civilians", "residents", "passengers", "victims"}
@@ -42,20 +46,34 @@ class Context:
     sdoc: Doc
     mentions: list[Mention]
     canon: dict[str, str]  # mention canonical -> document entity name
-    attributions: dict[int, Attribution]  # sentence start char -> attribution
+    attributions: Attributor  # who asserts what is written at a character (.at)
     times: list[TimeRef]
     speakers: list[Speaker]
     publisher: str | None
     published: str | None
+    reference: str | None = None  # an undated report's reference date (inferred bounds, its batch): year-less dates
     text: str = field(default="", init=False)  # Doc.text rebuilds the string on every access: read once
     sents: list = field(default_factory=list, init=False)
     phrases: list[tuple[int, int]] = field(default_factory=list, init=False)  # each figure's noun phrase
     starts: list[int] = field(default_factory=list, init=False)
+    by_sentence: list[list[Mention]] = field(default_factory=list, init=False)  # mentions of each sentence
+    figures: dict[int, list[tuple[int, int]]] = field(default_factory=dict, init=False)  # sentence -> phrases
+    dater: Dater | None = field(default=None, init=False)
+    dominant: tuple[str | None] | None = field(default=None, init=False)  # computed on first use
 
     def __post_init__(self) -> None:
         self.text = self.sdoc.text
         self.sents = list(self.sdoc.sents)
         self.starts = [s.start_char for s in self.sents]
+        self.by_sentence = [[] for _ in self.sents]
+        for m in sorted(self.mentions, key=lambda m: m.start):
+            if self.sents:
+                self.by_sentence[self.sentence_index(m.start)].append(m)
+
+    def mentions_in(self, sent: Span) -> list[Mention]:
+        """The mentions that start inside ``sent`` (a sentence of this document), in text order."""
+        i = self.sentence_index(sent.start_char)
+        return self.by_sentence[i] if self.by_sentence else []
 
     def sentence_index(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.starts, char) - 1)
@@ -75,14 +93,22 @@ def country_of(demonym: str) -> str | None:
 
 
 def read_claims(quantities: list[Quantity], ctx: Context) -> list[Claim]:
-    claims = []
-    date_spans = [(t.start, t.end) for t in ctx.times if t.type in ("DATE", "TIME")]
-    kept = [q for q in quantities
-            if not any(s < q.end and q.start < e for s, e in date_spans) and not _anaphoric(q, ctx.text)]
+    date_spans = sorted((t.start, t.end) for t in ctx.times if t.type in ("DATE", "TIME"))
+    kept = [q for q in quantities if not _inside_date(q, date_spans) and not _anaphoric(q, ctx.text)]
     ctx.phrases = [(q.start, _phrase_end(q, ctx)) for q in kept]
+    ctx.figures = {}
+    for span in ctx.phrases:
+        ctx.figures.setdefault(ctx.sentence_index(span[0]), []).append(span)
+    ctx.dater = Dater(ctx.sdoc, ctx.sents, ctx.times, ctx.speakers, ctx.published, ctx.reference)
     claims = [_claim(q, ctx) for q in kept]
     _share_attribution(claims)
     return claims
+
+
+def _inside_date(q: Quantity, spans: list[tuple[int, int]]) -> bool:
+    """The number is part of a date or clock time ("March 3, 2025"); ``spans`` sorted by start."""
+    k = bisect.bisect_left(spans, (q.end, -1))
+    return any(e > q.start for _s, e in spans[max(0, k - 8):k])  # time expressions barely overlap
 
 
 def _anaphoric(q: Quantity, text: str) -> bool:
@@ -95,7 +121,7 @@ def _anaphoric(q: Quantity, text: str) -> bool:
 def _claim(q: Quantity, ctx: Context) -> Claim:
     i = ctx.sentence_index(q.start)
     sent = ctx.sents[i]
-    att = ctx.attributions.get(sent.start_char, Attribution(None))
+    att = ctx.attributions.at(q.start)
     unit = q.unit
     in_attribution = att.start <= q.start < att.end and att.kind in ("according_to", "citing")
     measure = "other" if in_attribution else _measure(q, sent, ctx)
@@ -104,13 +130,14 @@ def _claim(q: Quantity, ctx: Context) -> Claim:
         unit = "person"  # "500 support units" sent to the front are people; "13 units" of stock are not
     source = att.source or ctx.publisher
     chain = list(att.chain) if att.source else ([ctx.publisher] if ctx.publisher else [])
+    dated = _as_of(q, i, att, ctx)
     return Claim(
         value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=unit, trend=q.trend,
         span=q.text, sentence=sent.text.strip(), start=q.start, end=q.end, counted=q.counted,
         measure=measure, subject=_subject(q, sent, att, ctx), source=source, attribution=chain,
-        hedge=hedge_near(sent, q.start), conditional=is_conditional(sent), as_of=_as_of(q, i, ctx),
-        location=_location(q, sent, ctx), flags=list(q.flags) + ([] if att.source else ["default-source"]),
-        version=VERSION)
+        hedge=hedge_near(sent, q.start), conditional=is_conditional(sent), as_of=dated.value, as_of_rule=dated.rule,
+        location=_location(q, sent, ctx),
+        flags=list(q.flags) + ([] if att.source else ["default-source"]) + dated.flags, version=VERSION)
 
 
 # -- measure ------------------------------------------------------------------------------------
@@ -194,8 +221,7 @@ def _singular(word: str) -> str:
 
 # -- subject ------------------------------------------------------------------------------------
 def _subject(q: Quantity, sent: Span, att: Attribution, ctx: Context) -> str | None:
-    in_sent = [m for m in ctx.mentions if sent.start_char <= m.start < sent.end_char and m.label in _SUBJECT_LABELS
-               and not (att.start <= m.start < att.end)]
+    in_sent = [m for m in ctx.mentions_in(sent) if m.label in _SUBJECT_LABELS and not (att.start <= m.start < att.end)]
     np_end = _phrase_end(q, ctx)
     own = [m for m in in_sent if q.start <= m.start and m.end <= np_end and m.label in ("NORP", "GPE")]
     if own:
@@ -277,34 +303,26 @@ def _countries() -> frozenset[str]:
 
 
 def _dominant(ctx: Context) -> str | None:
-    counts = Counter(ctx.name(m) for m in ctx.mentions if m.label in ("GPE", "NORP"))
-    return counts.most_common(1)[0][0] if counts else None
+    """The place the report names most (counted once per document)."""
+    if ctx.dominant is None:
+        counts = Counter(ctx.name(m) for m in ctx.mentions if m.label in ("GPE", "NORP"))
+        ctx.dominant = (counts.most_common(1)[0][0] if counts else None,)
+    return ctx.dominant[0]
 
 
 # -- time and place -----------------------------------------------------------------------------
-def _as_of(q: Quantity, i: int, ctx: Context) -> str | None:
-    sent = ctx.sents[i]
-    dated = [t for t in ctx.times if t.type == "DATE" and re.match(r"\d{4}", t.value)]
-    here = [t for t in dated if sent.start_char <= t.start < sent.end_char]
-    said = next((sp.said_on for sp in ctx.speakers if sp.start <= q.start < sp.end and sp.said_on), None)
-    if here:
-        value = min(here, key=lambda t: abs(t.start - q.start)).value
-        return said if said and said.startswith(value) else value  # "this year" said on Dec. 12
-    if said:
-        return said
-    for j in range(i - 1, max(-1, i - 1 - _CARRY_SENTENCES), -1):
-        prev = ctx.sents[j]
-        found = [t for t in dated if prev.start_char <= t.start < prev.end_char and re.match(r"\d{4}-\d{2}-\d{2}", t.value)]
-        if found:
-            return found[-1].value
-    return ctx.published[:10] if ctx.published else None
+def _as_of(q: Quantity, i: int, att: Attribution, ctx: Context) -> Dated:
+    """The cascade of extract/asof.py for one figure; the statement's date when its attribution has one."""
+    assert ctx.dater is not None, "read_claims builds the dater"
+    others = [p for p in ctx.figures.get(i, []) if p[0] != q.start]
+    return ctx.dater.date(q.start, q.end, i, others, getattr(att, "said_on", None))
 
 
 def _location(q: Quantity, sent: Span, ctx: Context) -> str | None:
     """The place nearest the figure that follows in/near/at/to ("sent 3,500 soldiers to Russia")."""
     best: tuple[int, str] | None = None
-    for m in ctx.mentions:
-        if not (sent.start_char <= m.start < sent.end_char and m.label in ("GPE", "LOC", "FAC")):
+    for m in ctx.mentions_in(sent):
+        if m.label not in ("GPE", "LOC", "FAC"):
             continue
         if not _PLACE_PREP.search(ctx.text[max(0, m.start - 14):m.start]):
             continue
@@ -315,6 +333,9 @@ def _location(q: Quantity, sent: Span, ctx: Context) -> str | None:
 
 
 # -- within the report --------------------------------------------------------------------------
+_OWN_DATE = ("clause-time", "recall-offset", "recall-anchor", "recall-undated", "said-on")  # not overridden by a repeat
+
+
 def _share_attribution(claims: list[Claim]) -> None:
     """One figure said twice in a report (the anchor's lede, then the reporter's body) is one claim:
     the plain mention takes the attribution, date and place of the attributed one, and every mention
@@ -333,7 +354,8 @@ def _share_attribution(claims: list[Claim]) -> None:
         for c in same:
             if "default-source" in c.flags and donor is not c:
                 c.source, c.attribution = donor.source, list(donor.attribution)
-                c.as_of = donor.as_of or c.as_of
+                if donor.as_of and c.as_of_rule not in _OWN_DATE:
+                    c.as_of, c.as_of_rule = donor.as_of, donor.as_of_rule
                 c.flags.remove("default-source")
                 c.flags.append("attribution-from-later-mention")
             c.location = c.location or place

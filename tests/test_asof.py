@@ -1,0 +1,139 @@
+"""As of when: figures dated by their own clause, by recall cues, by the statement, then the report.
+
+Every report here is written for the project; each test fails if its rule of extract/asof.py breaks.
+"""
+from __future__ import annotations
+
+import pytest
+
+from crosswire import Crosswire
+from crosswire.extract.asof import _shift, cues
+from crosswire.models import TimeRef
+from crosswire.extract.asof import _with_year
+from crosswire.extract.timex_calendar import parse_ref
+from crosswire.store.sqlite import Store
+
+from test_extract import records
+
+
+@pytest.fixture(scope="module")
+def cw(tmp_path_factory: pytest.TempPathFactory) -> Crosswire:
+    engine = Crosswire(db=str(tmp_path_factory.mktemp("asof") / "kb.db"))
+    yield engine
+    engine.close()
+
+
+def figure(recs: dict, value: float) -> dict:
+    hits = [c for c in recs.get("claim", []) if value in (c["value"], c["low"], c["high"])]
+    assert hits, f"no claim with {value}: {[c['span'] for c in recs.get('claim', [])]}"
+    return hits[0]
+
+
+REPORT = """Flood toll climbs in the delta
+Published 2025-03-10 by Riverside Gazette
+
+The regional health office said the toll rose to 140 in December and 320 by mid-January.
+The agency had previously put the number of missing at 600.
+Its January estimate of 95 displaced families was revised on Monday.
+Last month's figure of 45 shelters was far lower.
+The office said on March 3, 2025 that 210 homes had been destroyed.
+A month earlier the count stood at 80 homes.
+Volunteers reported 75 rescues, up from 30.
+The river authority counted 12 breached levees.
+"""
+
+QUOTED = """Aid convoy reaches the valley
+Published 2025-03-10 by Riverside Gazette
+
+[Mara Lind/Relief Coordinator/Feb. 14: "We delivered 900 tonnes of grain to the valley."]
+"""
+
+
+@pytest.fixture(scope="module")
+def report(cw: Crosswire) -> dict:
+    return records(cw, REPORT, "flood.txt")
+
+
+def test_publication_date_is_read(report: dict) -> None:
+    assert report["document"][0]["published"] == "2025-03-10"
+
+
+def test_two_figures_in_one_sentence_each_get_their_own_date(report: dict) -> None:
+    first, second = figure(report, 140), figure(report, 320)
+    assert (first["as_of"], first["as_of_rule"]) == ("2024-12", "clause-time")
+    assert (second["as_of"], second["as_of_rule"]) == ("2025-01", "clause-time")
+
+
+def test_past_perfect_with_previously_is_recalled_not_published(report: dict) -> None:
+    c = figure(report, 600)
+    assert c["as_of"] != "2025-03-10"
+    assert c["as_of"] is None and c["as_of_rule"] == "recall-undated" and "recalled" in c["flags"]
+
+
+def test_its_january_estimate_is_january(report: dict) -> None:
+    c = figure(report, 95)
+    assert c["as_of"] == "2025-01" and c["as_of_rule"] == "clause-time"
+
+
+def test_last_months_figure_is_last_month(report: dict) -> None:
+    c = figure(report, 45)
+    assert c["as_of"] == "2025-02" and c["as_of_rule"] == "clause-time"
+
+
+def test_reported_past_perfect_is_not_a_recall(report: dict) -> None:
+    c = figure(report, 210)  # "said on March 3 that 210 homes had been destroyed": backshifted speech
+    assert c["as_of"] == "2025-03-03" and c["as_of_rule"] == "clause-time" and "recalled" not in c["flags"]
+
+
+def test_a_month_earlier_counts_back_from_the_last_date(report: dict) -> None:
+    c = figure(report, 80)
+    assert (c["as_of"], c["as_of_rule"]) == ("2025-02", "recall-offset") and "recalled" in c["flags"]
+
+
+def test_up_from_is_the_earlier_value(report: dict) -> None:
+    later, earlier = figure(report, 75), figure(report, 30)
+    assert "recalled" not in later["flags"]
+    assert earlier["as_of_rule"] == "recall-undated" and earlier["as_of"] is None
+
+
+def test_undated_figure_falls_back_to_publication(report: dict) -> None:
+    c = figure(report, 12)
+    assert (c["as_of"], c["as_of_rule"]) == ("2025-03-10", "published")
+
+
+def test_soundbite_date_dates_its_figures(cw: Crosswire) -> None:
+    c = figure(records(cw, QUOTED, "convoy.txt"), 900)
+    assert (c["as_of"], c["as_of_rule"]) == ("2025-02-14", "said-on")
+
+
+def test_running_count_since_a_date_is_not_dated_to_its_start(cw: Crosswire) -> None:
+    recs = records(cw, "Toll update\nPublished 2025-03-10 by Riverside Gazette\n\n"
+                       "Since January, 300 people have been evacuated from the delta, the office said.\n", "since.txt")
+    c = figure(recs, 300)
+    assert c["as_of"] != "2025-01" and c["as_of_rule"] != "clause-time"
+
+
+def test_shift_keeps_the_duration_granularity() -> None:
+    assert _shift("2025-03-10", "P1M") == "2025-02"
+    assert _shift("2025-03-10", "P2W") == "2025-02-24"
+    assert _shift("2025-03-10", "P1Y") == "2024"
+    assert _shift("2025-03", "P3D") == "2025-03"
+    assert _shift(None, "P1M") is None
+
+
+def test_year_less_date_takes_the_latest_year_before_the_reference() -> None:
+    ref = parse_ref("2025-04-28")
+    assert _with_year(TimeRef(0, 7, "October", "XXXX-10"), ref) == "2024-10"
+    assert _with_year(TimeRef(0, 5, "March", "XXXX-03"), ref) == "2025-03"
+    assert _with_year(TimeRef(0, 9, "Nov-Feb", "XXXX-11/XXXX-02"), ref) == "2024-11/2025-02"
+    assert _with_year(TimeRef(0, 5, "later", "FUTURE_REF"), ref) is None
+
+
+def test_recall_vocabulary_is_data() -> None:
+    c = cues()
+    assert "previously" in c.adverbs and "earlier" not in c.speech_adverbs and "since" in c.period_start
+
+
+def test_store_keeps_the_rule(tmp_path) -> None:
+    store = Store(tmp_path / "kb.db")
+    assert "as_of_rule" in store._columns("claims")
