@@ -35,6 +35,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "boilerplate.toml"
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _TERMINAL = re.compile(r"[.!?…。:;][\"'”’)\]]*$|[\"'”’]$")
 _PREFIX = "boilerplate:"
+_MONTH = re.compile(r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$")
 # Han ideographs and kana: scripts written without spaces between words (one character ~ a short word).
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -107,6 +108,11 @@ def _language(lines: Sequence[str], cfg: Config) -> frozenset[str] | None:
     return _stoplists()[min(close, key=lambda name: len(_stoplists()[name]))]
 
 
+def _bare(text: str) -> str:
+    """The line without the separators and ellipses that decorate labels ("» Related", "More…")."""
+    return text.strip(" \t|·•>»«›‹-–—:/").rstrip(".…").strip()
+
+
 def _furniture_name(text: str, cfg: Config) -> str | None:
     for name, rx in cfg.furniture_anywhere:
         if rx.search(text):
@@ -115,7 +121,7 @@ def _furniture_name(text: str, cfg: Config) -> str | None:
         return "timestamp"
     if len(text) > 80:
         return None
-    bare = text.strip(" \t|·•>»«›‹-–—:/")
+    bare = _bare(text)
     for name, rx in cfg.furniture:
         if rx.fullmatch(bare):
             return name
@@ -136,7 +142,7 @@ def _features(lines: Sequence[str], stoplist: frozenset[str] | None, cfg: Config
     for text in lines:
         words = _WORD.findall(text)
         stop = (sum(w.lower() in stoplist for w in words) / len(words) if words else 0.0) if stoplist else None
-        bare = text.strip(" \t|·•>»«›‹-–—:/")
+        bare = _bare(text)
         end = len(text) <= 200 and any(rx.fullmatch(bare) for rx in cfg.end_marker)
         unspaced = len(_UNSPACED.findall(text))  # one such character carries about a short word
         chars = len(text) + int(unspaced * (cfg.classify["unspaced_char_weight"] - 1))
@@ -204,17 +210,52 @@ def _weights(lines: list[Line], revised: list[str], cfg: Config) -> list[float]:
     r = cfg.region
     out: list[float] = []
     in_widget = False
+    listed = _parallel_runs(lines, cfg)
     for i, ln in enumerate(lines):
-        if ln.cls == "good":
-            in_widget = False
-        w = _weight(ln, revised[i], cfg)
-        if ln.cls == "neargood" and not any(_bodylike(lines, j) for j in (i - 1, i + 1)):
+        if ln.cls == "good" or (ln.cls == "neargood" and i + 1 < len(lines)
+                                and lines[i + 1].cls in ("good", "neargood")):
+            in_widget = False  # two body-like lines in a row: the body goes on
+        w = r["list_item"] if i in listed and ln.cls in ("short", "bad") and not ln.furniture \
+            else _weight(ln, revised[i], cfg)
+        if ln.cls == "neargood" and not ln.terminal and not any(_bodylike(lines, j) for j in (i - 1, i + 1)):
             w = r["neargood_isolated"]
         if in_widget and w > 0:
             w = r["short_headline"]
         if ln.furniture in cfg.widget_openers:
             in_widget = True
         out.append(w)
+    dry = 0
+    for i, w in enumerate(out):  # a break between blocks of body evidence costs once
+        dry = dry + 1 if w <= 0 else 0
+        if dry == r["break_lines"]:
+            out[i] += r["break"]
+    return out
+
+
+def _shape(ln: Line) -> str:
+    """The shape of a line's first token: digits, a month, a bullet, or the word itself."""
+    first = ln.text.split(maxsplit=1)[0].lower() if ln.text.split() else ""
+    if first[:1].isdigit():
+        return "#"
+    if _MONTH.match(first):
+        return "month"
+    if first[:1] in "•·-–—*▪►■●○◦":
+        return "bullet"
+    return first
+
+
+def _parallel_runs(lines: list[Line], cfg: Config) -> set[int]:
+    """Lines in runs of short lines that open alike (1. 2. 3.; June 9 ..., June 10 ...; bullets): a list
+    in the article (tour dates, a schedule, a ranking), not a menu, whose labels each open differently."""
+    out: set[int] = set()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].cls in ("short", "bad") and _shape(lines[j]) == _shape(lines[i]):
+            j += 1
+        if j - i >= cfg.inside["list_run"] and not lines[i].furniture:
+            out.update(range(i, j))
+        i = max(j, i + 1)
     return out
 
 
@@ -320,8 +361,9 @@ def _menu_runs(lines: list[Line], lo: int, hi: int, cfg: Config) -> set[int]:
 
 def _decide(lines: list[Line], runs: list[tuple[int, int]], cfg: Config) -> list[str | None]:
     reasons: list[str | None] = [_PREFIX + "outside-body"] * len(lines)
+    listed = _parallel_runs(lines, cfg)
     for lo, hi in runs:
-        menu = _menu_runs(lines, lo, hi, cfg)
+        menu = _menu_runs(lines, lo, hi, cfg) - listed
         for i in range(lo, hi):
             ln = lines[i]
             if ln.furniture:
