@@ -203,26 +203,36 @@ def _revise(lines: list[Line]) -> list[str]:
     return classes
 
 
-def _weights(lines: list[Line], revised: list[str], cfg: Config) -> list[float]:
-    """Body evidence per line, read in context: a near-good line alone among short lines (a teaser
-    under a linked headline) counts little, and so does anything after a related-links label until
-    the next good paragraph."""
-    r = cfg.region
-    out: list[float] = []
-    in_widget = False
-    listed = _parallel_runs(lines, cfg)
+def _link_lists(lines: list[Line], cfg: Config) -> set[int]:
+    """Lines under a related-links label, up to where the body goes on (a good paragraph, or two
+    body-like lines in a row): the linked headlines and their teasers."""
+    out: set[int] = set()
+    open_list = False
     for i, ln in enumerate(lines):
         if ln.cls == "good" or (ln.cls == "neargood" and i + 1 < len(lines)
                                 and lines[i + 1].cls in ("good", "neargood")):
-            in_widget = False  # two body-like lines in a row: the body goes on
+            open_list = False
+        if ln.furniture in cfg.widget_openers:
+            open_list = True
+        elif open_list:
+            out.add(i)
+    return out
+
+
+def _weights(lines: list[Line], revised: list[str], cfg: Config) -> list[float]:
+    """Body evidence per line, read in context: a near-good line alone among short lines (a teaser
+    under a linked headline) counts little, and so does anything in a related-links list."""
+    r = cfg.region
+    out: list[float] = []
+    listed = _parallel_runs(lines, cfg)
+    linked = _link_lists(lines, cfg)
+    for i, ln in enumerate(lines):
         w = r["list_item"] if i in listed and ln.cls in ("short", "bad") and not ln.furniture \
             else _weight(ln, revised[i], cfg)
         if ln.cls == "neargood" and not ln.terminal and not any(_bodylike(lines, j) for j in (i - 1, i + 1)):
             w = r["neargood_isolated"]
-        if in_widget and w > 0:
+        if i in linked and w > 0:
             w = r["short_headline"]
-        if ln.furniture in cfg.widget_openers:
-            in_widget = True
         out.append(w)
     dry = 0
     for i, w in enumerate(out):  # a break between blocks of body evidence costs once
@@ -232,30 +242,35 @@ def _weights(lines: list[Line], revised: list[str], cfg: Config) -> list[float]:
     return out
 
 
-def _shape(ln: Line) -> str:
-    """The shape of a line's first token: digits, a month, a bullet, or the word itself."""
-    first = ln.text.split(maxsplit=1)[0].lower() if ln.text.split() else ""
-    if first[:1].isdigit():
-        return "#"
-    if _MONTH.match(first):
-        return "month"
-    if first[:1] in "•·-–—*▪►■●○◦":
-        return "bullet"
-    return first
+def _shapes(ln: Line) -> set[str]:
+    """How a line opens (digits, a month, a bullet) and its punctuation skeleton when it
+    has figures in it ("North district - 90,000 ..." and "Hill district - 35,000 ..." share "-,#")."""
+    words = ln.text.split()
+    first = words[0].lower() if words else ""
+    opening = ("#" if first[:1].isdigit() else "month" if _MONTH.match(first)
+               else "bullet" if first[:1] in "•·-–—*▪►■●○◦" else "")
+    out = {"open:" + opening} if opening else set()
+    if any(ch.isdigit() for ch in ln.text):
+        skeleton = re.sub(r"\d+", "#", re.sub(r"[^\W_]+|\s+", "", re.sub(r"\d[\d,.]*", "0", ln.text)))
+        out.add("skeleton:" + skeleton)
+    return out
 
 
 def _parallel_runs(lines: list[Line], cfg: Config) -> set[int]:
-    """Lines in runs of short lines that open alike (1. 2. 3.; June 9 ..., June 10 ...; bullets): a list
-    in the article (tour dates, a schedule, a ranking), not a menu, whose labels each open differently."""
+    """Lines in runs of short lines that share a shape (1. 2. 3.; June 9 ..., June 10 ...; bullets;
+    "X district - 90,000 ..."): a list in the article (tour dates, a schedule, figures), not a menu,
+    whose labels each open differently."""
     out: set[int] = set()
     i = 0
     while i < len(lines):
-        j = i
-        while j < len(lines) and lines[j].cls in ("short", "bad") and _shape(lines[j]) == _shape(lines[i]):
+        shared = _shapes(lines[i]) if lines[i].cls in ("short", "bad") else set()
+        j = i + 1
+        while shared and j < len(lines) and lines[j].cls in ("short", "bad") and shared & _shapes(lines[j]):
+            shared &= _shapes(lines[j])
             j += 1
         if j - i >= cfg.inside["list_run"] and not lines[i].furniture:
             out.update(range(i, j))
-        i = max(j, i + 1)
+        i = j
     return out
 
 
@@ -362,6 +377,7 @@ def _menu_runs(lines: list[Line], lo: int, hi: int, cfg: Config) -> set[int]:
 def _decide(lines: list[Line], runs: list[tuple[int, int]], cfg: Config) -> list[str | None]:
     reasons: list[str | None] = [_PREFIX + "outside-body"] * len(lines)
     listed = _parallel_runs(lines, cfg)
+    linked = _link_lists(lines, cfg)
     for lo, hi in runs:
         menu = _menu_runs(lines, lo, hi, cfg) - listed
         for i in range(lo, hi):
@@ -370,6 +386,8 @@ def _decide(lines: list[Line], runs: list[tuple[int, int]], cfg: Config) -> list
                 reasons[i] = _PREFIX + ln.furniture
             elif i in menu:
                 reasons[i] = _PREFIX + "menu-run"
+            elif i in linked and ln.cls != "good":
+                reasons[i] = _PREFIX + "related-links"
             else:
                 reasons[i] = None
     return reasons

@@ -1,0 +1,110 @@
+"""Page furniture in pasted text (clean/boilerplate.py): project-written pasted pages with must-contain /
+must-not-contain snippets, and the guarantees around it (reasons kept, JSONL and clean text untouched)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from crosswire.clean import clean_document
+from crosswire.clean.boilerplate import find_body
+from crosswire.ingest.readers import Input, RawItem, read_items
+
+PASTED = Path(__file__).parent / "fixtures" / "pasted"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def load(path: Path):  # type: ignore[no-untyped-def]
+    items = read_items(Input(str(path), path.read_bytes()))
+    assert len(items) == 1 and isinstance(items[0], RawItem)
+    return clean_document(items[0])
+
+
+@pytest.mark.parametrize("path", sorted(PASTED.glob("*.txt")), ids=lambda p: p.name)
+def test_pasted_page_keeps_the_body_and_drops_the_furniture(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    doc = load(path)
+    body = squash(doc.text)
+    for snippet in expected["must_contain"]:
+        assert squash(snippet) in body, f"clean text lacks {snippet!r}"
+    for snippet in expected["must_not_contain"]:
+        assert squash(snippet) not in body, f"clean text keeps {snippet!r}"
+    assert expected["title"] in (doc.title or "")
+
+
+@pytest.mark.parametrize("path", sorted(PASTED.glob("*.txt")), ids=lambda p: p.name)
+def test_every_line_is_body_or_removed_with_a_reason(path: Path) -> None:
+    doc = load(path)
+    body = squash(doc.text)
+    removed = " | ".join(squash(r.text) for r in doc.removed)  # a broken line may be joined to the one before
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            assert squash(line) in body or squash(line) in removed, f"{line!r} vanished"
+    furniture = [r for r in doc.removed if r.rule.startswith("boilerplate:")]
+    assert furniture, "nothing was removed as page furniture"
+    assert all(len(r.rule) > len("boilerplate:") and r.lineno > 0 for r in furniture)
+
+
+def test_comment_section_and_menu_have_their_own_reasons() -> None:
+    doc = load(PASTED / "news_menu_comments.txt")
+    def rule(text: str) -> str:
+        return next(r.rule for r in doc.removed if text in r.text)
+
+    assert rule("Obituaries") == "boilerplate:outside-body"
+    assert rule("Story continues below").startswith("boilerplate:")
+    assert rule("Join the conversation").startswith("boilerplate:")
+    assert rule("The defences were supposed to last fifty years").startswith("boilerplate:")
+
+
+def test_plain_report_without_furniture_is_left_whole(tmp_path: Path) -> None:
+    paragraphs = [
+        "Storm closes mountain pass",
+        "The mountain pass road was closed on Friday after heavy snow blocked both lanes near the summit, "
+        "and the highway agency said it would stay shut until ploughs could clear the drifts.",
+        "Drivers were told to use the valley route, which adds about an hour to the journey.",
+        "Why it matters",
+        "The pass carries most of the freight between the two provinces during the winter months, and "
+        "hauliers say every day of closure delays deliveries to shops on the other side.",
+        "It reopened at dusk.",
+    ]
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+    doc = load(path)
+    assert not [r for r in doc.removed if r.rule.startswith("boilerplate:")]
+    for para in paragraphs[1:]:
+        assert para in doc.text
+
+
+def test_jsonl_text_is_an_article_body_and_bypasses_the_classifier(tmp_path: Path) -> None:
+    text = ("Home\nNews\nSport\nThe council approved the budget on Tuesday after a debate that lasted "
+            "most of the evening, with the opposition voting against.\nShare\nMost Read\nTaxes rise again")
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "d1", "title": "Budget approved", "text": text}) + "\n", encoding="utf-8")
+    items = read_items(Input(str(path), path.read_bytes()))
+    assert isinstance(items[0], RawItem)
+    doc = clean_document(items[0])
+    assert "Taxes rise again" in doc.text and "Home" in doc.text
+    assert not [r for r in doc.removed if r.rule.startswith("boilerplate:")]
+
+
+def test_text_without_stop_word_list_falls_back_to_length_and_punctuation() -> None:
+    lines = ["ホーム", "ニュース", "スポーツ", "ログイン",
+             "台風の影響で沿岸の町では多くの住宅が浸水し、住民たちは朝から泥の片付けに追われている。",
+             "町役場によると、被害を受けた住宅は百二十棟を超え、漁船四十隻以上が損傷したという。",
+             "気象台は来週も強い雨が降る見込みだとして、引き続き警戒するよう呼びかけている。",
+             "関連記事", "人気ランキング", "お問い合わせ", "利用規約"]
+    reasons = find_body(lines)
+    assert len(reasons) == len(lines)
+    assert reasons[4] is None and reasons[5] is None and reasons[6] is None
+    assert all(reasons[i] for i in (0, 1, 2, 3, 8, 9, 10))
+
+
+def test_no_body_evidence_leaves_the_lines_alone() -> None:
+    lines = ["Home", "News", "Weather", "Contact"]
+    assert find_body(lines) == [None, None, None, None]
+    assert find_body([]) == []
