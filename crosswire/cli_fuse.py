@@ -6,13 +6,13 @@ plain text or with ``--json``.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
 from .fuse import Fusion
 from .fuse.rules import number, with_unit
+from .terminal import dumps, safe
 
 _LEGEND = ("chain: outlet → asserter → whom they cite; likelihood: ICD 203 term for the hedge; "
            "grade: your Admiralty grade (setting source_grades); a date marked ~ is the publication date")
@@ -26,8 +26,12 @@ def register(cli: click.Group) -> None:
         cli.add_command(command)
 
 
-def _fusion(ctx: click.Context) -> Fusion:
+def _fusion(ctx: click.Context, write: bool = False) -> Fusion:
+    """The fusion model over the engine's store; ``write`` for the commands that record entity edits
+    (the CLI opens the knowledge base read-only for everything else)."""
     obj = ctx.find_root().obj
+    if write:
+        obj["engine"].read_only = False
     if "fusion" not in obj:
         engine = obj["engine"]
         obj["fusion"] = Fusion(engine.store, engine.settings)
@@ -35,7 +39,12 @@ def _fusion(ctx: click.Context) -> Fusion:
 
 
 def _json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+    click.echo(dumps(data))
+
+
+def _echo(text: str, err: bool = False) -> None:
+    """Print a line built from stored data, without terminal control characters."""
+    click.echo(safe(text), err=err)
 
 
 def _quiet(ctx: click.Context) -> bool:
@@ -105,9 +114,9 @@ def figures(ctx: click.Context, measure: str | None, subject: str | None, since:
         _json(rows)
         return
     for s in rows:
-        click.echo(_brief(s) if brief else "\n".join(_series_block(s)) + "\n")
+        _echo(_brief(s) if brief else "\n".join(_series_block(s)) + "\n")
     if not _quiet(ctx):
-        click.echo(f"{len(rows)} series" + ("" if brief else f" — {_LEGEND}"), err=True)
+        _echo(f"{len(rows)} series" + ("" if brief else f" — {_LEGEND}"), err=True)
 
 
 @click.command()
@@ -121,19 +130,19 @@ def series(ctx: click.Context, series_id: str, as_json: bool) -> None:
     if as_json:
         _json(s)
         return
-    click.echo("\n".join(_series_block(s)))
+    _echo("\n".join(_series_block(s)))
     for p in s["points"]:
-        click.echo(f"\n  #{p['claim_id']} {p['doc_id'][:10]} [{p.get('start')}:{p.get('end')}] {p.get('sentence') or ''}")
-    click.echo("\nfigures (independent = distinct origins):")
+        _echo(f"\n  #{p['claim_id']} {p['doc_id'][:10]} [{p.get('start')}:{p.get('end')}] {p.get('sentence') or ''}")
+    _echo("\nfigures (independent = distinct origins):")
     for f in s["figures"]:
-        click.echo(f"  {f['figure']:<24} {f['n_reports']} report(s), {f['n_sources']} source(s), "
+        _echo(f"  {f['figure']:<24} {f['n_reports']} report(s), {f['n_sources']} source(s), "
                    f"{f['n_independent']} independent: {', '.join(o['origin'] for o in f['origins'])}")
         for c in f["chains"]:
-            click.echo(f"      #{c['claim_id']}: {' → '.join(c['chain'])}")
+            _echo(f"      #{c['claim_id']}: {' → '.join(c['chain'])}")
     if s["conflicts"]:
-        click.echo("\nconflicts:")
+        _echo("\nconflicts:")
         for c in s["conflicts"]:
-            click.echo(f"  [{c['kind']}] {c['reason']}")
+            _echo(f"  [{c['kind']}] {c['reason']}")
 
 
 @click.command()
@@ -147,10 +156,10 @@ def conflicts(ctx: click.Context, as_json: bool) -> None:
         _json(rows)
         return
     for c in rows:
-        click.echo(f"[{c['kind']}] {c['series_id']} {c['period']}\n  {c['reason']}\n"
+        _echo(f"[{c['kind']}] {c['series_id']} {c['period']}\n  {c['reason']}\n"
                    f"  claims: {', '.join(map(str, c['claim_ids']))}\n")
     if not _quiet(ctx):
-        click.echo(f"{len(rows)} conflict(s)", err=True)
+        _echo(f"{len(rows)} conflict(s)", err=True)
 
 
 @click.command()
@@ -165,10 +174,10 @@ def timeline(ctx: click.Context, since: str | None, until: str | None, as_json: 
         _json(rows)
         return
     for r in rows:
-        click.echo(f"{r['date']:<10}  {r['kind']:<9} {(r['source'] or '—')[:24]:<24}  {r['text'][:140]}"
+        _echo(f"{r['date']:<10}  {r['kind']:<9} {(r['source'] or '—')[:24]:<24}  {r['text'][:140]}"
                    f"  ({r['doc_id'][:10]} {r['start']}:{r['end']})")
     if not _quiet(ctx):
-        click.echo(f"{len(rows)} item(s)", err=True)
+        _echo(f"{len(rows)} item(s)", err=True)
 
 
 # ---------------------------------------------------------------- entities
@@ -190,7 +199,7 @@ def entities_list(ctx: click.Context, type_: str | None, query: str | None, as_j
         _json(rows)
         return
     for e in rows:
-        click.echo(f"{e['id'][:24]:<24} {(e['type'] or '—'):<7} {e['name'][:36]:<36} {e['n_docs']:>4}  "
+        _echo(f"{e['id'][:24]:<24} {(e['type'] or '—'):<7} {e['name'][:36]:<36} {e['n_docs']:>4}  "
                    f"{', '.join(e['aliases'])[:80]}")
 
 
@@ -204,18 +213,18 @@ def entities_show(ctx: click.Context, name: str, as_json: bool) -> None:
     if as_json:
         _json(e)
         return
-    click.echo(f"{e['name']}  [{e['id']}]  {e['type'] or '—'}  kb: {', '.join(e['kb_ids']) or '—'}")
-    click.echo(f"aliases: {', '.join(e['aliases']) or '—'}")
-    click.echo(f"reports: {len(e['doc_ids'])}  claims: {len(e['claims'])}  quotes: {len(e['quotes'])}")
+    _echo(f"{e['name']}  [{e['id']}]  {e['type'] or '—'}  kb: {', '.join(e['kb_ids']) or '—'}")
+    _echo(f"aliases: {', '.join(e['aliases']) or '—'}")
+    _echo(f"reports: {len(e['doc_ids'])}  claims: {len(e['claims'])}  quotes: {len(e['quotes'])}")
     for c in e["claims"][:30]:
-        click.echo(f"  #{c['id']} {'/'.join(c['roles'])}: {c['span']!r} {c['measure']} {c['subject']} ({c['as_of']})")
+        _echo(f"  #{c['id']} {'/'.join(c['roles'])}: {c['span']!r} {c['measure']} {c['subject']} ({c['as_of']})")
     for q in e["quotes"][:20]:
-        click.echo(f"  “{q['text'][:100]}” ({q['said_on']})")
+        _echo(f"  “{q['text'][:100]}” ({q['said_on']})")
     if e["co_occurring"]:
-        click.echo("with: " + ", ".join(f"{o['name']} ({o['docs']})" for o in e["co_occurring"][:15]))
+        _echo("with: " + ", ".join(f"{o['name']} ({o['docs']})" for o in e["co_occurring"][:15]))
     for x in e["edits"]:
         state = "undone" if x["undone_at"] else "active"
-        click.echo(f"edit {x['id']}: {x['action']} {x['target_name']} / {x['other_name']} ({state})")
+        _echo(f"edit {x['id']}: {x['action']} {x['target_name']} / {x['other_name']} ({state})")
 
 
 def _edit_result(ctx: click.Context, result: dict[str, Any], as_json: bool) -> None:
@@ -228,7 +237,7 @@ def _edit_result(ctx: click.Context, result: dict[str, Any], as_json: bool) -> N
         line += f"\n{result['split']['name']} [{result['split']['id']}] is an entity of its own"
     if result.get("edit_id"):
         line += f"\n(edit {result['edit_id']}; undo with `crosswire entities undo {result['edit_id']}`)"
-    click.echo(line)
+    _echo(line)
 
 
 @entities.command("merge")
@@ -238,7 +247,7 @@ def _edit_result(ctx: click.Context, result: dict[str, Any], as_json: bool) -> N
 @click.pass_context
 def entities_merge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
     """Merge entity B into A (A keeps its id and name). Kept across re-ingests."""
-    _edit_result(ctx, _fusion(ctx).merge(a, b), as_json)
+    _edit_result(ctx, _fusion(ctx, write=True).merge(a, b), as_json)
 
 
 @entities.command("unmerge")
@@ -248,7 +257,7 @@ def entities_merge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
 @click.pass_context
 def entities_unmerge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
     """Undo the merge of B into A."""
-    _edit_result(ctx, _fusion(ctx).unmerge(a, b), as_json)
+    _edit_result(ctx, _fusion(ctx, write=True).unmerge(a, b), as_json)
 
 
 @entities.command("split")
@@ -258,7 +267,7 @@ def entities_unmerge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
 @click.pass_context
 def entities_split(ctx: click.Context, name: str, alias: str, as_json: bool) -> None:
     """Take ALIAS (one of NAME's names or spellings) out of NAME as an entity of its own."""
-    _edit_result(ctx, _fusion(ctx).split(name, alias), as_json)
+    _edit_result(ctx, _fusion(ctx, write=True).split(name, alias), as_json)
 
 
 @entities.command("edits")
@@ -272,7 +281,7 @@ def entities_edits(ctx: click.Context, as_json: bool) -> None:
         return
     for x in rows:
         state = f"undone {x['undone_at']}" if x["undone_at"] else "active"
-        click.echo(f"{x['id']:>4}  {x['action']:<5}  {x['target_name']}  ←  {x['other_name']}  ({x['created_at']}, {state})")
+        _echo(f"{x['id']:>4}  {x['action']:<5}  {x['target_name']}  ←  {x['other_name']}  ({x['created_at']}, {state})")
 
 
 @entities.command("undo")
@@ -281,9 +290,9 @@ def entities_edits(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def entities_undo(ctx: click.Context, edit_id: int, as_json: bool) -> None:
     """Undo one merge or split (ids from `crosswire entities edits`)."""
-    result = _fusion(ctx).undo(edit_id)
+    result = _fusion(ctx, write=True).undo(edit_id)
     if as_json:
         _json(result)
     else:
         e = result["edit"]
-        click.echo(f"undone: {e['action']} {e['target_name']} / {e['other_name']}")
+        _echo(f"undone: {e['action']} {e['target_name']} / {e['other_name']}")

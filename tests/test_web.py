@@ -309,6 +309,8 @@ def test_serve_needs_a_token_off_loopback(cw: Crosswire, monkeypatch: pytest.Mon
     r = CliRunner().invoke(cli, ["--db", db, "serve", "--host", "0.0.0.0"], obj={})
     assert r.exit_code == 2 and "--token" in r.output and not calls
     r = CliRunner().invoke(cli, ["--db", db, "serve", "--host", "0.0.0.0", "--token", "t0k"], obj={})
+    assert r.exit_code == 2 and "at least 16" in r.output and not calls  # a short token is refused
+    r = CliRunner().invoke(cli, ["--db", db, "serve", "--host", "0.0.0.0", "--token", "t0k-long-enough-0123"], obj={})
     assert r.exit_code == 0, r.output
     assert calls[-1]["host"] == "0.0.0.0"
     assert TestClient(calls[-1]["app"]).get("/").status_code == 401
@@ -331,3 +333,89 @@ def test_views_see_new_reports_at_once(tmp_path: Path) -> None:
     assert c.get("/api/documents").json()["total"] == 1
     assert c.get("/api/figures").json()["total"] >= 1  # the cached empty answer is gone
     engine.close()
+
+
+# -- issue 13: token mode, headers everywhere, linear highlighting -----------------------------------
+TOKEN = "s3cret-token-0123456789"
+
+
+@pytest.mark.parametrize("path", ["//evil.example/x", "///evil.example/x", "/\\evil.example/x", "/%2F%2Fevil.example/x",
+                                  "/%5C%5Cevil.example/x", "/documents/%0d%0aSet-Cookie:x=1"])
+def test_token_redirect_never_leaves_this_server(cw: Crosswire, path: str) -> None:
+    from urllib.parse import urlsplit
+
+    c = TestClient(create_app(cw, token=TOKEN))
+    r = c.get(f"http://testserver{path}?token={TOKEN}&a=1", follow_redirects=False)
+    assert r.status_code == 303
+    location = r.headers["location"]
+    assert location.startswith("/") and location[1:2] not in ("/", "\\"), location
+    assert urlsplit(location).netloc == "" and "\r" not in location and "\n" not in location
+    assert location.endswith("?a=1") and TOKEN not in location
+
+
+def test_every_response_carries_the_security_headers(cw: Crosswire) -> None:
+    c = TestClient(create_app(cw, token=TOKEN, allowed_hosts=["testserver"]))
+    answers = [c.get("/"), c.get("/api/documents"), c.get(f"/?token={TOKEN}", follow_redirects=False),
+               c.get("/", headers={"Host": "evil.example"}), c.get("/api/document/nope", headers={"X-Crosswire-Token": TOKEN})]
+    assert [r.status_code for r in answers] == [401, 401, 303, 400, 404]
+    for r in answers:
+        assert "default-src 'none'" in r.headers.get("content-security-policy", ""), r.status_code
+        assert r.headers.get("x-content-type-options") == "nosniff", r.status_code
+
+
+def test_serve_refuses_a_short_token(cw: Crosswire, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from crosswire.cli import cli
+
+    calls: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(app))
+    for short in ("x", "t0k", "fifteen-chars-x"):
+        r = CliRunner().invoke(cli, ["--db", cw.settings["db"], "serve", "--token", short], obj={})
+        assert r.exit_code == 2 and f"{len(short)} characters long" in r.output and "at least 16" in r.output
+    assert not calls
+    r = CliRunner().invoke(cli, ["--db", cw.settings["db"], "serve", "--token", "sixteen-chars-xy"], obj={})
+    assert r.exit_code == 0 and len(calls) == 1
+
+
+def _covering_by_brute_force(text: str, spans: list) -> list[tuple[str, list[int], list[str]]]:
+    from crosswire.web.highlight import KINDS, anchor
+
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [id(s) for s in spans if s.start <= a and s.end >= b]
+        anchors = [anchor(s) for s in sorted((s for s in spans if s.start == a), key=lambda s: KINDS.index(s.kind))]
+        out.append((text[a:b], covering, anchors))
+    return out
+
+
+def test_highlight_pieces_match_the_definition() -> None:
+    import random
+
+    from crosswire.web.highlight import KINDS, Span, pieces
+
+    rng = random.Random(13)
+    for _ in range(200):
+        text = "".join(rng.choice("ab <&\n") for _ in range(rng.randrange(1, 120)))
+        spans = []
+        for i in range(rng.randrange(0, 25)):
+            a = rng.randrange(len(text))
+            spans.append(Span(rng.choice(KINDS), i, a, rng.randrange(a, len(text) + 1)))
+        got = [(p.text, [id(s) for s in p.spans], p.anchors) for p in pieces(text, spans)]
+        assert got == _covering_by_brute_force(text, spans)
+
+
+def test_highlighting_a_long_report_is_linear() -> None:
+    import time
+
+    from crosswire.web.highlight import Span, pieces
+
+    text = "Officials said about 3,000 troops arrived. " * 7000  # ~300 KB
+    spans = [Span("mention", i, a, a + 9) for i, a in enumerate(range(0, len(text) - 20, 15))]  # ~20,000
+    spans.append(Span("mark", "here", 0, len(text)))
+    started = time.perf_counter()
+    out = pieces(text, spans)
+    assert time.perf_counter() - started < 2.0  # the per-span rescan took about a minute here
+    assert "".join(p.text for p in out) == text and all(p.spans for p in out)

@@ -7,11 +7,21 @@
     export(engine, "ftm", "kb.ftm.json")       # FollowTheMoney entities, one JSON object per line (Aleph)
 
 Every export streams rows from SQLite, so a million claims never sit in memory at once.
+
+CSV is opened by spreadsheets, which run a cell that starts with ``=``, ``+``, ``-``, ``@``, tab or
+carriage return as a formula (CSV injection: a report title such as ``=HYPERLINK("http://…")`` would
+become a live link or worse). Following OWASP's guidance
+(https://owasp.org/www-community/attacks/CSV_Injection), such text cells are written with a leading
+single quote, which spreadsheets show as text. Numbers stay numbers: SQLite's integers and reals are
+written as they are, and so is text that is nothing but a plain number (``-12``, ``+3.5``), which a
+spreadsheet reads as that number and cannot run. JSONL, Parquet, GraphML and FollowTheMoney are not
+opened as spreadsheets and keep every text exactly as stored. (There is no XLSX export.)
 """
 from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -64,12 +74,24 @@ def rows(conn: sqlite3.Connection, name: str) -> tuple[list[str], Iterator[tuple
     return [d[0] for d in cur.description], iter(cur)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a
+    leading single quote, unless it is a plain number; other values are returned as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_csv(conn: sqlite3.Connection, name: str, path: Path) -> Path:
     columns, it = rows(conn, name)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(columns)
-        w.writerows(it)
+        w.writerows([spreadsheet_safe(v) for v in row] for row in it)
     return path
 
 

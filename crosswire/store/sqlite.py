@@ -17,8 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import NotFound, StoreError
+from ..errors import NotFound, StoreReadOnly
 from ..models import Document, Rejection
+from .health import CheckReport, check, connect, quick_check, store_error, writable
+
+
+BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one before "locked" (StoreBusy)
 
 
 def now() -> str:
@@ -42,20 +46,54 @@ def fts_query(text: str) -> str:
 
 
 class Store:
-    def __init__(self, path: str | Path) -> None:
+    """The knowledge base at ``path``; ``read_only`` opens it with SQLite's ``mode=ro`` (it must exist).
+
+    Opening refuses, with a :class:`~crosswire.errors.StoreError` naming the file, what is not a
+    knowledge base (see ``store/health.py``); a read-only opening never creates or changes the file,
+    except to apply pending migrations when the file is writable.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False, as_found: bool = False) -> None:
         self.path = str(path)
+        self.read_only = read_only or as_found
+        self.conn = connect(self.path, self.read_only, as_found)
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"cannot open the knowledge base {self.path!r}: {exc}") from exc
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=10000")
-        self.migrate()
+            self.conn.row_factory = sqlite3.Row
+            if not self.read_only:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
+            if as_found:
+                pass  # `crosswire check` looks at the file as it is: no migration, no guard
+            elif self.read_only:
+                self._migrate_read_only()
+            else:
+                self.migrate()
+        except BaseException as exc:
+            self.conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise store_error(exc, self.path) from exc
+            raise
+
+    def _migrate_read_only(self) -> None:
+        """Pending migrations are applied through a short writing connection, if the file may be written."""
+        done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        pending = [n for n, _, _ in migrations() if n not in done]
+        if not pending:
+            return
+        if not writable(self.path):
+            raise StoreReadOnly(f"{self.path} needs schema migrations {pending} of this crosswire version, but it "
+                                "is read-only: make it writable and run any crosswire command once")
+        Store(self.path).close()
+
+    def check(self) -> CheckReport:
+        """``PRAGMA integrity_check``, applied migrations, expected tables and row counts."""
+        return check(self.conn, self.path, migrations())
+
+    def quick_check(self) -> list[str]:
+        """Problems found by ``PRAGMA quick_check`` ([] when the file is sound)."""
+        return quick_check(self.conn)
 
     # -- schema -------------------------------------------------------------------------------
     def migrate(self) -> list[int]:
@@ -75,13 +113,25 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One transaction; an SQLite error inside it (disk full, locked, damaged) rolls back and is
+        raised as a StoreError naming the file, so the knowledge base stays as it was before."""
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path) from exc
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:  # SQLite may already have rolled back (e.g. on SQLITE_FULL)
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the error being raised says more than a failed rollback
 
     def close(self) -> None:
         self.conn.close()

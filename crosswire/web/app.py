@@ -8,6 +8,7 @@ with Jinja2 templates (autoescape on). Nothing is built before it runs.
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..errors import CrosswireError, NotFound
+from ..errors import CrosswireError, NotFound, StoreError
+from ..store.health import store_error
 from ..report.views import Views
 from . import api, pages
 from .security import secure_headers, token_guard
@@ -52,11 +54,13 @@ def create_app(engine: Any, token: str | None = None, views: Views | None = None
     app.state.engine = engine
     app.state.views = views or Views(engine)
     app.state.templates = templates()
-    app.middleware("http")(secure_headers)
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    # the last middleware added runs first: the headers go on every response, the 401 and 303 of the
+    # token guard and the 400 of the host check included
     if token:
         app.middleware("http")(token_guard(token))
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.middleware("http")(secure_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -71,7 +75,11 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(CrosswireError)
     async def failed(request: Request, exc: CrosswireError) -> Response:
-        return _error(request, 400, str(exc))
+        return _error(request, 503 if isinstance(exc, StoreError) else 400, str(exc))
+
+    @app.exception_handler(sqlite3.Error)
+    async def database(request: Request, exc: sqlite3.Error) -> Response:  # damaged, locked, ...: one line
+        return _error(request, 503, str(store_error(exc, str(request.app.state.engine.settings["db"]))))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -81,7 +89,8 @@ def _errors(app: FastAPI) -> None:
 
 def _error(request: Request, status: int, message: str) -> Response:
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": {404: "not found", 422: "invalid request"}.get(status, "error"),
+        return JSONResponse({"error": {404: "not found", 422: "invalid request",
+                                       503: "knowledge base unavailable"}.get(status, "error"),
                              "detail": message}, status_code=status)
     tpl: Jinja2Templates = request.app.state.templates
     return tpl.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)

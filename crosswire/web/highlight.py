@@ -54,15 +54,26 @@ def spans_of(doc: dict[str, Any]) -> list[Span]:
 
 
 def pieces(text: str, spans: list[Span]) -> list[Piece]:
-    """Cut ``text`` at every span boundary; each piece knows the spans that cover it."""
+    """Cut ``text`` at every span boundary; each piece knows the spans that cover it.
+
+    One sweep over the cuts in order: a span joins the open set at its start and leaves it at its end,
+    so the work is O((cuts + spans) log + total coverage), not cuts x spans (a 300 KB report with
+    thousands of records would otherwise take seconds). Covering spans keep the order of ``spans``.
+    """
     cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
-    starts: dict[int, list[Span]] = {}
-    for s in spans:
-        starts.setdefault(s.start, []).append(s)
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for i, s in enumerate(spans):
+        starts.setdefault(s.start, []).append(i)
+        ends.setdefault(s.end, []).append(i)
+    open_: set[int] = set()
     out = []
     for a, b in zip(cuts, cuts[1:]):
-        covering = [s for s in spans if s.start <= a and s.end >= b]
-        anchors = [anchor(s) for s in sorted(starts.get(a, []), key=lambda s: KINDS.index(s.kind))]
+        open_.difference_update(ends.get(a, ()))
+        opening = starts.get(a, [])
+        open_.update(i for i in opening if spans[i].end > a)  # an empty span covers nothing
+        covering = [spans[i] for i in sorted(open_)]
+        anchors = [anchor(s) for s in sorted((spans[i] for i in opening), key=lambda s: KINDS.index(s.kind))]
         out.append(Piece(text[a:b], covering, anchors))
     return out
 

@@ -4,6 +4,10 @@ On a loopback address nobody else can reach the server and no token is needed. O
 address ``crosswire serve`` refuses to start without a token, and the app then asks for it on every
 request: ``Authorization: Bearer TOKEN``, ``X-Crosswire-Token: TOKEN``, or ``?token=TOKEN`` once,
 which sets an HttpOnly cookie and redirects to the same page without the token in its address.
+That redirect is always to a path of this server: leading slashes and backslashes are collapsed, so
+``//evil.example/x?token=...`` cannot send the browser to another host (an open redirect). Every
+response, the 401 and the 303 included, carries the headers below (``secure_headers`` is the
+outermost middleware).
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import hmac
 import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -55,11 +59,17 @@ def token_guard(token: str) -> Callable[[Request, Next], Awaitable[Response]]:
             return _denied(request)
         if "token" in request.query_params:  # trade the token in the address for a cookie
             query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
-            response: Response = RedirectResponse(request.url.path + (f"?{query}" if query else ""), 303)
+            response: Response = RedirectResponse(local_path(request.url.path) + (f"?{query}" if query else ""), 303)
             response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
             return response
         return await call_next(request)
     return guard
+
+
+def local_path(path: str) -> str:
+    """``path`` as a redirect target on this server: one leading slash (``//host`` and ``/\\host`` are
+    addresses of other hosts to a browser), and every character that is not plain path syntax escaped."""
+    return "/" + quote(path.lstrip("/\\"), safe="/:@!$&'()*+,;=-._~%")
 
 
 def _denied(request: Request) -> Response:
