@@ -114,7 +114,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], no_extract: bool, max_byt
     quiet = ctx.obj["quiet"]
     with _progress(count_inputs(paths), "ingesting", quiet) as advance:
         report = cw.ingest(list(paths), extract=not no_extract, progress=advance,
-                           on_reject=lambda r: _err(f"{r.source}: {r.reason}"))
+                           on_reject=lambda r: _err(f"{r.source}: {r.reason}"),
+                           on_warning=lambda r: _err(f"warning: {r.source}: {r.reason}"))
     if as_json:
         _print_json(report.as_dict())
     elif not quiet:

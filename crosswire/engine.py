@@ -16,6 +16,7 @@ from . import settings as settings_mod
 from .clean import VERSION as CLEAN_VERSION
 from .clean import clean_document
 from .ingest.readers import Input, RawItem, iter_inputs, read_items
+from .ingest.safe import safe_document, safe_text
 from .models import Document, Rejection
 from .store import Store
 
@@ -28,6 +29,7 @@ class IngestReport:
     unchanged: int = 0  # already stored (same bytes or same text)
     new_versions: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)  # stored, with a repair or a field not used
 
     @property
     def ok(self) -> bool:
@@ -35,7 +37,9 @@ class IngestReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "unchanged": self.unchanged, "new_versions": self.new_versions,
-                "rejected": [{"source": r.source, "reason": r.reason} for r in self.rejected]}
+                "rejected": [{"source": r.source, "reason": r.reason} for r in self.rejected],
+                **({"warnings": [{"source": r.source, "reason": r.reason} for r in self.warnings]}
+                   if self.warnings else {})}
 
 
 def _doc_key(doc: Document) -> str:
@@ -65,7 +69,7 @@ class Crosswire:
         if self._extractor is None:
             from .nlp.pipeline import Extractor
 
-            self._extractor = Extractor(self.settings["model"])
+            self._extractor = Extractor(self.settings["model"], self.settings["time_budget"])
         return self._extractor
 
     def check(self) -> Any:
@@ -99,16 +103,29 @@ class Crosswire:
 
     @staticmethod
     def _clean(item: RawItem) -> Document | Rejection:
+        where = item.source + (f" {item.locator}" if item.locator else "")
         try:
-            return clean_document(item)
+            doc = clean_document(item)
         except Exception as exc:  # noqa: BLE001 - one odd report must not stop the batch
-            where = item.source + (f" {item.locator}" if item.locator else "")
-            return Rejection(where, f"could not clean this report ({type(exc).__name__}: {exc})", item.raw)
+            reason, _ = safe_text(f"could not clean this report ({type(exc).__name__}: {exc})")
+            return Rejection(where, reason, item.raw)
+        doc.meta_sources.update(item.notes)
+        if safe_document(doc):  # nothing that UTF-8 cannot encode reaches SQLite or the terminal
+            doc.meta_sources["repairs"] = "; ".join(filter(None, [doc.meta_sources.get("repairs"),
+                                                                  "lone surrogates replaced with U+FFFD"]))
+        if item.warnings:
+            doc.meta_sources["warnings"] = "; ".join(item.warnings)
+        return doc
 
     # -- ingest -----------------------------------------------------------------------------
     def ingest(self, paths: list[str], extract: bool = True, progress: Progress | None = None,
-               on_reject: Callable[[Rejection], None] | None = None) -> IngestReport:
-        """Read, clean, (extract) and store every input; one transaction per input file."""
+               on_reject: Callable[[Rejection], None] | None = None,
+               on_warning: Callable[[Rejection], None] | None = None) -> IngestReport:
+        """Read, clean, (extract) and store every input; one transaction per input file.
+
+        An input stored before is skipped ("unchanged") unless it was rejected (whole or in part):
+        then it is read again and its rejections are reported again.
+        """
         report = IngestReport()
         store = self.store
         batch: list[tuple[Input | None, list[Document | Rejection]]] = []
@@ -118,13 +135,13 @@ class Crosswire:
                     and not store.has_document(d.id)]
             records = self.extractor.extract_many(docs) if extract and docs else {}
             for inp, items in batch:
-                self._store_input(inp, items, records, report, on_reject)
+                self._store_input(inp, items, records, report, on_reject, on_warning)
             if progress:
                 progress(len(batch))
             batch.clear()
 
         for inp in iter_inputs(paths, int(self.settings["max_bytes"])):
-            if isinstance(inp, Input) and store.has_raw(inp.sha):
+            if isinstance(inp, Input) and store.has_raw(inp.sha) and not store.raw_rejections(inp.sha):
                 report.unchanged += 1
                 if progress:
                     progress(1)
@@ -141,16 +158,22 @@ class Crosswire:
 
     def _store_input(self, inp: Input | None, items: list[Document | Rejection],
                      records: dict[str, list[dict[str, Any]]], report: IngestReport,
-                     on_reject: Callable[[Rejection], None] | None) -> None:
+                     on_reject: Callable[[Rejection], None] | None,
+                     on_warning: Callable[[Rejection], None] | None = None) -> None:
         store = self.store
         with store.transaction():
             raw_id = None
+            known: set[tuple[str, str]] = set()
             if inp is not None:
                 raw_id = inp.sha
+                known = store.raw_rejections(inp.sha)
                 store.add_raw(inp.sha, inp.source, inp.raw, len(inp.raw))
             for item in items:
                 if isinstance(item, Rejection):
-                    store.add_rejection(item, raw_id)
+                    item.source, _ = safe_text(item.source)
+                    item.reason, _ = safe_text(item.reason)
+                    if (item.source, item.reason) not in known:  # a rerun reports it again, stores it once
+                        store.add_rejection(item, raw_id)
                     report.rejected.append(item)
                     if on_reject:
                         on_reject(item)
@@ -159,6 +182,11 @@ class Crosswire:
                 had_key = bool(store.versions(key))
                 if store.add_document(item, raw_id, key, CLEAN_VERSION):
                     report.added += 1
+                    if item.meta_sources.get("warnings"):
+                        warning = Rejection(item.source, item.meta_sources["warnings"])
+                        report.warnings.append(warning)
+                        if on_warning:
+                            on_warning(warning)
                     report.new_versions += had_key
                     if item.id in records:
                         store.save_extraction(item.id, records[item.id], self.extractor.versions)

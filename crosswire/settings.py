@@ -30,6 +30,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_bytes", 50_000_000, "CROSSWIRE_MAX_BYTES",
             "Inputs larger than this many bytes are rejected with a message."),
     Setting("batch_size", 64, "CROSSWIRE_BATCH_SIZE", "Documents per spaCy batch / per transaction."),
+    Setting("time_budget", 600, "CROSSWIRE_TIME_BUDGET",
+            "Seconds of extraction per long document; when they run out the records so far are kept, "
+            "flagged as partial."),
     Setting("source_grades", {}, "CROSSWIRE_SOURCE_GRADES",
             "Admiralty reliability grade (A-F) per source name, e.g. {\"KBS\" = \"B\"}."),
 )

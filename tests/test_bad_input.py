@@ -1,6 +1,7 @@
 """Bad input never crashes a run and never loses data: one clear line per problem, the batch goes on."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -120,10 +121,10 @@ def test_an_extraction_failure_is_recorded_and_the_batch_goes_on(tmp_path: Path,
 
     real = pipeline.extract_document
 
-    def flaky(doc, sdoc, gaz):  # type: ignore[no-untyped-def]
+    def flaky(doc, sdoc, *rest):  # type: ignore[no-untyped-def]
         if "BOOM" in doc.text:
             raise ValueError("simulated extractor bug")
-        return real(doc, sdoc, gaz)
+        return real(doc, sdoc, *rest)
 
     monkeypatch.setattr(pipeline, "extract_document", flaky)
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
@@ -133,3 +134,116 @@ def test_an_extraction_failure_is_recorded_and_the_batch_goes_on(tmp_path: Path,
     reasons = [r["reason"] for r in engine.store.rejections()]
     assert any("extract failed: ValueError: simulated extractor bug" in r for r in reasons)
     assert engine.store.count("claims") >= 1  # the good report's claims are there
+
+
+# -- issue 13: explicit outcomes and bounded reading -------------------------------------------------
+
+def test_size_limit_message_is_exact(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "big.txt").write_bytes(b"word " * 201)  # 1,005 bytes
+    result = run_cli("ingest", "--no-extract", "--max-bytes", "1000", str(tmp_path / "big.txt"))
+    assert result.exit_code == 1
+    assert "1,005 bytes is larger than the limit of 1,000 bytes" in result.stderr
+
+
+def test_devices_are_refused_without_reading(tmp_path: Path, run_cli) -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    result = run_cli("ingest", "--no-extract", "/dev/zero")
+    assert result.exit_code == 1
+    assert "/dev/zero: a character device, not a file" in result.stderr
+
+
+def test_a_fifo_in_a_folder_is_refused_and_does_not_hang(tmp_path: Path, run_cli) -> None:
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "ok.txt").write_text(GOOD, encoding="utf-8")
+    result = run_cli("ingest", "--no-extract", str(folder))
+    assert result.exit_code == 1
+    assert "pipe.txt: a named pipe (FIFO), not a file" in result.stderr
+    assert "1 added" in result.stderr
+
+
+def test_a_rejected_input_is_rejected_again_when_ingested_again(tmp_path: Path, run_cli) -> None:
+    folder = tmp_path / "in"
+    make_batch(folder)
+    first = run_cli("ingest", "--no-extract", str(folder))
+    again = run_cli("ingest", "--no-extract", str(folder))
+    assert first.exit_code == again.exit_code == 1
+    assert "4 rejected" in first.stderr and "4 rejected" in again.stderr  # binary, empty, bad line, bad feed
+    assert "unchanged" in again.stderr and "0 added" in again.stderr
+    assert str(files_of(folder)["empty"]) in again.stderr
+
+
+def files_of(folder: Path) -> dict[str, Path]:
+    return {"empty": folder / "c_empty.txt", "binary": folder / "b_image.txt"}
+
+
+def test_rejections_are_stored_once_across_reruns(tmp_path: Path, engine: Crosswire) -> None:
+    make_batch(tmp_path / "in")
+    engine.ingest([str(tmp_path / "in")], extract=False)
+    n = len(engine.store.rejections())
+    again = engine.ingest([str(tmp_path / "in")], extract=False)
+    assert len(again.rejected) == n - 1 or len(again.rejected) == n  # "missing" paths are not in this batch
+    assert len(engine.store.rejections()) == n
+
+
+def test_every_empty_file_is_rejected_by_reason(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSWIRE_BATCH_SIZE", "1")  # each input stored before the next is read
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_bytes(b"")
+    (folder / "d.txt").write_bytes(b"   \n\n")
+    result = run_cli("ingest", "--no-extract", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr.count("the file is empty") == 4 and "4 rejected" in result.stderr and "0 unchanged" in result.stderr
+
+
+def test_jsonl_fields_of_the_wrong_type_are_named_not_stored_as_reprs(tmp_path: Path, run_cli) -> None:
+    src = tmp_path / "t.jsonl"
+    src.write_text('{"id": "a", "title": ["a", "b"], "publisher": {"x": 1}, "text": "Seoul said 1,000 troops moved."}\n'
+                   '{"id": "b", "authors": [1, 2], "text": "Kyiv said 2,000 troops moved."}\n', encoding="utf-8")
+    result = run_cli("ingest", "--no-extract", str(src))
+    assert "line 1" in result.stderr and "field 'title' expected a string, got a list" in result.stderr
+    assert "field 'publisher' expected a string, got an object" in result.stderr
+    assert "line 2" in result.stderr and "field 'authors'" in result.stderr
+    docs = json.loads(run_cli("docs", "--json").output)
+    assert len(docs) == 2
+    assert not any("[" in str(d["title"]) or "{" in str(d["publisher"]) for d in docs)
+
+
+@pytest.mark.parametrize("given", ['"yesterday"', '"2024-13-45"', "12345", "true"])
+def test_unreadable_published_is_kept_as_given_with_a_warning(tmp_path: Path, run_cli, given: str) -> None:
+    src = tmp_path / "t.jsonl"
+    src.write_text('{"id": "a", "published": %s, "text": "Seoul said 1,000 troops moved."}\n' % given, encoding="utf-8")
+    result = run_cli("ingest", "--no-extract", str(src))
+    assert "warning:" in result.stderr and "line 1" in result.stderr and "field 'published'" in result.stderr
+    (doc,) = json.loads(run_cli("docs", "--json").output)
+    shown = json.loads(run_cli("show", doc["id"], "--json").output)
+    assert shown["published"] is None
+    assert shown["meta_sources"]["published_as_given"] == given.strip('"')
+
+
+def test_html_without_a_body_falls_back_to_visible_text_and_says_so(tmp_path: Path, run_cli) -> None:
+    page = ("<html><body>" + "<div>" * 10_000 + "<p>Seoul said 1,000 troops moved across the border on Monday, "
+            "officials said.</p>" + "</div>" * 10_000 + "</body></html>")
+    (tmp_path / "deep.html").write_text(page, encoding="utf-8")
+    (tmp_path / "blank.html").write_text("<html><body><script>alert(1)</script></body></html>", encoding="utf-8")
+    result = run_cli("ingest", "--no-extract", str(tmp_path))
+    assert "deep.html" in result.stderr and "visible-text" in result.stderr
+    assert "blank.html: the page has no readable text" in result.stderr
+    (doc,) = json.loads(run_cli("docs", "--json").output)
+    shown = json.loads(run_cli("show", doc["id"], "--json").output)
+    assert "1,000 troops" in shown["text"] and shown["meta_sources"]["body_from"] == "visible-text"
+
+
+def test_a_nul_byte_in_valid_text_is_removed_and_flagged(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "n.txt").write_bytes(GOOD.replace("troops", "tr\x00oops").encode())
+    result = run_cli("ingest", "--no-extract", str(tmp_path / "n.txt"))
+    assert result.exit_code == 0 and "removed 1 NUL byte" in result.stderr
+    (doc,) = json.loads(run_cli("docs", "--json").output)
+    shown = json.loads(run_cli("show", doc["id"], "--json").output)
+    assert "3,000 more troops" in shown["text"] and "NUL" in shown["meta_sources"]["repairs"]

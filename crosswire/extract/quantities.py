@@ -10,7 +10,9 @@ number, its unit and the counted noun. About 3,000 sentences or 300 short report
 
 Steps, one function each, in this order:
   mask_text  dates, times of day, phone numbers, e-mail addresses, URLs, versions, decades,
-             market indices named with a number ("S&P 500", "FTSE 100")
+             market indices named with a number ("S&P 500", "FTSE 100"); then _mask_code: markup
+             and code left in the text (tags, character references, "alert(1)", "x = 5;",
+             "{width: 300px}") holds no figures
   _atoms     numbers: digits, number words, vague plurals ("millions"), fractions, "twice";
              with magnitude ("3.5 million", "$1.2bn"), currency and unit. Labels ("KN-23",
              "Section 427"), years, ordinals and addresses are dropped here.
@@ -45,6 +47,13 @@ from crosswire.models import Quantity
 VERSION = "quantities-2"
 _WIDTH = {"qual": 32, "trend": 50, "id": 16, "from": 70, "between": 12}  # left context read
 _CANDIDATE = re.compile(r"(?<![\d.])\.?\d|(?<![A-Za-z])[A-Za-z]+|[½¼¾⅓⅔⅛]")
+_CODE = re.compile(
+    r"<[/!?]?[A-Za-z][^<>\n]{0,300}>"  # a tag: <div width="300">, </p>, <!-- -->
+    r"|&#?\w{1,10};"  # a character reference left as written: &#160; &nbsp;
+    r"|(?<![\w$.])[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((?:[\w$.'\"]+(?:,\s?[\w$.'\"]+)*)?\)"  # alert(1), f(a, 2)
+    r"|(?<![\w$])[A-Za-z_$][\w$.\[\]]*\s?[-+*/]?=\s?[^=;\n]{1,80};"  # x = 5;  i += 2;
+    r"|\{[^{}\n]{0,300}:[^{}\n]{0,300};[^{}\n]{0,300}\}"  # a style rule: {width: 300px;}
+)
 
 
 # ------------------------------------------------------------------ public API
@@ -55,6 +64,7 @@ def find_quantities(text: str) -> list[Quantity]:
         return []
     v = vocab()
     mask = mask_text(text)
+    _mask_code(text, mask)
     for m in v.index_re.finditer(text):  # "S&P 500", "FTSE 100": the number is part of a name
         mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     atoms = _drop_year_pairs(text, _atoms(text, mask, v), v)
@@ -72,6 +82,14 @@ def find_quantities(text: str) -> list[Quantity]:
     elided_units(text, out)
     restated(text, out)
     return out
+
+
+def _mask_code(text: str, mask: bytearray) -> None:
+    """Markup and code residue ("<td width=3>", "alert(1)", "var n = 5;") holds no figures."""
+    if not any(c in text for c in "<&(=;{"):
+        return
+    for m in _CODE.finditer(text):
+        mask[m.start():m.end()] = b"\x01" * (m.end() - m.start())
 
 
 def _ends(rx: re.Pattern[str], text: str, pos: int, width: str) -> re.Match[str] | None:
@@ -463,6 +481,8 @@ def _quantity(text: str, a: _Atom, v: Vocab) -> Quantity:
         flags.append("absurd")
     if not math.isfinite(biggest):  # "9" * 400: keep the span, not an infinite value
         value = low = high = None
+    if low is not None and high is not None and low > high:  # "-5-51": the sign made the pair run down
+        low, high = high, low
     return Quantity(start=a.start, end=a.end, text=text[a.start:a.end], value=value, low=low,
                     high=high, qualifier=a.qualifier, trend=a.trend, unit=a.unit,
                     unit_surface=a.unit_surface, counted=a.counted, flags=flags)

@@ -3,6 +3,10 @@
 Order (first that holds wins): BOM -> UTF-16 by NUL pattern -> strict UTF-8 -> CP949 when the
 result is mostly Hangul -> charset-normalizer's best guess -> Windows-1252 with replacement.
 ftfy then repairs mojibake (UTF-8 read as Windows-1252) without straightening curly quotes.
+
+Public functions: ``decode`` (text, encoding) and ``decode_flagged`` (text, encoding, flags).
+A few NUL bytes in otherwise readable text are removed and flagged ("binary" is kept for bytes
+that are not text: many NULs, or many control bytes); undecodable bytes become U+FFFD, flagged.
 """
 from __future__ import annotations
 
@@ -65,32 +69,64 @@ def _printable_share(text: str) -> float:
     return sum(c.isprintable() or c in "\n\t\r" for c in text) / max(1, len(text))
 
 
+_MAX_NUL_SHARE = 0.1  # text with stray NULs has a few; images, archives and databases have many
+
+
+def _wide_unicode(raw: bytes) -> bool:
+    return any(raw.startswith(b) for b, _ in _BOMS) or _utf16_without_bom(raw) is not None
+
+
 def looks_binary(raw: bytes) -> bool:
-    """True for bytes that are not text in any encoding we read (NULs outside UTF-16, control bytes)."""
+    """True for bytes that are not text in any encoding we read (many NULs or control bytes)."""
     if any(raw.startswith(b) for b, _ in _BOMS):
         return False
     utf16 = _utf16_without_bom(raw)
     if utf16:
         return _printable_share(raw[:8000].decode(utf16, errors="replace")) < 0.95
     sample = raw[:8000]
-    if b"\x00" in sample:
+    if sample.count(0) > _MAX_NUL_SHARE * len(sample):
         return True
-    return len(_CONTROL.findall(sample.decode("latin-1"))) > 0.05 * max(1, len(sample))
+    return len(_CONTROL.findall(sample.replace(b"\x00", b"").decode("latin-1"))) > 0.05 * max(1, len(sample))
 
 
 def decode(raw: bytes, source: str) -> tuple[str, str]:
     """Return (text, encoding name); raise EmptyInput / BinaryInput with the file named."""
+    text, encoding, _flags = decode_flagged(raw, source)
+    return text, encoding
+
+
+def decode_flagged(raw: bytes, source: str) -> tuple[str, str, list[str]]:
+    """(text, encoding, flags): flags say what was repaired (NUL bytes removed, bytes replaced)."""
     if not raw.strip():
         raise EmptyInput(source, "the file is empty (expected a news report)")
     if looks_binary(raw):
         raise BinaryInput(source, "binary data, not text (expected .txt, .html, .jsonl or an RSS/Atom feed)")
+    flags: list[str] = []
+    nuls = 0 if _wide_unicode(raw) else raw.count(0)
+    if nuls:
+        raw = raw.replace(b"\x00", b"")
+        flags.append(f"removed {nuls} NUL byte(s)")
+    if not raw.strip():
+        raise EmptyInput(source, "the file holds only NUL bytes and spaces (expected a news report)")
     encoding = _guess(raw)
     try:
         text = raw.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        encoding = "cp1252"
+        encoding = encoding if _known(encoding) else "cp1252"
         text = raw.decode(encoding, errors="replace")
-    return repair(text), encoding
+        flags.append(f"bytes not valid in {encoding} replaced with U+FFFD")
+    if "\x00" in text:  # UTF-16/32 text can hold NUL characters too
+        flags.append(f"removed {text.count(chr(0))} NUL character(s)")
+        text = text.replace("\x00", "")
+    return repair(text), encoding, flags
+
+
+def _known(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+        return True
+    except LookupError:
+        return False
 
 
 def repair(text: str) -> str:

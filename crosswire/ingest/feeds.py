@@ -1,4 +1,10 @@
-"""RSS / Atom feed files -> one item per entry (feedparser)."""
+"""RSS / Atom feed files -> one item per entry (feedparser).
+
+Public function: ``feed_items``. Steps: character references that name no character (surrogates
+such as ``&#55296;``, NUL, beyond U+10FFFF) become U+FFFD before parsing, since feedparser raises
+on them; the parse is guarded (a crash is a BadFormat naming the file); each entry is read alone,
+so one odd entry is a Rejection naming the entry; lone surrogates left in any string are replaced.
+"""
 from __future__ import annotations
 
 import email.utils
@@ -14,6 +20,26 @@ from ..errors import BadFormat
 from ..clean.metadata import iso_date
 from ..models import Rejection
 from .html import html_to_text
+from .safe import safe_text, safe_value
+
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
+
+
+def _no_char(m: re.Match[bytes]) -> bytes:
+    value = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    bad = value == 0 or 0xD800 <= value <= 0xDFFF or value > 0x10FFFF
+    return b"&#65533;" if bad else m.group(0)
+
+
+def _parse(source: str, raw: bytes) -> Any:
+    fixed = _CHARREF.sub(_no_char, raw)
+    try:
+        parsed = feedparser.parse(fixed)
+    except Exception as exc:  # noqa: BLE001 - feedparser raises odd types on hostile markup
+        raise BadFormat(source, f"the feed could not be parsed ({type(exc).__name__}: {exc}); "
+                                "expected RSS or Atom XML") from exc
+    parsed["crosswire_replaced"] = fixed != raw
+    return parsed
 
 
 def _iso(entry: Any) -> str | None:
@@ -53,9 +79,7 @@ def _entry_text(entry: Any) -> str:
 
 
 def feed_items(source: str, raw: bytes) -> Iterator[Any]:
-    from .readers import RawItem
-
-    parsed = feedparser.parse(raw)
+    parsed = _parse(source, raw)
     has_text = any(_entry_text(e).strip() or e.get("title") for e in parsed.entries)
     if parsed.bozo and not has_text:
         reason = getattr(parsed.get("bozo_exception"), "getMessage", lambda: str(parsed.get("bozo_exception")))()
@@ -64,16 +88,31 @@ def feed_items(source: str, raw: bytes) -> Iterator[Any]:
         raise BadFormat(source, "the feed has no entries")
     site = parsed.feed.get("title")
     for n, entry in enumerate(parsed.entries, 1):
-        body = _entry_text(entry)
-        text = html_to_text(body) if "<" in body else body
         where = f"{source} entry {n}"
-        if not text.strip():
-            yield Rejection(where, "the entry has no text (expected content or description)")
-            continue
-        fields = {"title": entry.get("title"), "url": entry.get("link"), "publisher": site,
-                  "published": _iso(entry), "authors": _authors(entry),
-                  "id": entry.get("id")}
-        raw_entry = json.dumps({k: entry.get(k) for k in ("id", "title", "link", "published", "summary",
-                                                          "content", "author")}, default=str).encode()
-        yield RawItem(source, raw_entry, "feed", locator=f"entry {n}", text=text,
-                      fields={k: v for k, v in fields.items() if v})
+        try:
+            yield _entry_item(source, n, entry, site, bool(parsed.get("crosswire_replaced")))
+        except Exception as exc:  # noqa: BLE001 - one odd entry must not lose the others
+            reason, _ = safe_text(f"could not read this entry ({type(exc).__name__}: {exc})")
+            yield Rejection(where, reason)
+
+
+def _entry_item(source: str, n: int, entry: Any, site: Any, replaced_refs: bool) -> Any:
+    from .readers import RawItem
+
+    body = _entry_text(entry)
+    text, repaired = safe_text(html_to_text(body) if "<" in body else body)
+    if not text.strip():
+        return Rejection(f"{source} entry {n}", "the entry has no text (expected content or description)")
+    fields = {"title": entry.get("title"), "url": entry.get("link"), "publisher": site,
+              "published": _iso(entry), "authors": _authors(entry),
+              "id": entry.get("id")}
+    fields, repaired_fields = safe_value({k: v for k, v in fields.items() if v})
+    raw_entry = json.dumps({k: entry.get(k) for k in ("id", "title", "link", "published", "summary",
+                                                      "content", "author")}, default=str).encode("utf-8", "replace")
+    item = RawItem(source, raw_entry, "feed", locator=f"entry {n}", text=text, fields=fields)
+    if replaced_refs and "\ufffd" in text + json.dumps(fields, ensure_ascii=False):
+        repaired = True
+    if repaired or repaired_fields:
+        item.notes["repairs"] = "character reference(s) or lone surrogate(s) naming no character replaced with U+FFFD"
+        item.warnings.append(item.notes["repairs"])
+    return item

@@ -6,7 +6,10 @@ document's extraction row.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -17,9 +20,11 @@ from ..extract import quantities as quantities_mod
 from ..models import Document, Entity, Mention
 from . import entities as entities_mod
 from . import gazetteer as gazetteer_mod
+from . import sections
 
 PARAGRAPHS_VERSION = "paragraphs-1"
-MAX_CHUNK = 100_000  # characters per spaCy call; longer texts are split at paragraph breaks
+LONG_DOC = 50_000  # characters: longer clean texts are read in sections (nlp/sections.py)
+SECTION_CHARS = 25_000  # at most this many characters per section (well under spaCy's max_length)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +83,9 @@ def load_model(name: str) -> Any:
 class Extractor:
     """Loads the pipeline once; ``extract_many`` turns documents into records."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, time_budget: float = 600.0) -> None:
         self.model = model
+        self.time_budget = float(time_budget)  # seconds per long document (settings: time_budget)
         self.nlp = load_model(model)
         self.gaz = gazetteer_mod.Gazetteer.load()
         entities_mod.make_ruler(self.nlp, self.gaz)
@@ -94,27 +100,54 @@ class Extractor:
         self.versions["model"] = f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}"
 
     def extract_many(self, docs: list[Document]) -> dict[str, list[dict[str, Any]]]:
+        """Records per document id. A document that fails gives an ``error`` record; the others go on."""
         out: dict[str, list[dict[str, Any]]] = {}
-        short = [d for d in docs if len(d.text) <= MAX_CHUNK]
-        for doc, sdoc in zip(short, self.nlp.pipe([d.text for d in short], batch_size=16)):
+        short = [d for d in docs if len(d.text) <= LONG_DOC]
+        for doc, sdoc in zip(short, self._parse_all([d.text for d in short])):
             out[doc.id] = self._safe(doc, sdoc)
         for doc in docs:
-            if len(doc.text) > MAX_CHUNK:
-                out[doc.id] = self._safe(doc, self._parse_long(doc.text))
+            if len(doc.text) > LONG_DOC:
+                out[doc.id] = self._extract_long(doc)
         return out
 
-    def _parse_long(self, text: str) -> Any:
-        from spacy.tokens import Doc
+    def _parse_all(self, texts: list[str]) -> Iterator[Any]:
+        """spaCy docs in batches; after a failure, the rest one by one (a failure is yielded as the error)."""
+        done = 0
+        try:
+            for sdoc in self.nlp.pipe(texts, batch_size=16):
+                yield sdoc
+                done += 1
+        except Exception:  # noqa: BLE001 - find the one text that fails; the others are parsed alone
+            for text in texts[done:]:
+                yield self._parse_one(text)
 
-        pieces, start = [], 0
-        while start < len(text):
-            cut = text.rfind("\n\n", start, start + MAX_CHUNK)
-            end = len(text) if start + MAX_CHUNK >= len(text) else (cut + 2 if cut > start else start + MAX_CHUNK)
-            pieces.append(text[start:end])
-            start = end
-        return Doc.from_docs(list(self.nlp.pipe(pieces)), ensure_whitespace=False)
+    def _parse_one(self, text: str) -> Any:
+        try:
+            return self.nlp(text)
+        except Exception as exc:  # noqa: BLE001 - returned, and turned into an error record by _safe
+            return exc
+
+    def _extract_long(self, doc: Document) -> list[dict[str, Any]]:
+        """Section by section (offsets shifted back), until the time budget runs out: then flagged partial."""
+        deadline = time.monotonic() + self.time_budget
+        parts: list[list[dict[str, Any]]] = []
+        bounds: list[str] = []
+        for start, end in sections.section_bounds(doc.text, SECTION_CHARS):
+            if time.monotonic() > deadline:
+                parts.append([sections.partial_record(self.time_budget, start, len(doc.text))])
+                break
+            sub = dataclasses.replace(doc, text=doc.text[start:end],
+                                      segments=sections.clip_segments(doc.segments, start, end))
+            parts.append(sections.shift_records(self._safe(sub, self._parse_one(sub.text)), start))
+            if sub.published_bounds and sub.published_bounds[0]:
+                bounds.append(sub.published_bounds[0])
+        if doc.published is None and bounds:
+            doc.published_bounds = (max(bounds), None)
+        return sections.merge_records(parts)
 
     def _safe(self, doc: Document, sdoc: Any) -> list[dict[str, Any]]:
+        if isinstance(sdoc, Exception):
+            return [{"record": "error", "stage": "parse", "reason": f"{type(sdoc).__name__}: {sdoc}"}]
         try:
             return extract_document(doc, sdoc, self.gaz)
         except Exception as exc:  # noqa: BLE001 - one odd report yields a flagged record, never a crash
