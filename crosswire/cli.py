@@ -94,19 +94,42 @@ def cli(ctx: click.Context, db: str | None, model: str | None, quiet: bool) -> N
     ctx.call_on_close(ctx.obj["engine"].close)
 
 
+def _check_published(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .clean.metadata import EXPECTED_DATE, iso_date
+
+    if value is not None and iso_date(value) is None:
+        raise click.BadParameter(f"cannot read {value!r} as a date; expected {EXPECTED_DATE}")
+    return value
+
+
+def _metadata_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--publisher / --published / --title: metadata for every report read, over every other layer."""
+    for option in reversed((
+            click.option("--publisher", help="Publisher of every report read (overrides what the text says)."),
+            click.option("--published", callback=_check_published,
+                         help="Publication date of every report read: ISO (2024-11-02, 2024-11-02T09:41) "
+                              "or written (Nov. 2, 2024)."),
+            click.option("--title", help="Title of every report read."))):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--no-extract", is_flag=True, help="Only clean and store; skip entity/quote/claim/time extraction.")
 @click.option("--max-bytes", type=int, help="Reject inputs larger than this (default 50 MB).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@_metadata_options
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], no_extract: bool, max_bytes: int | None, as_json: bool) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], no_extract: bool, max_bytes: int | None, as_json: bool,
+           **metadata: str | None) -> None:
     """Ingest files or folders (recursively; - for stdin) into the knowledge base.
 
     Reads plain text, saved web pages (.html/.htm), JSONL (one document per line: id, text, optional
     title, published, publisher, url) and RSS/Atom feeds. Ingesting the same input again adds nothing;
     a changed text under the same URL or id is kept as a new version. A bad input is reported on
-    stderr and skipped; the exit status is 1 if any input was rejected.
+    stderr and skipped; the exit status is 1 if any input was rejected. --publisher, --published and
+    --title set that field of every report read, over JSONL fields and what the text says.
     """
     cw = _engine(ctx)
     if max_bytes:
@@ -115,7 +138,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], no_extract: bool, max_byt
     with _progress(count_inputs(paths), "ingesting", quiet) as advance:
         report = cw.ingest(list(paths), extract=not no_extract, progress=advance,
                            on_reject=lambda r: _err(f"{r.source}: {r.reason}"),
-                           on_warning=lambda r: _err(f"warning: {r.source}: {r.reason}"))
+                           on_warning=lambda r: _err(f"warning: {r.source}: {r.reason}"), metadata=metadata)
     if as_json:
         _print_json(report.as_dict())
     elif not quiet:
@@ -227,12 +250,13 @@ def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
 @click.option("--jsonl", "out", required=True, type=click.Path(dir_okay=False, writable=True),
               help="Write records here, one JSON object per line ('-' for stdout).")
 @click.option("--no-extract", is_flag=True, help="Write only document records.")
+@_metadata_options
 @click.pass_context
-def extract(ctx: click.Context, inputs: tuple[str, ...], out: str, no_extract: bool) -> None:
+def extract(ctx: click.Context, inputs: tuple[str, ...], out: str, no_extract: bool, **metadata: str | None) -> None:
     """Read INPUTS (files or folders) and write document, entity, quote, claim and time records as JSONL.
 
     Nothing is stored in the knowledge base. Each record has "record" (its kind) and "doc" (the input
-    file's name, or the JSONL id).
+    file's name, or the JSONL id). --publisher, --published and --title set that field of every report.
     """
     cw = _engine(ctx)
     rejected: list[Rejection] = []
@@ -246,7 +270,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: str, no_extract: b
     try:
         with _progress(count_inputs(inputs), "extracting", ctx.obj["quiet"]) as advance:
             for rec in cw.extract_records(list(inputs), extract=not no_extract, on_reject=on_reject,
-                                          progress=advance):
+                                          progress=advance, metadata=metadata):
                 stream.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
                 n += 1
     finally:

@@ -15,6 +15,7 @@ from typing import Any
 from . import settings as settings_mod
 from .clean import VERSION as CLEAN_VERSION
 from .clean import clean_document
+from .clean.metadata import explicit_fields
 from .ingest.readers import Input, RawItem, iter_inputs, read_items
 from .ingest.safe import safe_document, safe_text
 from .models import Document, Rejection
@@ -93,17 +94,25 @@ class Crosswire:
             self._store = None
 
     # -- reading inputs ---------------------------------------------------------------------
-    def read(self, paths: list[str]) -> Iterator[tuple[Input | None, list[Document | Rejection]]]:
-        """Each input with its cleaned documents and rejections (nothing stored)."""
+    def read(self, paths: list[str], metadata: dict[str, str | None] | None = None,
+             ) -> Iterator[tuple[Input | None, list[Document | Rejection]]]:
+        """Each input with its cleaned documents and rejections (nothing stored).
+
+        ``metadata`` (publisher, published, title) overrides every layer of the metadata cascade for
+        every report read (layer "explicit"); an unreadable published date raises SettingsError.
+        """
+        explicit = explicit_fields(**(metadata or {}))
         for inp in iter_inputs(paths, int(self.settings["max_bytes"])):
             if isinstance(inp, Rejection):
                 yield None, [inp]
                 continue
-            yield inp, [self._clean(item) if isinstance(item, RawItem) else item for item in read_items(inp)]
+            yield inp, [self._clean(item, explicit) if isinstance(item, RawItem) else item for item in read_items(inp)]
 
     @staticmethod
-    def _clean(item: RawItem) -> Document | Rejection:
+    def _clean(item: RawItem, explicit: dict[str, object] | None = None) -> Document | Rejection:
         where = item.source + (f" {item.locator}" if item.locator else "")
+        if explicit:  # --publisher / --published / --title: over every field the input carries
+            item.fields.update(explicit)
         try:
             doc = clean_document(item)
         except Exception as exc:  # noqa: BLE001 - one odd report must not stop the batch
@@ -120,12 +129,17 @@ class Crosswire:
     # -- ingest -----------------------------------------------------------------------------
     def ingest(self, paths: list[str], extract: bool = True, progress: Progress | None = None,
                on_reject: Callable[[Rejection], None] | None = None,
-               on_warning: Callable[[Rejection], None] | None = None) -> IngestReport:
+               on_warning: Callable[[Rejection], None] | None = None,
+               metadata: dict[str, str | None] | None = None) -> IngestReport:
         """Read, clean, (extract) and store every input; one transaction per input file.
+
+        ``metadata`` (publisher, published, title) overrides the metadata cascade of every report
+        (see ``read``); it is checked before anything is read.
 
         An input stored before is skipped ("unchanged") unless it was rejected (whole or in part):
         then it is read again and its rejections are reported again.
         """
+        explicit = explicit_fields(**(metadata or {}))
         report = IngestReport()
         store = self.store
         batch: list[tuple[Input | None, list[Document | Rejection]]] = []
@@ -149,7 +163,8 @@ class Crosswire:
             if isinstance(inp, Rejection):
                 batch.append((None, [inp]))
             else:
-                batch.append((inp, [self._clean(i) if isinstance(i, RawItem) else i for i in read_items(inp)]))
+                batch.append((inp, [self._clean(i, explicit) if isinstance(i, RawItem) else i
+                                    for i in read_items(inp)]))
             if len(batch) >= int(self.settings["batch_size"]):
                 flush()
         if batch:
@@ -196,11 +211,12 @@ class Crosswire:
     # -- extract without storing ------------------------------------------------------------
     def extract_records(self, paths: list[str], extract: bool = True,
                         on_reject: Callable[[Rejection], None] | None = None,
-                        progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+                        progress: Progress | None = None,
+                        metadata: dict[str, str | None] | None = None) -> Iterator[dict[str, Any]]:
         """Records of the eval contract (document, entity, quote, claim, time) for each input."""
         pending: list[Document] = []
         size = int(self.settings["batch_size"])
-        for _inp, items in self.read(paths):
+        for _inp, items in self.read(paths, metadata):
             for item in items:
                 if isinstance(item, Rejection):
                     if on_reject:

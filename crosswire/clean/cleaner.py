@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..models import RemovedLine, Segment
 from .boilerplate import find_body
-from .dates import header_date
+from .layouts import Dateline, layout_line, note_dateline, stamp_line, tail_stamps, take_turn
 from .rules import first_match
 
 HEADER_LINES = 6  # a date header sits among the first non-empty lines
@@ -25,6 +25,8 @@ class Clues:
     """What the cleaner read about the report while cleaning (fed to the metadata cascade)."""
 
     header_date: str | None = None
+    header_kind: str = ""  # entry | edit | plain (an entry time beats an edit time)
+    dateline: Dateline | None = None
     title: str | None = None
     publishers: list[tuple[str, str]] = field(default_factory=list)  # (layer, name)
     authors: list[tuple[str, str]] = field(default_factory=list)  # (layer, name)
@@ -55,11 +57,10 @@ def _capture(m: re.Match[str], rule_name: str, clues: Clues) -> None:
 
 def _classify(line: str, lineno: int, nonempty_seen: int, state: dict[str, object], clues: Clues) -> str | None:
     """Return the rule that removes ``line``, or None to keep it. Updates role/footer state."""
-    if nonempty_seen < HEADER_LINES and clues.header_date is None:
-        found = header_date(line)
-        if found:
-            clues.header_date = found
-            return "date-header"
+    in_header = nonempty_seen < HEADER_LINES and not state.get("footer")
+    stamp = stamp_line(line, in_header, nonempty_seen, clues, bool(state.get("footer")))  # layouts.py
+    if stamp:
+        return stamp
     hit = first_match("furniture", line)
     if hit:
         state["role"] = hit[0].role or "body"
@@ -67,6 +68,9 @@ def _classify(line: str, lineno: int, nonempty_seen: int, state: dict[str, objec
     footer = first_match("footer_start", line)
     if footer:
         state["footer"] = True
+    layout = layout_line(line, clues)  # credit lines, mastheads (layouts.py)
+    if layout:
+        return layout
     hit = first_match("remove", line)
     if hit:
         _capture(hit[1], hit[0].name, clues)
@@ -156,15 +160,18 @@ def clean_text(text: str, detect_title: bool = True, drop_furniture: bool = Fals
         byline = first_match("byline_in_text", line)
         if byline:
             _capture(byline[1], "byline-in-text", clues)
-        dateline = first_match("dateline", line)
-        if dateline:
-            _capture(dateline[1], "dateline", clues)
+        note_dateline(line, clues)
         fixed = _RUN_TOGETHER.sub(" ", line)
         if fixed != line:
             removed.append(RemovedLine(line, "repair:split-run-together-sentences", lineno + 1))
+        fixed, turn_role = take_turn(fixed, lineno + 1, removed)  # speaker labels (layouts.py)
+        if turn_role:
+            state["role"] = turn_role
+        if not fixed:
+            continue
         role = "soundbite" if _SOUNDBITE.match(fixed) else str(state["role"])
         paras.append(_Para(fixed, role, lineno))
-    paras = _join_broken(paras, removed)
+    paras = tail_stamps(_join_broken(paras, removed), removed)  # layouts.py
     if detect_title and _title_candidate(paras, lines, header_lineno):
         title = paras.pop(0)
         clues.title = title.text

@@ -1,0 +1,284 @@
+"""Layouts nobody tuned for: wire datelines, portal headers, wire tails and credit lines, transcript
+speaker labels, mastheads and site titles — fixtures with expected metadata and body, and the parsers."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crosswire.clean import clean_document
+from crosswire.clean.cleaner import clean_text
+from crosswire.clean.dates import dateline_date, header_stamp
+from crosswire.clean.layouts import (credit_line, headline_of, masthead, outlet_name, read_dateline,
+                                     speaker_turn)
+from crosswire.clean.metadata import canonical_publisher, copyright_owner, explicit_fields
+from crosswire.errors import SettingsError
+from crosswire.ingest.readers import Input, read_items
+from crosswire.nlp.gazetteer import name_key
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _doc(path: Path):  # noqa: ANN202
+    items = read_items(Input(str(path), path.read_bytes()))
+    assert len(items) == 1
+    return clean_document(items[0])
+
+
+@pytest.mark.parametrize("path", sorted(LAYOUTS.glob("*.txt")), ids=lambda p: p.stem)
+def test_layout_fixture(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    doc = _doc(path)
+    body = squash(doc.text)
+    for snippet in expected["must_contain"]:
+        assert squash(snippet) in body, f"clean text lacks {snippet!r}"
+    for snippet in expected["must_not_contain"]:
+        assert squash(snippet) not in body, f"clean text keeps {snippet!r}"
+    assert doc.title == expected["title"]
+    assert doc.publisher == expected["publisher"]
+    assert doc.published == expected["published"]
+    assert [name_key(a) for a in doc.authors] == [name_key(a) for a in expected["authors"]]
+    for name in expected.get("not_authors", []):
+        assert name_key(name) not in {name_key(a) for a in doc.authors}
+    if "place" in expected:
+        assert doc.meta_sources["place"] == f"dateline:{expected['place']}"
+    for role in expected.get("roles", []):
+        assert role in {s.role for s in doc.segments}, f"no {role} segment"
+    for field in ("title", "publisher", "published", "authors"):
+        assert doc.meta_sources[field], field
+    assert all(r.rule for r in doc.removed)
+
+
+# ---------------------------------------------------------------- datelines and dates
+
+@pytest.mark.parametrize(("line", "place", "month_day", "publisher"), [
+    ("BRUSSELS, March 3 (Reuters) - EU ministers met.", "Brussels", (3, 3), "Reuters"),
+    ("WASHINGTON (AP) — The Senate voted.", "Washington", (None, None), "Associated Press"),
+    ("SEOUL, Nov. 2 (Yonhap) -- North Korea fired.", "Seoul", (11, 2), "Yonhap News Agency"),
+    ("KYIV, Ukraine, Sept. 14 (Reuters) - Drones hit.", "Kyiv, Ukraine", (9, 14), "Reuters"),
+    ("Kyiv (AFP) - Ukraine said.", "Kyiv", (None, None), "Agence France-Presse"),
+    ("(CNN) — Officials said.", None, (None, None), "CNN"),
+    ("WASHINGTON — The Senate voted.", "Washington", (None, None), None),
+])
+def test_read_dateline(line: str, place: str | None, month_day: tuple[int | None, int | None],
+                       publisher: str | None) -> None:
+    found = read_dateline(line)
+    assert found is not None
+    assert (found.place, (found.month, found.day), found.publisher) == (place, month_day, publisher)
+
+
+@pytest.mark.parametrize("line", ["North Korea fired (AP) - a missile.", "NATO", "The talks ended (late) - again."])
+def test_not_a_dateline(line: str) -> None:
+    assert read_dateline(line) is None
+
+
+def test_dateline_year_from_evidence_never_future() -> None:
+    today = date(2025, 3, 10)
+    assert dateline_date(3, 3, [date(2025, 2, 27)], today) == "2025-03-03"
+    assert dateline_date(12, 30, [date(2025, 1, 2)], today) == "2024-12-30"  # across the new year
+    assert dateline_date(3, 20, [date(2025, 3, 1)], today) == "2024-03-20"  # 2025-03-20 is in the future
+    assert dateline_date(3, 3, [], today) is None
+
+
+def test_dateline_without_a_year_and_no_evidence_leaves_published_empty() -> None:
+    doc = clean_document(read_items(Input("w.txt", b"BRUSSELS, March 3 (Reuters) - Ministers met on Monday.\n"))[0])
+    assert doc.published is None and doc.meta_sources["published"] == "missing"
+    assert doc.publisher == "Reuters" and doc.meta_sources["publisher"] == "dateline"
+
+
+@pytest.mark.parametrize(("line", "iso", "kind"), [
+    ("기사입력 2024.11.02. 오전 9:41 최종수정 2024.11.02. 오후 3:10", "2024-11-02T09:41", "entry"),
+    ("입력 2024-11-02 09:41 수정 2024-11-03 10:00", "2024-11-02T09:41", "entry"),
+    ("Updated 2024.11.03 15:10 | Published 2024.11.02 09:41", "2024-11-02T09:41", "entry"),
+    ("Last modified on Sunday 3 Nov 2024", "2024-11-03", "edit"),
+    ("2024/11/02 15:30 KST", "2024-11-02T15:30", "plain"),
+])
+def test_header_stamps_prefer_the_entry_time(line: str, iso: str, kind: str) -> None:
+    stamp = header_stamp(line)
+    assert stamp is not None and (stamp.iso, stamp.kind) == (iso, kind)
+
+
+def test_a_sentence_with_a_date_is_not_a_stamp() -> None:
+    assert header_stamp("The talks on Nov. 2, 2024 ended without a deal after four hours.") is None
+
+
+def test_a_dated_line_in_the_body_is_kept_unless_it_is_a_bare_stamp() -> None:
+    text = ("Troops moved north, officials said on Friday, and more were expected.\n"
+            "Another line of the body follows here with more words.\nThird line of the body text here.\n"
+            "Fourth line of the body.\nFifth line of the body.\nSixth line of the body.\n"
+            "— Jane Roe (@janeroe) November 18, 2019\nNov. 18, 2019 10:02 KST\n")
+    cleaned = clean_text(text)
+    assert "— Jane Roe (@janeroe) November 18, 2019" in cleaned.text
+    assert [(r.text, r.rule) for r in cleaned.removed] == [("Nov. 18, 2019 10:02 KST", "timestamp")]
+
+
+def test_labelled_stamps_below_the_first_lines_still_date_the_page() -> None:
+    menu = "".join(f"Menu item {i}\n" for i in range(10))
+    cleaned = clean_text(menu + "Updated: 18 Nov 2024 9:38 pm\nPosted: 18 Nov 2024 8:11 pm\nTroops moved north, officials said.\n")
+    assert cleaned.clues.header_date == "2024-11-18T20:11"
+    assert {r.rule for r in cleaned.removed if "2024" in r.text} == {"date-header"}
+
+
+def test_edit_line_before_entry_line_gives_the_entry_time() -> None:
+    cleaned = clean_text("Updated: 2024-11-03 10:00\nPosted: 2024-11-02 08:15\nTroops moved north, officials said.\n")
+    assert cleaned.clues.header_date == "2024-11-02T08:15"
+    assert [r.rule for r in cleaned.removed] == ["date-header", "date-header"]
+
+
+# ---------------------------------------------------------------- tails and credits
+
+def test_wire_tail_lines_are_removed_with_reasons() -> None:
+    text = ("Troops moved north, officials said on Friday.\n-- END --\n###\n-30-\n2024/11/02 15:30 KST\n"
+            "Tags: North Korea, Russia\n#Kursk #DPRK\n")
+    cleaned = clean_text(text)
+    assert cleaned.text == "Troops moved north, officials said on Friday."
+    assert {r.text: r.rule for r in cleaned.removed} == {
+        "-- END --": "end-marker", "###": "end-marker", "-30-": "end-marker", "2024/11/02 15:30 KST": "timestamp",
+        "Tags: North Korea, Russia": "keywords", "#Kursk #DPRK": "hashtags"}
+
+
+def test_timestamp_after_end_marker_dates_the_wire() -> None:
+    doc = clean_document(read_items(Input("w.txt", "Troops moved north, officials said.\n(END)\n2024/11/02 15:30 KST\n"
+                                           .encode()))[0])
+    assert (doc.published, doc.meta_sources["published"]) == ("2024-11-02T15:30", "wire-tail")
+
+
+def test_credit_line_reporters_and_writers_are_authors_editors_are_not() -> None:
+    found = credit_line("Reporting by Ana Ruiz in Madrid; additional reporting by Olu Bello; "
+                        "Writing by Kim Na-ra; Editing by Tom Walsh and Gerry Lind")
+    assert found == [("Ana Ruiz", True), ("Olu Bello", True), ("Kim Na-ra", True), ("Tom Walsh", False),
+                     ("Gerry Lind", False)]
+    assert credit_line("(Writing by Kim Na-ra)") == [("Kim Na-ra", True)]
+    assert credit_line("Reporting on the war continued by other means.") is None
+    assert credit_line("Officials said the shells were made by North Korea.") is None
+
+
+# ---------------------------------------------------------------- speaker labels
+
+@pytest.mark.parametrize(("line", "role", "rest", "keep"), [
+    ("ANCHOR: Talks resumed today.", "anchor", "Talks resumed today.", False),
+    ("Anchor : Talks resumed today.", "anchor", "Talks resumed today.", False),
+    ("REPORTER: The envoy arrived.", "reporter", "The envoy arrived.", False),
+    ("Q: Can you confirm it?", "question", "Can you confirm it?", True),
+    ("MS. LEE: We cannot confirm it.", "speaker", "We cannot confirm it.", True),
+    ("SECRETARY BLINKEN: We are concerned.", "speaker", "We are concerned.", True),
+])
+def test_speaker_turns(line: str, role: str, rest: str, keep: bool) -> None:
+    turn = speaker_turn(line)
+    assert turn is not None and (turn.role, turn.rest, turn.keep_label) == (role, rest, keep)
+
+
+@pytest.mark.parametrize("line", ["UPDATE: Talks resumed.", "North Korea: a timeline of events", "NOTE: Times are KST."])
+def test_not_speaker_turns(line: str) -> None:
+    assert speaker_turn(line) is None
+
+
+def test_upper_case_labels_and_bracketed_sections_set_roles_and_keep_statements() -> None:
+    cleaned = clean_text("[INTRO]\nTalks resumed in Geneva.\nREPORTER:\nThe envoy arrived late.\n"
+                         "MR. PARK: We welcome the talks.\n[END]\nRelated: more stories\n")
+    assert "Talks resumed in Geneva." in cleaned.text and "MR. PARK: We welcome the talks." in cleaned.text
+    assert "REPORTER" not in cleaned.text and "[END]" not in cleaned.text and "Related" not in cleaned.text
+    assert [s.role for s in cleaned.segments] == ["anchor", "reporter", "speaker"]
+    assert {r.rule for r in cleaned.removed} >= {"transcript-furniture", "speaker-label", "end-marker"}
+
+
+# ---------------------------------------------------------------- outlets and titles
+
+def test_outlets_from_the_gazetteer_and_layouts_data() -> None:
+    assert outlet_name("The Washington Post") == outlet_name("Washington Post") == "The Washington Post"
+    assert outlet_name("AP") == "Associated Press" and outlet_name("ap") is None  # short names only in capitals
+    assert outlet_name("연합뉴스") == "Yonhap News Agency"
+    assert masthead("Korea JoongAng Daily") == "Korea JoongAng Daily"
+    assert masthead("North Korea sent more troops to Russia, officials said.") is None
+    assert canonical_publisher("Arirang News") == "Arirang TV" and canonical_publisher("Fox News") == "Fox News"
+
+
+@pytest.mark.parametrize(("line", "owner"), [
+    ("© 2024 The Washington Post. All rights reserved.", "The Washington Post"),
+    ("Copyright 2019 The Associated Press. All rights reserved.", "Associated Press"),
+    ("© 2024 Harbour Watch Daily. All rights reserved", "Harbour Watch Daily"),
+    ("[Copyright holder (c) YTN Unauthorized reproduction prohibited]", "YTN"),
+])
+def test_copyright_owner_of_several_words(line: str, owner: str) -> None:
+    assert copyright_owner(line) == owner
+
+
+@pytest.mark.parametrize(("title", "publisher", "headline"), [
+    ("Home | Example News", "Example News", None),
+    ("The Washington Post", None, None),
+    ("Troops move north | Example News", "Example News", "Troops move north"),
+    ("Troops move north - The Korea Herald", None, "Troops move north"),
+    ("North Korea: troops move north", None, "North Korea: troops move north"),
+])
+def test_site_titles_are_not_headlines(title: str, publisher: str | None, headline: str | None) -> None:
+    assert headline_of(title, publisher) == headline
+
+
+def test_page_named_like_its_site_has_no_title() -> None:
+    text = "Home | Harbour Watch Daily\nTroops moved north on Friday, officials said.\nThey gave no figure.\n© 2024 Harbour Watch Daily\n"
+    doc = clean_document(read_items(Input("p.txt", text.encode()))[0])
+    assert doc.publisher == "Harbour Watch Daily" and doc.title is None and doc.meta_sources["title"] == "missing"
+
+
+# ---------------------------------------------------------------- explicit options
+
+def test_explicit_fields_override_every_layer() -> None:
+    fields = explicit_fields(publisher="Harbour Watch Daily", published="2024-11-20", title="Home | Harbour Watch Daily")
+    items = read_items(Input("w.txt", (LAYOUTS / "wire_dateline.txt").read_bytes()))
+    items[0].fields.update(fields)
+    doc = clean_document(items[0])
+    assert (doc.publisher, doc.published, doc.title) == ("Harbour Watch Daily", "2024-11-20", "Home | Harbour Watch Daily")
+    assert {doc.meta_sources[k] for k in ("publisher", "published", "title")} == {"explicit"}
+
+
+def test_explicit_published_must_be_a_date() -> None:
+    assert explicit_fields(published="Nov. 2, 2024")["published"] == "2024-11-02"
+    with pytest.raises(SettingsError, match="expected an ISO date"):
+        explicit_fields(published="last Tuesday")
+
+
+# ---------------------------------------------------------------- the options on the command line
+
+def test_cli_ingest_options_override_and_are_recorded_as_explicit(run_cli) -> None:
+    path = str(LAYOUTS / "portal_header.txt")
+    result = run_cli("ingest", "--no-extract", "--publisher", "Harbour Watch Daily", "--published", "Nov. 20, 2024",
+                     "--title", "Shells to Russia", path)
+    assert result.exit_code == 0, result.output
+    listed = json.loads(run_cli("docs", "--json").stdout)
+    assert [(d["publisher"], d["published"], d["title"]) for d in listed] == [
+        ("Harbour Watch Daily", "2024-11-20", "Shells to Russia")]
+    shown = json.loads(run_cli("show", listed[0]["id"], "--json").stdout)
+    assert {shown["meta_sources"][k] for k in ("publisher", "published", "title")} == {"explicit"}
+
+
+def test_cli_extract_options_override_jsonl_fields(tmp_path: Path, run_cli) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a1", "text": "Troops moved north, officials said.", "publisher": "Old Name",
+                               "published": "2023-01-01"}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run_cli("extract", "--no-extract", "--publisher", "New Name", "--published", "2024-11-02T09:41",
+                     str(src), "--jsonl", str(out))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert (doc["publisher"], doc["published"]) == ("New Name", "2024-11-02T09:41")
+    assert doc["meta_sources"]["publisher"] == doc["meta_sources"]["published"] == "explicit"
+
+
+def test_cli_unreadable_published_is_a_usage_error_naming_the_format(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "r.txt").write_text("Troops moved north, officials said.\n", encoding="utf-8")
+    result = run_cli("ingest", "--no-extract", "--published", "last Tuesday", str(tmp_path / "r.txt"))
+    assert result.exit_code == 2
+    assert "--published" in result.stderr and "expected an ISO date" in result.stderr
+    assert "0 added" not in result.stderr  # nothing was read
+
+
+def test_engine_checks_published_before_reading(engine) -> None:
+    with pytest.raises(SettingsError, match="expected an ISO date"):
+        engine.ingest([str(LAYOUTS)], extract=False, metadata={"published": "soon"})
