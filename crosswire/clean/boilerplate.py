@@ -235,8 +235,8 @@ def _weights(lines: list[Line], revised: list[str], cfg: Config) -> list[float]:
             w = r["short_headline"]
         out.append(w)
     dry = 0
-    for i, w in enumerate(out):  # a break between blocks of body evidence costs once
-        dry = dry + 1 if w <= 0 else 0
+    for i, w in enumerate(out):  # a break between blocks of body evidence costs once (labels excepted)
+        dry = dry + 1 if w <= 0 and not lines[i].furniture else 0 if w > 0 else dry
         if dry == r["break_lines"]:
             out[i] += r["break"]
     return out
