@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -72,9 +73,10 @@ def find_relations(sdoc: Doc, cues: CueTable) -> list[Relation]:
     for sent in sdoc.sents:
         out += _according_to(sent)
         out += _verb_cues(sent, cues, quoted)
+    out += _signed_quotations(text)
     for rel in out:
-        if rel.kind != "according_to":
-            _extend_to_quotes(rel, quoted, text)
+        if rel.kind != "according_to" and rel.head >= 0:
+            _extend_to_quotes(rel, quoted, text, sdoc[rel.head].sent.end_char)
     return [r for r in out if r.end > r.start]
 
 
@@ -91,9 +93,9 @@ def quotations(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str) -> None:
+def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, sent_end: int) -> None:
     """A quotation the content starts or ends inside belongs to it whole; so does the quotation that
-    resumes right after a postposed cue ("'A,' she said. 'B.'")."""
+    resumes the speaker's words in the next sentence ('"A," she said. "B. C."')."""
     i = bisect.bisect_right(quoted, (rel.start, len(text) + 1)) - 1
     if i >= 0 and quoted[i][0] < rel.start < quoted[i][1]:
         rel.start = quoted[i][0]
@@ -101,11 +103,28 @@ def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str) -
     if j >= 0 and quoted[j][0] < rel.end < quoted[j][1]:
         rel.end = quoted[j][1]
     if rel.end <= rel.cue_start and any(ch in "”\"'’" for ch in text[max(0, rel.end - 2):rel.end + 2]):
-        k = bisect.bisect_left(quoted, (rel.cue_end, 0))
+        k = bisect.bisect_left(quoted, (max(rel.cue_end, sent_end - 1), 0))
         if k < len(quoted):
-            gap = text[rel.cue_end:quoted[k][0]]
-            if len(gap) <= 40 and "\n\n" not in gap and not re.search(r"[a-z]{3}.*[a-z]{3}.*[a-z]{3}", gap.lower()):
-                rel.end = quoted[k][1]
+            start, end = quoted[k]
+            gap = text[sent_end:start]
+            resumed = len(gap) <= 3 and "\n" not in gap and not re.search(r",\W{0,3}$", text[start:end])
+            if resumed:
+                rel.end = end
+
+
+_SIGNED = re.compile(r"(?P<q>[“”\"][^\n“]{10,}?[”\"])[\s\u00a0]*[―—][\s\u00a0]*"
+                     r"(?P<src>[A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,4})")
+
+
+def _signed_quotations(text: str) -> list[Relation]:
+    """A quotation signed with a dash and a name ('"…" ― Jane Doe'), as in testimonials and epigraphs."""
+    out = []
+    for m in _SIGNED.finditer(text):
+        dash = text.index("―", m.end("q")) if "―" in text[m.end("q"):m.start("src")] else \
+            text.index("—", m.end("q"))
+        out.append(Relation(cue=text[dash], cue_start=dash, cue_end=dash + 1, start=m.start("q"), end=m.end("q"),
+                            source_start=m.start("src"), source_end=m.end("src")))
+    return out
 
 
 # -- 1. prepositional cues ---------------------------------------------------------------------
@@ -158,7 +177,7 @@ def in_quotation(char: int, quoted: list[tuple[int, int]]) -> bool:
 def frame_of(tok: Token) -> str:
     """What hangs on a verb: a clause, an infinitive, an object, or nothing."""
     deps = {c.dep_ for c in tok.children}
-    if "ccomp" in deps or (tok.dep_ == "parataxis" and tok.head.i < tok.i):
+    if "ccomp" in deps or tok.dep_ == "parataxis":
         return "ccomp"
     if "xcomp" in deps:
         return "xcomp"
@@ -169,18 +188,57 @@ def frame_of(tok: Token) -> str:
     return "none"
 
 
-def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]]) -> list[Relation]:
-    out = []
+def candidates(sent: Span, quoted: list[tuple[int, int]]) -> Iterator[tuple[Token, tuple[int, int] | None,
+                                                                           tuple[int, int] | None]]:
+    """Each verb that could be a cue, with its source span and an adjacent quotation (or None)."""
+    text = sent.doc.text
     for tok in sent:
         if tok.pos_ not in ("VERB", "AUX") or (tok.pos_ == "AUX" and tok.dep_ in ("aux", "auxpass")):
             continue
-        if in_quotation(tok.idx, quoted):
+        if in_quotation(tok.idx, quoted) or tok.lower_ in ACCORDING or not tok.text[:1].isalpha():
             continue  # the speaker's own "I think" inside a quotation: the quotation is the statement
-        score = cues.score(lemma_of(tok), frame_of(tok))
+        src = _source_of(tok)
+        yield tok, src, _adjacent_quotation(tok, src, quoted, text)
+
+
+def cue_features(tok: Token, src: tuple[int, int] | None, adjacent: bool) -> list[str]:
+    """What the cue model looks at: the verb, its frame, its place in the parse, its source's kind."""
+    lemma, frame = lemma_of(tok), frame_of(tok)
+    subj = _subject_kind(tok, src)
+    prep = next((c.lower_ for c in tok.rights if c.dep_ == "prep"), "-")
+    mark = next((m.lower_ for c in tok.children if c.dep_ == "ccomp" for m in c.children if m.dep_ == "mark"), "-")
+    quote = "q" if adjacent else "-"
+    feats = ["bias", f"L={lemma}", f"F={frame}", f"LF={lemma}|{frame}", f"D={tok.dep_}", f"LD={lemma}|{tok.dep_}",
+             f"T={tok.tag_}", f"LT={lemma}|{tok.tag_}", f"S={subj}", f"LS={lemma}|{subj}", f"FS={frame}|{subj}",
+             f"Q={quote}", f"LQ={lemma}|{quote}", f"P={prep}", f"LP={lemma}|{prep}", f"M={mark}", f"LM={lemma}|{mark}"]
+    if tok.dep_ in ("xcomp", "advcl", "ccomp", "conj", "relcl", "acl") and tok.head.i != tok.i:
+        feats.append(f"H={lemma_of(tok.head)}|{tok.dep_}")
+    if any(c.dep_ == "neg" for c in tok.children):
+        feats.append(f"N={lemma}")
+    return feats
+
+
+def _subject_kind(tok: Token, src: tuple[int, int] | None) -> str:
+    if src is None:
+        return "none"
+    span = tok.doc.char_span(src[0], src[1], alignment_mode="expand")
+    if span is None:
+        return "none"
+    head = span.root
+    if head.ent_type_:
+        return head.ent_type_
+    if head.pos_ == "PRON":
+        return "PRON:" + head.lower_
+    return head.pos_ + ":" + head.lemma_.lower() if head.pos_ == "NOUN" else head.pos_
+
+
+def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]]) -> list[Relation]:
+    out = []
+    for tok, src, adjacent in candidates(sent, quoted):
+        score = cues.score(cue_features(tok, src, adjacent is not None))
         if score < cues.threshold:
             continue
-        src = _source_of(tok)
-        content = _adjacent_quotation(tok, src, quoted, sent.doc.text) or _content_of(tok, sent)
+        content = adjacent or _content_of(tok, sent)
         if content is None:
             continue
         cue_end = _cue_end(tok)
@@ -210,8 +268,10 @@ def _adjacent_quotation(tok: Token, src: tuple[int, int] | None, quoted: list[tu
     left = min(tok.idx, src[0]) if src else tok.idx
     right = max(_cue_end(tok), src[1]) if src else _cue_end(tok)
     i = bisect.bisect_left(quoted, (left, 0)) - 1
-    if i >= 0 and _only_punct(text[quoted[i][1]:left]) and quoted[i][1] <= left:
-        return quoted[i]
+    if i >= 0 and quoted[i][1] <= left:
+        gap, inner_end = text[quoted[i][1]:left], text[quoted[i][1] - 2:quoted[i][1] - 1]
+        if _only_punct(gap):
+            return quoted[i]  # '"…," he said' (the comma inside the marks) or '"…", he said
     k = bisect.bisect_left(quoted, (right, 0))
     if k < len(quoted) and _only_punct(text[right:quoted[k][0]], colon=True):
         return quoted[k]
@@ -232,10 +292,10 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
     before = [c for c in tok.lefts if c.dep_ in ("ccomp", "parataxis")]
     if before:  # "…, the ministry said" / "… it was the right thing, he said"
         return _trim(sent, list(before[0].subtree))
-    if tok.dep_ in ("parataxis", "ccomp") and tok.head.i < tok.i and not any(
+    if (tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i)) and not any(
             c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > tok.i for c in tok.children):
-        mine = {t.i for t in tok.subtree}
-        return _trim(sent, [t for t in tok.head.subtree if t.i not in mine and t.i < tok.i])
+        mine = {t.i for t in tok.subtree}  # "…, he said" or "But, he said, …": the clause around the cue
+        return _trim(sent, [t for t in tok.head.subtree if t.i not in mine])
     clause = [c for c in tok.rights if c.dep_ == "ccomp"]
     if clause:  # "told lawmakers on Friday that …": the clause, not whom it was told to
         return _trim(sent, [t for c in clause for t in c.subtree])
