@@ -99,6 +99,10 @@ def test_dateline_without_a_year_and_no_evidence_leaves_published_empty() -> Non
     ("Updated 2024.11.03 15:10 | Published 2024.11.02 09:41", "2024-11-02T09:41", "entry"),
     ("Last modified on Sunday 3 Nov 2024", "2024-11-03", "edit"),
     ("2024/11/02 15:30 KST", "2024-11-02T15:30", "plain"),
+    ("입력2024.11.02. 오전 9:41  수정2024.11.02. 오후 3:10 기사원문", "2024-11-02T09:41", "entry"),
+    ("송고시간2024-11-02 09:41", "2024-11-02T09:41", "entry"),
+    ("Published : Nov. 2, 2024 - 09:41 Updated : Nov. 2, 2024 - 15:10", "2024-11-02T09:41", "entry"),
+    ("Published: 02 Nov. 2024, 09:41 Updated: 02 Nov. 2024, 15:10", "2024-11-02T09:41", "entry"),
 ])
 def test_header_stamps_prefer_the_entry_time(line: str, iso: str, kind: str) -> None:
     stamp = header_stamp(line)
@@ -187,6 +191,15 @@ def test_upper_case_labels_and_bracketed_sections_set_roles_and_keep_statements(
     assert "REPORTER" not in cleaned.text and "[END]" not in cleaned.text and "Related" not in cleaned.text
     assert [s.role for s in cleaned.segments] == ["anchor", "reporter", "speaker"]
     assert {r.rule for r in cleaned.removed} >= {"transcript-furniture", "speaker-label", "end-marker"}
+
+
+def test_broadcaster_markers_sign_offs_and_address_lines() -> None:
+    cleaned = clean_text("◀ Anchor ▶\nTalks resumed today in Geneva.\n[Anchor Lead]\nThe envoy arrived.\n"
+                         "desk@example.com\nKim Soo-yeon (ksy@example.com)\nMBC News, Kim Ji-yeon.\n")
+    assert cleaned.text == "Talks resumed today in Geneva.\n\nThe envoy arrived."
+    assert [r.rule for r in cleaned.removed] == ["transcript-furniture", "transcript-furniture", "contact", "contact",
+                                                 "sign-off"]
+    assert cleaned.clues.publishers == [("sign-off", "MBC")] and cleaned.clues.authors == [("sign-off", "Kim Ji-yeon")]
 
 
 # ---------------------------------------------------------------- outlets and titles

@@ -32,7 +32,7 @@ MONTHS = {m: i for i, names in enumerate(
      ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
      ("dec", "december")], 1) for m in names}
 _MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_TIME = r"(?:\s*,?\s*(?:at\s+)?(?:(?P<ampm1>am|pm|a\.m\.|p\.m\.|오전|오후)\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2})?\s*(?P<ampm2>am|pm|a\.m\.|p\.m\.)?)?"
+_TIME = r"(?:\s*[,\-–—]?\s*(?:at\s+)?(?:(?P<ampm1>am|pm|a\.m\.|p\.m\.|오전|오후)\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2})?\s*(?P<ampm2>am|pm|a\.m\.|p\.m\.)?)?"
 DATE_PATTERNS = [re.compile(p + _TIME, re.I) for p in (
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})(?!\d)\.?",
     r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일",
