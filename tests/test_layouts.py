@@ -65,7 +65,7 @@ def test_layout_fixture(path: Path) -> None:
     ("KYIV, Ukraine, Sept. 14 (Reuters) - Drones hit.", "Kyiv, Ukraine", (9, 14), "Reuters"),
     ("Kyiv (AFP) - Ukraine said.", "Kyiv", (None, None), "Agence France-Presse"),
     ("(CNN) — Officials said.", None, (None, None), "CNN"),
-    ("WASHINGTON — The Senate voted.", "Washington", (None, None), None),
+    ("WASHINGTON — The Senate voted on the bill late on Tuesday.", "Washington", (None, None), None),
 ])
 def test_read_dateline(line: str, place: str | None, month_day: tuple[int | None, int | None],
                        publisher: str | None) -> None:
@@ -74,7 +74,8 @@ def test_read_dateline(line: str, place: str | None, month_day: tuple[int | None
     assert (found.place, (found.month, found.day), found.publisher) == (place, month_day, publisher)
 
 
-@pytest.mark.parametrize("line", ["North Korea fired (AP) - a missile.", "NATO", "The talks ended (late) - again."])
+@pytest.mark.parametrize("line", ["North Korea fired (AP) - a missile.", "NATO", "The talks ended (late) - again.",
+                                  "RSS - Posts", "BREAKING — Live updates"])
 def test_not_a_dateline(line: str) -> None:
     assert read_dateline(line) is None
 
@@ -200,6 +201,11 @@ def test_broadcaster_markers_sign_offs_and_address_lines() -> None:
     assert [r.rule for r in cleaned.removed] == ["transcript-furniture", "transcript-furniture", "contact", "contact",
                                                  "sign-off"]
     assert cleaned.clues.publishers == [("sign-off", "MBC")] and cleaned.clues.authors == [("sign-off", "Kim Ji-yeon")]
+
+
+def test_a_named_turn_sets_the_role_of_its_own_paragraph_only() -> None:
+    cleaned = clean_text("[Anchor]\nTalks resumed.\nFTC: We use affiliate links on this page.\nThe envoy arrived late.\n")
+    assert [s.role for s in cleaned.segments] == ["anchor", "speaker", "anchor"]
 
 
 # ---------------------------------------------------------------- outlets and titles

@@ -164,12 +164,12 @@ def clean_text(text: str, detect_title: bool = True, drop_furniture: bool = Fals
         fixed = _RUN_TOGETHER.sub(" ", line)
         if fixed != line:
             removed.append(RemovedLine(line, "repair:split-run-together-sentences", lineno + 1))
-        fixed, turn_role = take_turn(fixed, lineno + 1, removed)  # speaker labels (layouts.py)
-        if turn_role:
-            state["role"] = turn_role
+        fixed, turn_role, next_role = take_turn(fixed, lineno + 1, removed)  # speaker labels (layouts.py)
+        if next_role:
+            state["role"] = next_role
         if not fixed:
             continue
-        role = "soundbite" if _SOUNDBITE.match(fixed) else str(state["role"])
+        role = "soundbite" if _SOUNDBITE.match(fixed) else turn_role or str(state["role"])
         paras.append(_Para(fixed, role, lineno))
     paras = tail_stamps(_join_broken(paras, removed), removed)  # layouts.py
     if detect_title and _title_candidate(paras, lines, header_lineno):

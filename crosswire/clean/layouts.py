@@ -306,12 +306,19 @@ def note_dateline(line: str, clues: Clues) -> None:
             clues.publishers.append(("dateline", found.publisher))
 
 
-def take_turn(line: str, lineno: int, removed: list[RemovedLine]) -> tuple[str, str | None]:
-    """The line without its role label (kept as a removed fragment) and the role the label sets."""
+def take_turn(line: str, lineno: int, removed: list[RemovedLine]) -> tuple[str, str | None, str | None]:
+    """The line without its role label (kept as a removed fragment), the role of this paragraph and
+    the role of the paragraphs after it (None: unchanged).
+
+    Anchor and reporter labels hold until the next label, as "[Anchor]" does; a turn that names its
+    speaker or asks/answers ("MS. LEE: …", "Q: …") is the role of its own paragraph only, unless the
+    label stands alone on its line — so one "FTC: …" line in a page does not recast what follows.
+    """
     turn = speaker_turn(line)
     if turn is None:
-        return line, None
+        return line, None, None
+    sticky = turn.role in ("anchor", "reporter") or not turn.rest
     if turn.keep_label:
-        return line, turn.role
+        return line, turn.role, turn.role if sticky else None
     removed.append(RemovedLine(turn.label, "speaker-label", lineno))
-    return turn.rest, turn.role
+    return turn.rest, turn.role, turn.role if sticky else None
