@@ -230,7 +230,8 @@ def _subject(q: Quantity, sent: Span, att: Attribution, ctx: Context) -> str | N
     if clause:
         return clause
     # a nationality inside another figure's phrase is that figure's ("20 people, including six North Korean officers")
-    in_sent = [m for m in in_sent if not any(a <= m.start < b and a != q.start for a, b in ctx.phrases)]
+    phrases = ctx.figures.get(ctx.sentence_index(sent.start_char), [])
+    in_sent = [m for m in in_sent if not any(a <= m.start < b and a != q.start for a, b in phrases)]
     pools = [[m for m in in_sent if _is_state(m, ctx)]]
     if q.unit and q.unit not in ("person", "percent", *_CURRENCY) and not q.unit.startswith("time"):
         pools.insert(0, [m for m in in_sent if m.label == "FAC"])  # a length or size belongs to a place
