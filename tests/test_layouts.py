@@ -11,7 +11,7 @@ import pytest
 
 from crosswire.clean import clean_document
 from crosswire.clean.cleaner import clean_text
-from crosswire.clean.dates import dateline_date, header_stamp
+from crosswire.clean.dates import date_evidence, dateline_date, header_stamp
 from crosswire.clean.layouts import (credit_line, headline_of, masthead, outlet_name, read_dateline,
                                      speaker_turn)
 from crosswire.clean.metadata import canonical_publisher, copyright_owner, explicit_fields
@@ -86,6 +86,17 @@ def test_dateline_year_from_evidence_never_future() -> None:
     assert dateline_date(12, 30, [date(2025, 1, 2)], today) == "2024-12-30"  # across the new year
     assert dateline_date(3, 20, [date(2025, 3, 1)], today) == "2024-03-20"  # 2025-03-20 is in the future
     assert dateline_date(3, 3, [], today) is None
+
+
+def test_copyright_range_gives_its_last_year() -> None:
+    assert max(date_evidence("© 1996-2024 Example News")) == date(2024, 7, 1)
+
+
+def test_only_the_first_credit_line_names_authors() -> None:
+    cleaned = clean_text("Troops moved north, officials said.\nWritten by Ana Ruiz\nRelated story one\n"
+                         "Written by Olu Bello\n")
+    assert [name for _, name in cleaned.clues.authors] == ["Ana Ruiz"]
+    assert [r.rule for r in cleaned.removed].count("credit-line") == 2
 
 
 def test_dateline_without_a_year_and_no_evidence_leaves_published_empty() -> None:

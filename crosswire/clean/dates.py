@@ -40,7 +40,7 @@ DATE_PATTERNS = [re.compile(p + _TIME, re.I) for p in (
     r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})\b",
 )]
 _MONTH_YEAR = re.compile(r"\b" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})\b", re.I)
-_COPYRIGHT_YEAR = re.compile(r"(?:©|ⓒ|\(c\)|copyright)\s*(?P<y>(?:19|20)\d{2})\b", re.I)
+_COPYRIGHT_YEAR = re.compile(r"(?:©|ⓒ|\(c\)|copyright)\s*(?:(?:19|20)\d{2}\s*[-–]\s*)?(?P<y>(?:19|20)\d{2})\b", re.I)
 # Words that may sit on a header line beside the date without making it a sentence.
 HEADER_WORDS = re.compile(
     r"\b(date|dated|posted|published|updated|modified|last updated|edited|input|kst|utc|gmt|et|est|"

@@ -21,7 +21,8 @@ Hooks the cleaner calls per line (they fill its Clues and name the rule of a rem
 - ``stamp_line``   header dates ("date-header": the first lines, or a labelled entry/edit stamp in
                    the first HEADER_ZONE lines) and bare timestamps in a footer ("timestamp");
 - ``tail_stamps``  bare timestamps that end the report ("timestamp");
-- ``layout_line``  credit lines ("credit-line") and mastheads ("masthead");
+- ``layout_line``  credit lines ("credit-line"; the first one names the authors) and mastheads
+                   ("masthead");
 - ``note_dateline`` the first dateline of the body (kept as text);
 - ``take_turn``    a speaker label taken off a line ("speaker-label") and the role it sets; the
                    turn labels of interviews and briefings ("Q:", "A:", "MS. LEE:") stay in the text.
@@ -285,8 +286,9 @@ def tail_stamps(paras: list[_L], removed: list[RemovedLine]) -> list[_L]:
 def layout_line(line: str, clues: Clues) -> str | None:
     """'credit-line' (authors noted: reporters and writers) or 'masthead' (publisher noted), else None."""
     credits = credit_line(line)
-    if credits:
-        clues.authors += [("credit-line", name) for name, is_author in credits if is_author]
+    if credits:  # the first credit line is the report's; more are bylines of listed stories
+        if not any(layer == "credit-line" for layer, _ in clues.authors):
+            clues.authors += [("credit-line", name) for name, is_author in credits if is_author]
         return "credit-line"
     outlet = masthead(line)
     if outlet:
