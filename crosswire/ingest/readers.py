@@ -52,6 +52,7 @@ class RawItem:
 class Input:
     source: str
     raw: bytes
+    repairs: list[str] = field(default_factory=list)  # e.g. the file name was escaped
 
     @property
     def sha(self) -> str:
@@ -131,6 +132,8 @@ def _read_file(p: Path, max_bytes: int) -> Input | Rejection:
         return Rejection(source, f"cannot read: {exc.strerror or exc}")
     if isinstance(got, Rejection):
         return Rejection(source, got.reason)
+    if source != os.fsdecode(p):
+        got.repairs.append("the file name is not valid UTF-8; its undecodable bytes are written as \\xNN")
     return got
 
 
@@ -164,6 +167,14 @@ def read_items(inp: Input) -> list[RawItem | Rejection]:
 
 
 def _read_items(inp: Input) -> list[RawItem | Rejection]:
+    items = _items_by_kind(inp)
+    for item in items:
+        if isinstance(item, RawItem) and inp.repairs:
+            _flag(item, inp.repairs)
+    return items
+
+
+def _items_by_kind(inp: Input) -> list[RawItem | Rejection]:
     kind = kind_of(inp.source, inp.raw)
     if kind == "jsonl":
         return list(_jsonl_items(inp))
@@ -187,7 +198,7 @@ def _read_items(inp: Input) -> list[RawItem | Rejection]:
 def _flag(item: RawItem, flags: list[str]) -> None:
     """Write repairs on the item: kept in meta_sources['repairs'] and shown as a warning."""
     if flags:
-        item.notes["repairs"] = "; ".join(flags)
+        item.notes["repairs"] = "; ".join(filter(None, [item.notes.get("repairs"), *flags]))
         item.warnings.extend(flags)
 
 
