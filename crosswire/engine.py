@@ -18,7 +18,6 @@ from .clean import clean_document
 from .clean.metadata import explicit_fields
 from .ingest.readers import Input, RawItem, iter_inputs, read_items
 from .ingest.safe import safe_document, safe_text
-from .ingest.safe import safe_document, safe_text
 from .models import Document, Rejection
 from .store import Store
 
@@ -31,7 +30,6 @@ class IngestReport:
     unchanged: int = 0  # already stored (same bytes or same text)
     new_versions: int = 0
     rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[Rejection] = field(default_factory=list)  # stored, with a repair or a field not used
     warnings: list[Rejection] = field(default_factory=list)  # stored, with a repair or a field not used
 
     @property
@@ -199,11 +197,6 @@ class Crosswire:
                 had_key = bool(store.versions(key))
                 if store.add_document(item, raw_id, key, CLEAN_VERSION):
                     report.added += 1
-                    if item.meta_sources.get("warnings"):
-                        warning = Rejection(item.source, item.meta_sources["warnings"])
-                        report.warnings.append(warning)
-                        if on_warning:
-                            on_warning(warning)
                     if item.meta_sources.get("warnings"):
                         warning = Rejection(item.source, item.meta_sources["warnings"])
                         report.warnings.append(warning)

@@ -33,9 +33,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("time_budget", 600, "CROSSWIRE_TIME_BUDGET",
             "Seconds of extraction per long document; when they run out the records so far are kept, "
             "flagged as partial."),
-    Setting("time_budget", 600, "CROSSWIRE_TIME_BUDGET",
-            "Seconds of extraction per long document; when they run out the records so far are kept, "
-            "flagged as partial."),
     Setting("source_grades", {}, "CROSSWIRE_SOURCE_GRADES",
             "Admiralty reliability grade (A-F) per source name, e.g. {\"KBS\" = \"B\"}."),
 )

@@ -21,7 +21,6 @@ from ..models import Document, Entity, Mention
 from . import entities as entities_mod
 from . import gazetteer as gazetteer_mod
 from . import sections
-from . import sections
 
 PARAGRAPHS_VERSION = "paragraphs-1"
 LONG_DOC = 50_000  # characters: longer clean texts are read in sections (nlp/sections.py)

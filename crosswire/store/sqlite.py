@@ -146,11 +146,6 @@ class Store:
         rows = self.conn.execute("SELECT source, reason FROM rejections WHERE raw_id = ?", (sha,))
         return {(r[0], r[1]) for r in rows}
 
-    def raw_rejections(self, sha: str) -> set[tuple[str, str]]:
-        """(source, reason) of each rejection stored for one raw input (empty when it was read whole)."""
-        rows = self.conn.execute("SELECT source, reason FROM rejections WHERE raw_id = ?", (sha,))
-        return {(r[0], r[1]) for r in rows}
-
     def add_raw(self, sha: str, source: str, raw: bytes | None, size: int) -> None:
         self.conn.execute("INSERT OR IGNORE INTO raw_inputs (id, source, size, bytes, received_at)"
                           " VALUES (?, ?, ?, ?, ?)", (sha, source, size, raw, now()))
