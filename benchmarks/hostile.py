@@ -7,7 +7,8 @@ only a script, a feed that is not XML, JSONL with wrong field types, an unreadab
 too-deeply nested JSON lines, a broken link, a file over max_bytes, a duplicate), then runs
 ``crosswire ingest`` on it once, as a user would, and checks: the run ends with exit 1 and no
 traceback; every valid report is stored exactly once; every hostile input is rejected with a
-one-line reason or stored with a one-line warning saying what was repaired. Prints a table.
+one-line reason or stored with a one-line warning saying what was repaired. Prints a table. Then
+runs the same ingest again: nothing added, every rejected input rejected again (exit 1).
 
     python benchmarks/hostile.py [--no-extract] [--huge-kb 120] [--keep DIR]
 """
@@ -169,7 +170,14 @@ def main() -> None:
           f"{len(docs)} reports stored (expected {valid_expected}); {len(lines)} lines on stderr; {seconds:.1f} s")
     summary = [line for line in stderr.splitlines() if "added" in line]
     print(summary[-1] if summary else "(no summary line)")
-    bad = failures or traceback or code != 1 or len(docs) != valid_expected
+    code2, stderr2, seconds2 = run(folder, base / "kb.db", not args.no_extract, max_bytes)
+    again = [line for line in stderr2.splitlines() if "added" in line]
+    n_rejected = sum(1 for line in lines if "warning:" not in line)
+    rerun_ok = (code2 == 1 and "Traceback" not in stderr2 and bool(again) and again[-1].startswith("0 added")
+                and f" {n_rejected} rejected" in again[-1])  # rejected inputs are rejected again, not "unchanged"
+    print(f"rerun: exit code {code2} (expected 1), {again[-1] if again else '(no summary line)'} "
+          f"({seconds2:.1f} s) -> {'as expected' if rerun_ok else 'UNEXPECTED'}")
+    bad = failures or traceback or code != 1 or len(docs) != valid_expected or not rerun_ok
     print("RESULT:", "FAIL" if bad else "PASS", f"({failures} unexpected outcome(s))" if failures else "")
     if not args.keep:
         print(f"(corpus and knowledge base left in {base})")
