@@ -419,3 +419,25 @@ def test_highlighting_a_long_report_is_linear() -> None:
     out = pieces(text, spans)
     assert time.perf_counter() - started < 2.0  # the per-span rescan took about a minute here
     assert "".join(p.text for p in out) == text and all(p.spans for p in out)
+
+
+def test_search_in_a_very_long_report_is_fast_and_marks_the_word(tmp_path: Path) -> None:
+    import time
+
+    engine = Crosswire(db=str(tmp_path / "kb.db"))
+    (tmp_path / "r.txt").write_text("Harbour Wire, 2025-03-01\n\nA short report.\n", encoding="utf-8")
+    engine.ingest([str(tmp_path / "r.txt")], extract=False)
+    filler = "The convoy moved slowly along the coast road while observers waited. " * 45000  # ~3 MB
+    engine.store.conn.execute("UPDATE documents SET text = ?", (filler + "Dockworkers unloaded 4,000 Containers. "
+                                                                + filler,))
+    engine.store.conn.execute("INSERT INTO docs_fts(docs_fts) VALUES ('rebuild')")  # documents have no update trigger
+    c = TestClient(create_app(engine))
+    started = time.perf_counter()
+    items = c.get("/api/search", params={"q": "containers"}).json()["items"]
+    assert time.perf_counter() - started < 1.0  # FTS5's snippet() tokenized all 3 MB: seconds
+    assert len(items) == 1
+    hits = [p["text"] for p in items[0]["snippet_parts"] if p["hit"]]
+    assert hits == ["Containers"] and "Dockworkers unloaded 4,000" in items[0]["snippet"]
+    found = engine.search("containers")
+    assert "[Containers]" in found[0]["snippet"]
+    engine.close()

@@ -1,12 +1,15 @@
 """Highlighting extractions in a report's clean text, from their character offsets.
 
-The text is cut at every span boundary into plain pieces; each piece says which records cover it.
-Templates render the pieces with autoescape on, so report text is never trusted as markup.
+The text is cut at every span boundary into plain pieces; each piece says which records cover it
+(``pieces``). ``to_html`` renders the same cut as HTML in one pass, with every text, title and id
+escaped, so report text is never trusted as markup.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from markupsafe import Markup
 
 KINDS = ("mark", "claim", "quote", "time", "mention")  # outermost first when spans overlap
 
@@ -76,6 +79,69 @@ def pieces(text: str, spans: list[Span]) -> list[Piece]:
         anchors = [anchor(s) for s in sorted((spans[i] for i in opening), key=lambda s: KINDS.index(s.kind))]
         out.append(Piece(text[a:b], covering, anchors))
     return out
+
+
+def to_html(text: str, spans: list[Span]) -> Markup:
+    """``text`` as HTML with every span highlighted: the rendering of ``pieces(text, spans)`` in one pass.
+
+    Each piece between two cuts becomes ``<a class="hl-…" href="#rec-KIND-ID" title="…" data-refs="…">``
+    (linking to the most specific covering record, the shortest span) or plain text, preceded by an empty
+    ``<span id="KIND-ID" class="anchor">`` for each record starting there. Every text, title and id is
+    escaped. Built in Python rather than in a template loop, and without a Piece per cut: a 300 KB report
+    has some 20,000 pieces, and the page has 300 ms.
+    """
+    order = {k: i for i, k in enumerate(KINDS)}
+    names = [anchor(s) for s in spans]
+    esc_names = [_esc(n) for n in names]
+    rank = [(s.end - s.start, order.get(s.kind, len(KINDS)), i) for i, s in enumerate(spans)]
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for i, s in enumerate(spans):
+        starts.setdefault(s.start, []).append(i)
+        ends.setdefault(s.end, []).append(i)
+    cuts = sorted({0, len(text), *starts, *ends})
+    open_: set[int] = set()
+    link_attrs: dict[int, str] = {}
+    alone: dict[int, str] = {}
+
+    def attrs_of(i: int) -> str:
+        """href and title of the record a piece links to (made once per record)."""
+        if i not in link_attrs:
+            s = spans[i]
+            href = "#text" if s.kind == "mark" else f"#rec-{s.kind}-{s.rid}"
+            link_attrs[i] = f'href="{_esc(href)}" title="{_esc(s.title)}"'
+        return link_attrs[i]
+
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if a in ends:
+            open_.difference_update(ends[a])
+        opening = starts.get(a)
+        if opening:
+            for i in sorted(opening, key=lambda i: rank[i][1]):
+                out.append(f'<span id="{esc_names[i]}" class="anchor"></span>')
+            open_.update(i for i in opening if spans[i].end > a)
+        piece = _esc(text[a:b])
+        if not open_:
+            out.append(piece)
+        elif len(open_) == 1:  # the common case: one record covers the piece
+            (only,) = open_
+            tag = alone.get(only)
+            if tag is None:
+                tag = alone[only] = f'<a class="hl-{_esc(spans[only].kind)}" {attrs_of(only)} data-refs="{esc_names[only]}">'
+            out.append(f"{tag}{piece}</a>")
+        else:
+            members = sorted(open_)
+            classes = " ".join(sorted({f"hl-{_esc(spans[i].kind)}" for i in members}))
+            refs = " ".join(esc_names[i] for i in members)
+            out.append(f'<a class="{classes}" {attrs_of(min(members, key=rank.__getitem__))} data-refs="{refs}">'
+                       f"{piece}</a>")
+    return Markup("".join(out))
+
+
+def _esc(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+            .replace("'", "&#39;"))
 
 
 def anchor(span: Span) -> str:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..report.views import Views
-from . import api, charts, highlight, queries
+from . import api, charts, docpage, highlight, queries
 from .queries import DocFilter
 
 router = APIRouter(include_in_schema=False)
@@ -103,8 +103,9 @@ def document(request: Request, doc_id: str, hl: str | None = Query(None, pattern
         start, end = (int(x) for x in hl.split("-"))
         if 0 <= start < end <= len(doc["text"] or ""):
             spans.append(highlight.Span("mark", "here", start, end, "the passage you followed"))
-    pieces = highlight.pieces(doc["text"] or "", spans)
-    return render(request, "document.html", doc=doc, pieces=pieces, url=safe_url(doc.get("url")))
+    text_html = highlight.to_html(doc["text"] or "", spans)
+    return render(request, "document.html", doc=doc, text_html=text_html, lists=docpage.record_lists(doc),
+                  url=safe_url(doc.get("url")))
 
 
 @router.get("/documents/{doc_id}/original", response_class=HTMLResponse)

@@ -5,12 +5,13 @@ a hundred thousand.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NotFound
-from ..store.sqlite import decode_row, fts_query
+from ..store.sqlite import JSON_COLUMNS, SNIPPET_SCAN_LIMIT, decode_row, fts_query, long_snippet
 
 _DOC_COLS = ("id, key, version, source, input_kind, encoding, title, publisher, published, published_bounds,"
              " authors, language, url, external_id, text, segments, meta_sources, cleaner_version, ingested_at")
@@ -90,21 +91,36 @@ def document(conn: sqlite3.Connection, doc_id: str) -> dict[str, Any]:
     """A report with its removed lines and every record extracted from it (not the raw bytes)."""
     doc_id = resolve(conn, doc_id)
     out = row(conn.execute(f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone())  # noqa: S608
-    out["removed"] = [row(r) for r in conn.execute(
-        "SELECT lineno, rule, text FROM removed_lines WHERE doc_id = ? ORDER BY lineno", (doc_id,))]
-    out["entities"] = [row(r) for r in conn.execute(
-        "SELECT name, type, kb_id, mentions, count FROM entities WHERE doc_id = ? ORDER BY count DESC, name",
-        (doc_id,))]
-    out["mentions"] = [row(r) for r in conn.execute(
-        'SELECT rowid AS id, start, "end", text, label, canonical, kb_id FROM mentions WHERE doc_id = ?'
-        " ORDER BY start", (doc_id,))]
-    out["quotes"] = [row(r) for r in conn.execute(
-        "SELECT * FROM quotes WHERE doc_id = ? ORDER BY start", (doc_id,))]
-    out["claims"] = [row(r) for r in conn.execute(
-        "SELECT * FROM claims WHERE doc_id = ? ORDER BY start", (doc_id,))]
-    out["times"] = [row(r) for r in conn.execute(
-        'SELECT rowid AS id, text, value, type, start, "end" FROM times WHERE doc_id = ? ORDER BY start',
-        (doc_id,))]
+    out["removed"] = rows(conn, "SELECT lineno, rule, text FROM removed_lines WHERE doc_id = ? ORDER BY lineno",
+                          doc_id)
+    out["entities"] = rows(conn, "SELECT name, type, kb_id, mentions, count FROM entities WHERE doc_id = ?"
+                                 " ORDER BY count DESC, name", doc_id)
+    out["mentions"] = rows(conn, 'SELECT rowid AS id, start, "end", text, label, canonical, kb_id FROM mentions'
+                                 " WHERE doc_id = ? ORDER BY start", doc_id)
+    out["quotes"] = rows(conn, "SELECT * FROM quotes WHERE doc_id = ? ORDER BY start", doc_id)
+    out["claims"] = rows(conn, "SELECT * FROM claims WHERE doc_id = ? ORDER BY start", doc_id)
+    out["times"] = rows(conn, 'SELECT rowid AS id, text, value, type, start, "end" FROM times WHERE doc_id = ?'
+                              " ORDER BY start", doc_id)
+    return out
+
+
+def rows(conn: sqlite3.Connection, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Every row of ``sql`` as a dict, JSON columns decoded; plain tuples from SQLite (thousands of records of
+    one long report: building sqlite3.Row objects and checking every key of every row cost more)."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    cur.execute(sql, args)
+    cols = [d[0] for d in cur.description]
+    json_at = [i for i, c in enumerate(cols) if c in JSON_COLUMNS]
+    out = [dict(zip(cols, r)) for r in cur]
+    for rec in out if json_at else ():
+        for i in json_at:
+            value = rec[cols[i]]
+            if isinstance(value, str):
+                try:
+                    rec[cols[i]] = json.loads(value)
+                except ValueError:
+                    pass  # not JSON: kept as text, like decode_row
     return out
 
 
@@ -134,12 +150,16 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 20, offset: int = 
                      (q, RANK_LIMIT + 1)).fetchone()[0]
     out["ranked"], out["matches"] = n <= RANK_LIMIT, n
     order = "rank" if out["ranked"] else "docs_fts.rowid DESC"
-    sql = ("SELECT d.id, d.published, d.publisher, d.title,"
-           " snippet(docs_fts, 1, char(2), char(3), ' … ', 16) AS snippet"
+    sql = ("SELECT d.id, d.published, d.publisher, d.title, d.rowid AS r,"
+           f" CASE WHEN length(CAST(d.text AS BLOB)) <= {SNIPPET_SCAN_LIMIT}"
+           "  THEN snippet(docs_fts, 1, char(2), char(3), ' … ', 16) END AS snippet"
            " FROM docs_fts JOIN documents d ON d.rowid = docs_fts.rowid"
            f" WHERE docs_fts MATCH ? ORDER BY {order} LIMIT ? OFFSET ?")
     out["items"] = [row(r) for r in conn.execute(sql, (q, limit, offset))]  # noqa: S608
     for it in out["items"]:
+        rowid = it.pop("r")
+        if it["snippet"] is None:
+            it["snippet"] = long_snippet(conn, rowid, query)
         it["snippet_parts"] = snippet_parts(it.pop("snippet") or "")
         it["snippet"] = "".join(p["text"] for p in it["snippet_parts"])
     return out
