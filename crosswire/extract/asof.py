@@ -16,7 +16,7 @@ Read in this order for every figure (first that holds wins):
       the publication date) moved back by that duration, at the duration's granularity;
    c. ``recall-anchor``: "at the time", "by then": the last date mentioned before it;
    d. ``recall-undated``: a recall cue the report gives no period for ("had previously put the
-      toll at 600", "its earlier estimate of", "up from 800", "compared with"): as_of stays null
+      toll at 600", "its earlier estimate of", "up from 800"): as_of stays null
       and the claim is flagged ``recalled`` -- older than the report by an amount the report does
       not say. Never the publication date. (An offset or anchor with no date to count from ends
       here too.)
@@ -82,7 +82,6 @@ class Cues:
     speech_adverbs: frozenset[str]
     adjectives: frozenset[str]
     change_heads: frozenset[str]
-    comparison_heads: frozenset[str]
     past_perfect: bool
     anchor_phrases: re.Pattern[str]
     offset_after: re.Pattern[str]
@@ -98,8 +97,7 @@ def cues() -> Cues:
     phrases = "|".join(re.escape(p) for p in sorted(anc["phrases"], key=len, reverse=True))
     after = "|".join(re.escape(w) for w in anc["offset_after"])
     return Cues(frozenset(rec["adverbs"]), frozenset(rec["speech_adverbs"]), frozenset(rec["adjectives"]),
-                frozenset(rec["change_heads"]),
-                frozenset(rec["comparison_heads"]), bool(rec.get("past_perfect", True)),
+                frozenset(rec["change_heads"]), bool(rec.get("past_perfect", True)),
                 re.compile(rf"(?i)(?<!\w)(?:{phrases})(?!\w)"), re.compile(rf"(?i)\s*(?:{after})(?!\w)"),
                 tuple(w.lower() for w in anc["offset_lead"]), int(anc.get("lookback_sentences", 3)),
                 frozenset(w.lower() for w in per["start_words"]))
@@ -213,11 +211,10 @@ class Dater:
                 if cue:
                     return cue
         if came is not None and came.dep_ == "pobj":  # the figure is the object of a preposition
-            head = {tok.head.lemma_.lower(), tok.head.lower_}
-            if tok.lower_ == "from" and head & self.cues.change_heads:
+            head = tok.head
+            past = head.pos_ not in ("VERB", "AUX") or head.tag_ in ("VBD", "VBN")
+            if tok.lower_ == "from" and past and {head.lemma_.lower(), head.lower_} & self.cues.change_heads:
                 return "from"  # "up from 800", "rose from 300 to 500"
-            if head & self.cues.comparison_heads or tok.lower_ in self.cues.comparison_heads:
-                return "compared"
         return None
 
     def _child_cue(self, tok: Token, child: Token) -> str | None:
