@@ -119,16 +119,25 @@ def export(ctx: click.Context, fmt: str, out: str) -> None:
 
 
 @click.command()
+@click.option("--salvage", type=click.Path(file_okay=False), help="Also write every input still readable (as "
+              "received) into this folder, to rebuild with `crosswire --db new.db ingest FOLDER`.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
-def check(ctx: click.Context, as_json: bool) -> None:
+def check(ctx: click.Context, salvage: str | None, as_json: bool) -> None:
     """Check the knowledge base: SQLite's integrity check, foreign keys, applied migrations and tables.
 
-    Prints the row counts when all is well (exit 0); otherwise each problem and how to recover: keep
-    what can still be read with `sqlite3 KB .recover | sqlite3 recovered.db`, or ingest your input
-    files again into a new knowledge base (exit 6). The file is opened read-only and never changed.
+    Prints the row counts when all is well (exit 0); otherwise each problem and how to recover (exit 6):
+    --salvage DIR writes the inputs still readable, to ingest into a new knowledge base; or keep the rows
+    still readable with `sqlite3 KB .recover | sqlite3 recovered.db`. The file is opened read-only and
+    never changed.
     """
-    result = ctx.obj["engine"].check()
+    engine = ctx.obj["engine"]
+    result = engine.check()
+    if salvage:
+        written, damaged = engine.salvage(salvage)
+        click.echo(f"{written} input(s) written to {salvage}" + ("; part of the table of inputs could not be read"
+                                                                 if damaged else "")
+                   + f" — rebuild with `crosswire --db new.db ingest {salvage}`", err=True)
     if as_json:
         click.echo(dumps(result.as_dict()))
     elif result.ok:

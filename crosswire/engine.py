@@ -88,6 +88,19 @@ class Crosswire:
         finally:
             store.close()
 
+    def salvage(self, folder: str) -> tuple[int, bool]:
+        """`crosswire check --salvage`: write every raw input still readable into ``folder``; (written, whether
+        part of the table could not be read)."""
+        from pathlib import Path
+
+        from .store.health import salvage
+
+        store = Store(self.settings["db"], as_found=True)
+        try:
+            return salvage(store.conn, Path(folder))
+        finally:
+            store.close()
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -281,3 +281,25 @@ def test_exit_statuses_are_documented() -> None:
         assert f"  {code}  " in help_text, code
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert "When things go wrong" in readme and "crosswire check" in readme
+
+
+def test_salvage_writes_the_inputs_and_they_rebuild_the_knowledge_base(kb: Path, tmp_path: Path) -> None:
+    before = sorted(d["id"] for d in Crosswire(db=str(kb), read_only=True).documents())
+    out = tmp_path / "salvaged"
+    result = run(kb, "check", "--salvage", str(out))
+    assert result.exit_code == 0 and "6 input(s) written" in result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(REPORTS)
+    rebuilt = tmp_path / "new.db"
+    assert run(rebuilt, "ingest", "--no-extract", str(out)).exit_code == 0
+    assert sorted(d["id"] for d in Crosswire(db=str(rebuilt), read_only=True).documents()) == before
+
+
+def test_salvage_from_a_damaged_knowledge_base_keeps_what_it_can(kb: Path, tmp_path: Path) -> None:
+    data = bytearray(kb.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 8192] = b"\x00\xff" * 4096
+    kb.write_bytes(bytes(data))
+    out = tmp_path / "salvaged"
+    result = run(kb, "check", "--salvage", str(out))
+    assert result.exit_code == 6 and "Traceback" not in result.output, result.output
+    assert "input(s) written" in result.output and "check --salvage DIR" in result.output  # the hint names it
+    assert all(p.read_bytes() == REPORTS[p.name].encode() for p in out.iterdir())  # what is written is whole

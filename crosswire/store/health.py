@@ -2,7 +2,8 @@
 
     conn = connect("kb.db", read_only=True)     # refuses a missing, empty, foreign or damaged file
     raise store_error(exc, "kb.db")             # any sqlite3.Error as one crosswire StoreError
-    report = check("kb.db")                     # `crosswire check`: integrity, schema, how to recover
+    report = check(conn, "kb.db", migrations)   # `crosswire check`: integrity, schema, how to recover
+    n, lost = salvage(conn, Path("inputs/"))    # `crosswire check --salvage DIR`: raw inputs still readable
 
 ``connect`` in order:
 1. what is at the path: nothing (a read is refused: there is nothing to read, and creating an empty
@@ -35,9 +36,11 @@ PERM, BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB = 3, 5, 6, 
 
 
 def recovery_hint(path: str) -> str:
-    return (f"to recover: `sqlite3 {path} .recover | sqlite3 recovered.db` keeps what can still be read "
-            f"(then `crosswire --db recovered.db check`); or move {path} aside and run `crosswire ingest` "
-            "again on your input files (reports are content-addressed, so nothing is counted twice)")
+    return (f"to recover: `crosswire --db {path} check --salvage DIR` writes every input still readable (the "
+            f"knowledge base keeps each input as received) and `crosswire --db new.db ingest DIR` rebuilds from "
+            f"them; or `sqlite3 {path} .recover | sqlite3 recovered.db` keeps the rows still readable (then "
+            "`crosswire --db recovered.db check`); or ingest your original input files again into a new "
+            "knowledge base (reports are content-addressed, so nothing is counted twice)")
 
 
 def store_error(exc: sqlite3.Error, path: str) -> StoreError:
@@ -240,3 +243,40 @@ def _lines(rows: list[str]) -> list[str]:
     """SQLite's check messages, one problem a line (its rows may hold several, and a banner)."""
     return [line.strip() for r in rows for line in str(r).splitlines()
             if line.strip() and not line.startswith("*** in database")]
+
+
+def salvage(conn: sqlite3.Connection, out: Path, max_misses: int = 10_000) -> tuple[int, bool]:
+    """Write each raw input still readable to ``out`` under its own file name (so the readers see the same
+    kind: .txt, .html, .jsonl, .rss ...); (how many were written, whether some of the table could not be
+    read). Rows are read one at a time by rowid, so a damaged page loses the rows on it, not the rest;
+    at most ``max_misses`` rowids are skipped."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = misses = 0
+    last = 0
+    while misses < max_misses:
+        try:
+            row = conn.execute("SELECT rowid, source, bytes FROM raw_inputs WHERE rowid > ? ORDER BY rowid LIMIT 1",
+                               (last,)).fetchone()
+        except sqlite3.DatabaseError:
+            last, misses = last + 1, misses + 1
+            continue
+        if row is None:
+            break
+        last = int(row[0])
+        if row[2] is not None:
+            _free_name(out, str(row[1])).write_bytes(row[2])
+            written += 1
+    return written, misses > 0
+
+
+def _free_name(out: Path, source: str) -> Path:
+    """A new file in ``out`` named like ``source`` (its base name, same extension; _2, _3 ... if taken)."""
+    name = Path(source.split(" (")[0]).name
+    name = "".join(ch if ch.isprintable() and ch not in "/\\" else "_" for ch in name).lstrip(".")
+    if not name or name in ("-", "<stdin>"):
+        name = "stdin.txt"
+    target, n = out / name, 1
+    while target.exists():
+        n += 1
+        target = out / f"{Path(name).stem}_{n}{Path(name).suffix}"
+    return target
