@@ -101,6 +101,14 @@ def test_undated_figure_falls_back_to_publication(report: dict) -> None:
     assert (c["as_of"], c["as_of_rule"]) == ("2025-03-10", "published")
 
 
+def test_earlier_estimate_is_recalled_but_former_members_are_not(cw: Crosswire) -> None:
+    recs = records(cw, "Toll revised\nPublished 2025-03-10 by Riverside Gazette\n\n"
+                       "The agency raised its earlier estimate of 640 missing people.\n"
+                       "Two former officials joined the inquiry.\n", "earlier.txt")
+    assert figure(recs, 640)["as_of_rule"] == "recall-undated"
+    assert figure(recs, 2)["as_of_rule"] == "published" and "recalled" not in figure(recs, 2)["flags"]
+
+
 def test_soundbite_date_dates_its_figures(cw: Crosswire) -> None:
     c = figure(records(cw, QUOTED, "convoy.txt"), 900)
     assert (c["as_of"], c["as_of_rule"]) == ("2025-02-14", "said-on")

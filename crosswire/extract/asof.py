@@ -81,6 +81,7 @@ class Cues:
     adverbs: frozenset[str]
     speech_adverbs: frozenset[str]
     adjectives: frozenset[str]
+    figure_nouns: frozenset[str]
     change_heads: frozenset[str]
     past_perfect: bool
     anchor_phrases: re.Pattern[str]
@@ -97,6 +98,7 @@ def cues() -> Cues:
     phrases = "|".join(re.escape(p) for p in sorted(anc["phrases"], key=len, reverse=True))
     after = "|".join(re.escape(w) for w in anc["offset_after"])
     return Cues(frozenset(rec["adverbs"]), frozenset(rec["speech_adverbs"]), frozenset(rec["adjectives"]),
+                frozenset(rec["figure_nouns"]),
                 frozenset(rec["change_heads"]), bool(rec.get("past_perfect", True)),
                 re.compile(rf"(?i)(?<!\w)(?:{phrases})(?!\w)"), re.compile(rf"(?i)\s*(?:{after})(?!\w)"),
                 tuple(w.lower() for w in anc["offset_lead"]), int(anc.get("lookback_sentences", 3)),
@@ -207,7 +209,7 @@ class Dater:
         """A recall cue hanging off ``tok`` (reached from its child ``came``), or None."""
         for child in tok.children:
             if came is None or child.i != came.i:
-                cue = self._child_cue(tok, child)
+                cue = self._child_cue(tok, child, came)
                 if cue:
                     return cue
         if came is not None and came.dep_ == "pobj":  # the figure is the object of a preposition
@@ -217,11 +219,12 @@ class Dater:
                 return "from"  # "up from 800", "rose from 300 to 500"
         return None
 
-    def _child_cue(self, tok: Token, child: Token) -> str | None:
+    def _child_cue(self, tok: Token, child: Token, came: Token | None) -> str | None:
         c, low = self.cues, child.lower_
+        value_of = tok.lemma_.lower() in c.figure_nouns or (came is not None and came.lower_ == "of")
         if child.dep_ == "advmod" and low in (c.speech_adverbs if self._says(tok) else c.adverbs):
             return low  # "had previously put"
-        if child.dep_ == "amod" and tok.pos_ in ("NOUN", "PROPN") and {low, child.lemma_} & c.adjectives:
+        if child.dep_ == "amod" and value_of and {low, child.lemma_} & c.adjectives:
             return low  # "its earlier estimate of"
         if c.past_perfect and child.dep_ == "aux" and low == "had" and tok.tag_ == "VBN" and not self._backshifted(tok):
             return "had"
