@@ -115,6 +115,8 @@ def test_dateline_without_a_year_and_no_evidence_leaves_published_empty() -> Non
     ("송고시간2024-11-02 09:41", "2024-11-02T09:41", "entry"),
     ("Published : Nov. 2, 2024 - 09:41 Updated : Nov. 2, 2024 - 15:10", "2024-11-02T09:41", "entry"),
     ("Published: 02 Nov. 2024, 09:41 Updated: 02 Nov. 2024, 15:10", "2024-11-02T09:41", "entry"),
+    ("Published 9:41 AM EST, November 2, 2024", "2024-11-02T09:41", "entry"),
+    ("Write: 2024-11-02 14:05:00 / Update: 2024-11-02 15:10:12", "2024-11-02T14:05", "entry"),
 ])
 def test_header_stamps_prefer_the_entry_time(line: str, iso: str, kind: str) -> None:
     stamp = header_stamp(line)
@@ -217,6 +219,32 @@ def test_broadcaster_markers_sign_offs_and_address_lines() -> None:
 def test_a_named_turn_sets_the_role_of_its_own_paragraph_only() -> None:
     cleaned = clean_text("[Anchor]\nTalks resumed.\nFTC: We use affiliate links on this page.\nThe envoy arrived late.\n")
     assert [s.role for s in cleaned.segments] == ["anchor", "speaker", "anchor"]
+
+
+def test_bylines_of_several_names_and_only_the_first_byline() -> None:
+    cleaned = clean_text("By JANE ROE and JOHN DOE, The Korea Herald\nTroops moved north, officials said.\n"
+                         "By Olu Bello\nBy Monday, Kim and Putin had met in Moscow twice.\n")
+    assert cleaned.clues.authors == [("byline", "Jane Roe"), ("byline", "John Doe")]
+    assert ("byline", "The Korea Herald") in cleaned.clues.publishers
+    assert "By Monday, Kim and Putin had met in Moscow twice." in cleaned.text and "Olu Bello" not in cleaned.text
+
+
+def test_headline_right_above_the_byline_when_the_page_opens_with_menus() -> None:
+    text = ("Skip to main content\nWorld\nTroops cross into Kursk region, officials say\nBy Ana Ruiz\n"
+            "Published 9:41 AM EST, November 2, 2024\nTroops crossed the border on Friday, officials said.\n"
+            "More were expected to follow.\n")
+    doc = clean_document(read_items(Input("p.txt", text.encode()))[0])
+    assert doc.title == "Troops cross into Kursk region, officials say"
+    assert (doc.published, doc.authors) == ("2024-11-02T09:41", ["Ana Ruiz"])
+    assert "Skip to main content" not in doc.text and "Troops cross into" not in doc.text
+
+
+def test_broadcaster_intro_and_multiword_sign_off() -> None:
+    doc = clean_document(read_items(Input("k.txt", "Anchor: Seoul says more troops were sent.\nOur Kim Bo-ram has more.\n"
+                                           "Report: The agency said 3,000 more troops had arrived.\n"
+                                           "Kim Bo-ram, KBS World Radio News.\n".encode()))[0])
+    assert (doc.publisher, doc.authors) == ("KBS", ["Kim Bo-ram"])
+    assert [s.role for s in doc.segments] == ["anchor", "reporter"]
 
 
 # ---------------------------------------------------------------- outlets and titles

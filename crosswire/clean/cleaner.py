@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..models import RemovedLine, Segment
 from .boilerplate import find_body
-from .layouts import Dateline, layout_line, note_dateline, stamp_line, tail_stamps, take_turn
+from .layouts import Dateline, headline_above, layout_line, note_dateline, stamp_line, tail_stamps, take_turn
 from .rules import first_match
 
 HEADER_LINES = 6  # a date header sits among the first non-empty lines
@@ -176,6 +176,8 @@ def clean_text(text: str, detect_title: bool = True, drop_furniture: bool = Fals
         title = paras.pop(0)
         clues.title = title.text
         removed.append(RemovedLine(title.text, "title", title.lineno + 1))
+    elif detect_title:
+        paras = headline_above(paras, removed, clues)  # layouts.py: the line above the byline/date
     if drop_furniture:  # page furniture of pasted web pages, judged by evidence (boilerplate.py)
         paras = _drop_furniture(paras, removed, clues.title)
     body, segments = _assemble(paras)

@@ -45,6 +45,8 @@ _COPYRIGHT_YEAR = re.compile(r"(?:©|ⓒ|\(c\)|copyright)\s*(?:(?:19|20)\d{2}\s*
 HEADER_WORDS = re.compile(
     r"\b(date|dated|posted|published|updated|modified|last updated|edited|input|kst|utc|gmt|et|est|"
     r"am|pm|on|at|\|)\b|입력|수정|송고|기사입력|최종수정|승인|등록|[·|:,/()\-–—]", re.I)
+_LEAD_TIME = re.compile(r"(?<!\d)(?P<H>\d{1,2})[:.](?P<M>\d{2})\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?\s*"
+                        r"(?:kst|est|edt|et|utc|gmt|cet|cest|bst|pst|pdt|jst)?\s*[,|·]?\s*(?:on\s+)?$", re.I)
 _WEEKDAY = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b\.?", re.I)
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 
@@ -122,6 +124,10 @@ def header_stamp(line: str) -> Stamp | None:
     rest, prev, kinds = "", 0, []
     for iso, m in dates:
         before = line[prev:m.start()]
+        lead = _LEAD_TIME.search(before)  # "Published 9:41 AM EST, November 2, 2024"
+        if lead:
+            before = before[:lead.start()]
+            iso = iso if "T" in iso else iso + _clock(lead)
         kinds.append((iso, "entry" if entry.search(before) else "edit" if edit.search(before) else "plain"))
         rest += " " + before
         prev = m.end()
@@ -134,6 +140,16 @@ def header_stamp(line: str) -> Stamp | None:
             if kind == want:
                 return Stamp(iso, kind, len(rest_words))
     return None
+
+
+def _clock(m: re.Match[str]) -> str:
+    hour, minute = int(m.group("H")), int(m.group("M"))
+    ampm = (m.group("ampm") or "").lower()
+    if ampm in ("pm", "p.m.") and hour < 12:
+        hour += 12
+    elif ampm in ("am", "a.m.") and hour == 12:
+        hour = 0
+    return f"T{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else ""
 
 
 def header_date(line: str) -> str | None:

@@ -21,8 +21,10 @@ Hooks the cleaner calls per line (they fill its Clues and name the rule of a rem
 - ``stamp_line``   header dates ("date-header": the first lines, or a labelled entry/edit stamp in
                    the first HEADER_ZONE lines) and bare timestamps in a footer ("timestamp");
 - ``tail_stamps``  bare timestamps that end the report ("timestamp");
-- ``layout_line``  credit lines ("credit-line"; the first one names the authors) and mastheads
-                   ("masthead");
+- ``headline_above`` when the first line is not the headline: the kept line right above the byline
+                   or date line ("title");
+- ``layout_line``  bylines of several names ("byline"; only the first byline names authors), credit
+                   lines ("credit-line"; likewise the first) and mastheads ("masthead");
 - ``note_dateline`` the first dateline of the body (kept as text);
 - ``take_turn``    a speaker label taken off a line ("speaker-label") and the role it sets; the
                    turn labels of interviews and briefings ("Q:", "A:", "MS. LEE:") stay in the text.
@@ -55,7 +57,8 @@ _SECTION = re.compile(r"^# -{10,} (?P<name>.+)$", re.M)
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:]+\s+|\s+-\s+|\s*::\s*|\s*\|\s*")
 _L = TypeVar("_L", bound="_Line")
 HEADER_ZONE = 40  # a labelled entry/edit stamp ("기사입력 …", "Published …") sits among the first lines
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|bin|van|von|de|da|del|la|le)$")
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|bin|van|von|de|da|del|la|le|du|dos|al|ten|ter)$")
+_BYLINE = re.compile(r"^by\s+(?P<names>[A-Z].*?)\s*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,8 +203,27 @@ def _names(text: str) -> list[str]:
     return out
 
 
+def byline_names(line: str) -> tuple[list[str], str | None] | None:
+    """'By JANE ROE and John Doe, The Korea Herald' -> (['Jane Roe', 'John Doe'], 'The Korea Herald')
+    when every part is a name (a known outlet may end the line); None otherwise."""
+    m = _BYLINE.match(line.strip())
+    if not m or len(line.split()) > 14:
+        return None
+    pieces = [p.strip(" .") for p in re.split(r",\s*|\s+and\s+|\s*&\s*|\s*[|/]\s*", m.group("names")) if p.strip(" .")]
+    outlet = outlet_name(pieces[-1]) if pieces else None
+    if outlet:
+        pieces.pop()
+    names = _names(", ".join(pieces)) if pieces else []
+    if not names or len(names) != len(pieces):
+        return None
+    return [n.title() if n.isupper() else n for n in names], outlet
+
+
 def credit_line(line: str) -> list[tuple[str, bool]] | None:
-    """Names of a credit line with whether each is an author; None when the line is not one."""
+    """Names of a credit line with whether each is an author; None when the line is not one.
+
+    Clauses "<role> by <names>" split at ";"; every clause must read so.
+    """
     text = line.strip().lstrip("-–— ").strip()
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1]
@@ -283,8 +305,41 @@ def tail_stamps(paras: list[_L], removed: list[RemovedLine]) -> list[_L]:
     return paras
 
 
+_HEADLINE_END = re.compile(r"[.:;,]$")
+_ANCHOR_RULES = frozenset({"byline", "date-header", "credit-line"})
+
+
+def headline_above(paras: list[_L], removed: list[RemovedLine], clues: Clues) -> list[_L]:
+    """A page's headline is the kept line right above its byline or date line ("Skip to content",
+    menus, then the headline, then "By …" / "Published …"): it becomes the title (rule "title")."""
+    anchors = sorted(r.lineno - 1 for r in removed if r.rule in _ANCHOR_RULES)
+    for anchor in anchors:
+        above = [p for p in paras if p.lineno < anchor]
+        if not above:
+            continue
+        cand = above[-1]
+        words = cand.text.split()
+        if (3 <= len(words) <= 30 and not _HEADLINE_END.search(cand.text) and not cand.text.startswith(("[", "［"))
+                and not first_match("dateline", cand.text) and len(paras) > len(above)):
+            clues.title = cand.text
+            removed.append(RemovedLine(cand.text, "title", cand.lineno + 1))
+            return [p for p in paras if p is not cand]
+        return paras
+    return paras
+
+
 def layout_line(line: str, clues: Clues) -> str | None:
     """'credit-line' (authors noted: reporters and writers) or 'masthead' (publisher noted), else None."""
+    byline = byline_names(line)  # several names ("By A and B"); one name is clean.toml's byline rule
+    hit = first_match("remove", line)
+    if (byline or (hit and hit[0].name == "byline")) and any(layer == "byline" for layer, _ in clues.authors):
+        return "byline"  # a later byline belongs to a listed story, not to this report
+    if byline and not (hit and hit[0].name == "byline"):
+        names, outlet = byline
+        clues.authors += [("byline", name) for name in names]
+        if outlet:
+            clues.publishers.append(("byline", outlet))
+        return "byline"
     credits = credit_line(line)
     if credits:  # the first credit line is the report's; more are bylines of listed stories
         if not any(layer == "credit-line" for layer, _ in clues.authors):

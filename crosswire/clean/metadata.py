@@ -49,7 +49,7 @@ EXPECTED_DATE = ("an ISO date or date-time (2024-11-02, 2024-11-02T09:41, 2024-1
 def canonical_publisher(name: str) -> str:
     """A known outlet's canonical name ('AP' -> 'Associated Press'); 'KBS News' -> 'KBS'; else as written."""
     name = re.sub(r"\s+", " ", name).strip(" .,'\"")
-    known = outlet_name(name)
+    known = outlet_name(name) or outlet_name(re.sub(r"\s+(?:News|NEWS|Online|뉴스)$", "", name))
     if known:
         return known
     m = _NEWS_SUFFIX.match(name)
