@@ -270,7 +270,8 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: str, no_extract: b
     try:
         with _progress(count_inputs(inputs), "extracting", ctx.obj["quiet"]) as advance:
             for rec in cw.extract_records(list(inputs), extract=not no_extract, on_reject=on_reject,
-                                          progress=advance, metadata=metadata):
+                                          progress=advance, metadata=metadata,
+                                          on_warning=lambda r: _err(f"warning: {r.source}: {r.reason}")):
                 stream.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
                 n += 1
     finally:

@@ -225,7 +225,8 @@ class Crosswire:
     def extract_records(self, paths: list[str], extract: bool = True,
                         on_reject: Callable[[Rejection], None] | None = None,
                         progress: Progress | None = None,
-                        metadata: dict[str, str | None] | None = None) -> Iterator[dict[str, Any]]:
+                        metadata: dict[str, str | None] | None = None,
+                        on_warning: Callable[[Rejection], None] | None = None) -> Iterator[dict[str, Any]]:
         """Records of the eval contract (document, entity, quote, claim, time) for each input."""
         pending: list[Document] = []
         size = int(self.settings["batch_size"])
@@ -235,6 +236,8 @@ class Crosswire:
                     if on_reject:
                         on_reject(item)
                 else:
+                    if on_warning and item.meta_sources.get("warnings"):
+                        on_warning(Rejection(item.source, item.meta_sources["warnings"]))
                     pending.append(item)
             if len(pending) >= size:
                 yield from self._emit(pending, extract, progress)

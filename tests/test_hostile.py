@@ -209,3 +209,13 @@ def test_extract_cli_on_stdin_respects_max_bytes(db: str) -> None:
                                 input=b"x" * 5000, obj={}, catch_exceptions=False)
     assert result.exit_code == 1
     assert "<stdin>: the input is longer than the limit of 1,000 bytes" in result.stderr
+
+
+def test_extract_command_says_what_it_repaired(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "s.jsonl").write_text('{"id": "x1", "title": "bad \\ud800", "text": "Seoul said 1,000 troops moved."}\n',
+                                      encoding="utf-8")
+    result = run_cli("extract", str(tmp_path / "s.jsonl"), "--jsonl", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 0
+    assert "warning:" in result.stderr and "line 1" in result.stderr and "U+FFFD" in result.stderr
+    doc = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert doc["title"] == "bad \ufffd"
