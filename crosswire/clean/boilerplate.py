@@ -74,7 +74,8 @@ def load_config(path: Path = DATA) -> Config:
 
     return Config(data["classify"], data["region"], data["inside"], named("furniture"),
                   named("furniture_anywhere"),
-                  tuple(re.compile(e["pattern"], re.IGNORECASE) for e in data.get("end_marker", [])),
+                  tuple(re.compile(e["pattern"], 0 if e.get("case_sensitive") else re.IGNORECASE)
+                        for e in data.get("end_marker", [])),
                   frozenset(e["name"] for e in data.get("furniture", []) if e.get("opens_links")),
                   re.compile(rf"\b{data['timestamp']['tokens']}\b", re.IGNORECASE))
 
