@@ -193,7 +193,8 @@ def test_speaker_turns(line: str, role: str, rest: str, keep: bool) -> None:
     assert turn is not None and (turn.role, turn.rest, turn.keep_label) == (role, rest, keep)
 
 
-@pytest.mark.parametrize("line", ["UPDATE: Talks resumed.", "North Korea: a timeline of events", "NOTE: Times are KST."])
+@pytest.mark.parametrize("line", ["UPDATE: Talks resumed.", "North Korea: a timeline of events", "NOTE: Times are KST.",
+                                  "Report: Bank sells tower for a record price"])
 def test_not_speaker_turns(line: str) -> None:
     assert speaker_turn(line) is None
 
@@ -241,10 +242,28 @@ def test_headline_right_above_the_byline_when_the_page_opens_with_menus() -> Non
 
 def test_broadcaster_intro_and_multiword_sign_off() -> None:
     doc = clean_document(read_items(Input("k.txt", "Anchor: Seoul says more troops were sent.\nOur Kim Bo-ram has more.\n"
-                                           "Report: The agency said 3,000 more troops had arrived.\n"
+                                           "Report:\nThe agency said 3,000 more troops had arrived.\n"
                                            "Kim Bo-ram, KBS World Radio News.\n".encode()))[0])
     assert (doc.publisher, doc.authors) == ("KBS", ["Kim Bo-ram"])
     assert [s.role for s in doc.segments] == ["anchor", "reporter"]
+
+
+def test_broadcast_transcript_labels_with_titles_and_stage_directions() -> None:
+    cleaned = clean_text("JOHN ROE, EXAMPLE NEWS ANCHOR: Welcome back to the programme tonight.\n(BEGIN VIDEOTAPE)\n"
+                         "ANA RUIZ, EXAMPLE NEWS CORRESPONDENT (voice-over): Officials say the clashes began this week.\n"
+                         "(END VIDEOTAPE)\nROE: Ana Ruiz reporting there.\n")
+    assert [s.role for s in cleaned.segments] == ["anchor", "reporter", "speaker"]
+    assert "JOHN ROE, EXAMPLE NEWS ANCHOR: Welcome back" in cleaned.text and "VIDEOTAPE" not in cleaned.text
+    assert [r.rule for r in cleaned.removed] == ["stage-direction", "stage-direction"]
+
+
+def test_a_first_line_headline_that_carries_its_date() -> None:
+    doc = clean_document(read_items(Input("b.txt", "Department Press Briefing – November 4, 2024\n"
+                                           "MR. ROE: Good afternoon, everyone.\nQUESTION: Any news on the talks?\n"
+                                           "Washington, DC\n".encode()))[0])
+    assert (doc.title, doc.published) == ("Department Press Briefing – November 4, 2024", "2024-11-04")
+    assert doc.authors == [] and doc.publisher is None  # "Washington, DC" is no sign-off
+    assert clean_text("Nov. 2, 2024 | World | Politics\nTroops moved north.\nMore came.\n").clues.title is None
 
 
 # ---------------------------------------------------------------- outlets and titles

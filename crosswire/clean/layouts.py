@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..models import RemovedLine
 from ..nlp.gazetteer import DATA_PATH as GAZETTEER, alias_key
-from .dates import header_stamp, month_number
+from .dates import find_dates, header_stamp, month_number
 from .rules import first_match
 
 if TYPE_CHECKING:
@@ -250,22 +250,36 @@ def _turn_patterns() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str]
     n = int(spk["max_label_words"])
     named = re.compile(
         rf"^(?P<label>(?:(?i:{hon})\.?\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){{0,{n - 2}}}"
-        rf"|[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){{0,{n - 1}}})\s*[:：])(?:\s+(?P<rest>\S.*))?$")
+        rf"|[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){{0,{n - 1}}})"
+        rf"(?P<title>,\s*[A-Z][A-Z0-9 .'’&/-]{{1,40}})?(?:\s*\([\w .,'’/-]{{1,30}}\))?\s*[:：])(?:\s+(?P<rest>\S.*))?$")
     return roles, named
 
 
 def speaker_turn(line: str) -> Turn | None:
     """The speaker label at the start of a transcript line, its role and the statement after it."""
     roles, named = _turn_patterns()
+    alone_only = {w.lower() for w in _data()["speakers"]["alone_only"]}
     for role, pat in roles:
         m = pat.match(line)
+        if m and m.group("rest") and m.group("label").rstrip(":： ").lower() in alone_only:
+            return None
         if m:  # Q:/A: mark the turns of an interview or briefing: they stay in the text
             return Turn(role, m.group("label"), m.group("rest") or "", role in ("question", "answer"))
     m = named.match(line)
     not_labels = {alias_key(w) for w in _data()["speakers"]["not_labels"]}
     if m and len(m.group("label")) > 2 and alias_key(m.group("label")) not in not_labels:
-        return Turn("speaker", m.group("label"), m.group("rest") or "", True)
+        return Turn(_titled_role(m.group("title") or ""), m.group("label"), m.group("rest") or "", True)
     return None
+
+
+def _titled_role(title: str) -> str:
+    """'JOHN VAUSE, CNN ANCHOR:' speaks as the anchor; 'WILL RIPLEY, CNN CORRESPONDENT:' as the reporter."""
+    words = set(re.findall(r"[\w-]+", title.lower()))
+    spk = _data()["speakers"]
+    for role in ("anchor", "reporter"):
+        if words & {w.lower() for w in spk[role] if " " not in w}:
+            return role
+    return "speaker"
 
 
 # ---------------------------------------------------------------- cleaner hooks
@@ -286,6 +300,10 @@ def stamp_line(line: str, in_header: bool, nonempty_seen: int, clues: Clues, in_
         return "timestamp" if in_footer and stamp.rest_words <= 1 else None
     if clues.header_date is None or (stamp.kind == "entry" and clues.header_kind != "entry"):
         clues.header_date, clues.header_kind = stamp.iso, stamp.kind
+    if nonempty_seen == 0 and stamp.kind == "plain" and clues.title is None:
+        lead = re.findall(r"\w+", line[:find_dates(line)[0][1].start()])
+        if len(lead) >= 2:  # "Department Press Briefing – November 4, 2024": a headline that carries its date
+            clues.title = line
     return "date-header"
 
 
@@ -367,14 +385,15 @@ def take_turn(line: str, lineno: int, removed: list[RemovedLine]) -> tuple[str, 
     """The line without its role label (kept as a removed fragment), the role of this paragraph and
     the role of the paragraphs after it (None: unchanged).
 
-    Anchor and reporter labels hold until the next label, as "[Anchor]" does; a turn that names its
-    speaker or asks/answers ("MS. LEE: …", "Q: …") is the role of its own paragraph only, unless the
-    label stands alone on its line — so one "FTC: …" line in a page does not recast what follows.
+    Anchor and reporter labels ("ANCHOR:", "Reporter :") hold until the next label, as "[Anchor]"
+    does; a turn that names its speaker or asks/answers ("MS. LEE: …", "JOHN ROE, CNN ANCHOR: …",
+    "Q: …") is the role of its own paragraph only — so one "FTC: …" or "WATCH:" line in a page does
+    not recast what follows.
     """
     turn = speaker_turn(line)
     if turn is None:
         return line, None, None
-    sticky = turn.role in ("anchor", "reporter") or not turn.rest
+    sticky = turn.role in ("anchor", "reporter") and not turn.keep_label
     if turn.keep_label:
         return line, turn.role, turn.role if sticky else None
     removed.append(RemovedLine(turn.label, "speaker-label", lineno))
