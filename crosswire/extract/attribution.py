@@ -91,7 +91,8 @@ class Statement:
 
     def quote(self, text: str) -> Quote:
         r = self.relation
-        return Quote(speaker=self.speaker, text=text[r.start:r.end], start=r.start, end=r.end,
+        words = " … ".join(text[a:b] for a, b in r.parts) if r.parts else text[r.start:r.end]
+        return Quote(speaker=self.speaker, text=words, start=r.start, end=r.end, parts=list(r.parts or []),
                      said_on=self.said_on, kind=self.kind, speaker_surface=self.speaker_text, version=VERSION,
                      cue=r.cue, chain=list(self.chain))
 

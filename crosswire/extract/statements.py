@@ -63,6 +63,7 @@ class Relation:
     kind: str = "indirect"  # indirect | according_to (quotes refine it to direct | mixed)
     score: float = 1.0
     head: int = -1  # token index of the cue's head word
+    parts: list[tuple[int, int]] | None = None  # content interrupted by its cue: the pieces, in order
 
 
 def find_relations(sdoc: Doc, cues: CueTable) -> list[Relation]:
@@ -102,13 +103,15 @@ def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, s
     j = bisect.bisect_right(quoted, (rel.end, len(text) + 1)) - 1
     if j >= 0 and quoted[j][0] < rel.end < quoted[j][1]:
         rel.end = quoted[j][1]
-    if rel.end <= rel.cue_start and any(ch in "”\"'’" for ch in text[max(0, rel.end - 2):rel.end + 2]):
+    if rel.end <= rel.cue_start and any(ch in "“”\"" or text[k:k + 2] == "''" for k, ch in
+                                         enumerate(text[rel.start:rel.end + 2], rel.start)):
         k = bisect.bisect_left(quoted, (max(rel.cue_end, sent_end - 1), 0))
         if k < len(quoted):
             start, end = quoted[k]
             gap = text[sent_end:start]
             resumed = len(gap) <= 3 and "\n" not in gap and not re.search(r",\W{0,3}$", text[start:end])
             if resumed:
+                rel.parts = [(rel.start, rel.end), (start, end)]
                 rel.end = end
 
 
@@ -213,6 +216,11 @@ def cue_features(tok: Token, src: tuple[int, int] | None, adjacent: bool) -> lis
              f"Q={quote}", f"LQ={lemma}|{quote}", f"P={prep}", f"LP={lemma}|{prep}", f"M={mark}", f"LM={lemma}|{mark}"]
     if tok.dep_ in ("xcomp", "advcl", "ccomp", "conj", "relcl", "acl") and tok.head.i != tok.i:
         feats.append(f"H={lemma_of(tok.head)}|{tok.dep_}")
+    obj = next((c for c in tok.rights if c.dep_ in ("dobj", "xcomp", "ccomp")), None)
+    if obj is not None:
+        feats += [f"O={obj.dep_}|{obj.lemma_.lower()}", f"LO={lemma}|{obj.lemma_.lower()}"]
+    if src is not None and src[0] > tok.idx:
+        feats.append(f"INV={lemma}")  # "said Smith": the source after the verb
     if any(c.dep_ == "neg" for c in tok.children):
         feats.append(f"N={lemma}")
     return feats
@@ -238,7 +246,7 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]]) -> lis
         score = cues.score(cue_features(tok, src, adjacent is not None))
         if score < cues.threshold:
             continue
-        content = adjacent or _content_of(tok, sent)
+        content = adjacent or _clause_end(tok, _content_of(tok, sent))
         if content is None:
             continue
         cue_end = _cue_end(tok)
@@ -295,10 +303,10 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
     if (tok.dep_ == "parataxis" or (tok.dep_ == "ccomp" and tok.head.i < tok.i)) and not any(
             c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > tok.i for c in tok.children):
         mine = {t.i for t in tok.subtree}  # "…, he said" or "But, he said, …": the clause around the cue
-        return _trim(sent, [t for t in tok.head.subtree if t.i not in mine])
+        return _trim(sent, [t for t in tok.head.subtree if t.i not in mine and not _concessive(t, tok)])
     clause = [c for c in tok.rights if c.dep_ == "ccomp"]
     if clause:  # "told lawmakers on Friday that …": the clause, not whom it was told to
-        return _trim(sent, [t for c in clause for t in c.subtree])
+        return _trim(sent, [t for c in clause for t in c.subtree if not _concessive(t, tok)])
     words: list[Token] = []
     for child in tok.rights:
         if child.dep_ in _NEVER_CONTENT:
@@ -314,12 +322,44 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
     return _trim(sent, words) if words else None
 
 
+_CONCESSIVE = frozenset({"although", "though", "whereas", "while"})
+
+
+def _concessive(tok: Token, cue: Token) -> bool:
+    """Inside a trailing "although …" / "while …" clause, which is the writer's, not the source's."""
+    for anc in [tok, *tok.ancestors]:
+        if anc.i == cue.i:
+            return False
+        if anc.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in anc.children) \
+                and anc.left_edge.i > cue.i + 1:
+            return True
+    return False
+
+
 def _is_setting(prep: Token) -> bool:
     obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
     return obj is not None and (obj.lower_ in {"statement", "interview", "speech", "letter", "email", "post",
                                                "tweet", "release", "conference", "call", "press", "rally",
                                                "hearing", "debate", "appearance", "remarks", "op-ed"}
                                 or obj.ent_type_ in ("ORG", "DATE", "TIME", "GPE", "FAC", "EVENT"))
+
+
+def _clause_end(tok: Token, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """Content after its cue ends at a semicolon outside quotation marks ("…; they only learned…")."""
+    if span is None or span[0] < tok.idx:
+        return span
+    text = tok.doc.text
+    depth, stop = 0, span[1]
+    for i in range(span[0], span[1]):
+        ch = text[i]
+        if ch in "“‘":
+            depth += 1
+        elif ch in "”’" and depth:
+            depth -= 1
+        elif ch == ";" and depth == 0 and text[span[0]:i].count('"') % 2 == 0:
+            stop = i
+            break
+    return (span[0], stop) if stop > span[0] else span
 
 
 def _trim(sent: Span, toks: list[Token]) -> tuple[int, int] | None:
