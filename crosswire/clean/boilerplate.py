@@ -230,8 +230,11 @@ def _weights(lines: list[Line], revised: list[str], cfg: Config) -> list[float]:
     for i, ln in enumerate(lines):
         w = r["list_item"] if i in listed and ln.cls in ("short", "bad") and not ln.furniture \
             else _weight(ln, revised[i], cfg)
-        if ln.cls == "neargood" and not ln.terminal and not any(_bodylike(lines, j) for j in (i - 1, i + 1)):
+        alone = not any(_bodylike(lines, j) for j in (i - 1, i + 1))
+        if ln.cls == "neargood" and not ln.terminal and alone:
             w = r["neargood_isolated"]
+        elif ln.cls == "good" and alone:
+            w = min(w, r["good_isolated"])
         if i in linked and w > 0:
             w = r["short_headline"]
         out.append(w)
