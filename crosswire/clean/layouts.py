@@ -79,7 +79,8 @@ class Turn:
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict[str, Any]:
+def layout_data() -> dict[str, Any]:
+    """The parsed data/layouts.toml (read once)."""
     return tomllib.loads(LAYOUTS.read_text(encoding="utf-8"))
 
 
@@ -106,7 +107,7 @@ def _upper_only(alias: str) -> bool:
 def _outlets() -> dict[str, tuple[str, bool]]:
     """alias key -> (canonical name, needs capitals)."""
     index: dict[str, tuple[str, bool]] = {}
-    for entry in _gazetteer_outlets() + list(_data().get("outlet", [])):
+    for entry in _gazetteer_outlets() + list(layout_data().get("outlet", [])):
         for alias in (entry["name"], *entry.get("aliases", [])):
             key = alias_key(alias)
             if key and key not in index:
@@ -137,14 +138,14 @@ def outlet_prefix(text: str) -> str | None:
 
 def masthead(line: str) -> str | None:
     """A short line that is only an outlet's name (the page's masthead or a wire's name line)."""
-    if len(line.split()) > int(_data()["outlet_words"]["masthead_max_words"]):
+    if len(line.split()) > int(layout_data()["outlet_words"]["masthead_max_words"]):
         return None
     return outlet_name(line.strip(" .|·-–—"))
 
 
 def headline_of(title: str, publisher: str | None) -> str | None:
     """``title`` without the parts that name the site; None when nothing but the site is named."""
-    generic = {alias_key(w) for w in _data()["site_titles"]["generic"]}
+    generic = {alias_key(w) for w in layout_data()["site_titles"]["generic"]}
     site = {alias_key(publisher)} if publisher else set()
     parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p and p.strip()]
     kept = [p for p in parts if alias_key(p) not in generic and alias_key(p) not in site and not outlet_name(p)]
@@ -186,7 +187,7 @@ def read_dateline(line: str) -> Dateline | None:
 
 @lru_cache(maxsize=1)
 def _credit_roles() -> tuple[re.Pattern[str], frozenset[str]]:
-    roles = _data()["credits"]
+    roles = layout_data()["credits"]
     words = sorted(roles["author"] + roles["other"] + ["with assistance"], key=len, reverse=True)
     clause = re.compile(rf"^\s*(?P<role>{'|'.join(re.escape(w) for w in words)})\s+(?:by|from)\s+(?P<names>.+?)\s*$",
                         re.I)
@@ -241,7 +242,7 @@ def credit_line(line: str) -> list[tuple[str, bool]] | None:
 
 @lru_cache(maxsize=1)
 def _turn_patterns() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str]]:
-    spk = _data()["speakers"]
+    spk = layout_data()["speakers"]
     roles = []
     for role in ("anchor", "reporter", "question", "answer"):
         words = "|".join(re.escape(w) for w in sorted(spk[role], key=len, reverse=True))
@@ -255,10 +256,16 @@ def _turn_patterns() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str]
     return roles, named
 
 
+@lru_cache(maxsize=1)
+def _label_words() -> tuple[frozenset[str], frozenset[str]]:
+    spk = layout_data()["speakers"]
+    return frozenset(w.lower() for w in spk["alone_only"]), frozenset(alias_key(w) for w in spk["not_labels"])
+
+
 def speaker_turn(line: str) -> Turn | None:
     """The speaker label at the start of a transcript line, its role and the statement after it."""
     roles, named = _turn_patterns()
-    alone_only = {w.lower() for w in _data()["speakers"]["alone_only"]}
+    alone_only, not_labels = _label_words()
     for role, pat in roles:
         m = pat.match(line)
         if m and m.group("rest") and m.group("label").rstrip(":： ").lower() in alone_only:
@@ -266,7 +273,6 @@ def speaker_turn(line: str) -> Turn | None:
         if m:  # Q:/A: mark the turns of an interview or briefing: they stay in the text
             return Turn(role, m.group("label"), m.group("rest") or "", role in ("question", "answer"))
     m = named.match(line)
-    not_labels = {alias_key(w) for w in _data()["speakers"]["not_labels"]}
     if m and len(m.group("label")) > 2 and alias_key(m.group("label")) not in not_labels:
         return Turn(_titled_role(m.group("title") or ""), m.group("label"), m.group("rest") or "", True)
     return None
@@ -275,7 +281,7 @@ def speaker_turn(line: str) -> Turn | None:
 def _titled_role(title: str) -> str:
     """'JOHN VAUSE, CNN ANCHOR:' speaks as the anchor; 'WILL RIPLEY, CNN CORRESPONDENT:' as the reporter."""
     words = set(re.findall(r"[\w-]+", title.lower()))
-    spk = _data()["speakers"]
+    spk = layout_data()["speakers"]
     for role in ("anchor", "reporter"):
         if words & {w.lower() for w in spk[role] if " " not in w}:
             return role
@@ -349,10 +355,11 @@ def headline_above(paras: list[_L], removed: list[RemovedLine], clues: Clues) ->
 def layout_line(line: str, clues: Clues) -> str | None:
     """'credit-line' (authors noted: reporters and writers) or 'masthead' (publisher noted), else None."""
     byline = byline_names(line)  # several names ("By A and B"); one name is clean.toml's byline rule
-    hit = first_match("remove", line)
-    if (byline or (hit and hit[0].name == "byline")) and any(layer == "byline" for layer, _ in clues.authors):
+    seen = any(layer == "byline" for layer, _ in clues.authors)
+    single = first_match("remove", line, name="byline") if byline or seen else None
+    if (byline or single) and seen:
         return "byline"  # a later byline belongs to a listed story, not to this report
-    if byline and not (hit and hit[0].name == "byline"):
+    if byline and not single:
         names, outlet = byline
         clues.authors += [("byline", name) for name in names]
         if outlet:

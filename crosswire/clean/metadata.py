@@ -30,7 +30,7 @@ from ..models import Document, RemovedLine
 from ..nlp.gazetteer import name_key  # one key for romanisation variants, shared with entity grouping
 from .cleaner import Clues
 from .dates import date_evidence, dateline_date, parse_date
-from .layouts import _data as _layout_data, headline_of, outlet_name, outlet_prefix
+from .layouts import headline_of, layout_data, outlet_name, outlet_prefix
 
 _COPYRIGHT_MARK = re.compile(r"(?:\(c\)|ⓒ|©|copyright(?: holder)?)\s*(?:\(c\)|ⓒ|©|copyright)?\s*(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s*[,.]?\s*)?(?:by\s+)?",
                             re.I)
@@ -104,7 +104,7 @@ def copyright_owner(line: str) -> str | None:
     known = outlet_prefix(rest)
     if known:
         return known
-    stop = {w.lower() for w in _layout_data()["copyright"]["stop_words"]}
+    stop = {w.lower() for w in layout_data()["copyright"]["stop_words"]}
     words: list[str] = []
     for raw in rest.split():
         word = raw.rstrip(".,;:]")

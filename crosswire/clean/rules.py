@@ -39,8 +39,11 @@ def load_rules(path: Path = DATA / "clean.toml") -> dict[str, tuple[Rule, ...]]:
     return out
 
 
-def first_match(kind: str, line: str) -> tuple[Rule, re.Match[str]] | None:
+def first_match(kind: str, line: str, name: str | None = None) -> tuple[Rule, re.Match[str]] | None:
+    """The first rule of ``kind`` (only those called ``name`` when given) that matches ``line``."""
     for rule in load_rules().get(kind, ()):
+        if name is not None and rule.name != name:
+            continue
         m = rule.match(line)
         if m:
             return rule, m
