@@ -30,7 +30,8 @@ def register(cli: click.Group) -> None:
               help="Address to bind. Anything but loopback needs --token.")
 @click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
 @click.option("--token", envvar="CROSSWIRE_TOKEN", help="Require this token (header, or ?token= once) on every "
-                                                        "request; required off loopback. Env: CROSSWIRE_TOKEN.")
+                                                        "request; required off loopback; at least 16 characters. "
+                                                        "Env: CROSSWIRE_TOKEN.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
     """Serve the dashboard: reports, figures, contradictions, entities, timeline, search and a JSON API.
@@ -87,7 +88,7 @@ def report(ctx: click.Context, topic: str | None, since: str | None, until: str 
         else:
             sys.stdout.buffer.write(data)
     else:
-        text = to_html(rep) if fmt == "html" else to_markdown(rep, _chart_dir(out))
+        text = safe(to_html(rep) if fmt == "html" else to_markdown(rep, _chart_dir(out)))  # no terminal controls
         if out:
             Path(out).write_text(text, encoding="utf-8")
         else:

@@ -205,7 +205,7 @@ def read_only_kb(tmp_path: Path) -> Iterator[Path]:
 def test_read_commands_work_on_a_read_only_knowledge_base(read_only_kb: Path) -> None:
     docs = run(read_only_kb, "docs")
     assert docs.exit_code == 0, docs.output
-    assert "2 report(s)" in docs.output and "r1.txt" in docs.output
+    assert "2 report(s)" in docs.output and "2025-03-02" in docs.output
     found = run(read_only_kb, "search", "containers")
     assert found.exit_code == 0 and "2 match(es)" in found.output
     assert run(read_only_kb, "figures").exit_code == 0

@@ -38,7 +38,8 @@ def _clean(text: str) -> bool:
 
 def test_show_docs_and_search_print_no_control_characters(tmp_path: Path) -> None:
     db, doc_id = hostile_kb(tmp_path)
-    for args in (["show", doc_id], ["docs"], ["search", "containers"], ["timeline"], ["figures"], ["entities", "list"]):
+    for args in (["show", doc_id], ["docs"], ["search", "containers"], ["timeline"], ["figures"], ["entities", "list"],
+                 ["report"], ["report", "--format", "html"]):
         result = run(db, *args)
         assert result.exit_code == 0, result.output
         assert _clean(result.output), (args, result.output)

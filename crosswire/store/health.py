@@ -49,8 +49,8 @@ def store_error(exc: sqlite3.Error, path: str) -> StoreError:
     text = str(exc)
     if code == FULL or "disk is full" in text:
         return StoreFull(f"{path}: the disk is full (or the database reached its size limit) — the input being "
-                         "written was not stored and the knowledge base is unchanged; free some space and run the "
-                         "same command again")
+                         "written was rolled back, what was stored before it is kept; free some space and run the "
+                         "same command again to complete it")
     if code == CORRUPT or "malformed" in text:
         return DamagedKnowledgeBase(f"{path} is damaged ({text}): run `crosswire --db {path} check`")
     if code == NOTADB or "not a database" in text:
