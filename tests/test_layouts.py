@@ -117,6 +117,8 @@ def test_dateline_without_a_year_and_no_evidence_leaves_published_empty() -> Non
     ("Published: 02 Nov. 2024, 09:41 Updated: 02 Nov. 2024, 15:10", "2024-11-02T09:41", "entry"),
     ("Published 9:41 AM EST, November 2, 2024", "2024-11-02T09:41", "entry"),
     ("Write: 2024-11-02 14:05:00 / Update: 2024-11-02 15:10:12", "2024-11-02T14:05", "entry"),
+    ("02.11.2024 09:41", "2024-11-02T09:41", "plain"),
+    ("First published on Sat 2 Nov 2024 09.41 GMT", "2024-11-02T09:41", "entry"),
 ])
 def test_header_stamps_prefer_the_entry_time(line: str, iso: str, kind: str) -> None:
     stamp = header_stamp(line)
@@ -228,6 +230,14 @@ def test_bylines_of_several_names_and_only_the_first_byline() -> None:
     assert cleaned.clues.authors == [("byline", "Jane Roe"), ("byline", "John Doe")]
     assert ("byline", "The Korea Herald") in cleaned.clues.publishers
     assert "By Monday, Kim and Putin had met in Moscow twice." in cleaned.text and "Olu Bello" not in cleaned.text
+
+
+@pytest.mark.parametrize(("line", "author"), [("BY KIM JI-HYE [kim.jihye@example.com]", "Kim Ji-hye"),
+                                              ("Author: Olena Petrenko", "Olena Petrenko")])
+def test_bylines_with_an_address_or_an_author_label(line: str, author: str) -> None:
+    cleaned = clean_text(f"{line}\nTroops moved north, officials said.\n")
+    assert [name_key(n) for _, n in cleaned.clues.authors] == [name_key(author)]
+    assert cleaned.text == "Troops moved north, officials said."
 
 
 def test_headline_right_above_the_byline_when_the_page_opens_with_menus() -> None:

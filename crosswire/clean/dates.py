@@ -14,7 +14,8 @@ Public functions:
                          never after ``today`` (None without evidence).
 
 Formats: 2025-04-28, 2024.10.05. PM 8:58, 2024/10/05, 2024년 10월 5일, November 2, 2024, Nov. 2, 2024,
-2 November 2024, with an optional time (AM/PM, 오전/오후, 24-hour) and zone word (KST, UTC).
+2 November 2024, 02.11.2024 (day first, as Ukrainian and Russian outlets write it), with an optional
+time after the date (AM/PM, 오전/오후, 24-hour, 09.41) or before it in a header line, and a zone word.
 Timestamp labels (entry / edit) come from data/layouts.toml ``[timestamps]``.
 """
 from __future__ import annotations
@@ -32,12 +33,13 @@ MONTHS = {m: i for i, names in enumerate(
      ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
      ("dec", "december")], 1) for m in names}
 _MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_TIME = r"(?:\s*[,\-–—]?\s*(?:at\s+)?(?:(?P<ampm1>am|pm|a\.m\.|p\.m\.|오전|오후)\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2})?\s*(?P<ampm2>am|pm|a\.m\.|p\.m\.)?)?"
+_TIME = r"(?:\s*[,\-–—]?\s*(?:at\s+)?(?:(?P<ampm1>am|pm|a\.m\.|p\.m\.|오전|오후)\s*)?(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::\d{2})?(?!\d)\s*(?P<ampm2>am|pm|a\.m\.|p\.m\.)?)?"
 DATE_PATTERNS = [re.compile(p + _TIME, re.I) for p in (
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})(?!\d)\.?",
     r"(?P<y>(?:19|20)\d{2})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일",
     r"\b" + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b",
     r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})\b",
+    r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?![\d.])",  # 02.11.2024 (day first)
 )]
 _MONTH_YEAR = re.compile(r"\b" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})\b", re.I)
 _COPYRIGHT_YEAR = re.compile(r"(?:©|ⓒ|\(c\)|copyright)\s*(?:(?:19|20)\d{2}\s*[-–]\s*)?(?P<y>(?:19|20)\d{2})\b", re.I)

@@ -58,6 +58,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—·:]+\s+|\s+-\s+|\s*::\s*|\s*\|\s*")
 _L = TypeVar("_L", bound="_Line")
 HEADER_ZONE = 40  # a labelled entry/edit stamp ("기사입력 …", "Published …") sits among the first lines
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|bin|van|von|de|da|del|la|le|du|dos|al|ten|ter)$")
+_ADDRESS = re.compile(r"[\[(<]?[\w.+-]+@[\w-]+\.[\w.]+[\])>]?")
 _BYLINE = re.compile(r"^by\s+(?P<names>[A-Z].*?)\s*$", re.I)
 
 
@@ -207,7 +208,7 @@ def _names(text: str) -> list[str]:
 def byline_names(line: str) -> tuple[list[str], str | None] | None:
     """'By JANE ROE and John Doe, The Korea Herald' -> (['Jane Roe', 'John Doe'], 'The Korea Herald')
     when every part is a name (a known outlet may end the line); None otherwise."""
-    m = _BYLINE.match(line.strip())
+    m = _BYLINE.match(_ADDRESS.sub("", line).strip())
     if not m or len(line.split()) > 14:
         return None
     pieces = [p.strip(" .") for p in re.split(r",\s*|\s+and\s+|\s*&\s*|\s*[|/]\s*", m.group("names")) if p.strip(" .")]
