@@ -108,3 +108,35 @@ def test_no_body_evidence_leaves_the_lines_alone() -> None:
     lines = ["Home", "News", "Weather", "Contact"]
     assert find_body(lines) == [None, None, None, None]
     assert find_body([]) == []
+
+
+PARAGRAPHS = [
+    "The regional council voted on Tuesday to close the old harbour bridge to heavy lorries from next month, "
+    "after an inspection found corrosion in two of the steel supports that carry the deck.",
+    "Engineers told councillors that the bridge was still safe for cars and buses, but that repeated loads of "
+    "more than twelve tonnes would speed up the damage and could force a full closure within a year.",
+    "Hauliers said the detour through the industrial estate would add twenty minutes to each trip and asked "
+    "the council to publish a timetable for the repairs as soon as the contract has been signed.",
+]
+
+
+def test_author_box_and_comment_header_end_the_body() -> None:
+    lines = ["Home", "News", "Bridge closed to lorries", *PARAGRAPHS, "About Jane Moreau",
+             "Jane Moreau is a reporter covering transport and infrastructure for the paper since 2015, and before "
+             "that she worked for a radio station in the north of the country for many years.",
+             "14 thoughts on “Bridge closed to lorries”",
+             "I drive a lorry over that bridge every day and nobody told us anything about this until this morning, "
+             "which is not good enough from a council that says it listens to local businesses."]
+    reasons = find_body(lines)
+    assert all(reasons[3 + i] is None for i in range(len(PARAGRAPHS)))
+    assert all(reasons[i] for i in range(len(PARAGRAPHS) + 3, len(lines)))
+
+
+def test_timestamps_and_repeated_captions_are_not_body_evidence() -> None:
+    caption = ("Lorries queue at the entrance of the harbour bridge on Monday morning, before the council announced "
+               "the new weight limit for the crossing.")
+    lines = [caption, "2 hours ago", caption, *PARAGRAPHS, "Updated: 10:48, Tue, Nov 19, 2019"]
+    reasons = find_body(lines)
+    assert reasons[0] and reasons[1] and reasons[2]
+    assert reasons[-1] == "boilerplate:timestamp"
+    assert all(reasons[3 + i] is None for i in range(len(PARAGRAPHS)))

@@ -1,30 +1,39 @@
 """Page furniture in pasted text: which lines are the article body, judged by evidence.
 
-Public function: ``find_body(lines) -> list[str | None]`` — for each line, None to keep it as body
-or the rule that removes it ("boilerplate:menu-run", "boilerplate:outside-body", ...).
+Public function: ``find_body(lines, title=None) -> list[str | None]`` — for each line, None to keep it
+as body or the rule that removes it ("boilerplate:outside-body", "boilerplate:menu-run",
+"boilerplate:related-links", "boilerplate:share-bar", "boilerplate:timestamp", ...).
+``analyse`` runs the same steps and keeps what each found (for tests and for looking into a page).
 
 Steps, one function each, in this order:
-1. ``_language``   — pick the stop-word list (jusText's 100 lists) that covers most of the document's
-                     words; none when no list covers enough (then length and punctuation decide).
-2. ``_features``   — per line: characters, words, stop-word density, terminal punctuation, whether the
-                     whole line is an interface label (data/boilerplate.toml ``furniture``).
+1. ``_language``   — pick the stop-word list (jusText's 100 lists) that covers most words of the
+                     document's long lines; none for unspaced scripts or when no list covers enough
+                     (then length and terminal punctuation decide).
+2. ``_features``   — per line: length, words, stop-word density, terminal punctuation, share of
+                     capitalised words, whether it is an interface label, a caption, a timestamp
+                     (data/boilerplate.toml ``furniture``), or the start of the comments (``end_marker``).
 3. ``_classify``   — jusText's context-free classes: good, near-good, short, bad.
-4. ``_revise``     — jusText's context-sensitive pass: short and near-good lines take their
-                     neighbours' class.
-5. ``_region``     — the body region: the maximum-sum run of line weights (body evidence positive,
-                     furniture negative), stopped at end-of-article markers (related, comments ...);
-                     a second strong run is kept too.
-6. ``_decide``     — inside the region keep every line except interface labels and menu runs (many
-                     short unpunctuated lines in a row); outside it remove every line.
+4. ``_weights``    — body evidence per line, in context: short lines by shape (sentence, menu label,
+                     headline, fragment), lists whose lines open alike, a good line alone between
+                     non-body lines, lines under a related-links label, lines repeated on the page,
+                     and a cost for each break between blocks. (jusText's context-sensitive pass,
+                     short lines taking their neighbours' class, is what the region search does here;
+                     run as well, it changed nothing measurable.)
+5. ``_region``     — the body: the maximum-sum run of weights before the comments, begun after the
+                     line that repeats the page title (the headline).
+6. ``_decide``     — inside the region keep every line except interface labels, menu runs and
+                     related-links lists; outside it remove every line, each with its reason.
 
 Conventions: thresholds and vocabularies live in data/boilerplate.toml, which says where each idea
 comes from (jusText, trafilatura, Boilerpipe). A document with no body evidence at all (nothing long,
-nothing sentence-like) is left as it is: the classifier only removes lines when it found a body.
+nothing sentence-like) is left as it is. The caller decides which inputs are pages: the cleaner runs
+this on plain-text inputs only (JSONL and feed texts are article bodies already).
 """
 from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -83,7 +92,7 @@ def load_config(path: Path = DATA) -> Config:
 @lru_cache(maxsize=1)
 def _stoplists() -> dict[str, frozenset[str]]:
     try:
-        import justext
+        import justext  # type: ignore[import-untyped]
     except ImportError:  # jusText missing: length and punctuation still decide
         return {}
     return {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
@@ -114,11 +123,17 @@ def _bare(text: str) -> str:
     return text.strip(" \t|·•>»«›‹-–—:/").rstrip(".…").strip()
 
 
+def _is_timestamp(text: str, cfg: Config) -> bool:
+    if not any(ch.isdigit() for ch in text) or re.search(r"\w", cfg.timestamp.sub("", text)):
+        return False
+    return bool(re.search(r"[^\W\d_]|\d:\d\d|\d{4}[-./]\d\d?[-./]\d\d?|\d\d?[-./]\d\d?[-./]\d{2,4}", text))
+
+
 def _furniture_name(text: str, cfg: Config) -> str | None:
     for name, rx in cfg.furniture_anywhere:
         if rx.search(text):
             return name
-    if any(ch.isdigit() for ch in text) and not re.search(r"\w", cfg.timestamp.sub("", text)):
+    if _is_timestamp(text, cfg):
         return "timestamp"
     if len(text) > 80:
         return None
@@ -172,38 +187,6 @@ def _classify(lines: list[Line], cfg: Config) -> None:
             ln.cls = "bad"
 
 
-def _neighbour(classes: list[str], i: int, step: int, ignore_neargood: bool) -> str:
-    j = i + step
-    while 0 <= j < len(classes):
-        if classes[j] in ("good", "bad") or (classes[j] == "neargood" and not ignore_neargood):
-            return classes[j]
-        j += step
-    return "bad"
-
-
-def _revise(lines: list[Line]) -> list[str]:
-    """jusText's context-sensitive pass: short, then near-good lines take their neighbours' class."""
-    classes = [ln.cls for ln in lines]
-    new = list(classes)
-    for i, cls in enumerate(classes):
-        if cls != "short":
-            continue
-        prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
-        if prev == nxt:
-            new[i] = prev
-        elif (prev == "bad" and _neighbour(classes, i, -1, False) == "neargood") or \
-             (nxt == "bad" and _neighbour(classes, i, 1, False) == "neargood"):
-            new[i] = "good"
-        else:
-            new[i] = "bad"
-    classes = new
-    for i, cls in enumerate(classes):
-        if cls == "neargood":
-            both_bad = _neighbour(classes, i, -1, True) == _neighbour(classes, i, 1, True) == "bad"
-            classes[i] = "bad" if both_bad else "good"
-    return classes
-
-
 def _link_lists(lines: list[Line], cfg: Config) -> set[int]:
     """Lines under a related-links label, up to where the body goes on (a good paragraph, or two
     body-like lines in a row): the linked headlines and their teasers."""
@@ -220,22 +203,30 @@ def _link_lists(lines: list[Line], cfg: Config) -> set[int]:
     return out
 
 
-def _weights(lines: list[Line], revised: list[str], cfg: Config) -> list[float]:
+def _repeated(lines: list[Line]) -> set[int]:
+    """Paragraph-long lines that occur more than once on the page (a caption under its picture and in
+    the gallery, a teaser in two lists): a body paragraph is written once."""
+    seen = Counter(ln.text for ln in lines if ln.cls in ("good", "neargood"))
+    return {i for i, ln in enumerate(lines) if ln.cls in ("good", "neargood") and seen[ln.text] > 1}
+
+
+def _weights(lines: list[Line], cfg: Config) -> list[float]:
     """Body evidence per line, read in context: a near-good line alone among short lines (a teaser
     under a linked headline) counts little, and so does anything in a related-links list."""
     r = cfg.region
     out: list[float] = []
     listed = _parallel_runs(lines, cfg)
     linked = _link_lists(lines, cfg)
+    repeated = _repeated(lines)
     for i, ln in enumerate(lines):
         w = r["list_item"] if i in listed and ln.cls in ("short", "bad") and not ln.furniture \
-            else _weight(ln, revised[i], cfg)
+            else _weight(ln, cfg)
         alone = not any(_bodylike(lines, j) for j in (i - 1, i + 1))
         if ln.cls == "neargood" and not ln.terminal and alone:
             w = r["neargood_isolated"]
         elif ln.cls == "good" and alone:
             w = min(w, r["good_isolated"])
-        if i in linked and w > 0:
+        if (i in linked or i in repeated) and w > 0:
             w = r["short_headline"]
         out.append(w)
     dry = 0
@@ -283,7 +274,7 @@ def _bodylike(lines: list[Line], j: int) -> bool:
                                     or _short_shape(lines[j], cfg=None) == "short_sentence")
 
 
-def _weight(ln: Line, revised: str, cfg: Config) -> float:
+def _weight(ln: Line, cfg: Config) -> float:
     r = cfg.region
     if ln.furniture:
         return r["furniture"]
@@ -379,7 +370,7 @@ def _menu_runs(lines: list[Line], lo: int, hi: int, cfg: Config) -> set[int]:
 
 
 def _decide(lines: list[Line], runs: list[tuple[int, int]], cfg: Config) -> list[str | None]:
-    reasons: list[str | None] = [_PREFIX + "outside-body"] * len(lines)
+    reasons: list[str | None] = [_PREFIX + (ln.furniture or "outside-body") for ln in lines]
     listed = _parallel_runs(lines, cfg)
     linked = _link_lists(lines, cfg)
     for lo, hi in runs:
@@ -402,7 +393,6 @@ class Analysis:
     """Every step's result, for ``find_body`` and for looking into a decision."""
 
     lines: list[Line]
-    revised: list[str]
     weights: list[float]
     runs: list[tuple[int, int]]
     reasons: list[str | None]
@@ -414,11 +404,10 @@ def analyse(lines: Sequence[str], title: str | None = None, config: Config | Non
     stoplist = _language(lines, cfg)
     feats = _features(lines, stoplist, cfg)
     _classify(feats, cfg)
-    result = Analysis(feats, [ln.cls for ln in feats], [0.0] * len(feats), [], [None] * len(feats))
+    result = Analysis(feats, [0.0] * len(feats), [], [None] * len(feats))
     if not any(ln.cls in ("good", "neargood") for ln in feats):
         return result  # no body evidence: leave the text as it is
-    result.revised = _revise(feats)
-    result.weights = _weights(feats, result.revised, cfg)
+    result.weights = _weights(feats, cfg)
     result.runs = _region(feats, result.weights, title, cfg)
     if result.runs:
         result.reasons = _decide(feats, result.runs, cfg)
