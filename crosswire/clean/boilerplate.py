@@ -300,15 +300,12 @@ def _short_shape(ln: Line, cfg: Config | None) -> str:
     return "short_fragment"
 
 
-def _best_run(weights: Sequence[float], lo: int, hi: int, gap: int = 0) -> tuple[int, int, float]:
-    """Maximum-sum run [start, end) of weights[lo:hi] (Kadane). With ``gap``, that many lines in a row
-    without body evidence end a run whatever comes after them (a page's body does not resume after a
-    whole block of furniture)."""
+def _best_run(weights: Sequence[float], lo: int, hi: int) -> tuple[int, int, float]:
+    """Maximum-sum run [start, end) of weights[lo:hi] (Kadane)."""
     best = (lo, lo, 0.0)
-    start, total, dry = lo, 0.0, 0
+    start, total = lo, 0.0
     for i in range(lo, hi):
-        dry = dry + 1 if weights[i] <= 0 else 0
-        if total <= 0 or (gap and dry >= gap):
+        if total <= 0:
             start, total = i, 0.0
         total += weights[i]
         if total > best[2]:
@@ -344,7 +341,7 @@ def _comments_start(lines: list[Line], weights: list[float], cfg: Config) -> int
 def _region(lines: list[Line], weights: list[float], title: str | None, cfg: Config) -> list[tuple[int, int]]:
     """The body region: the best run before the comments, begun after the headline."""
     limit = _comments_start(lines, weights, cfg)
-    start, end, total = _best_run(weights, 0, limit, int(cfg.region["max_gap"]))
+    start, end, total = _best_run(weights, 0, limit)
     if total <= 0:
         return []
     first_good = next((i for i in range(start, end) if lines[i].cls == "good"), start)
