@@ -114,12 +114,14 @@ class Quote:
     version: str = ""
     cue: str | None = None  # "said", "according to", "estimated", ...
     chain: list[str] = field(default_factory=list)  # the speaker first, then whom they cite
+    parts: list[tuple[int, int]] = field(default_factory=list)  # content interrupted by its cue: the pieces
 
     def record(self) -> dict[str, Any]:
         return {"record": "quote", "speaker": self.speaker, "speaker_surface": self.speaker_surface,
                 "speaker_title": self.speaker_title, "text": self.text, "said_on": self.said_on,
                 "kind": self.kind, "start": self.start, "end": self.end, "version": self.version,
-                "speaker_text": self.speaker_surface, "cue": self.cue, "chain": list(self.chain)}
+                "speaker_text": self.speaker_surface, "cue": self.cue, "chain": list(self.chain),
+                "parts": [list(p) for p in self.parts]}
 
 
 @dataclass(slots=True)

@@ -58,9 +58,10 @@ def cue_heads(sdoc, rels: list[dict]) -> set[int]:
 
 def examples(sdoc, rels: list[dict]) -> list[tuple[list[str], int]]:
     heads = cue_heads(sdoc, rels)
-    quoted = quotations(sdoc.text)
+    text = sdoc.text
+    quoted = quotations(text)
     return [(cue_features(tok, src, adj is not None), int(tok.i in heads))
-            for sent in sdoc.sents for tok, src, adj in candidates(sent, quoted)]
+            for sent in sdoc.sents for tok, src, adj in candidates(sent, quoted, text)]
 
 
 def fit(data: list[tuple[list[str], int]], epochs: int = 8, rate: float = 0.15, l2: float = 1e-5) -> dict[str, float]:

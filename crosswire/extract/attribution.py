@@ -116,36 +116,47 @@ class Attributor:
         self.times = sorted((t for t in times or [] if t.type == "DATE" and _DATED.match(t.value)),
                             key=lambda t: t.start)
         self.statements = self._resolve(relations or [])
-        self._by_start = sorted(self.statements, key=lambda s: s.relation.start)
+        self._by_sentence: dict[int, list[Statement]] = {}
+        for st in self.statements:
+            self._by_sentence.setdefault(st.sentence, []).append(st)
+        self._speaker_starts = [sp.start for sp in sorted(speakers, key=lambda sp: sp.start)]
+        self._speakers_sorted = sorted(speakers, key=lambda sp: sp.start)
 
     # -- public ---------------------------------------------------------------------------
     def quotes(self, existing: list[Quote]) -> list[Quote]:
-        """Statements as quote records, less those a soundbite or direct quote already holds."""
-        taken = sorted((q.start, q.end) for q in existing)
-        out = []
-        for st in self.statements:
-            r = st.relation
-            if any(_overlap(r.start, r.end, a, b) >= 0.5 for a, b in taken):
+        """Every statement as a quote record, merged with the soundbites and direct quotes found before:
+        a soundbite stays as it is; a direct quote that a statement also holds gives way to the statement
+        (which has its cue, its whole content and its resolved source) unless that has no speaker."""
+        mine = [st.quote(self.text) for st in self.statements]
+        out = [q for q in existing if q.kind == "soundbite"]
+        for q in existing:
+            if q.kind == "soundbite":
                 continue
-            out.append(st.quote(self.text))
-        return out
+            rival = next((m for m in mine if _overlap(q.start, q.end, m.start, m.end) >= 0.5), None)
+            if rival is None or not rival.speaker:
+                out.append(q)
+                if rival is not None:
+                    mine.remove(rival)
+        taken = [(q.start, q.end) for q in out if q.kind == "soundbite"]
+        out += [m for m in mine if not any(_overlap(m.start, m.end, a, b) >= 0.5 for a, b in taken)]
+        return sorted(out, key=lambda q: q.start)
 
     def at(self, char: int) -> Attribution:
         """Who asserts what is written at ``char`` (None as source: the publisher)."""
-        for sp in self.speakers:
+        k = bisect.bisect_right(self._speaker_starts, char) - 1
+        for sp in self._speakers_sorted[max(0, k - 3):k + 1]:  # quoted spans do not nest deeply
             if sp.start <= char < sp.end:
                 return Attribution(sp.speaker, [sp.speaker], "soundbite", sp.start, max(sp.start, sp.body_start))
         sent = self._sentence(char)
-        holding = [s for s in self.statements if s.relation.start <= char < s.relation.end and s.resolved
-                   and s.sentence == sent]
+        here = self._by_sentence.get(sent, [])
+        holding = [s for s in here if s.relation.start <= char < s.relation.end and s.resolved]
         inner = min(holding, key=lambda s: s.relation.end - s.relation.start) if holding else None
-        for st in self.statements:  # a figure inside "according to X" is X's name, not a figure X gives
+        for st in here:  # a figure inside "according to X" is X's name, not a figure X gives
             a, b = st.phrase
-            if st.kind == "according_to" and st.sentence == sent and a <= char < b and st.resolved:
+            if st.kind == "according_to" and a <= char < b and st.resolved:
                 return st.attribution()
         if inner is None:  # the publisher's; the sentence's attribution phrases are still not its subject
-            phrases = [st.phrase for st in self.statements if st.sentence == sent and st.resolved
-                       and not st.phrase[0] <= char < st.phrase[1]]
+            phrases = [st.phrase for st in here if st.resolved and not st.phrase[0] <= char < st.phrase[1]]
             if phrases:
                 return Attribution(None, [], "publisher", min(a for a, _ in phrases), max(b for _, b in phrases))
             return Attribution(None)

@@ -72,8 +72,8 @@ def find_relations(sdoc: Doc, cues: CueTable) -> list[Relation]:
     quoted = quotations(text)
     out: list[Relation] = []
     for sent in sdoc.sents:
-        out += _according_to(sent)
-        out += _verb_cues(sent, cues, quoted)
+        out += _according_to(sent, text)
+        out += _verb_cues(sent, cues, quoted, text)
     out += _signed_quotations(text)
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
@@ -131,7 +131,7 @@ def _signed_quotations(text: str) -> list[Relation]:
 
 
 # -- 1. prepositional cues ---------------------------------------------------------------------
-def _according_to(sent: Span) -> list[Relation]:
+def _according_to(sent: Span, text: str) -> list[Relation]:
     out = []
     for tok in sent:
         low = tok.lower_
@@ -153,7 +153,7 @@ def _according_to(sent: Span) -> list[Relation]:
         if span is None:
             continue
         cue_end = tok.idx + len(tok.text) if low != "according" else (obj.left_edge.idx - 1)
-        out.append(Relation(cue=sent.doc.text[tok.idx:max(cue_end, tok.idx + len(tok.text))].strip(),
+        out.append(Relation(cue=text[tok.idx:max(cue_end, tok.idx + len(tok.text))].strip(),
                             cue_start=tok.idx, cue_end=max(cue_end, tok.idx + len(tok.text)),
                             start=span[0], end=span[1], source_start=obj.left_edge.idx,
                             source_end=obj.right_edge.idx + len(obj.right_edge.text),
@@ -191,10 +191,9 @@ def frame_of(tok: Token) -> str:
     return "none"
 
 
-def candidates(sent: Span, quoted: list[tuple[int, int]]) -> Iterator[tuple[Token, tuple[int, int] | None,
+def candidates(sent: Span, quoted: list[tuple[int, int]], text: str) -> Iterator[tuple[Token, tuple[int, int] | None,
                                                                            tuple[int, int] | None]]:
     """Each verb that could be a cue, with its source span and an adjacent quotation (or None)."""
-    text = sent.doc.text
     for tok in sent:
         if tok.pos_ not in ("VERB", "AUX") or (tok.pos_ == "AUX" and tok.dep_ in ("aux", "auxpass")):
             continue
@@ -240,17 +239,17 @@ def _subject_kind(tok: Token, src: tuple[int, int] | None) -> str:
     return head.pos_ + ":" + head.lemma_.lower() if head.pos_ == "NOUN" else head.pos_
 
 
-def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]]) -> list[Relation]:
+def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: str) -> list[Relation]:
     out = []
-    for tok, src, adjacent in candidates(sent, quoted):
+    for tok, src, adjacent in candidates(sent, quoted, text):
         score = cues.score(cue_features(tok, src, adjacent is not None))
         if score < cues.threshold:
             continue
-        content = adjacent or _clause_end(tok, _content_of(tok, sent))
+        content = adjacent or _clause_end(tok, _content_of(tok, sent), text)
         if content is None:
             continue
         cue_end = _cue_end(tok)
-        rel = Relation(cue=sent.doc.text[_cue_start(tok):cue_end], cue_start=_cue_start(tok), cue_end=cue_end,
+        rel = Relation(cue=text[_cue_start(tok):cue_end], cue_start=_cue_start(tok), cue_end=cue_end,
                        start=content[0], end=content[1], score=score, head=tok.i)
         if src is not None:
             rel.source_start, rel.source_end = src
@@ -344,11 +343,10 @@ def _is_setting(prep: Token) -> bool:
                                 or obj.ent_type_ in ("ORG", "DATE", "TIME", "GPE", "FAC", "EVENT"))
 
 
-def _clause_end(tok: Token, span: tuple[int, int] | None) -> tuple[int, int] | None:
+def _clause_end(tok: Token, span: tuple[int, int] | None, text: str) -> tuple[int, int] | None:
     """Content after its cue ends at a semicolon outside quotation marks ("…; they only learned…")."""
     if span is None or span[0] < tok.idx:
         return span
-    text = tok.doc.text
     depth, stop = 0, span[1]
     for i in range(span[0], span[1]):
         ch = text[i]
@@ -395,6 +393,8 @@ def _source_of(tok: Token) -> tuple[int, int] | None:
             return _np_span(subj)
         if cur.dep_ == "relcl":
             return _np_span(cur.head)
+        if cur.dep_ == "advcl" and cur.i < cur.head.i:
+            return None  # "Considering that …, it is …": a framing clause, not what the main subject says
         if cur.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl") and cur.head.i != cur.i:
             cur = cur.head
             seen += 1

@@ -15,7 +15,8 @@ from importlib import import_module
 from typing import Any
 
 from ..errors import SettingsError
-from ..extract import attribution, claims, quotes, timex
+from ..extract import attribution, claims, quotes, statements, timex
+from ..extract.cues import CueTable, load_cues
 from ..extract import quantities as quantities_mod
 from ..models import Document, Entity, Mention
 from . import entities as entities_mod
@@ -41,7 +42,8 @@ COMPONENTS: tuple[Component, ...] = (
     Component("entities", entities_mod.VERSION, ("doc.ents",), ("mention", "entity")),
     Component("timex", timex.VERSION, ("text", "published"), ("time",)),
     Component("quotes", quotes.VERSION, ("segments", "mention", "time"), ("quote",)),
-    Component("attribution", attribution.VERSION, ("parse", "mention", "quote"), ("claim.source",)),
+    Component("statements", statements.VERSION, ("parse", "cue table"), ("relation",)),
+    Component("attribution", attribution.VERSION, ("relation", "mention", "quote", "time"), ("quote", "claim.source")),
     Component("quantities", quantities_mod.VERSION, ("text",), ("quantity",)),
     Component("claims", claims.VERSION, ("quantity", "attribution", "time", "mention"), ("claim",)),
 )
@@ -88,6 +90,7 @@ class Extractor:
         self.time_budget = float(time_budget)  # seconds per long document (settings: time_budget)
         self.nlp = load_model(model)
         self.gaz = gazetteer_mod.Gazetteer.load()
+        self.cues = load_cues()
         entities_mod.make_ruler(self.nlp, self.gaz)
         _register_paragraph_breaks()
         if "parser" in self.nlp.pipe_names and "senter" in self.nlp.pipe_names:
@@ -149,12 +152,13 @@ class Extractor:
         if isinstance(sdoc, Exception):
             return [{"record": "error", "stage": "parse", "reason": f"{type(sdoc).__name__}: {sdoc}"}]
         try:
-            return extract_document(doc, sdoc, self.gaz)
+            return extract_document(doc, sdoc, self.gaz, self.cues)
         except Exception as exc:  # noqa: BLE001 - one odd report yields a flagged record, never a crash
             return [{"record": "error", "stage": "extract", "reason": f"{type(exc).__name__}: {exc}"}]
 
 
-def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer) -> list[dict[str, Any]]:
+def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer,
+                     cues: CueTable | None = None) -> list[dict[str, Any]]:
     """All records of one document: mentions, entities, times, quotes, claims."""
     ref = doc.published[:10] if doc.published else None
     mentions = entities_mod.link_entities(sdoc, gaz)
@@ -168,8 +172,12 @@ def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer) -> 
     qs += quotes.direct_quotes(sdoc, mentions, canon, [(q.start, q.end) for q in qs])
     speakers = quotes.speakers_of(qs, doc.text)
     ents = _with_speakers(ents, qs)
-    atts = attribution.Attributor(sdoc, mentions, canon, speakers).sentences()
-    ctx = claims.Context(sdoc, mentions, canon, atts, times, speakers, doc.publisher, doc.published)
+    relations = statements.find_relations(sdoc, cues or load_cues())
+    atts = attribution.Attributor(sdoc, mentions, canon, speakers, relations, times, _titles(mentions, gaz))
+    qs = atts.quotes(qs)
+    bound = doc.published_bounds[0] if doc.published_bounds and doc.published_bounds[0] else None
+    ctx = claims.Context(sdoc, mentions, canon, atts, times, speakers, doc.publisher, doc.published,
+                         reference=bound)  # year-less dates of an undated report fall before its inferred date
     found = claims.read_claims(quantities_mod.find_quantities(doc.text), ctx)
     records: list[dict[str, Any]] = [{"record": "mention", "start": m.start, "end": m.end, "text": m.text,
                                       "label": m.label, "canonical": canon.get(m.canonical, m.canonical),
@@ -181,6 +189,17 @@ def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer) -> 
     records += [q.record() for q in qs]
     records += [c.record() for c in found]
     return records
+
+
+def _titles(mentions: list[Mention], gaz: gazetteer_mod.Gazetteer) -> dict[str, str]:
+    """Canonical name -> the gazetteer's description of it ("South Korean spy agency")."""
+    out: dict[str, str] = {}
+    for m in mentions:
+        if m.kb_id and m.canonical not in out:
+            entry = gaz.lookup(m.canonical)
+            if entry is not None and entry.title:
+                out[m.canonical] = entry.title
+    return out
 
 
 def _canon_map(mentions: list[Mention], ents: list[Entity]) -> dict[str, str]:
