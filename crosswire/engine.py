@@ -218,6 +218,10 @@ class Crosswire:
                     report.new_versions += had_key
                     if item.id in records:
                         store.save_extraction(item.id, records[item.id], self.extractor.versions)
+                        for failed in _failures(item, records[item.id]):  # stored by the store; said here
+                            report.rejected.append(failed)
+                            if on_reject:
+                                on_reject(failed)
                 else:
                     report.unchanged += 1
 
@@ -240,15 +244,19 @@ class Crosswire:
                         on_warning(Rejection(item.source, item.meta_sources["warnings"]))
                     pending.append(item)
             if len(pending) >= size:
-                yield from self._emit(pending, extract, progress)
+                yield from self._emit(pending, extract, progress, on_reject)
                 pending = []
         if pending:
-            yield from self._emit(pending, extract, progress)
+            yield from self._emit(pending, extract, progress, on_reject)
 
-    def _emit(self, docs: list[Document], extract: bool, progress: Progress | None) -> Iterator[dict[str, Any]]:
+    def _emit(self, docs: list[Document], extract: bool, progress: Progress | None,
+              on_reject: Callable[[Rejection], None] | None = None) -> Iterator[dict[str, Any]]:
         records = self.extractor.extract_many(docs) if extract else {}
         for doc in docs:
             name = doc.external_id or doc.source.split(" (")[0].rsplit("/", 1)[-1]
+            if on_reject:
+                for failed in _failures(doc, records.get(doc.id, [])):
+                    on_reject(failed)
             yield {"doc": name, **doc.record()}
             for rec in records.get(doc.id, []):
                 if rec["record"] != "mention":
@@ -265,6 +273,12 @@ class Crosswire:
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         return self.store.search(query, limit)
+
+
+def _failures(doc: Document, records: list[dict[str, Any]]) -> list[Rejection]:
+    """The error records of one document's extraction (a failed stage, a partial result) as rejections."""
+    return [Rejection(doc.source, f"{r.get('stage', 'extract')} failed: {r.get('reason')}")
+            for r in records if r.get("record") == "error"]
 
 
 def count_inputs(paths: Iterable[str]) -> int:

@@ -219,3 +219,15 @@ def test_extract_command_says_what_it_repaired(tmp_path: Path, run_cli) -> None:
     assert "warning:" in result.stderr and "line 1" in result.stderr and "U+FFFD" in result.stderr
     doc = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert doc["title"] == "bad \ufffd"
+
+
+def test_a_partial_extraction_is_said_and_exits_1(tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crosswire.cli import cli
+
+    monkeypatch.setenv("CROSSWIRE_TIME_BUDGET", "0")
+    (tmp_path / "long.txt").write_text(SENTENCE * 400, encoding="utf-8")  # ~78,000 characters, one line
+    for args in (["ingest"], ["extract", "--jsonl", str(tmp_path / "out.jsonl")]):
+        result = CliRunner().invoke(cli, ["--db", db, *args, str(tmp_path / "long.txt")], obj={},
+                                    catch_exceptions=False)
+        assert result.exit_code == 1, args
+        assert "long.txt" in result.stderr and "time budget of 0 s per document ran out" in result.stderr

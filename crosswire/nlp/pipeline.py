@@ -136,7 +136,7 @@ class Extractor:
         parts: list[list[dict[str, Any]]] = []
         bounds: list[str] = []
         for start, end in sections.section_bounds(doc.text, SECTION_CHARS):
-            if time.monotonic() > deadline:
+            if parts and time.monotonic() > deadline:  # the first section is always read
                 parts.append([sections.partial_record(self.time_budget, start, len(doc.text))])
                 break
             sub = dataclasses.replace(doc, text=doc.text[start:end],
