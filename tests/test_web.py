@@ -441,3 +441,72 @@ def test_search_in_a_very_long_report_is_fast_and_marks_the_word(tmp_path: Path)
     found = engine.search("containers")
     assert "[Containers]" in found[0]["snippet"]
     engine.close()
+
+
+def test_a_long_report_page_is_rendered_once_per_knowledge_base_version(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from crosswire.web import pages
+    from crosswire.web.docpage import PageCache
+
+    engine = Crosswire(db=str(tmp_path / "kb.db"))
+    (tmp_path / "a.txt").write_text("Harbour Wire, 2025-03-01\n\nAbout 3,000 containers were unloaded.\n",
+                                    encoding="utf-8")
+    engine.ingest([str(tmp_path / "a.txt")], extract=False)
+    doc_id = engine.documents()[0]["id"]
+    app = create_app(engine)
+    app.state.page_cache = PageCache(min_bytes=0)  # every page counts as long here
+    calls: list[str] = []
+    real = pages._document
+    monkeypatch.setattr(pages, "_document", lambda *a: calls.append(a[2]) or real(*a))
+    c = TestClient(app)
+    first, second = c.get(f"/documents/{doc_id}"), c.get(f"/documents/{doc_id}")
+    assert first.status_code == second.status_code == 200 and first.text == second.text and len(calls) == 1
+    assert c.get(f"/documents/{doc_id}", params={"hl": "0-5"}).status_code == 200 and len(calls) == 2
+    (tmp_path / "b.txt").write_text("Dock Wire, 2025-03-02\n\nAbout 4,000 crates arrived.\n", encoding="utf-8")
+    engine.ingest([str(tmp_path / "b.txt")], extract=False)  # a new version: rendered again
+    assert c.get(f"/documents/{doc_id}").status_code == 200 and len(calls) == 3
+    assert c.get("/documents/nope").status_code == 404  # errors are not cached
+    engine.close()
+
+
+def test_page_cache_bounds() -> None:
+    from crosswire.web.docpage import PageCache
+
+    cache = PageCache(min_bytes=10, max_bytes=100, max_pages=3)
+    assert cache.get(1, "a") is None
+    cache.put(1, "small", b"x")  # below min_bytes: not kept
+    for key in "abcd":
+        cache.put(1, key, key.encode() * 30)
+    assert cache.get(1, "small") is None and cache.get(1, "a") is None  # 'a' went first (size and count)
+    assert cache.get(1, "d") == b"d" * 30
+    assert cache.get(2, "d") is None and cache.get(2, "c") is None  # a new version empties it
+
+
+def test_highlighted_html_is_the_rendering_of_the_pieces() -> None:
+    import random
+
+    from crosswire.web.highlight import KINDS, Span, pieces, to_html
+
+    def esc(t: str) -> str:
+        return str(html.escape(t, quote=True)).replace("&quot;", "&#34;").replace("&#x27;", "&#39;")
+
+    def reference(text: str, spans: list[Span]) -> str:  # what the template rendered before to_html
+        out = []
+        for p in pieces(text, spans):
+            out += [f'<span id="{esc(a)}" class="anchor"></span>' for a in p.anchors]
+            if p.link is None:
+                out.append(esc(p.text))
+                continue
+            href = "#text" if p.link.kind == "mark" else f"#rec-{p.link.kind}-{p.link.rid}"
+            out.append(f'<a class="{esc(p.classes)}" href="{esc(href)}" title="{esc(p.link.title)}" '
+                       f'data-refs="{esc(p.refs)}">{esc(p.text)}</a>')
+        return "".join(out)
+
+    rng = random.Random(31)
+    for _ in range(300):
+        text = "".join(rng.choice("ab <&>\"'\n") for _ in range(rng.randrange(1, 80)))
+        spans = []
+        for i in range(rng.randrange(0, 15)):
+            a = rng.randrange(len(text))
+            spans.append(Span(rng.choice(KINDS), i, a, rng.randrange(a, len(text) + 1), rng.choice(["t", "<b>'&\""])))
+        assert str(to_html(text, spans)) == reference(text, spans)

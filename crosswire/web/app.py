@@ -24,6 +24,7 @@ from ..errors import CrosswireError, NotFound, StoreError
 from ..store.health import store_error
 from ..report.views import Views
 from . import api, pages
+from .docpage import PageCache
 from .security import secure_headers, token_guard
 
 HERE = Path(__file__).parent
@@ -54,6 +55,7 @@ def create_app(engine: Any, token: str | None = None, views: Views | None = None
     app.state.engine = engine
     app.state.views = views or Views(engine)
     app.state.templates = templates()
+    app.state.page_cache = PageCache()  # long report pages, per knowledge-base version
     # the last middleware added runs first: the headers go on every response, the 401 and 303 of the
     # token guard and the 400 of the host check included
     if token:

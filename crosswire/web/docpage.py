@@ -1,6 +1,8 @@
-"""The long parts of a report's page, rendered in Python: the record lists under the highlighted text.
+"""The long parts of a report's page, rendered in Python: the record lists under the highlighted text;
+and a small cache of long rendered pages.
 
     parts = record_lists(doc)      # {"removed", "claims", "quotes", "entities", "mentions", "times"} -> Markup
+    cache = PageCache()            # app.state.page_cache: page bytes per (knowledge-base version, address)
 
 A 300 KB report holds some 12,000 records; a Jinja loop over them (an escape and a Markup object for
 every value) takes longer than the page's 300 ms budget, so the rows are built here with f-strings.
@@ -11,7 +13,9 @@ highlighted text's links.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 from urllib.parse import quote
 
@@ -56,8 +60,12 @@ def _claim(c: dict[str, Any]) -> str:
 def _quote(q: dict[str, Any]) -> str:
     qid = esc(q.get("id"))
     title = f' <span class="muted">{esc(q["speaker_title"])}</span>' if q.get("speaker_title") else ""
-    return (f'<li id="rec-quote-{qid}"><a href="#quote-{qid}"><b>{esc(q.get("speaker") or "unknown speaker")}</b></a>'
-            f'{title}: “{esc(q.get("text"))}” <span class="muted">{esc(q.get("kind") or "")} '
+    written = q.get("speaker_surface")
+    speaker = q.get("speaker") or (f"[{written}]" if written else "no named source")
+    cue = f' · {esc(q["cue"])}' if q.get("cue") else ""
+    return (f'<li id="rec-quote-{qid}"><span class="kind">{esc(q.get("kind") or "direct")}</span> '
+            f'<a href="#quote-{qid}"><b>{esc(speaker)}</b></a>'
+            f'{title}: “{esc(q.get("text"))}” <span class="muted">{cue} '
             f'{esc(q.get("said_on") or "")}</span></li>')
 
 
@@ -97,3 +105,43 @@ def record_lists(doc: dict[str, Any]) -> dict[str, Markup]:
         records = doc.get(name) or []
         out[name] = Markup(between.join(row(r) for r in records) if records else empty)
     return out
+
+
+class PageCache:
+    """Rendered pages of long reports, kept while the knowledge base does not change.
+
+    Only pages over ``min_bytes`` are kept (a short report's page costs a few milliseconds), at most
+    ``max_pages`` and ``max_bytes`` in all, least recently used out first; a new knowledge-base version
+    (anything written) empties it. Four readers of the same 300 KB report then cost one rendering,
+    not four (the adversarial run's "parallel views of the big report").
+    """
+
+    def __init__(self, min_bytes: int = 256_000, max_bytes: int = 64_000_000, max_pages: int = 16) -> None:
+        self.min_bytes, self.max_bytes, self.max_pages = min_bytes, max_bytes, max_pages
+        self.lock = threading.Lock()
+        self.pages: OrderedDict[Hashable, bytes] = OrderedDict()
+        self.version: Hashable = None
+        self.size = 0
+
+    def get(self, version: Hashable, key: Hashable) -> bytes | None:
+        with self.lock:
+            if version != self.version:
+                self.pages.clear()
+                self.version, self.size = version, 0
+                return None
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, version: Hashable, key: Hashable, page: bytes) -> None:
+        if not self.min_bytes <= len(page) <= self.max_bytes:
+            return
+        with self.lock:
+            if version != self.version or key in self.pages:
+                return
+            self.pages[key] = page
+            self.size += len(page)
+            while self.size > self.max_bytes or len(self.pages) > self.max_pages:
+                _, old = self.pages.popitem(last=False)
+                self.size -= len(old)

@@ -6,6 +6,7 @@ escaped, so report text is never trusted as markup.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +101,7 @@ def to_html(text: str, spans: list[Span]) -> Markup:
         starts.setdefault(s.start, []).append(i)
         ends.setdefault(s.end, []).append(i)
     cuts = sorted({0, len(text), *starts, *ends})
+    escaped, at = _escaped_at(text, cuts)
     open_: set[int] = set()
     link_attrs: dict[int, str] = {}
     alone: dict[int, str] = {}
@@ -113,15 +115,18 @@ def to_html(text: str, spans: list[Span]) -> Markup:
         return link_attrs[i]
 
     out: list[str] = []
-    for a, b in zip(cuts, cuts[1:]):
-        if a in ends:
-            open_.difference_update(ends[a])
+    no_spans: list[int] = []
+    for k in range(len(cuts) - 1):
+        a = cuts[k]
+        closing = ends.get(a, no_spans)
+        if closing:
+            open_.difference_update(closing)
         opening = starts.get(a)
         if opening:
             for i in sorted(opening, key=lambda i: rank[i][1]):
                 out.append(f'<span id="{esc_names[i]}" class="anchor"></span>')
             open_.update(i for i in opening if spans[i].end > a)
-        piece = _esc(text[a:b])
+        piece = escaped[at[k]:at[k + 1]]
         if not open_:
             out.append(piece)
         elif len(open_) == 1:  # the common case: one record covers the piece
@@ -137,6 +142,26 @@ def to_html(text: str, spans: list[Span]) -> Markup:
             out.append(f'<a class="{classes}" {attrs_of(min(members, key=rank.__getitem__))} data-refs="{refs}">'
                        f"{piece}</a>")
     return Markup("".join(out))
+
+
+def _escaped_at(text: str, cuts: list[int]) -> tuple[str, list[int]]:
+    """``text`` escaped once, and where each of the (sorted) ``cuts`` falls in it: slicing the escaped text
+    between two cuts gives the escaped piece, without escaping 20,000 pieces one by one."""
+    escaped = _esc(text)
+    if len(escaped) == len(text):
+        return escaped, cuts
+    grow = {"&": 4, "<": 3, ">": 3, '"': 4, "'": 4}  # extra characters of each one's entity
+    specials = [(m.start(), grow[m.group()]) for m in _SPECIAL.finditer(text)]
+    at, extra, j = [], 0, 0
+    for c in cuts:
+        while j < len(specials) and specials[j][0] < c:
+            extra += specials[j][1]
+            j += 1
+        at.append(c + extra)
+    return escaped, at
+
+
+_SPECIAL = re.compile("[&<>\"']")
 
 
 def _esc(text: str) -> str:

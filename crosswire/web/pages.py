@@ -97,7 +97,20 @@ def documents(request: Request, since: str | None = None, until: str | None = No
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document(request: Request, doc_id: str, hl: str | None = Query(None, pattern=r"^\d{1,9}-\d{1,9}$")) -> HTMLResponse:
-    doc = api.document_data(views_of(request), doc_id)
+    views = views_of(request)
+    cache: docpage.PageCache = request.app.state.page_cache
+    with views.lock:
+        version = views.data_version()
+    page = cache.get(version, (doc_id, hl))
+    if page is not None:  # a long report viewed again while nothing changed
+        return HTMLResponse(page)
+    response = _document(request, views, doc_id, hl)
+    cache.put(version, (doc_id, hl), bytes(response.body))
+    return response
+
+
+def _document(request: Request, views: Views, doc_id: str, hl: str | None) -> HTMLResponse:
+    doc = api.document_data(views, doc_id)
     spans = highlight.spans_of(doc)
     if hl:
         start, end = (int(x) for x in hl.split("-"))
