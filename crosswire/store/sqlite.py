@@ -72,8 +72,10 @@ class Store:
     """The knowledge base at ``path``; ``read_only`` opens it with SQLite's ``mode=ro`` (it must exist).
 
     Opening refuses, with a :class:`~crosswire.errors.StoreError` naming the file, what is not a
-    knowledge base (see ``store/health.py``); a read-only opening never creates or changes the file,
-    except to apply pending migrations when the file is writable.
+    knowledge base (see ``store/health.py``); a read-only opening never creates a knowledge base or
+    changes its content, except to apply pending migrations when the file is writable (SQLite may still
+    create the ``-wal``/``-shm`` side files of a WAL database beside it). ``as_found`` opens it
+    read-only with no migration and no guard, for ``crosswire check``.
     """
 
     def __init__(self, path: str | Path, read_only: bool = False, as_found: bool = False) -> None:
