@@ -215,7 +215,7 @@ def _print_document(d: dict[str, Any]) -> None:
     for r in d["removed"]:
         click.echo(f"  {r['lineno']:>4} {r['rule']:<36} {r['text'][:90]}")
     for table, fmt in (("entities", "{type:<7} {name}  ← {mentions}"),
-                       ("quotes", "{speaker}: “{text}” ({said_on})"),
+                       ("quotes", "{kind:<12} {speaker_shown}: “{text}” — {cue_shown}{said_shown}"),
                        ("claims", "{span!r:<32} value={value} low={low} high={high} {qualifier} {unit} "
                                   "measure={measure} subject={subject} source={source} as_of={as_of} hedge={hedge} "
                                   "conditional={conditional}"),
@@ -224,7 +224,17 @@ def _print_document(d: dict[str, Any]) -> None:
         if rows:
             click.echo(f"\n--- {table} ({len(rows)}) ---")
             for r in rows:
-                click.echo("  " + fmt.format(**r))
+                click.echo("  " + fmt.format(**(_statement_view(r) if table == "quotes" else r)))
+
+
+def _statement_view(q: dict[str, Any]) -> dict[str, Any]:
+    """A statement row for `show`: speaker (or the source as written), cue, and the date only when known."""
+    written = q.get("speaker_surface")
+    speaker = q.get("speaker") or (f"[{written}]" if written else "(no named source)")
+    chain = q.get("chain") or []
+    via = f" via {' → '.join(chain[1:])}" if len(chain) > 1 else ""
+    return {**q, "kind": q.get("kind") or "direct", "speaker_shown": speaker + via, "cue_shown": q.get("cue") or "—",
+            "said_shown": f", said {q['said_on']}" if q.get("said_on") else ""}
 
 
 @cli.command()

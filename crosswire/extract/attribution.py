@@ -117,8 +117,10 @@ class Attributor:
                             key=lambda t: t.start)
         self.statements = self._resolve(relations or [])
         self._by_sentence: dict[int, list[Statement]] = {}
-        for st in self.statements:
-            self._by_sentence.setdefault(st.sentence, []).append(st)
+        for st in self.statements:  # a statement answers for every sentence its content reaches
+            last = self._sentence(max(st.relation.start, st.relation.end - 1))
+            for i in range(min(st.sentence, self._sentence(st.relation.start)), last + 1):
+                self._by_sentence.setdefault(i, []).append(st)
         self._speaker_starts = [sp.start for sp in sorted(speakers, key=lambda sp: sp.start)]
         self._speakers_sorted = sorted(speakers, key=lambda sp: sp.start)
 
@@ -196,7 +198,10 @@ class Attributor:
         speaker, resolved = self._resolve_source(r, prev)
         written = self.text[r.source_start:r.source_end] if r.source_start >= 0 else None
         chain = [speaker] if speaker else []
-        kind = r.kind if r.kind == "according_to" else _quote_kind(self.text[r.start:r.end])
+        kind = r.kind if r.kind in ("according_to", "transcript") else _quote_kind(self.text[r.start:r.end])
+        if kind == "transcript" and not resolved and written:  # a turn label names its speaker by definition
+            speaker, resolved = _label_name(written), True
+            chain = [speaker]
         return Statement(r, speaker, written, chain, resolved, kind, self._said_on(r), sent)
 
     def _resolve_source(self, r: Relation, previous: Statement | None) -> tuple[str | None, bool]:
@@ -212,7 +217,7 @@ class Attributor:
             return att.source, True
         if head.lower_ in _PERSON_PRONOUNS:
             person = self._last_mention(r.source_start, ("PERSON",))
-            return (person, True) if person else (span.text, False)
+            return (person, True) if person else (None, False)
         described = self._description(head, r.source_start)
         if described:
             return described, True
@@ -327,6 +332,11 @@ class Attributor:
                     out.setdefault(role, self._name(m))
                     break
         return out
+
+
+def _label_name(label: str) -> str:
+    """'MS. HAN' -> 'Ms. Han'; 'Q' stays 'Q'; mixed-case labels stay as written."""
+    return label.title() if label.isupper() and len(label) > 2 else label
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> float:

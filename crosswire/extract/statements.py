@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
+    from ..models import Segment
     from .cues import CueTable
 
 VERSION = "statements-1"
@@ -66,11 +67,11 @@ class Relation:
     parts: list[tuple[int, int]] | None = None  # content interrupted by its cue: the pieces, in order
 
 
-def find_relations(sdoc: Doc, cues: CueTable) -> list[Relation]:
+def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = None) -> list[Relation]:
     """Every attribution relation of ``sdoc`` (see the module docstring for the steps)."""
     text = sdoc.text
     quoted = quotations(text)
-    out: list[Relation] = []
+    out: list[Relation] = _turns(text, segments or [])
     for sent in sdoc.sents:
         out += _according_to(sent, text)
         out += _verb_cues(sent, cues, quoted, text)
@@ -113,6 +114,28 @@ def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, s
             if resumed:
                 rel.parts = [(rel.start, rel.end), (start, end)]
                 rel.end = end
+
+
+_TURN = re.compile(r"(?P<label>[^\W\d][^:：\n]{0,40}?)\s*[:：]\s+(?=\S)")
+TURN_ROLES = frozenset({"speaker", "question", "answer"})
+
+
+def _turns(text: str, segments: list[Segment]) -> list[Relation]:
+    """Transcript turns: a paragraph of a briefing or interview that opens with its speaker's label
+    ("MS. HAN: …", "Q: …"); the cleaner marks those segments and leaves the label in the text."""
+    out = []
+    for seg in segments:
+        if seg.role not in TURN_ROLES:
+            continue
+        pos = seg.start
+        for para in text[seg.start:seg.end].split("\n\n"):
+            m = _TURN.match(para)
+            if m and len(m.group("label").split()) <= 5:
+                colon = pos + m.end("label")
+                out.append(Relation(cue=":", cue_start=colon, cue_end=colon + 1, start=pos + m.end(), end=pos + len(para.rstrip()),
+                                    source_start=pos, source_end=pos + m.end("label"), kind="transcript"))
+            pos += len(para) + 2
+    return out
 
 
 _SIGNED = re.compile(r"(?P<q>[“”\"][^\n“]{10,}?[”\"])[\s\u00a0]*[―—][\s\u00a0]*"

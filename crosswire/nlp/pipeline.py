@@ -172,7 +172,7 @@ def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer,
     qs += quotes.direct_quotes(sdoc, mentions, canon, [(q.start, q.end) for q in qs])
     speakers = quotes.speakers_of(qs, doc.text)
     ents = _with_speakers(ents, qs)
-    relations = statements.find_relations(sdoc, cues or load_cues())
+    relations = statements.find_relations(sdoc, cues or load_cues(), doc.segments)
     atts = attribution.Attributor(sdoc, mentions, canon, speakers, relations, times, _titles(mentions, gaz))
     qs = atts.quotes(qs)
     bound = doc.published_bounds[0] if doc.published_bounds and doc.published_bounds[0] else None

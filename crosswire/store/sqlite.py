@@ -303,7 +303,7 @@ class Store:
 
 
 JSON_COLUMNS = frozenset({"authors", "segments", "meta_sources", "published_bounds", "attribution", "flags",
-                          "mentions", "pipeline"})
+                          "mentions", "pipeline", "chain", "parts"})
 
 
 def decode_row(out: dict[str, Any]) -> dict[str, Any]:
