@@ -164,6 +164,12 @@ def test_wire_tail_lines_are_removed_with_reasons() -> None:
         "Tags: North Korea, Russia": "keywords", "#Kursk #DPRK": "hashtags"}
 
 
+def test_a_keywords_heading_takes_the_tag_list_under_it() -> None:
+    cleaned = clean_text("Troops moved north, officials said on Friday.\nKeywords\n#North Korea\nmissiles\n")
+    assert cleaned.text == "Troops moved north, officials said on Friday."
+    assert [r.rule for r in cleaned.removed] == ["footer", "footer", "footer"]
+
+
 def test_timestamp_after_end_marker_dates_the_wire() -> None:
     doc = clean_document(read_items(Input("w.txt", "Troops moved north, officials said.\n(END)\n2024/11/02 15:30 KST\n"
                                            .encode()))[0])
