@@ -1,0 +1,133 @@
+"""Statements: every attribution relation, its speaker, cue, kind and content span (project-written text)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crosswire.engine import Crosswire
+
+
+@pytest.fixture(scope="module")
+def cw() -> Crosswire:
+    return Crosswire(db=":memory:")
+
+
+def read(cw: Crosswire, tmp_path: Path, text: str, name: str = "report.txt") -> dict[str, Any]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    out: dict[str, Any] = {"quote": [], "claim": []}
+    for rec in cw.extract_records([str(path)]):
+        if rec["record"] == "document":
+            out["document"] = rec
+        else:
+            out.setdefault(rec["record"], []).append(rec)
+    return out
+
+
+def statement(report: dict[str, Any], words: str) -> dict[str, Any]:
+    hits = [q for q in report["quote"] if words in q["text"]]
+    assert hits, f"no statement holds {words!r}: {[q['text'] for q in report['quote']]}"
+    return min(hits, key=lambda q: len(q["text"]))
+
+
+def spans_are_exact(report: dict[str, Any]) -> None:
+    """Every statement's offsets point into the clean text: its content, or the pieces it is made of."""
+    text = report["document"]["text"]
+    for q in report["quote"]:
+        assert 0 <= q["start"] <= q["end"] <= len(text)
+        if q.get("parts"):
+            assert " … ".join(text[a:b] for a, b in q["parts"]) == q["text"]
+        elif q["kind"] != "soundbite":
+            assert text[q["start"]:q["end"]] == q["text"]
+
+
+REPORT = """Ministry says 300 soldiers killed near the border
+
+Ukraine's Ministry of Defence published new figures on Monday. The ministry said that 300 soldiers had been killed near the border since October.
+
+"We will not send more troops to that sector," Defence Minister Anna Kovacs told reporters in Kyiv. "The line is holding. Reinforcements are not needed."
+
+According to the National Intelligence Service, about 600 soldiers were wounded in the same period.
+
+A lawmaker, citing the National Intelligence Service, said 3,000 troops had been deployed by December.
+
+Kim Jong-un spoke at a party meeting on Friday. He said the army was ready for any order.
+
+Mark Ellison, a researcher at the Institute for Eurasian Studies, called the deployment "a historic mistake for both countries" in an interview.
+"""
+
+
+@pytest.fixture(scope="module")
+def report(cw: Crosswire, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return read(cw, tmp_path_factory.mktemp("statements"), REPORT)
+
+
+def test_indirect_statement_of_a_described_source(report: dict[str, Any]) -> None:
+    st = statement(report, "300 soldiers had been killed")
+    assert st["kind"] == "indirect" and st["cue"] == "said"
+    assert "Ministry of Defence" in (st["speaker"] or "") and st["speaker_text"] == "The ministry"
+
+
+def test_direct_quote_resumed_after_its_cue_is_one_statement(report: dict[str, Any]) -> None:
+    st = statement(report, "We will not send more troops")
+    assert st["speaker"] == "Anna Kovacs" and st["cue"] == "told"
+    assert "Reinforcements are not needed" in st["text"] and "told reporters" not in st["text"]
+    assert len(st["parts"]) == 2
+
+
+def test_according_to_and_the_claim_it_holds_agree(report: dict[str, Any]) -> None:
+    st = statement(report, "about 600 soldiers were wounded")
+    assert st["kind"] == "according_to" and st["speaker"] == "National Intelligence Service"
+    wounded = next(c for c in report["claim"] if c["value"] == 600)
+    assert wounded["source"] == st["speaker"]  # one mechanism for quotes and claims
+
+
+def test_citing_makes_a_chain(report: dict[str, Any]) -> None:
+    st = statement(report, "3,000 troops had been deployed")
+    assert st["chain"][-1] == "National Intelligence Service" and len(st["chain"]) == 2
+    troops = next(c for c in report["claim"] if c["value"] == 3000)
+    assert troops["attribution"] == st["chain"]
+
+
+def test_pronoun_speaker_is_the_person_named_before(report: dict[str, Any]) -> None:
+    st = statement(report, "the army was ready")
+    assert st["speaker_text"] == "He" and "Kim Jong" in (st["speaker"] or "")
+
+
+def test_partly_quoted_content_is_mixed(report: dict[str, Any]) -> None:
+    st = statement(report, "a historic mistake")
+    assert st["kind"] == "mixed" and st["speaker"] == "Mark Ellison" and st["cue"] == "called"
+
+
+def test_offsets_are_exact(report: dict[str, Any]) -> None:
+    spans_are_exact(report)
+
+
+def test_a_figure_outside_any_statement_is_the_publishers(cw: Crosswire, tmp_path: Path) -> None:
+    got = read(cw, tmp_path, "Border report\n\nAbout 40 trucks crossed the bridge on Tuesday. Nobody was hurt.\n")
+    trucks = next(c for c in got["claim"] if c["value"] == 40)
+    assert "default-source" in trucks["flags"]
+
+
+def test_briefing_turns_are_transcript_statements(cw: Crosswire, tmp_path: Path) -> None:
+    text = ("Regular Press Briefing\n\nMS. LEE: Our assessment is that 12,000 soldiers are now in the region.\n\n"
+            "Q: Can you say where they are?\n\nMS. LEE: I will not go into detail.\n")
+    got = read(cw, tmp_path, text)
+    turns = [q for q in got["quote"] if q["kind"] == "transcript"]
+    assert [q["speaker_text"] for q in turns] == ["MS. LEE", "Q", "MS. LEE"]
+    soldiers = next(c for c in got["claim"] if c["value"] == 12000)
+    assert soldiers["source"] == turns[0]["speaker"]
+
+
+@pytest.mark.parametrize("text", [
+    'The minister said "the figure is wrong and will be corrected tomorrow, as she told the\n\ncommittee.',
+    'An official said: "' + "troops " * 5000 + '"',
+    'He said "they told us \'300 soldiers\' were there" and left.',
+    '"It started in March.\n\nIt is not over," the general said.',
+    "«»“”\"\"' said said said according to according to",
+])
+def test_bad_quotes_never_crash_or_misplace(cw: Crosswire, tmp_path: Path, text: str) -> None:
+    got = read(cw, tmp_path, "Headline for a test\n\n" + text + "\n")
+    spans_are_exact(got)
