@@ -124,7 +124,7 @@ def _bare(text: str) -> str:
 
 
 def _is_timestamp(text: str, cfg: Config) -> bool:
-    if not any(ch.isdigit() for ch in text) or re.search(r"\w", cfg.timestamp.sub("", text)):
+    if len(text) > 200 or not re.search(r"\d", text) or re.search(r"\w", cfg.timestamp.sub("", text)):
         return False
     return bool(re.search(r"[^\W\d_]|\d:\d\d|\d{4}[-./]\d\d?[-./]\d\d?|\d\d?[-./]\d\d?[-./]\d{2,4}", text))
 
@@ -332,9 +332,12 @@ def _headline(lines: list[Line], title: str | None, before: int) -> int | None:
 def _comments_start(lines: list[Line], weights: list[float], cfg: Config) -> int:
     """Where the comments begin: the first end-of-article marker with a body's worth of evidence
     before it (a comment count beside the headline is not the start of the comments)."""
+    best = total = 0.0  # Kadane's running sums: the best run that ends before line i
     for i, ln in enumerate(lines):
-        if ln.end_marker and _best_run(weights, 0, i)[2] >= cfg.region["min_body"]:
+        if ln.end_marker and best >= cfg.region["min_body"]:
             return i
+        total = max(total, 0.0) + weights[i]
+        best = max(best, total)
     return len(lines)
 
 
