@@ -74,7 +74,8 @@ class _Group(click.Group):
             _err(str(exc))
             ctx.exit(exc.exit_code)
         except sqlite3.Error as exc:  # a database error after opening: one line, its own exit status
-            error = store_error(exc, str(ctx.obj["engine"].settings["db"]))
+            engine = (ctx.obj or {}).get("engine")
+            error = store_error(exc, str(engine.settings["db"]) if engine else "the knowledge base")
             _err(str(error))
             ctx.exit(error.exit_code)
 
