@@ -44,6 +44,11 @@ class Attribution:
     kind: str = "publisher"  # soundbite | quote | according_to | speech | pronoun | publisher
     start: int = -1  # char span of the attribution phrase (its mentions are not the claim's subject)
     end: int = -1
+    others: list[tuple[int, int]] = field(default_factory=list)  # the sentence's other attribution phrases
+
+    def names_source(self, char: int) -> bool:
+        """Is ``char`` inside an attribution phrase of the sentence (a source's name, not a figure's owner)?"""
+        return self.start <= char < self.end or any(a <= char < b for a, b in self.others)
 
 
 @dataclass(slots=True)
@@ -157,18 +162,19 @@ class Attributor:
             a, b = st.phrase
             if st.kind == "according_to" and a <= char < b and st.resolved:
                 return st.attribution()
+        phrases = [st.phrase for st in here if st.resolved and not st.phrase[0] <= char < st.phrase[1]
+                   and st.sentence == sent]
         if inner is None:  # the publisher's; the sentence's attribution phrases are still not its subject
-            phrases = [st.phrase for st in here if st.resolved and not st.phrase[0] <= char < st.phrase[1]]
-            if phrases:
-                return Attribution(None, [], "publisher", min(a for a, _ in phrases), max(b for _, b in phrases))
-            return Attribution(None)
+            return Attribution(None, [], "publisher", others=phrases)
         for outer in holding:  # "S told lawmakers …, according to Y": Y told the outlet what S said
             if outer is not inner and outer.kind == "according_to" and \
                     outer.relation.start <= inner.relation.cue_start < outer.relation.end and outer.speaker != inner.speaker:
                 start = min(outer.phrase[0], inner.phrase[0])
                 return Attribution(outer.speaker, [*outer.chain, *inner.chain], "according_to", start,
-                                   max(outer.phrase[1], inner.phrase[1]))
-        return inner.attribution()
+                                   max(outer.phrase[1], inner.phrase[1]), phrases)
+        att = inner.attribution()
+        att.others = phrases
+        return att
 
     # -- resolution -----------------------------------------------------------------------
     def _resolve(self, relations: list[Relation]) -> list[Statement]:

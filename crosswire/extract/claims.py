@@ -221,7 +221,7 @@ def _singular(word: str) -> str:
 
 # -- subject ------------------------------------------------------------------------------------
 def _subject(q: Quantity, sent: Span, att: Attribution, ctx: Context) -> str | None:
-    in_sent = [m for m in ctx.mentions_in(sent) if m.label in _SUBJECT_LABELS and not (att.start <= m.start < att.end)]
+    in_sent = [m for m in ctx.mentions_in(sent) if m.label in _SUBJECT_LABELS and not att.names_source(m.start)]
     np_end = _phrase_end(q, ctx)
     own = [m for m in in_sent if q.start <= m.start and m.end <= np_end and m.label in ("NORP", "GPE")]
     if own:

@@ -335,13 +335,32 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
             if child.dep_ == "conj" and child.pos_ not in ("VERB", "AUX"):
                 words.extend(child.subtree)
             continue
-        if child.dep_ in ("npadvmod", "advmod") and child.lower_ in _TIME_WORDS and not words:
-            continue  # "said Friday", "also said"
-        if child.dep_ == "prep" and not words and child.lower_ in ("in", "on", "at", "during", "after") and \
-                _is_setting(child):
-            continue  # "said in a statement", "said on Fox News"
-        words.extend(child.subtree)
+        if child.dep_ in ("npadvmod", "advmod") and (child.lower_ in _TIME_WORDS or words):
+            continue  # "said Friday", "also said", "blasted Clinton … Wednesday"
+        if child.dep_ == "prep" and (_is_setting(child) or (words and child.lower_ not in _CONTENT_PREPS)):
+            continue  # "said in a statement", "on Fox News", "challenged the rules before 10 judges"
+        if child.dep_ == "advcl" and words and _after_comma(child):
+            continue  # "ruled against X, dealing a blow to Y": the writer's gloss
+        words.extend(t for t in child.subtree if not _gloss(t, child))
     return _trim(sent, words) if words else None
+
+
+_CONTENT_PREPS = frozenset({"about", "of", "for", "against", "as", "over", "that", "with", "to", "on"})
+
+
+def _after_comma(tok: Token) -> bool:
+    first = tok.left_edge
+    return first.i > 0 and tok.doc[first.i - 1].text in (",", ";", "—", "–")
+
+
+def _gloss(tok: Token, top: Token) -> bool:
+    """Inside a ", which …" clause that comments on the whole statement (the writer's, not the source's)."""
+    for anc in [tok, *tok.ancestors]:
+        if anc.i == top.i:
+            return False
+        if anc.dep_ == "relcl" and _after_comma(anc) and anc.left_edge.lower_ == "which":
+            return True
+    return False
 
 
 _CONCESSIVE = frozenset({"although", "though", "whereas", "while"})
@@ -360,6 +379,8 @@ def _concessive(tok: Token, cue: Token) -> bool:
 
 def _is_setting(prep: Token) -> bool:
     obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if prep.lower_ not in ("in", "on", "at", "during", "after", "before", "from", "to", "with"):
+        return False
     return obj is not None and (obj.lower_ in {"statement", "interview", "speech", "letter", "email", "post",
                                                "tweet", "release", "conference", "call", "press", "rally",
                                                "hearing", "debate", "appearance", "remarks", "op-ed"}
