@@ -140,3 +140,16 @@ def test_timestamps_and_repeated_captions_are_not_body_evidence() -> None:
     assert reasons[0] and reasons[1] and reasons[2]
     assert reasons[-1] == "boilerplate:timestamp"
     assert all(reasons[3 + i] is None for i in range(len(PARAGRAPHS)))
+
+
+def test_a_table_pasted_one_cell_per_line_stays_with_the_body() -> None:
+    cells = ["Pos.", "Team", "Points"]
+    for pos, (team, points) in enumerate([("Harbour Rovers", "61"), ("Valley United", "58"), ("North End", "55"),
+                                          ("Castle Athletic", "49"), ("Riverside", "47")], 1):
+        cells += [str(pos), team, points]
+    lines = ["Home", "Sport", "Standings", *PARAGRAPHS[:2], "The table after the weekend:", *cells,
+             "Privacy Policy", "Terms of Use", "Contact Us", "Careers"]
+    reasons = find_body(lines)
+    kept = [line for line, why in zip(lines, reasons) if why is None]
+    assert "Harbour Rovers" in kept and "61" in kept and "Riverside" in kept and "47" in kept
+    assert "Home" not in kept and "Careers" not in kept

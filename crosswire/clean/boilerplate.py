@@ -14,7 +14,7 @@ Steps, one function each, in this order:
                      (data/boilerplate.toml ``furniture``), or the start of the comments (``end_marker``).
 3. ``_classify``   — jusText's context-free classes: good, near-good, short, bad.
 4. ``_weights``    — body evidence per line, in context: short lines by shape (sentence, menu label,
-                     headline, fragment), lists whose lines open alike, a good line alone between
+                     headline, fragment), lists whose lines open alike, tables pasted one cell a line, a good line alone between
                      non-body lines, lines under a related-links label, lines repeated on the page,
                      and a cost for each break between blocks. (jusText's context-sensitive pass,
                      short lines taking their neighbours' class, is what the region search does here;
@@ -266,6 +266,25 @@ def _parallel_runs(lines: list[Line], cfg: Config) -> set[int]:
         if j - i >= cfg.inside["list_run"] and not lines[i].furniture:
             out.update(range(i, j))
         i = j
+    return out | _tables(lines, cfg)
+
+
+_CELL = re.compile(r"[-+±]?[\d.,:%/]+[%°*]?")
+
+
+def _tables(lines: list[Line], cfg: Config) -> set[int]:
+    """Lines of a table pasted one cell per line: a run of short lines in which figures alone on their
+    line are a large share (a standings table, results, prices)."""
+    out: set[int] = set()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].cls in ("short", "bad") and lines[j].words <= 6:
+            j += 1
+        cells = sum(bool(_CELL.fullmatch(lines[k].text.strip())) for k in range(i, j))
+        if j - i >= cfg.inside["table_run"] and cells >= cfg.inside["table_cells"] * (j - i):
+            out.update(range(i, j))
+        i = max(j, i + 1)
     return out
 
 
