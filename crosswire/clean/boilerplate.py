@@ -16,9 +16,9 @@ Steps, one function each, in this order:
 4. ``_weights``    — body evidence per line, in context: short lines by shape (sentence, menu label,
                      headline, fragment), lists whose lines open alike, tables pasted one cell a
                      line, a good line alone between non-body lines, lines under a related-links
-                     label, lines repeated on the page, and a cost for each break between blocks. (jusText's context-sensitive pass,
-                     short lines taking their neighbours' class, is what the region search does here;
-                     run as well, it changed nothing measurable.)
+                     label, lines repeated on the page, and a cost for each break between blocks.
+                     (jusText's context-sensitive pass, short lines taking their neighbours' class,
+                     is what the region search does here; run as well, it changed nothing measurable.)
 5. ``_region``     — the body: the maximum-sum run of weights before the comments, begun after the
                      line that repeats the page title (the headline).
 6. ``_decide``     — inside the region keep every line except interface labels, menu runs and
