@@ -202,7 +202,7 @@ def test_figures_next_to_markup_are_kept() -> None:
     assert [q.value for q in find_quantities("about 3,000 (or 3.5%) soldiers")] == [3000.0, 3.5]
 
 
-def test_extract_cli_on_stdin_respects_max_bytes(db: str) -> None:
+def test_stdin_respects_max_bytes(db: str) -> None:
     from crosswire.cli import cli
 
     result = CliRunner().invoke(cli, ["--db", db, "ingest", "--no-extract", "--max-bytes", "1000", "-"],
