@@ -107,7 +107,7 @@ def _language(lines: Sequence[str], cfg: Config) -> frozenset[str] | None:
     sample = " ".join(long_lines)
     if len(_UNSPACED.findall(sample)) > 0.3 * max(1, len(re.findall(r"\w", sample))):
         return None
-    words = [w.lower() for w in _WORD.findall(sample)][:5000]
+    words = [w.lower() for w in _WORD.findall(sample)][:2000]
     if len(words) < c["min_language_words"]:
         return None
     shares = sorted(((sum(w in sl for w in words) / len(words), name) for name, sl in _stoplists().items()),
