@@ -134,18 +134,25 @@ class Attributor:
         """Every statement as a quote record, merged with the soundbites and direct quotes found before:
         a soundbite stays as it is; a direct quote that a statement also holds gives way to the statement
         (which has its cue, its whole content and its resolved source) unless that has no speaker."""
-        mine = [st.quote(self.text) for st in self.statements]
+        mine = sorted((st.quote(self.text) for st in self.statements), key=lambda m: m.start)
+        starts = [m.start for m in mine]
+        dropped: set[int] = set()
         out = [q for q in existing if q.kind == "soundbite"]
         for q in existing:
             if q.kind == "soundbite":
                 continue
-            rival = next((m for m in mine if _overlap(q.start, q.end, m.start, m.end) >= 0.5), None)
-            if rival is None or not rival.speaker:
+            rival = next((i for i in _near(starts, q.start, q.end) if i not in dropped
+                          and _overlap(q.start, q.end, mine[i].start, mine[i].end) >= 0.5), None)
+            if rival is None or not mine[rival].speaker:
                 out.append(q)
                 if rival is not None:
-                    mine.remove(rival)
-        taken = [(q.start, q.end) for q in out if q.kind == "soundbite"]
-        out += [m for m in mine if not any(_overlap(m.start, m.end, a, b) >= 0.5 for a, b in taken)]
+                    dropped.add(rival)
+        bites = sorted((q.start, q.end) for q in out if q.kind == "soundbite")
+        bite_starts = [a for a, _ in bites]
+        for i, m in enumerate(mine):
+            if i in dropped or any(_overlap(m.start, m.end, *bites[k]) >= 0.5 for k in _near(bite_starts, m.start, m.end)):
+                continue
+            out.append(m)
         return sorted(out, key=lambda q: q.start)
 
     def at(self, char: int) -> Attribution:
@@ -343,6 +350,12 @@ class Attributor:
 def _label_name(label: str) -> str:
     """'MS. HAN' -> 'Ms. Han'; 'Q' stays 'Q'; mixed-case labels stay as written."""
     return label.title() if label.isupper() and len(label) > 2 else label
+
+
+def _near(starts: list[int], start: int, end: int, reach: int = 200_000) -> range:
+    """Indexes of the spans (sorted by start) that may overlap [start, end): those starting before its end
+    and no more than ``reach`` characters before its start (longer quotations are not deduplicated)."""
+    return range(bisect.bisect_left(starts, start - reach), bisect.bisect_left(starts, end))
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> float:
