@@ -289,8 +289,8 @@ def _tables(lines: list[Line], cfg: Config) -> set[int]:
 
 
 def _bodylike(lines: list[Line], j: int) -> bool:
-    return 0 <= j < len(lines) and (lines[j].cls in ("good", "neargood")
-                                    or _short_shape(lines[j], cfg=None) == "short_sentence")
+    return 0 <= j < len(lines) and (lines[j].cls in ("good", "neargood") or (
+        lines[j].cls == "short" and _short_shape(lines[j], cfg=None) == "short_sentence"))
 
 
 def _weight(ln: Line, cfg: Config) -> float:
