@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -179,7 +180,7 @@ def main() -> None:
     bad = failures or traceback or code != 1 or len(docs) != valid_expected or not rerun_ok
     print("RESULT:", "FAIL" if bad else "PASS", f"({failures} unexpected outcome(s))" if failures else "")
     if not args.keep:
-        print(f"(corpus and knowledge base left in {base})")
+        shutil.rmtree(base, ignore_errors=True)
     sys.exit(1 if bad else 0)
 
 
