@@ -133,3 +133,17 @@ def test_feed_fixtures(name: str) -> None:
         assert any(isinstance(i, Rejection) and "not a valid RSS/Atom feed" in i.reason for i in items)
     for doc, exp in zip(docs, expected["documents"]):
         _check(doc, exp)
+
+
+def test_a_table_inside_the_article_is_body_text() -> None:
+    """Figures set out in a table are part of the report (trafilatura's include_tables)."""
+    from crosswire.ingest.html import read_page
+
+    rows = "".join(f"<tr><td>Region {n}</td><td>{n * 120} troops</td></tr>" for n in range(1, 6))
+    para = "<p>" + "The ministry published its count of deployed units for each region on Tuesday. " * 3 + "</p>"
+    page = (f"<html><head><title>Deployment count by region</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>Deployment count by region</h1>{para}<table>{rows}</table>{para}</article>"
+            f"<footer>Copyright Example News</footer></body></html>")
+    body, _ = read_page(page)
+    assert "Region 3" in body and "360 troops" in body
+    assert "Copyright Example News" not in body

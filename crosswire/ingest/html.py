@@ -93,7 +93,7 @@ def visible_text(page: str) -> str:
 def _extract(page: str, url: str | None, precision: bool) -> dict[str, Any]:
     try:
         doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=False, favor_precision=precision, favor_recall=not precision,
+                                          include_tables=True, favor_precision=precision, favor_recall=not precision,
                                           date_extraction_params={"extensive_search": False, "original_date": True})
     except (RecursionError, ValueError, TypeError, AttributeError):  # odd markup: the next layer decides
         return {}
