@@ -231,3 +231,18 @@ def test_a_partial_extraction_is_said_and_exits_1(tmp_path: Path, db: str, monke
                                     catch_exceptions=False)
         assert result.exit_code == 1, args
         assert "long.txt" in result.stderr and "time budget of 0 s per document ran out" in result.stderr
+
+
+def test_an_error_message_quoting_a_lone_surrogate_is_printable(tmp_path: Path, run_cli,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import crosswire.ingest.readers as readers
+
+    def broken(raw: bytes, source: str) -> Any:
+        raise ValueError("cannot read 'bad \ud800'")
+
+    monkeypatch.setattr(readers, "decode_flagged", broken)
+    (tmp_path / "a.txt").write_text(GOOD.format(n=1), encoding="utf-8")
+    for args in (["ingest", "--no-extract"], ["extract", "--jsonl", str(tmp_path / "out.jsonl")]):
+        result = run_cli(*args, str(tmp_path / "a.txt"))
+        assert result.exit_code == 1, args
+        assert "cannot read 'bad \ufffd'" in result.stderr

@@ -156,14 +156,18 @@ def kind_of(source: str, raw: bytes) -> str:
 def read_items(inp: Input) -> list[RawItem | Rejection]:
     """Split one input into report items; every failure becomes a Rejection naming the place."""
     try:
-        return _read_items(inp)
+        items = _read_items(inp)
     except InputError as exc:
-        return [Rejection(inp.source, exc.problem, inp.raw)]
+        items = [Rejection(inp.source, exc.problem, inp.raw)]
     except MemoryError:
-        return [Rejection(inp.source, "not enough memory to read this input (lower --max-bytes)", inp.raw)]
+        items = [Rejection(inp.source, "not enough memory to read this input (lower --max-bytes)", inp.raw)]
     except Exception as exc:  # noqa: BLE001 - one odd input must not stop the batch
-        reason, _ = safe_text(f"could not read this input ({type(exc).__name__}: {exc})")
-        return [Rejection(inp.source, reason, inp.raw)]
+        items = [Rejection(inp.source, f"could not read this input ({type(exc).__name__}: {exc})", inp.raw)]
+    for item in items:  # a parser's message may quote the bad text: printable and storable too
+        if isinstance(item, Rejection):
+            item.source, _ = safe_text(item.source)
+            item.reason, _ = safe_text(item.reason)
+    return items
 
 
 def _read_items(inp: Input) -> list[RawItem | Rejection]:
