@@ -63,7 +63,7 @@ class Speaker:
 
 
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "we", "me", "us"})
-_THING_PRONOUNS = frozenset({"it", "they", "them"})
+_ALL_PRONOUNS = _PERSON_PRONOUNS | {"it", "they", "them"}
 _CITING = frozenset({"citing", "quoting"})
 _CARRY = 2  # sentences a pronoun may reach back for the previous speaker
 _DATED = re.compile(r"\d{4}")
@@ -81,6 +81,7 @@ class Statement:
     kind: str
     said_on: str | None = None
     sentence: int = 0
+    person: bool = False  # the speaker is a person (he/she may refer back to it; it/they may not)
 
     @property
     def phrase(self) -> tuple[int, int]:
@@ -118,6 +119,7 @@ class Attributor:
         self.v = vocab()
         self.sent_starts = [s.start_char for s in sdoc.sents]
         self.roles = self._role_holders()
+        self.people = {self._name(m) for m in self.mentions if m.label == "PERSON"} | set(self.roles.values())
         self.times = sorted((t for t in times or [] if t.type == "DATE" and _DATED.match(t.value)),
                             key=lambda t: t.start)
         self.statements = self._resolve(relations or [])
@@ -126,8 +128,13 @@ class Attributor:
             last = self._sentence(max(st.relation.start, st.relation.end - 1))
             for i in range(min(st.sentence, self._sentence(st.relation.start)), last + 1):
                 self._by_sentence.setdefault(i, []).append(st)
-        self._speaker_starts = [sp.start for sp in sorted(speakers, key=lambda sp: sp.start)]
+        self.use_speakers(speakers)
+
+    def use_speakers(self, speakers: list[Speaker]) -> None:
+        """The quoted spans whose words belong to their speaker (after ``quotes`` merged them)."""
+        self.speakers = speakers
         self._speakers_sorted = sorted(speakers, key=lambda sp: sp.start)
+        self._speaker_starts = [sp.start for sp in self._speakers_sorted]
 
     # -- public ---------------------------------------------------------------------------
     def quotes(self, existing: list[Quote]) -> list[Quote]:
@@ -199,8 +206,8 @@ class Attributor:
                 continue
             st = self._statement(r, previous)
             out.append(st)
-            if st.resolved:
-                previous = st
+            if st.resolved and (st.speaker_text or "").lower() not in _ALL_PRONOUNS:
+                previous = st  # a pronoun's statement keeps pointing at the statement that named its source
         for st in out:
             st.chain += [c for c in cited.get(st.relation.head, []) if c not in st.chain]
         return out
@@ -215,7 +222,8 @@ class Attributor:
         if kind == "transcript" and not resolved and written:  # a turn label names its speaker by definition
             speaker, resolved = _label_name(written), True
             chain = [speaker]
-        return Statement(r, speaker, written, chain, resolved, kind, self._said_on(r), sent)
+        person = speaker in self.people or (kind == "transcript" and speaker not in ("Q", "A"))
+        return Statement(r, speaker, written, chain, resolved, kind, self._said_on(r), sent, person)
 
     def _resolve_source(self, r: Relation, previous: Statement | None) -> tuple[str | None, bool]:
         if r.source_start < 0:
@@ -224,19 +232,32 @@ class Attributor:
         if span is None:
             return None, False
         head = span.root
+        if len(span) == 1 and head.lower_ in _ALL_PRONOUNS:
+            return self._pronoun(head.lower_, r.source_start, previous)
+        described = self._description(head, r.source_start)
+        if described:  # "the ministry" -> the ministry named earlier, before any carry-over
+            return described, True
         prev = previous.attribution() if previous is not None else Attribution(None)
         att = self._subject_source(head, prev)
         if att is not None and att.source:
             return att.source, True
-        if head.lower_ in _PERSON_PRONOUNS:
-            person = self._last_mention(r.source_start, ("PERSON",))
-            return (person, True) if person else (None, False)
-        described = self._description(head, r.source_start)
-        if described:
-            return described, True
         if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.lemma_.lower() in self.v.people_like:
-            return span.text.strip(), False  # "a senior defense official": the description is the speaker
+            return _np_text(span), True  # "a senior defense official": the role is the speaker, as written
         return None, False  # "the footage shows": no speaker, the mention stays in speaker_text
+
+    def _pronoun(self, word: str, at: int, previous: Statement | None) -> tuple[str | None, bool]:
+        """he/she -> the previous speaker if a person, unless a person is named since (outside what that
+        speaker said); it/they -> the previous speaker if not a person; else the last name of that kind."""
+        person = word in _PERSON_PRONOUNS
+        labels = ("PERSON",) if person else ("ORG", "GPE", "NORP")
+        if previous is not None and (previous.person == person or word in ("they", "them")):
+            later = self._last_mention_at(at, labels)
+            r = previous.relation
+            if later is None or later.start < r.cue_start or r.start <= later.start < r.end:
+                return previous.speaker, True
+            return self._name(later), True
+        name = self._last_mention(at, labels)
+        return (name, True) if name else (None, False)
 
     def _said_on(self, r: Relation) -> str | None:
         """A date written next to the cue ("said Friday", "on Tuesday told reporters")."""
@@ -292,10 +313,14 @@ class Attributor:
         return None
 
     def _last_mention(self, before: int, labels: tuple[str, ...]) -> str | None:
+        m = self._last_mention_at(before, labels)
+        return self._name(m) if m is not None else None
+
+    def _last_mention_at(self, before: int, labels: tuple[str, ...]) -> Mention | None:
         i = bisect.bisect_left(self._mstarts, before)
         for m in reversed(self.mentions[max(0, i - 200):i]):
             if m.label in labels:
-                return self._name(m)
+                return m
         return None
 
     @staticmethod
@@ -345,6 +370,14 @@ class Attributor:
                     out.setdefault(role, self._name(m))
                     break
         return out
+
+
+def _np_text(span: Span) -> str:
+    """A source described, not named, as written; a sentence-initial article lower-cased ("The ministry"
+    -> "the ministry") so one description reads the same wherever it stands."""
+    text = span.text.strip()
+    first = span[0]
+    return text[0].lower() + text[1:] if first.is_sent_start and first.lower_ in ("the", "a", "an") else text
 
 
 def _label_name(label: str) -> str:

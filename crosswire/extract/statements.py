@@ -83,7 +83,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
 
 
 # -- quotations --------------------------------------------------------------------------------
-_QUOTATION = re.compile(r'''“[^“”]*”|"[^"\n]*"|''(?:(?!'').)*''|‘‘(?:(?!’’).)*’’''')
+_QUOTATION = re.compile(r'''“[^“”]*”|"[^"\n]*"|''[^'\n]*(?:'[^'\n]+)*''|‘‘[^‘’\n]*’’''')
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
@@ -138,17 +138,24 @@ def _turns(text: str, segments: list[Segment]) -> list[Relation]:
     return out
 
 
-_SIGNED = re.compile(r"(?P<q>[“”\"][^\n“]{10,}?[”\"])[\s\u00a0]*[―—][\s\u00a0]*"
+_SIGNED = re.compile(r"[”\"][\s\u00a0]*(?P<dash>[―—])[\s\u00a0]*"
                      r"(?P<src>[A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,4})")
 
 
 def _signed_quotations(text: str) -> list[Relation]:
-    """A quotation signed with a dash and a name ('"…" ― Jane Doe'), as in testimonials and epigraphs."""
+    """A quotation signed with a dash and a name ('"…" ― Jane Doe'), as in testimonials and epigraphs:
+    found from each signature back to the quotation's opening mark on the same line (linear)."""
     out = []
     for m in _SIGNED.finditer(text):
-        dash = text.index("―", m.end("q")) if "―" in text[m.end("q"):m.start("src")] else \
-            text.index("—", m.end("q"))
-        out.append(Relation(cue=text[dash], cue_start=dash, cue_end=dash + 1, start=m.start("q"), end=m.end("q"),
+        close = m.start() + 1
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        opening = max(text.rfind("“", line_start, m.start()), text.rfind('"', line_start, m.start()))
+        if opening < 0 and text[line_start:line_start + 1] == "”":  # a closing mark typed for the opening one
+            opening = line_start
+        if opening < 0 or close - opening < 12:
+            continue
+        dash = m.start("dash")
+        out.append(Relation(cue=text[dash], cue_start=dash, cue_end=dash + 1, start=opening, end=close,
                             source_start=m.start("src"), source_end=m.end("src")))
     return out
 
@@ -165,8 +172,9 @@ def _according_to(sent: Span, text: str) -> list[Relation]:
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
         else:
             obj = next((c for c in tok.children if c.dep_ in ("pobj", "dobj")), None)
-            if low == "per" and (obj is None or not (obj.ent_type_ or obj.pos_ == "PROPN")):
-                continue
+            if low == "per" and (obj is None or tok.ent_type_ or not (
+                    obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or obj.pos_ == "PROPN")):
+                continue  # "per X" names a source; "5 per cent", "3 per day" do not
         if obj is None:
             continue
         phrase = set(t.i for t in tok.subtree) | set(range(tok.i, obj.right_edge.i + 1))
@@ -281,8 +289,11 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
 
 
 def _cue_start(tok: Token) -> int:
-    aux = [c for c in tok.lefts if c.dep_ in ("aux", "auxpass", "neg") and c.i >= tok.i - 3]
-    return min([tok.idx] + [a.idx for a in aux])
+    """The cue starts at the auxiliaries and negation right before the verb ("has not said")."""
+    first = tok
+    while first.i > 0 and tok.doc[first.i - 1].dep_ in ("aux", "auxpass", "neg") and tok.doc[first.i - 1].head.i == tok.i:
+        first = tok.doc[first.i - 1]
+    return first.idx
 
 
 def _cue_end(tok: Token) -> int:

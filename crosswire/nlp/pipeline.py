@@ -175,6 +175,8 @@ def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer,
     relations = statements.find_relations(sdoc, cues or load_cues(), doc.segments)
     atts = attribution.Attributor(sdoc, mentions, canon, speakers, relations, times, _titles(mentions, gaz))
     qs = atts.quotes(qs)
+    speakers = quotes.speakers_of([q for q in qs if q.version == quotes.VERSION], doc.text)
+    atts.use_speakers(speakers)  # a direct quote a statement replaced no longer speaks for its span
     bound = doc.published_bounds[0] if doc.published_bounds and doc.published_bounds[0] else None
     ctx = claims.Context(sdoc, mentions, canon, atts, times, speakers, doc.publisher, doc.published,
                          reference=bound)  # year-less dates of an undated report fall before its inferred date

@@ -65,13 +65,16 @@ def _is_offset(key: str, value: Any) -> bool:
 
 
 def shift_records(records: list[dict[str, Any]], base: int) -> list[dict[str, Any]]:
-    """Every character offset (``start``, ``end``, ``*_start``, ``*_end``) moved by ``base``."""
+    """Every character offset (``start``, ``end``, ``*_start``, ``*_end``, the pieces of ``parts``) moved by
+    ``base``."""
     if not base:
         return records
     for rec in records:
         for key, value in rec.items():
             if _is_offset(key, value):
                 rec[key] = value + base
+        if rec.get("parts"):
+            rec["parts"] = [[a + base, b + base] for a, b in rec["parts"]]
     return records
 
 
