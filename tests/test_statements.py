@@ -45,7 +45,7 @@ def spans_are_exact(report: dict[str, Any]) -> None:
 
 REPORT = """Ministry says 300 soldiers killed near the border
 
-Ukraine's Ministry of Defence published new figures on Monday. The ministry said that 300 soldiers had been killed near the border since October.
+Ukraine's Ministry of Defence published new figures on Monday. General Petro Marchenko said 40 soldiers had died in one week. The ministry said that 300 soldiers had been killed near the border since October.
 
 "We will not send more troops to that sector," Defence Minister Anna Kovacs told reporters in Kyiv. "The line is holding. Reinforcements are not needed."
 
@@ -118,7 +118,7 @@ def test_briefing_turns_are_transcript_statements(cw: Crosswire, tmp_path: Path)
     turns = [q for q in got["quote"] if q["kind"] == "transcript"]
     assert [q["speaker_text"] for q in turns] == ["MS. LEE", "Q", "MS. LEE"]
     soldiers = next(c for c in got["claim"] if c["value"] == 12000)
-    assert soldiers["source"] == turns[0]["speaker"]
+    assert soldiers["source"] == turns[0]["speaker"] == "Ms. Lee"
 
 
 @pytest.mark.parametrize("text", [
@@ -130,4 +130,28 @@ def test_briefing_turns_are_transcript_statements(cw: Crosswire, tmp_path: Path)
 ])
 def test_bad_quotes_never_crash_or_misplace(cw: Crosswire, tmp_path: Path, text: str) -> None:
     got = read(cw, tmp_path, "Headline for a test\n\n" + text + "\n")
+    assert not got.get("error"), got.get("error")  # a crash would be an error record with no statements
+    spans_are_exact(got)
+
+
+def test_a_pronoun_prefers_the_person_named_since(cw: Crosswire, tmp_path: Path) -> None:
+    text = ("Talks in Geneva\n\nJohn Smith said the talks would resume in March. Then Mary Jones arrived "
+            "from Vienna. She said the delegations had not agreed on an agenda.\n")
+    got = read(cw, tmp_path, text)
+    assert statement(got, "not agreed on an agenda")["speaker"] == "Mary Jones"
+    assert statement(got, "would resume in March")["speaker"] == "John Smith"
+
+
+def test_per_cent_is_not_an_attribution(cw: Crosswire, tmp_path: Path) -> None:
+    got = read(cw, tmp_path, "Prices\n\nFood prices rose 5 per cent in March and fuel 3 per cent.\n")
+    assert not [q for q in got["quote"] if q["kind"] == "according_to"]
+
+
+def test_a_long_report_keeps_exact_statement_offsets(cw: Crosswire, tmp_path: Path) -> None:
+    """Past the first section of a long report (read in sections) every piece still points at its words."""
+    para = ('"The convoy left at dawn," the commander said. "It reached the bridge by noon." '
+            'Officials said 120 trucks had crossed since Monday.\n\n')
+    got = read(cw, tmp_path, "Convoys\n\n" + para * 700)
+    assert len(got["document"]["text"]) > 60_000 and not got.get("error")
+    assert sum(1 for q in got["quote"] if q.get("parts")) > 100
     spans_are_exact(got)

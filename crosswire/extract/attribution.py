@@ -34,7 +34,6 @@ VERSION = "attribution-2"
 _PREFER = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3, "FAC": 4, "LOC": 5}
 _CONTAINER_NOUNS = {"statement", "report", "estimate", "assessment", "data", "figure", "analysis", "briefing",
                     "remark", "comment", "testimony", "claim", "account", "intelligence"}
-_SUBJ = {"nsubj", "nsubjpass", "csubj"}
 
 
 @dataclass(slots=True)
@@ -143,12 +142,13 @@ class Attributor:
         (which has its cue, its whole content and its resolved source) unless that has no speaker."""
         mine = sorted((st.quote(self.text) for st in self.statements), key=lambda m: m.start)
         starts = [m.start for m in mine]
+        longest = max((m.end - m.start for m in mine), default=0)
         dropped: set[int] = set()
         out = [q for q in existing if q.kind == "soundbite"]
         for q in existing:
             if q.kind == "soundbite":
                 continue
-            rival = next((i for i in _near(starts, q.start, q.end) if i not in dropped
+            rival = next((i for i in _near(starts, q.start, q.end, longest) if i not in dropped
                           and _overlap(q.start, q.end, mine[i].start, mine[i].end) >= 0.5), None)
             if rival is None or not mine[rival].speaker:
                 out.append(q)
@@ -156,8 +156,9 @@ class Attributor:
                     dropped.add(rival)
         bites = sorted((q.start, q.end) for q in out if q.kind == "soundbite")
         bite_starts = [a for a, _ in bites]
+        widest = max((b - a for a, b in bites), default=0)
         for i, m in enumerate(mine):
-            if i in dropped or any(_overlap(m.start, m.end, *bites[k]) >= 0.5 for k in _near(bite_starts, m.start, m.end)):
+            if i in dropped or any(_overlap(m.start, m.end, *bites[k]) >= 0.5 for k in _near(bite_starts, m.start, m.end, widest)):
                 continue
             out.append(m)
         return sorted(out, key=lambda q: q.start)
@@ -218,7 +219,8 @@ class Attributor:
         speaker, resolved = self._resolve_source(r, prev)
         written = self.text[r.source_start:r.source_end] if r.source_start >= 0 else None
         chain = [speaker] if speaker else []
-        kind = r.kind if r.kind in ("according_to", "transcript") else _quote_kind(self.text[r.start:r.end])
+        kinds = {_quote_kind(self.text[a:b]) for a, b in (r.parts or [(r.start, r.end)])}
+        kind = r.kind if r.kind in ("according_to", "transcript") else (kinds.pop() if len(kinds) == 1 else "mixed")
         if kind == "transcript" and not resolved and written:  # a turn label names its speaker by definition
             speaker, resolved = _label_name(written), True
             chain = [speaker]
@@ -385,9 +387,9 @@ def _label_name(label: str) -> str:
     return label.title() if label.isupper() and len(label) > 2 else label
 
 
-def _near(starts: list[int], start: int, end: int, reach: int = 200_000) -> range:
+def _near(starts: list[int], start: int, end: int, reach: int) -> range:
     """Indexes of the spans (sorted by start) that may overlap [start, end): those starting before its end
-    and no more than ``reach`` characters before its start (longer quotations are not deduplicated)."""
+    and no more than ``reach`` (the longest span's length) characters before its start."""
     return range(bisect.bisect_left(starts, start - reach), bisect.bisect_left(starts, end))
 
 
@@ -417,24 +419,40 @@ def _described(head: Token) -> str:
 
 def hedge_near(sent: Span, char: int) -> str | None:
     """The hedge cue nearest to ``char`` within the sentence ("said to" -> reported, ...)."""
+    cues = _hedge_cues(sent)
+    if not cues:
+        return None
+    i = bisect.bisect_left(cues, (char, ""))
+    near = [cues[k] for k in (i - 1, i) if 0 <= k < len(cues)]
+    return min(near, key=lambda c: abs(c[0] - char))[1]
+
+
+def _hedge_cues(sent: Span) -> list[tuple[int, str]]:
+    """(char, label) of every hedge cue of the sentence, in order: worked out once per sentence."""
+    memo = sent.doc.user_data.setdefault("crosswire.hedges", {})  # kept with the parse it describes
+    hit = memo.get(sent.start)
+    if hit is not None:
+        return hit
     v = vocab()
-    best: tuple[int, str] | None = None
+    found: list[tuple[int, str]] = []
     low = sent.text.lower()
     for phrase, label in v.hedges.items():
         if " " in phrase:
-            for m in re.finditer(rf"\b{re.escape(phrase)}\b", low):
-                d = abs(sent.start_char + m.start() - char)
-                if best is None or d < best[0]:
-                    best = (d, label)
+            found += [(sent.start_char + m.start(), label) for m in re.finditer(rf"\b{re.escape(phrase)}\b", low)]
     for tok in sent:
-        found = v.hedges.get(tok.lemma_.lower()) or v.hedges.get(tok.lower_)
-        if found and tok.pos_ in ("VERB", "AUX", "ADV", "ADJ"):
-            d = abs(tok.idx - char)
-            if best is None or d < best[0]:
-                best = (d, found)
-    return best[1] if best else None
+        label = v.hedges.get(tok.lemma_.lower()) or v.hedges.get(tok.lower_)
+        if label and tok.pos_ in ("VERB", "AUX", "ADV", "ADJ"):
+            found.append((tok.idx, label))
+    memo[sent.start] = sorted(found)
+    return memo[sent.start]
 
 
 def is_conditional(sent: Span) -> bool:
-    low = " " + re.sub(r"\s+", " ", sent.text.lower()) + " "
-    return any(re.search(rf"[\s,;(]{re.escape(m)}[\s,]", low) for m in vocab().conditional)
+    """Does the sentence state a hypothetical ("even if", "unless", "were to")? Once per sentence."""
+    memo = sent.doc.user_data.setdefault("crosswire.conditional", {})
+    hit = memo.get(sent.start)
+    if hit is None:
+        low = " " + re.sub(r"\s+", " ", sent.text.lower()) + " "
+        hit = memo[sent.start] = any(re.search(rf"[\s,;(]{re.escape(m)}[\s,]", low)
+                                     for m in vocab().conditional)
+    return hit

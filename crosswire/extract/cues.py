@@ -8,19 +8,20 @@ no text. ``CueTable.score`` is the model's probability; ``threshold`` the cut th
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-FRAMES = ("ccomp", "xcomp", "dobj", "prep", "none")
 
 
 @dataclass(slots=True)
 class CueTable:
     weights: dict[str, float] = field(default_factory=dict)
     threshold: float = 0.5
+    version: str = "untrained"  # a hash of the model file: retraining changes what extraction stores
 
     def score(self, features: list[str]) -> float:
         """Probability that a verb with these features is an attribution cue."""
@@ -30,5 +31,7 @@ class CueTable:
 
 def load_cues(path: Path | None = None) -> CueTable:
     """Read a cue model written by ``scripts/train_cues.py``."""
-    data = json.loads((path or DATA / "cue_model.json").read_text(encoding="utf-8"))
-    return CueTable(weights={k: float(v) for k, v in data["weights"].items()}, threshold=float(data["threshold"]))
+    raw = (path or DATA / "cue_model.json").read_bytes()
+    data = json.loads(raw.decode("utf-8"))
+    return CueTable(weights={k: float(v) for k, v in data["weights"].items()}, threshold=float(data["threshold"]),
+                    version="cues-" + hashlib.sha256(raw).hexdigest()[:10])

@@ -8,10 +8,13 @@ record; claims take their source from the relation whose content holds them.
 Steps, in order, one function each:
 1. ``_according_to``  — prepositional cues ("according to X", "citing X", "per X"): the source is the
    object of the preposition, the content the clause the phrase modifies, less the phrase.
-2. ``_verb_cues``     — a verb is a cue when the learned cue table (``data/cues.toml``: how often each
-   verb lemma, in each frame, introduces an attribution in hand-annotated news) scores it above the
-   threshold. Its frame is what hangs on it: a clause (``ccomp``), an infinitive (``xcomp``), an
-   object (``dobj``) or nothing.
+2. ``_verb_cues``     — a verb is a cue when the learned cue model (``data/cue_model.json``, a logistic
+   regression trained by ``scripts/train_cues.py`` on hand-annotated news) scores it above its
+   threshold, from ``cue_features``: the lemma, the frame (what hangs on the verb: a clause ``ccomp``,
+   an infinitive ``xcomp``, an object ``dobj``, a topic preposition ``prep``, or nothing), its
+   dependency and tag, the kind of its subject, an adjacent quotation. Verbs inside a quotation are
+   the quoted speaker's own words, not cues. Transcript turns ("MS. LEE: …") and signed quotations
+   ('"…" ― Jane Doe') are relations too.
 3. ``_content_of``    — the content is the complement: the clause before a postposed cue ("…, the
    ministry said"), else everything the verb governs after it, less its subject, auxiliaries, the
    time adverbs next to it ("said Friday") and coordinated verbs of its own.
@@ -37,9 +40,6 @@ if TYPE_CHECKING:
     from .cues import CueTable
 
 VERSION = "statements-1"
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
-COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "dative", "attr", "oprd", "acomp", "prep", "advcl",
-                             "parataxis", "obj", "npadvmod", "advmod", "prt", "agent", "mark"})
 _NEVER_CONTENT = frozenset({"aux", "auxpass", "neg", "punct", "cc", "conj", "nsubj", "nsubjpass", "csubj",
                             "csubjpass", "expl", "preconj", "intj", "discourse"})
 _TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
@@ -231,7 +231,22 @@ def candidates(sent: Span, quoted: list[tuple[int, int]], text: str) -> Iterator
         if in_quotation(tok.idx, quoted) or tok.lower_ in ACCORDING or not tok.text[:1].isalpha():
             continue  # the speaker's own "I think" inside a quotation: the quotation is the statement
         src = _source_of(tok)
+        if src is not None and in_quotation(src[0], quoted):  # the parse took words of the quotation
+            src = _between_quotation_and_cue(tok, quoted)  # '"…," the commander said'
         yield tok, src, _adjacent_quotation(tok, src, quoted, text)
+
+
+def _between_quotation_and_cue(tok: Token, quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The noun phrase between a quotation and its postposed cue, as the source."""
+    i = bisect.bisect_left(quoted, (tok.idx, 0)) - 1
+    if i < 0:
+        return None
+    words = [t for t in tok.doc[max(0, tok.i - 12):tok.i] if t.idx >= quoted[i][1] and not t.is_punct
+             and not t.is_space]
+    if not words or any(t.pos_ not in ("DET", "PROPN", "NOUN", "ADJ", "PRON", "NUM", "ADP", "PART", "CCONJ")
+                        for t in words):
+        return None
+    return words[0].idx, words[-1].idx + len(words[-1].text)
 
 
 def cue_features(tok: Token, src: tuple[int, int] | None, adjacent: bool) -> list[str]:
@@ -276,7 +291,8 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
         score = cues.score(cue_features(tok, src, adjacent is not None))
         if score < cues.threshold:
             continue
-        content = adjacent or _clause_end(tok, _content_of(tok, sent), text)
+        content = adjacent or _clause_end(tok, _content_of(tok, sent), text) or \
+            _adjacent_quotation(tok, src, quoted, text, loose=True)
         if content is None:
             continue
         cue_end = _cue_end(tok)
@@ -303,16 +319,18 @@ def _cue_end(tok: Token) -> int:
 
 
 def _adjacent_quotation(tok: Token, src: tuple[int, int] | None, quoted: list[tuple[int, int]],
-                        text: str) -> tuple[int, int] | None:
+                        text: str, loose: bool = False) -> tuple[int, int] | None:
     """A quotation that ends just before the cue and its source ('"…," he said', '"…," said Smith') or
     starts just after it ('said: "…"'), within the paragraph: the quotation is the content."""
     left = min(tok.idx, src[0]) if src else tok.idx
     right = max(_cue_end(tok), src[1]) if src else _cue_end(tok)
     i = bisect.bisect_left(quoted, (left, 0)) - 1
     if i >= 0 and quoted[i][1] <= left:
-        gap, inner_end = text[quoted[i][1]:left], text[quoted[i][1] - 2:quoted[i][1] - 1]
-        if _only_punct(gap):
-            return quoted[i]  # '"…," he said' (the comma inside the marks) or '"…", he said
+        gap = text[quoted[i][1]:left]
+        if _only_punct(gap):  # '"…", he said'; with the comma inside the marks ('"…," he said') the parse's
+            return quoted[i]  # clause is the content (measured better), the quotation only when it has none
+        if loose and len(gap) <= 2 and not gap.strip() and text[quoted[i][1] - 2:quoted[i][1] - 1] in ",—–?!":
+            return quoted[i]
     k = bisect.bisect_left(quoted, (right, 0))
     if k < len(quoted) and _only_punct(text[right:quoted[k][0]], colon=True):
         return quoted[k]
@@ -441,11 +459,9 @@ def _source_of(tok: Token) -> tuple[int, int] | None:
         if subj is None:
             subj = next((c for c in cur.children if c.dep_ == "nsubjpass"), None) if cur is tok and \
                 tok.lemma_.lower() in ("quote", "ask") else None
-        if subj is not None:
-            if subj.lower_ in ("who", "that", "which") and cur.dep_ == "relcl":
-                subj = cur.head
-                return _np_span(subj)
-            return _np_span(subj)
+        if subj is not None:  # "the official who said": the relative pronoun stands for the noun it follows
+            relative = subj.lower_ in ("who", "that", "which") and cur.dep_ == "relcl"
+            return _np_span(cur.head if relative else subj)
         if cur.dep_ == "relcl":
             return _np_span(cur.head)
         if cur.dep_ == "advcl" and cur.i < cur.head.i:

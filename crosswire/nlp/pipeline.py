@@ -100,6 +100,7 @@ class Extractor:
         else:
             self.nlp.add_pipe("crosswire_paragraphs", first=True)
         self.versions = {c.name: c.version for c in COMPONENTS}
+        self.versions["statements"] += "+" + self.cues.version  # the learned model is part of the component
         self.versions["model"] = f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}"
 
     def extract_many(self, docs: list[Document]) -> dict[str, list[dict[str, Any]]]:
