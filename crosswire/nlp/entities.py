@@ -340,8 +340,14 @@ def _before_ellipsis(span: Span) -> bool:
 
 
 def _context(span: Span) -> str:
-    text = span.doc.text
-    return text[max(0, span.start_char - CONTEXT_CHARS):span.end_char + CONTEXT_CHARS]
+    """The text within CONTEXT_CHARS of the span. Read from a token window around it (every token is at
+    least one character, so CONTEXT_CHARS tokens reach far enough), not from ``doc.text``, which spaCy
+    rebuilds whole on every access."""
+    doc = span.doc
+    window = doc[max(0, span.start - CONTEXT_CHARS):min(len(doc), span.end + CONTEXT_CHARS)]
+    base = window.start_char
+    text = window.text_with_ws
+    return text[max(0, span.start_char - CONTEXT_CHARS - base):span.end_char + CONTEXT_CHARS - base]
 
 
 def _canonical(text: str, label: str) -> str:

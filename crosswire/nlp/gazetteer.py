@@ -69,6 +69,7 @@ def fold_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=65_536)  # names recur across a report and a batch; pure function of its text
 def normalize(text: str) -> str:
     """Lower-case words of a name: no accents, punctuation, possessive 's or leading "the"."""
     t = fold_accents(unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES).casefold()
