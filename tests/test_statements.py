@@ -155,3 +155,11 @@ def test_a_long_report_keeps_exact_statement_offsets(cw: Crosswire, tmp_path: Pa
     assert len(got["document"]["text"]) > 60_000 and not got.get("error")
     assert sum(1 for q in got["quote"] if q.get("parts")) > 100
     spans_are_exact(got)
+
+
+def test_a_description_used_as_a_title_before_leads_back_to_the_person(cw: Crosswire, tmp_path: Path) -> None:
+    text = ("Campaign stop\n\nRepublican candidate Dana Whitfield spoke in Ohio on Monday. The candidate said the "
+            "plant would reopen in spring.\n")
+    got = read(cw, tmp_path, text)
+    st = statement(got, "plant would reopen")
+    assert st["speaker_text"] == "The candidate" and st["speaker"] == "Dana Whitfield"

@@ -3,14 +3,19 @@
 ``extract/statements.py`` finds the relations (cue, source mention, content) from the parse; this
 module resolves them, in document order, and answers for any character who asserts it.
 Resolution of a relation's source mention (first that holds wins):
-1. a pronoun ("he", "it", "they") -> the previous statement's speaker when it is near and compatible,
-   else the last named person (he/she) or organisation (it/they) before it;
-2. a container noun ("a report by X", "the ministry's statement") -> the name it holds;
-3. a role noun -> the person holding that title in the report ("a lawmaker" -> "Rep. Yu"), or a
-   description -> the organisation named earlier whose name or gazetteer title ends in it
+1. a pronoun: he/she -> the previous statement's speaker if a person, unless a person is named since
+   (outside what that speaker said); it/they -> the previous speaker if not a person; else the last
+   name of that kind before it;
+2. a description -> the organisation named earlier whose name or gazetteer title ends in it
    ("the ministry" -> "Ministry of Defense"; "the spy agency" -> "National Intelligence Service");
-4. a named mention over the subject's head -> its canonical name;
-5. a generic source ("experts", "officials") or an unresolved role -> kept as written.
+3. a container noun ("a report by X") -> the name it holds;
+4. a role noun -> the person holding that title in the report ("a lawmaker" -> "Rep. Yu");
+5. a named mention over the subject's head -> its canonical name;
+6. a noun the report used as a person's title or apposition ("the nominee" after "nominee Hillary
+   Clinton" or "Hillary Clinton, the nominee") -> that person;
+7. a generic source ("experts", "officials"), a role or a speaker noun with nobody named ("a senior
+   defense official") -> kept as written; anything else ("the footage shows") -> no speaker, the
+   mention kept as speaker_text.
 Chains: "S, citing Y, said" -> [S, Y]; "S told lawmakers …, according to Y" -> [Y, S].
 The source of a figure (``Attributor.at``): a soundbite or direct quote holding it -> its speaker;
 else the innermost statement whose content holds it and whose speaker resolved; else nobody (the
@@ -119,6 +124,7 @@ class Attributor:
         self.sent_starts = [s.start_char for s in sdoc.sents]
         self.roles = self._role_holders()
         self.people = {self._name(m) for m in self.mentions if m.label == "PERSON"} | set(self.roles.values())
+        self.described = self._described_people()
         self.times = sorted((t for t in times or [] if t.type == "DATE" and _DATED.match(t.value)),
                             key=lambda t: t.start)
         self.statements = self._resolve(relations or [])
@@ -292,6 +298,9 @@ class Attributor:
         name = self._mention_on(subj)
         if name:
             return Attribution(name, [name], "speech", start, end)
+        held = self.described.get(subj.lemma_.lower())
+        if held and any(c.lower_ in ("the", "this") for c in subj.lefts):  # "the nominee" after "nominee X"
+            return Attribution(held, [held], "speech", start, end)
         if subj.lower_ in self.v.generic_sources or phrase in self.v.generic_sources:
             return Attribution(subj.lower_, [subj.lower_], "speech", start, end)
         if role:  # "a lawmaker" with nobody titled so in the report: the role itself is the source
@@ -356,6 +365,26 @@ class Attributor:
             return None
         on_head = [m for m in hits if m.start <= head.idx < m.end]
         return self._name((on_head or sorted(hits, key=lambda m: _PREFER[m.label]))[0])
+
+    def _described_people(self) -> dict[str, str]:
+        """noun -> the person the report describes with it: a title before the name ("nominee Hillary
+        Clinton", "campaign manager Robby Mook") or an apposition ("Robby Mook, the campaign manager")."""
+        out: dict[str, str] = {}
+        for m in self.mentions:
+            if m.label != "PERSON":
+                continue
+            span = self.sdoc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            nouns = [t for t in root.lefts if t.pos_ == "NOUN" and t.dep_ in ("compound", "amod", "nmod")
+                     and t.i < span.start]
+            nouns += [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+            if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+                nouns.append(root.head)
+            for n in nouns:
+                out[n.lemma_.lower()] = self._name(m)  # the latest holder: reports re-introduce people
+        return out
 
     def _role_holders(self) -> dict[str, str]:
         """role -> the person who holds it in this report, from titles written before names."""
