@@ -245,8 +245,9 @@ class Attributor:
         described = self._description(head, r.source_start)
         if described:  # "the ministry" -> the ministry named earlier, before any carry-over
             return described, True
-        prev = previous.attribution() if previous is not None else Attribution(None)
-        att = self._subject_source(head, prev)
+        carries = previous is not None and not (previous.person and span.text.lower().strip() in self.v.pronouns)
+        prev = previous.attribution() if carries and previous is not None else Attribution(None)
+        att = self._subject_source(head, prev)  # ("the ministry" never carries over to a person)
         if att is not None and att.source:
             return att.source, True
         if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.lemma_.lower() in self.v.people_like:

@@ -76,6 +76,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
         out += _according_to(sent, text)
         out += _verb_cues(sent, cues, quoted, text)
     out += _signed_quotations(text)
+    _outside_labels(out)
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
             _extend_to_quotes(rel, quoted, text, sdoc[rel.head].sent.end_char)
@@ -83,7 +84,8 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
 
 
 # -- quotations --------------------------------------------------------------------------------
-_QUOTATION = re.compile(r'''“[^“”]*”|"[^"\n]*"|''[^'\n]*(?:'[^'\n]+)*''|‘‘[^‘’\n]*’’''')
+_QUOTATION = re.compile(r'''“[^“”]{0,5000}”|"[^"\n]{0,5000}"|''[^'\n]*(?:'[^'\n]+)*''|‘‘[^‘’\n]*’’''')
+# (bounded, so an unclosed mark costs at most 5,000 characters of scanning: linear in the text)
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
@@ -132,10 +134,28 @@ def _turns(text: str, segments: list[Segment]) -> list[Relation]:
             m = _TURN.match(para)
             if m and len(m.group("label").split()) <= 5:
                 colon = pos + m.end("label")
-                out.append(Relation(cue=":", cue_start=colon, cue_end=colon + 1, start=pos + m.end(), end=pos + len(para.rstrip()),
-                                    source_start=pos, source_end=pos + m.end("label"), kind="transcript"))
+                out.append(Relation(cue=":", cue_start=colon, cue_end=colon + 1, start=pos + m.end(),
+                                    end=pos + len(para.rstrip()), source_start=pos, source_end=pos + m.end("label"),
+                                    kind="transcript"))
             pos += len(para) + 2
     return out
+
+
+def _outside_labels(relations: list[Relation]) -> None:
+    """A turn label ("MS. LEE:", "Q:") is the turn's source, never another relation's content or source."""
+    labels = sorted((r.source_start, r.start) for r in relations if r.kind == "transcript")
+    if not labels:
+        return
+    starts = [a for a, _ in labels]
+    for rel in relations:
+        if rel.kind == "transcript":
+            continue
+        k = bisect.bisect_right(starts, rel.start) - 1
+        if k >= 0 and labels[k][0] <= rel.start < labels[k][1]:
+            rel.start = labels[k][1]
+        k = bisect.bisect_right(starts, rel.source_start) - 1
+        if rel.source_start >= 0 and k >= 0 and labels[k][0] <= rel.source_start < labels[k][1]:
+            rel.source_start = rel.source_end = -1
 
 
 _SIGNED = re.compile(r"[”\"][\s\u00a0]*(?P<dash>[―—])[\s\u00a0]*"
