@@ -206,10 +206,11 @@ class Attributor:
         previous: Statement | None = None
         for r in relations:
             tok = self.sdoc[r.head] if r.head >= 0 else None
-            if tok is not None and tok.lower_ in _CITING and tok.head.i in hosts:
+            host = self._citing_host(tok, relations, hosts) if tok is not None and tok.lower_ in _CITING else None
+            if host is not None:  # "S, citing Y, said": Y joins S's chain, it is not a statement of its own
                 name = self._resolve_source(r, None)[0]
                 if name:
-                    cited.setdefault(tok.head.i, []).append(name)
+                    cited.setdefault(host, []).append(name)
                 continue
             st = self._statement(r, previous)
             out.append(st)
@@ -218,6 +219,15 @@ class Attributor:
         for st in out:
             st.chain += [c for c in cited.get(st.relation.head, []) if c not in st.chain]
         return out
+
+    def _citing_host(self, tok: Token, relations: list[Relation], hosts: set[int]) -> int | None:
+        """The cue a "citing Y" phrase belongs to: the verb it hangs on, or the cue above it in the parse
+        whose content does not hold it ("Lee, a member of the committee, citing the agency, said …")."""
+        if tok.head.i in hosts:
+            return tok.head.i
+        holder = next((r for r in relations if r.kind != "according_to" and r.head >= 0
+                       and self.sdoc[r.head].is_ancestor(tok) and not r.start <= tok.idx < r.end), None)
+        return holder.head if holder is not None else None
 
     def _statement(self, r: Relation, previous: Statement | None) -> Statement:
         sent = self._sentence(r.cue_start)
