@@ -3,10 +3,10 @@ must-not-contain snippets, and the guarantees around it (reasons kept, JSONL and
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
+from fixture_checks import check_snippets, clean_fixture, squash
 
 from crosswire.clean import clean_document
 from crosswire.clean.boilerplate import find_body
@@ -15,31 +15,19 @@ from crosswire.ingest.readers import Input, RawItem, read_items
 PASTED = Path(__file__).parent / "fixtures" / "pasted"
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def load(path: Path):  # type: ignore[no-untyped-def]
-    items = read_items(Input(str(path), path.read_bytes()))
-    assert len(items) == 1 and isinstance(items[0], RawItem)
-    return clean_document(items[0])
 
 
 @pytest.mark.parametrize("path", sorted(PASTED.glob("*.txt")), ids=lambda p: p.name)
 def test_pasted_page_keeps_the_body_and_drops_the_furniture(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    doc = load(path)
-    body = squash(doc.text)
-    for snippet in expected["must_contain"]:
-        assert squash(snippet) in body, f"clean text lacks {snippet!r}"
-    for snippet in expected["must_not_contain"]:
-        assert squash(snippet) not in body, f"clean text keeps {snippet!r}"
+    doc = clean_fixture(path)
+    check_snippets(doc.text, expected)
     assert expected["title"] in (doc.title or "")
 
 
 @pytest.mark.parametrize("path", sorted(PASTED.glob("*.txt")), ids=lambda p: p.name)
 def test_every_line_is_body_or_removed_with_a_reason(path: Path) -> None:
-    doc = load(path)
+    doc = clean_fixture(path)
     body = squash(doc.text)
     removed = " | ".join(squash(r.text) for r in doc.removed)  # a broken line may be joined to the one before
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -51,7 +39,7 @@ def test_every_line_is_body_or_removed_with_a_reason(path: Path) -> None:
 
 
 def test_comment_section_and_menu_have_their_own_reasons() -> None:
-    doc = load(PASTED / "news_menu_comments.txt")
+    doc = clean_fixture(PASTED / "news_menu_comments.txt")
     def rule(text: str) -> str:
         return next(r.rule for r in doc.removed if text in r.text)
 
@@ -74,7 +62,7 @@ def test_plain_report_without_furniture_is_left_whole(tmp_path: Path) -> None:
     ]
     path = tmp_path / "report.txt"
     path.write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
-    doc = load(path)
+    doc = clean_fixture(path)
     assert not [r for r in doc.removed if r.rule.startswith("boilerplate:")]
     for para in paragraphs[1:]:
         assert para in doc.text

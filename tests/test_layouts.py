@@ -3,11 +3,11 @@ speaker labels, mastheads and site titles — fixtures with expected metadata an
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from fixture_checks import check_snippets, clean_fixture
 
 from crosswire.clean import clean_document
 from crosswire.clean.cleaner import clean_text
@@ -22,25 +22,13 @@ from crosswire.nlp.gazetteer import name_key
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _doc(path: Path):  # noqa: ANN202
-    items = read_items(Input(str(path), path.read_bytes()))
-    assert len(items) == 1
-    return clean_document(items[0])
 
 
 @pytest.mark.parametrize("path", sorted(LAYOUTS.glob("*.txt")), ids=lambda p: p.stem)
 def test_layout_fixture(path: Path) -> None:
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    doc = _doc(path)
-    body = squash(doc.text)
-    for snippet in expected["must_contain"]:
-        assert squash(snippet) in body, f"clean text lacks {snippet!r}"
-    for snippet in expected["must_not_contain"]:
-        assert squash(snippet) not in body, f"clean text keeps {snippet!r}"
+    doc = clean_fixture(path)
+    check_snippets(doc.text, expected)
     assert doc.title == expected["title"]
     assert doc.publisher == expected["publisher"]
     assert doc.published == expected["published"]
