@@ -480,9 +480,9 @@ def _hedge_cues(sent: Span) -> list[tuple[int, str]]:
         if " " in phrase:
             found += [(sent.start_char + m.start(), label) for m in re.finditer(rf"\b{re.escape(phrase)}\b", low)]
     for tok in sent:
-        label = v.hedges.get(tok.lemma_.lower()) or v.hedges.get(tok.lower_)
-        if label and tok.pos_ in ("VERB", "AUX", "ADV", "ADJ"):
-            found.append((tok.idx, label))
+        hit_label = v.hedges.get(tok.lemma_.lower()) or v.hedges.get(tok.lower_)
+        if hit_label and tok.pos_ in ("VERB", "AUX", "ADV", "ADJ"):
+            found.append((tok.idx, hit_label))
     memo[sent.start] = sorted(found)
     return memo[sent.start]
 

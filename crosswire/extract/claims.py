@@ -24,7 +24,7 @@ from .attribution import Attribution, Attributor, Speaker, hedge_near, is_condit
 from .vocab import vocab
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 VERSION = "claims-1"
 _SUBJECT_LABELS = ("GPE", "NORP", "ORG", "FAC")
@@ -279,7 +279,7 @@ def _clause_subject(q: Quantity, ctx: Context, candidates: list[Mention]) -> str
     return None
 
 
-def _number_token(q: Quantity, ctx: Context):
+def _number_token(q: Quantity, ctx: Context) -> Token | None:
     span = ctx.sdoc.char_span(q.start, q.end, alignment_mode="expand")
     if span is None:
         return None
@@ -287,7 +287,7 @@ def _number_token(q: Quantity, ctx: Context):
     return nums[0] if nums else span.root
 
 
-def _mention_over(tok, candidates: list[Mention], ctx: Context) -> str | None:
+def _mention_over(tok: Token, candidates: list[Mention], ctx: Context) -> str | None:
     start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
     inside = [m for m in candidates if start <= m.start and m.end <= end]
     return ctx.name(sorted(inside, key=lambda m: not _is_state(m, ctx))[0]) if inside else None
