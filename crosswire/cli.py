@@ -149,8 +149,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], no_extract: bool, max_byt
 
 
 @cli.command()
-@click.option("--since", help="Published on or after (YYYY-MM-DD).")
-@click.option("--until", help="Published on or before (YYYY-MM-DD).")
+@click.option("--since", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD; a partial date counts whole).")
+@click.option("--until", help="Published on or before (YYYY, YYYY-MM or YYYY-MM-DD: --until 2025-01 keeps all of January).")
 @click.option("--publisher", help="Only this publisher.")
 @click.option("--language", help="Only this language code (en, ko, ...).")
 @click.option("--limit", type=int, help="At most this many rows.")
@@ -186,13 +186,11 @@ def docs(ctx: click.Context, since: str | None, until: str | None, publisher: st
 @click.pass_context
 def show(ctx: click.Context, doc: str, as_json: bool, raw: bool) -> None:
     """Show one report (an id or its unique prefix): metadata, clean text, removed lines and records."""
-    data = _engine(ctx).document(doc)
     if raw:
-        sys.stdout.buffer.write(data.get("raw") or b"")
+        sys.stdout.buffer.write(_engine(ctx).original(doc)["raw"] or b"")
         return
-    data.pop("raw", None)
+    data = _engine(ctx).document(doc)
     if as_json:
-        data.pop("decoded", None)
         _print_json(data)
         return
     data = safe_data(data)

@@ -19,7 +19,8 @@ from .clean.metadata import explicit_fields
 from .ingest.readers import Input, RawItem, iter_inputs, read_items
 from .ingest.safe import safe_document, safe_text
 from .models import Document, Rejection
-from .store import Store
+from .store import DocFilter, Store
+from .store.rows import DocumentPage, DocumentSummary, Original, SearchHit
 
 Progress = Callable[[int], None]
 
@@ -265,13 +266,20 @@ class Crosswire:
             progress(len(docs))
 
     # -- queries ----------------------------------------------------------------------------
-    def documents(self, **filters: Any) -> list[dict[str, Any]]:
-        return self.store.documents(**filters)
+    def documents(self, since: str | None = None, until: str | None = None, publisher: str | None = None,
+                  language: str | None = None, limit: int | None = None) -> list[DocumentSummary]:
+        """Reports in date order (undated last); ``since``/``until`` as in ``crosswire.store.rows``."""
+        return self.store.documents(DocFilter(since, until, publisher, language), limit)
 
-    def document(self, doc_id: str) -> dict[str, Any]:
+    def document(self, doc_id: str) -> DocumentPage:
+        """One report (id or unique prefix) with every record extracted from it."""
         return self.store.document(doc_id)
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    def original(self, doc_id: str) -> Original:
+        """One report's bytes as received, with their encoding and decoded text."""
+        return self.store.original(doc_id)
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         return self.store.search(query, limit)
 
 

@@ -17,28 +17,14 @@ canonical name anywhere, when they belong to one entity only ("DPRK" -> North Ko
 """
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..store.rows import EntityEdit, EntityRow as Row
 from ..store.sqlite import Store, now
 from .rules import normalize, slug
-
-LATEST_DOCS = ("SELECT d.id FROM documents d JOIN (SELECT key, MAX(version) AS v FROM documents GROUP BY key) lv"
-               " ON lv.key = d.key AND lv.v = d.version")
-
-
-@dataclass(slots=True)
-class Row:
-    doc_id: str
-    name: str
-    type: str
-    kb_id: str | None
-    mentions: list[str]
-    count: int
 
 
 @dataclass(slots=True)
@@ -93,23 +79,6 @@ class UnionFind:
             self.parent[b] = a
 
 
-# ---------------------------------------------------------------- reading
-
-def load_rows(conn: sqlite3.Connection) -> list[Row]:
-    sql = (f"SELECT doc_id, name, type, kb_id, mentions, count FROM entities WHERE doc_id IN ({LATEST_DOCS})"
-           " AND type != 'OTHER'")
-    out = []
-    for r in conn.execute(sql):
-        mentions = json.loads(r[4]) if isinstance(r[4], str) else (r[4] or [])
-        out.append(Row(r[0], r[1], r[2], r[3] or None, [m for m in mentions if isinstance(m, str)], int(r[5] or 0)))
-    return out
-
-
-def load_edits(conn: sqlite3.Connection, active: bool = True) -> list[dict[str, Any]]:
-    sql = "SELECT * FROM entity_edits" + (" WHERE undone_at IS NULL" if active else "") + " ORDER BY id"
-    return [dict(r) for r in conn.execute(sql)]
-
-
 def node_of(name: str) -> str:
     return "nm:" + normalize(name)
 
@@ -119,7 +88,7 @@ def node_of(name: str) -> str:
 class Resolver:
     """Built once from the entity rows and the active edits; answers name -> cluster."""
 
-    def __init__(self, rows: Iterable[Row], edits: list[dict[str, Any]]) -> None:
+    def __init__(self, rows: Iterable[Row], edits: list[EntityEdit]) -> None:
         self.uf = UnionFind()
         self.rows = list(rows)
         self.edits = edits
@@ -271,28 +240,14 @@ class Resolver:
 # ---------------------------------------------------------------- writing edits
 
 def add_edit(store: Store, action: str, target: Cluster, other_key: str, other_name: str) -> int:
-    with store.transaction() as conn:
-        cur = conn.execute("INSERT INTO entity_edits (action, target_key, target_name, other_key, other_name,"
-                           " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           (action, target.key, target.name, other_key, other_name, now()))
-    return int(cur.lastrowid or 0)
+    return store.add_entity_edit(action, target.key, target.name, other_key, other_name, now())
 
 
 def undo_edits(store: Store, ids: Iterable[int]) -> list[int]:
-    ids = list(ids)
-    with store.transaction() as conn:
-        for i in ids:
-            conn.execute("UPDATE entity_edits SET undone_at = ? WHERE id = ? AND undone_at IS NULL", (now(), i))
-    return ids
+    return store.undo_entity_edits(list(ids), now())
 
 
-def merges_between(edits: list[dict[str, Any]], a: Cluster, b: Cluster) -> list[int]:
-    """Active merges that joined something of ``a`` with something of ``b``."""
-    return [e["id"] for e in edits if e["action"] == "merge"
-            and ({e["target_key"], e["other_key"]} & a.nodes) and ({e["target_key"], e["other_key"]} & b.nodes)]
-
-
-def merges_bringing(edits: list[dict[str, Any]], resolver: Resolver, entity: Cluster, alias: str) -> list[int]:
+def merges_bringing(edits: list[EntityEdit], resolver: Resolver, entity: Cluster, alias: str) -> list[int]:
     """Active merges into ``entity`` whose merged-in side carries the name ``alias``."""
     key, norm = node_of(alias), normalize(alias)
     out = []
@@ -304,6 +259,6 @@ def merges_bringing(edits: list[dict[str, Any]], resolver: Resolver, entity: Clu
     return out
 
 
-def splits_between(edits: list[dict[str, Any]], a: Cluster, b: Cluster) -> list[int]:
+def splits_between(edits: list[EntityEdit], a: Cluster, b: Cluster) -> list[int]:
     nodes = a.nodes | b.nodes | {node_of(n) for n in a.names | a.aliases | b.names | b.aliases}
     return [e["id"] for e in edits if e["action"] == "split" and e["other_key"] in nodes]

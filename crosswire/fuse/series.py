@@ -15,27 +15,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 import json
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..nlp.gazetteer import Gazetteer
-from .entities import LATEST_DOCS, Resolver
+from ..store.rows import SeriesClaimRow
+from .entities import Resolver
 from .rules import INF, Rules, date_key, figure_text, likelihood, period_of, rules, slug
-
-_SQL = (
-    "SELECT c.id, c.doc_id, c.value, c.low, c.high, c.qualifier, c.unit, c.counted, c.measure, c.subject,"
-    " c.source, c.attribution, c.hedge, c.conditional, c.as_of, c.location, c.trend, c.span,"
-    " CASE WHEN instr(c.sentence, c.span) > 0 THEN substr(c.sentence, max(1, instr(c.sentence, c.span) - 40),"
-    "   min(40, instr(c.sentence, c.span) - 1)) ELSE '' END AS pre,"
-    " CASE WHEN instr(c.sentence, c.span) > 0 THEN substr(c.sentence, instr(c.sentence, c.span) + length(c.span), 60)"
-    "   ELSE '' END AS post,"
-    " d.publisher, d.published"
-    f" FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ({LATEST_DOCS})"
-    " AND (c.value IS NOT NULL OR c.low IS NOT NULL OR c.high IS NOT NULL)"
-    " AND c.flags NOT LIKE '%repeat-in-report%'")  # the lede's figure restated in the body counts once
-
 
 @dataclass(slots=True)
 class Point:
@@ -176,17 +163,15 @@ class SeriesBuilder:
         self._traces: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._strings: dict[str, str] = {}
 
-    def load(self, conn: sqlite3.Connection, include_conditional: bool = False) -> dict[str, Series]:
-        sql = _SQL + ("" if include_conditional else " AND c.conditional = 0")
-        cur = conn.cursor()
-        cur.row_factory = None  # plain tuples: faster than sqlite3.Row for 100,000s of rows
-        for row in cur.execute(sql):
+    def load(self, rows: Iterable[SeriesClaimRow]) -> dict[str, Series]:
+        """Sort ``rows`` (the store's ``series_claims``) into series, each in date order."""
+        for row in rows:
             self.add(row)
         for s in self.series.values():
             s.points.sort(key=lambda p: (p.date or "9999", p.published or "", p.claim_id))
         return self.series
 
-    def add(self, row: sqlite3.Row | tuple[Any, ...]) -> None:
+    def add(self, row: SeriesClaimRow) -> None:
         (cid, doc_id, value, low, high, qualifier, unit, counted, measure, subject, source, attribution, hedge,
          conditional, as_of, location, trend, span, pre, post, publisher, published) = row
         share = self._strings.setdefault  # one copy of each repeated string (a third less memory)

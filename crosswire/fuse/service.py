@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import heapq
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 import json
 from collections import Counter
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import CrosswireError, NotFound
+from ..store.rows import ClaimText, EntityEdit, SpeakerQuote
 from ..store.sqlite import Store
 from . import entities as ent
 from .conflicts import find_conflicts
@@ -30,7 +31,6 @@ from .rules import in_window, normalize, source_grades
 from .series import Point, Series, SeriesBuilder
 from .timeline import TimelineBuilder
 
-_FULL_COLS = "id, span, sentence, start, \"end\", conditional"
 
 
 @dataclass(slots=True)
@@ -80,14 +80,12 @@ class Fusion:
 
     # -- model ----------------------------------------------------------------------------
     def _stamp(self) -> tuple[int, int]:
-        conn = self.store.conn
-        return (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
+        return self.store.version()
 
     def resolver(self) -> ent.Resolver:
         stamp = self._stamp()
         if self._resolver is None or self._resolver[0] != stamp:
-            conn = self.store.conn
-            self._resolver = (stamp, ent.Resolver(ent.load_rows(conn), ent.load_edits(conn)))
+            self._resolver = (stamp, ent.Resolver(self.store.entity_rows(), self.store.entity_edits()))
         return self._resolver[1]
 
     def model(self, include_conditional: bool = False) -> Model:
@@ -103,7 +101,7 @@ class Fusion:
 
     def _build_model(self, include_conditional: bool) -> Model:
         resolver = self.resolver()
-        series = SeriesBuilder(resolver, self.grades).load(self.store.conn, include_conditional)
+        series = SeriesBuilder(resolver, self.grades).load(self.store.series_claims(include_conditional))
         groups = {sid: group(s) for sid, s in series.items()}
         model = Model(resolver, series, find_conflicts(series), groups)
         model.prepare_pages()
@@ -151,7 +149,7 @@ class Fusion:
                         "conflicts": list(prep["conflicts"]), "figures": prep["figures"]})
             return out
 
-    def claim_texts(self, claim_ids: Any) -> dict[int, dict[str, Any]]:
+    def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
         """span, sentence, start, end and conditional of these claims, by id."""
         return self._full(claim_ids)
 
@@ -180,17 +178,10 @@ class Fusion:
         return m.figures(series_id)
 
     def timeline(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
-        return TimelineBuilder(self.store.conn, self.resolver()).build(since, until)
+        return TimelineBuilder(self.store, self.resolver()).build(since, until)
 
-    def _full(self, claim_ids: Any) -> dict[int, dict[str, Any]]:
-        ids = list(claim_ids)
-        out: dict[int, dict[str, Any]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            sql = f"SELECT {_FULL_COLS} FROM claims WHERE id IN ({','.join('?' * len(chunk))})"  # noqa: S608
-            for r in self.store.conn.execute(sql, chunk):
-                out[r[0]] = {"span": r[1], "sentence": r[2], "start": r[3], "end": r[4], "conditional": bool(r[5])}
-        return out
+    def _full(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
+        return self.store.claim_texts(claim_ids)
 
     def _subject_id(self, m: Model, subject: str) -> str:
         c = m.resolver.get(subject)
@@ -229,7 +220,7 @@ class Fusion:
         out["n_claims"] = self._n_claims
         out["quotes"] = self._quotes_of(names)
         out["co_occurring"] = self._co_occurring(r, c)
-        out["edits"] = [e for e in ent.load_edits(self.store.conn, active=False)
+        out["edits"] = [e for e in self.store.entity_edits(active=False)
                         if {e["target_key"], e["other_key"]} & (c.nodes | {c.key})]
         return out
 
@@ -280,14 +271,14 @@ class Fusion:
                 "entity": self._find(r, c.id).summary(), "split": r.resolve(alias).summary()}  # type: ignore[union-attr]
 
     def undo(self, edit_id: int) -> dict[str, Any]:
-        edits = {e["id"]: e for e in ent.load_edits(self.store.conn, active=False)}
+        edits = {e["id"]: e for e in self.store.entity_edits(active=False)}
         if edit_id not in edits:
             raise NotFound(f"no entity edit {edit_id} (see `crosswire entities edits`)")
         ent.undo_edits(self.store, [edit_id])
         return {"action": "undo", "edit": {**edits[edit_id], "undone_at": "now"}}
 
-    def edits(self) -> list[dict[str, Any]]:
-        return ent.load_edits(self.store.conn, active=False)
+    def edits(self) -> list[EntityEdit]:
+        return self.store.entity_edits(active=False)
 
     # -- entity helpers ---------------------------------------------------------------------
     def _find(self, r: ent.Resolver, text: str) -> ent.Cluster:
@@ -307,15 +298,12 @@ class Fusion:
         if self._names is None or self._names[0] != stamp:
             index: dict[str, set[int]] = {}
             when: dict[int, str] = {}
-            conn = self.store.conn
-            for cid, subject, source, location, chain, as_of in conn.execute(
-                    "SELECT id, subject, source, location, attribution, as_of FROM claims"):
+            for cid, subject, source, location, chain, as_of in self.store.claim_names():
                 when[cid] = as_of or ""
                 for name in (subject, source, location, *json.loads(chain or "[]")):
                     if isinstance(name, str) and name:
                         index.setdefault(name, set()).add(cid)
-            for (name,) in conn.execute("SELECT DISTINCT speaker FROM quotes UNION SELECT DISTINCT publisher"
-                                        " FROM documents"):
+            for name in self.store.speaker_and_publisher_names():
                 if isinstance(name, str) and name:
                     index.setdefault(name, set())
             self._names = (stamp, index)
@@ -349,28 +337,19 @@ class Fusion:
             return []
         wanted = set(names)
         out = []
-        rows = []
-        for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit
-            chunk = ids[start:start + 900]
-            rows += self.store.conn.execute(
-                "SELECT id, doc_id, value, low, high, qualifier, unit, measure, subject, source, location,"
-                f" attribution, as_of, span FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        rows = self.store.claims_by_id(ids)
         rows.sort(key=lambda row: (row["as_of"] is not None, row["as_of"] or "", row["id"]))
         for row in rows:
-            d = dict(row)
-            chain = json.loads(d.pop("attribution") or "[]")
+            d: dict[str, Any] = dict(row)
+            chain = d.pop("attribution")
             d["roles"] = [role for role, v in (("subject", d["subject"]), ("source", d["source"]),
                                                ("place", d["location"])) if v in wanted]
             d["roles"] += ["cited"] if any(n in wanted for n in chain[1:]) else []
             out.append(d)
         return out
 
-    def _quotes_of(self, names: list[str]) -> list[dict[str, Any]]:
-        if not names:
-            return []
-        sql = (f"SELECT id, doc_id, speaker, text, said_on, start, \"end\" FROM quotes WHERE speaker IN"
-               f" ({','.join('?' * len(names))}) ORDER BY said_on, id")
-        return [dict(row) for row in self.store.conn.execute(sql, names)]
+    def _quotes_of(self, names: list[str]) -> list[SpeakerQuote]:
+        return self.store.quotes_by_speakers(names) if names else []
 
     def _co_occurring(self, r: ent.Resolver, c: ent.Cluster) -> list[dict[str, Any]]:
         counts: Counter[str] = Counter()

@@ -7,26 +7,13 @@ listed twice: the statement or the claim stands for it.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from .entities import LATEST_DOCS, Resolver
+from ..store.sqlite import Store
+from .entities import Resolver
 from .rules import date_key, figure_text, in_window
 
-_CTX = 200
-_TIMES = ("SELECT t.doc_id, t.text, t.value, t.start, t.\"end\", d.publisher, d.published,"
-          f" substr(d.text, max(1, t.start + 1 - {_CTX}), min(t.start, {_CTX}) + (t.\"end\" - t.start) + {_CTX}),"
-          f" max(0, t.start - {_CTX})"
-          f" FROM times t JOIN documents d ON d.id = t.doc_id WHERE t.doc_id IN ({LATEST_DOCS})"
-          " AND coalesce(t.type, 'DATE') IN ('DATE', 'TIME') AND t.start IS NOT NULL")
-_QUOTES = ("SELECT q.doc_id, q.speaker, q.text, q.said_on, q.start, q.\"end\", d.publisher, d.published"
-           f" FROM quotes q JOIN documents d ON d.id = q.doc_id WHERE q.doc_id IN ({LATEST_DOCS})"
-           " AND q.said_on IS NOT NULL")
-_CLAIMS = ("SELECT c.id, c.doc_id, c.as_of, c.sentence, c.span, c.start, c.\"end\", c.source, c.value, c.low, c.high,"
-           " c.qualifier, c.unit, c.measure, c.subject, c.conditional, d.publisher, d.published"
-           f" FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ({LATEST_DOCS})"
-           " AND c.as_of IS NOT NULL")
 _BOUNDARY = re.compile(r"[.!?]\s|\n")
 
 
@@ -39,8 +26,8 @@ def sentence_around(ctx: str, ctx_start: int, start: int, end: int) -> str:
 
 
 class TimelineBuilder:
-    def __init__(self, conn: sqlite3.Connection, resolver: Resolver) -> None:
-        self.conn = conn
+    def __init__(self, store: Store, resolver: Resolver) -> None:
+        self.store = store
         self.resolver = resolver
         self.quote_spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         self.claim_sentences: set[tuple[str, str, str]] = set()
@@ -59,7 +46,7 @@ class TimelineBuilder:
 
     def _statements(self) -> list[dict[str, Any]]:
         out = []
-        for doc_id, speaker, text, said_on, start, end, publisher, published in self.conn.execute(_QUOTES):
+        for doc_id, speaker, text, said_on, start, end, publisher, published in self.store.timeline_quotes():
             date = date_key(said_on)
             if date is None:
                 continue
@@ -70,7 +57,7 @@ class TimelineBuilder:
 
     def _claims(self) -> list[dict[str, Any]]:
         out = []
-        for row in self.conn.execute(_CLAIMS):
+        for row in self.store.timeline_claims():
             (cid, doc_id, as_of, sentence, span, start, end, source, value, low, high, qualifier, unit, measure,
              subject, conditional, publisher, published) = row
             date = date_key(as_of)
@@ -91,7 +78,7 @@ class TimelineBuilder:
 
     def _events(self) -> list[dict[str, Any]]:
         out = []
-        for doc_id, text, value, start, end, publisher, published, ctx, ctx_start in self.conn.execute(_TIMES):
+        for doc_id, text, value, start, end, publisher, published, ctx, ctx_start in self.store.timeline_times():
             date = date_key(value)
             if date is None or self._inside_quote(doc_id, start, end, date):
                 continue
@@ -103,8 +90,9 @@ class TimelineBuilder:
             out.append(item)
         return out
 
-    def _inside_quote(self, doc_id: str, start: int, end: int, date: str) -> bool:
-        return any(a <= start and end <= b and d == date for a, b, d in self.quote_spans.get(doc_id, ()))
+    def _inside_quote(self, doc_id: str, start: int, end: int | None, date: str) -> bool:
+        stop = start if end is None else end
+        return any(a <= start and stop <= b and d == date for a, b, d in self.quote_spans.get(doc_id, ()))
 
 
 def _item(date: str, kind: str, text: str, doc_id: str, start: int | None, end: int | None, source: str | None,

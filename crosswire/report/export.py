@@ -6,7 +6,7 @@
     export(engine, "graphml", "net.graphml")   # entity co-occurrence network (opens in Gephi)
     export(engine, "ftm", "kb.ftm.json")       # FollowTheMoney entities, one JSON object per line (Aleph)
 
-Every export streams rows from SQLite, so a million claims never sit in memory at once.
+Every export streams rows from the store, so a million claims never sit in memory at once.
 
 CSV is opened by spreadsheets, which run a cell that starts with ``=``, ``+``, ``-``, ``@``, tab or
 carriage return as a formula (CSV injection: a report title such as ``=HYPERLINK("http://…")`` would
@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import combinations
@@ -31,22 +30,11 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import CrosswireError
-from ..store.sqlite import decode_row
+from ..store.reads import EXPORT_RECORDS, decode_row
+from ..store.sqlite import Store
 
 FORMATS = ("csv", "jsonl", "parquet", "graphml", "ftm")
-# record type -> (table, columns to select); raw bytes stay out (see `crosswire show --raw`)
-RECORDS: dict[str, tuple[str, str]] = {
-    "documents": ("documents", "id, key, version, source, input_kind, encoding, title, publisher, published,"
-                               " published_bounds, authors, language, url, external_id, text, segments,"
-                               " meta_sources, cleaner_version, ingested_at"),
-    "removed_lines": ("removed_lines", "rowid AS id, doc_id, lineno, rule, text"),
-    "entities": ("entities", "rowid AS id, doc_id, name, type, kb_id, mentions, count, version"),
-    "mentions": ("mentions", 'rowid AS id, doc_id, start, "end", text, label, canonical, kb_id, source'),
-    "quotes": ("quotes", "*"),
-    "claims": ("claims", "*"),
-    "times": ("times", 'rowid AS id, doc_id, text, value, type, start, "end", version'),
-    "rejections": ("rejections", "id, source, reason, raw_id, at"),
-}
+RECORDS = EXPORT_RECORDS  # record type -> (table, columns); raw bytes stay out (see `crosswire show --raw`)
 BATCH = 20_000
 
 
@@ -54,24 +42,22 @@ def export(engine: Any, fmt: str, out: str | Path) -> list[Path]:
     """Write the export ``fmt`` to ``out`` (a folder for csv/jsonl/parquet, a file otherwise)."""
     if fmt not in FORMATS:
         raise CrosswireError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    conn = engine.store.conn
+    store: Store = engine.store
     folder = str(out).endswith(("/", "\\"))
     out = Path(out)
     if fmt in ("graphml", "ftm"):
         if out.is_dir() or folder:
             out = out / ("entities.graphml" if fmt == "graphml" else "crosswire.ftm.json")
         out.parent.mkdir(parents=True, exist_ok=True)
-        (write_graphml if fmt == "graphml" else write_ftm)(conn, out)
+        (write_graphml if fmt == "graphml" else write_ftm)(store, out)
         return [out]
     out.mkdir(parents=True, exist_ok=True)
     writer = {"csv": write_csv, "jsonl": write_jsonl, "parquet": write_parquet}[fmt]
-    return [writer(conn, name, out / f"{name}.{fmt}") for name in RECORDS]
+    return [writer(store, name, out / f"{name}.{fmt}") for name in RECORDS]
 
 
-def rows(conn: sqlite3.Connection, name: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
-    table, cols = RECORDS[name]
-    cur = conn.execute(f"SELECT {cols} FROM {table} ORDER BY rowid")  # noqa: S608 - fixed names
-    return [d[0] for d in cur.description], iter(cur)
+def rows(store: Store, name: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    return store.export_rows(name)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -86,8 +72,8 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-def write_csv(conn: sqlite3.Connection, name: str, path: Path) -> Path:
-    columns, it = rows(conn, name)
+def write_csv(store: Store, name: str, path: Path) -> Path:
+    columns, it = rows(store, name)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(columns)
@@ -99,31 +85,28 @@ def _decoded(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
     return decode_row(dict(zip(columns, row)))
 
 
-def write_jsonl(conn: sqlite3.Connection, name: str, path: Path) -> Path:
-    columns, it = rows(conn, name)
+def write_jsonl(store: Store, name: str, path: Path) -> Path:
+    columns, it = rows(store, name)
     with path.open("w", encoding="utf-8") as f:
         for row in it:
             f.write(json.dumps({"record": name.rstrip("s"), **_decoded(columns, row)}, ensure_ascii=False) + "\n")
     return path
 
 
-def _arrow_schema(conn: sqlite3.Connection, name: str, columns: list[str]) -> Any:
+def _arrow_schema(store: Store, name: str, columns: list[str]) -> Any:
     import pyarrow as pa
 
-    table = RECORDS[name][0]
-    declared = {r[1]: (r[2] or "").upper() for r in conn.execute(f"PRAGMA table_info({table})")}
+    declared = store.export_types(name)
     kinds = {"INTEGER": pa.int64(), "REAL": pa.float64()}
-    if "rowid AS id" in RECORDS[name][1]:
-        declared["id"] = "INTEGER"
     return pa.schema([(c, kinds.get(declared.get(c, ""), pa.string())) for c in columns])
 
 
-def write_parquet(conn: sqlite3.Connection, name: str, path: Path) -> Path:
+def write_parquet(store: Store, name: str, path: Path) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    columns, it = rows(conn, name)
-    schema = _arrow_schema(conn, name, columns)
+    columns, it = rows(store, name)
+    schema = _arrow_schema(store, name, columns)
     with pq.ParquetWriter(path, schema) as writer:
         while True:  # an empty table still gets one (empty) batch, so the file has its schema
             batch = [r for _, r in zip(range(BATCH), it)]
@@ -135,13 +118,12 @@ def write_parquet(conn: sqlite3.Connection, name: str, path: Path) -> Path:
 
 
 # -- entity network ----------------------------------------------------------------------------
-def entity_network(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, Any]], Counter[tuple[str, str]]]:
+def entity_network(store: Store) -> tuple[dict[str, dict[str, Any]], Counter[tuple[str, str]]]:
     """Nodes (entity name -> type, kb id, report count) and edges (pair -> reports they share)."""
     nodes: dict[str, dict[str, Any]] = {}
     types: dict[str, Counter[str]] = defaultdict(Counter)
     by_doc: dict[str, set[str]] = defaultdict(set)
-    for doc_id, name, type_, kb_id in conn.execute(
-            "SELECT doc_id, name, type, kb_id FROM entities WHERE type != 'OTHER' ORDER BY doc_id"):
+    for doc_id, name, type_, kb_id in store.entity_rows_by_doc():
         node = nodes.setdefault(name, {"kb_id": kb_id, "docs": 0})
         node["kb_id"] = node["kb_id"] or kb_id
         types[name][type_] += 1
@@ -156,9 +138,9 @@ def entity_network(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, Any]],
     return nodes, edges
 
 
-def write_graphml(conn: sqlite3.Connection, path: Path) -> None:
+def write_graphml(store: Store, path: Path) -> None:
     """GraphML of entity co-occurrence: nodes carry label, type, kb_id and reports; edges their weight."""
-    nodes, edges = entity_network(conn)
+    nodes, edges = entity_network(store)
     ids = {name: f"n{i}" for i, name in enumerate(sorted(nodes))}
     with path.open("w", encoding="utf-8") as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -186,10 +168,10 @@ def _xml(text: Any) -> str:
     return "".join(ch for ch in str(text) if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
-def write_ftm(conn: sqlite3.Connection, path: Path) -> None:
+def write_ftm(store: Store, path: Path) -> None:
     """FollowTheMoney entities, one JSON object per line (see ``report/ftm.py``)."""
     from .ftm import ftm_entities
 
     with path.open("w", encoding="utf-8") as f:
-        for proxy in ftm_entities(conn):
+        for proxy in ftm_entities(store):
             f.write(json.dumps(proxy, ensure_ascii=False, sort_keys=True) + "\n")

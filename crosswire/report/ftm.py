@@ -11,11 +11,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 from followthemoney import model
+
+from ..store.sqlite import Store
 
 DATASET = "crosswire"
 SCHEMA = {"PERSON": "Person", "ORG": "Organization", "GPE": "Territory", "LOC": "Territory", "EVENT": "Event"}
@@ -27,7 +28,7 @@ def _make(schema: str, *key: Any) -> Any:
     return proxy
 
 
-def _article(r: sqlite3.Row) -> Any:
+def _article(r: dict[str, Any]) -> Any:
     a = _make("Article", r["id"])
     a.add("title", r["title"])
     a.add("name", r["title"] or r["source"])
@@ -40,16 +41,15 @@ def _article(r: sqlite3.Row) -> Any:
     return a
 
 
-def ftm_entities(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def ftm_entities(store: Store) -> Iterator[dict[str, Any]]:
     """Every FtM entity as a dict (``proxy.to_dict()``), streamed."""
     articles: dict[str, str] = {}
-    for r in conn.execute("SELECT id, title, source, text, publisher, published, authors, url FROM documents"):
+    for r in store.ftm_documents():
         a = _article(r)
         articles[r["id"]] = a.id
         yield a.to_dict()
     things: dict[str, str] = {}
-    for name, type_, kb_id in conn.execute(
-            "SELECT name, type, max(kb_id) FROM entities GROUP BY name, type ORDER BY name"):
+    for name, type_, kb_id in store.ftm_names():
         schema = SCHEMA.get(type_)
         if schema is None or name in things:
             continue
@@ -59,12 +59,12 @@ def ftm_entities(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             e.add("wikidataId", kb_id, quiet=True)
         things[name] = e.id
         yield e.to_dict()
-    yield from _links(conn, articles, things)
-    yield from _notes(conn, articles, things)
+    yield from _links(store, articles, things)
+    yield from _notes(store, articles, things)
 
 
-def _links(conn: sqlite3.Connection, articles: dict[str, str], things: dict[str, str]) -> Iterator[dict[str, Any]]:
-    for doc_id, name, type_, mentions in conn.execute("SELECT doc_id, name, type, mentions FROM entities"):
+def _links(store: Store, articles: dict[str, str], things: dict[str, str]) -> Iterator[dict[str, Any]]:
+    for doc_id, name, type_, mentions in store.ftm_entity_rows():
         if doc_id not in articles:
             continue
         if name in things and type_ in SCHEMA:
@@ -72,7 +72,7 @@ def _links(conn: sqlite3.Connection, articles: dict[str, str], things: dict[str,
             d.add("document", articles[doc_id])
             d.add("entity", things[name])
             d.add("role", "mentioned")
-            d.add("summary", ", ".join(json.loads(mentions or "[]")))
+            d.add("summary", ", ".join(mentions))
         else:
             d = _make("Mention", doc_id, name)
             d.add("name", name)
@@ -81,8 +81,8 @@ def _links(conn: sqlite3.Connection, articles: dict[str, str], things: dict[str,
         yield d.to_dict()
 
 
-def _notes(conn: sqlite3.Connection, articles: dict[str, str], things: dict[str, str]) -> Iterator[dict[str, Any]]:
-    for q in conn.execute("SELECT id, doc_id, speaker, speaker_title, text, said_on FROM quotes"):
+def _notes(store: Store, articles: dict[str, str], things: dict[str, str]) -> Iterator[dict[str, Any]]:
+    for q in store.ftm_quotes():
         n = _make("Note", "quote", q["id"])
         n.add("name", f"Quote: {q['speaker'] or 'unknown speaker'}")
         n.add("description", q["text"])
@@ -90,8 +90,7 @@ def _notes(conn: sqlite3.Connection, articles: dict[str, str], things: dict[str,
         n.add("entity", things.get(q["speaker"] or "") or articles.get(q["doc_id"]))
         n.add("proof", articles.get(q["doc_id"]))
         yield n.to_dict()
-    for c in conn.execute("SELECT id, doc_id, measure, subject, source, value, low, high, qualifier, unit, hedge,"
-                          " as_of, span, sentence FROM claims"):
+    for c in store.ftm_claims():
         n = _make("Note", "claim", c["id"])
         n.add("name", f"Claim: {c['measure']} {c['subject'] or ''} — {c['span']}".strip())
         n.add("description", c["sentence"])

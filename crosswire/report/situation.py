@@ -12,7 +12,6 @@ from typing import Any
 
 from ..errors import CrosswireError
 from ..fuse.rules import normalize
-from ..web.queries import quotes_between
 from .points import point_value
 from .views import Views
 
@@ -64,9 +63,9 @@ def _window(v: Views, since: str | None, until: str | None) -> tuple[str, str]:
     """Default window: from the earliest to the latest dated claim or report."""
     if since and until:
         return since, until
-    row = v.conn.execute("SELECT min(published), max(published) FROM documents").fetchone()
-    first = min((p["date"] for s in v.figures() for p in s["points"] if p.get("date")), default=row[0])
-    return (since or (first or "1970-01-01")[:10]), (until or (row[1] or date.today().isoformat())[:10])
+    earliest, latest = v.store.published_range()
+    first = min((p["date"] for s in v.figures() for p in s["points"] if p.get("date")), default=earliest)
+    return (since or (first or "1970-01-01")[:10]), (until or (latest or date.today().isoformat())[:10])
 
 
 def _parts(text: str) -> list[int]:
@@ -170,7 +169,7 @@ def changes(current: list[dict[str, Any]], before: list[dict[str, Any]]) -> list
 def notable_quotes(v: Views, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
     """Quotes from the window: attributed ones first, one per speaker before a second from anyone."""
     with v.lock:
-        rows = quotes_between(v.conn, since, until, limit=2000)
+        rows = v.store.quotes_between(since, until, limit=2000)
     rows = [q for q in rows if _mentions(f"{q.get('speaker') or ''} {q.get('text') or ''}", topic)]
     rows.sort(key=lambda q: (q.get("speaker") is None, -min(len(q.get("text") or ""), 240)))
     seen: set[Any] = set()

@@ -36,12 +36,12 @@ class Views:
         self.lock = threading.RLock()
 
     @property
-    def conn(self) -> Any:
-        return self.engine.store.conn
+    def store(self) -> Any:
+        return self.engine.store
 
     def data_version(self) -> tuple[Any, ...]:
-        """Changes when anything is written: by another connection (``data_version``) or by this one."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0]), self.conn.total_changes
+        """Changes when anything is written: by another connection or by this one (the store's version)."""
+        return tuple(self.store.version())
 
     @property
     def fusion(self) -> Any:

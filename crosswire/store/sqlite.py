@@ -17,9 +17,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import NotFound, StoreReadOnly
+from ..errors import StoreReadOnly
 from ..models import Document, Rejection
+from .fusion_reads import FusionReads
 from .health import CheckReport, check, connect, quick_check, store_error, writable
+from .reads import JSON_COLUMNS, Reads, decode_row, fts_query
+
+__all__ = ["JSON_COLUMNS", "Store", "decode_row", "fts_query", "migrations", "now"]
 
 
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one before "locked" (StoreBusy)
@@ -39,36 +43,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
-def fts_query(text: str) -> str:
-    """A user's words as a safe FTS5 query: each word quoted, so no operator or column syntax leaks."""
-    words = re.findall(r"\w[\w'-]*", text)
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
-
-
-# FTS5's snippet() tokenizes the whole text of each result: 1.4 s for a 5 MB report. Above this many bytes
-# the snippet is cut around the first occurrence of a query word instead (found by instr, in C).
-SNIPPET_SCAN_LIMIT = 200_000
-
-
-def long_snippet(conn: sqlite3.Connection, rowid: int, query: str, width: int = 90,
-                 mark: str = "\x02\x03") -> str:
-    """A snippet of a long report: the text around the first query word found (ASCII case folded), with
-    every query word in it marked like FTS5's snippet (``mark``: the character before and the one after)."""
-    words = [w for w in re.findall(r"\w[\w'-]*", query) if len(w) > 1][:8]
-    for word in words:
-        at = conn.execute("SELECT instr(lower(text), lower(?)) FROM documents WHERE rowid = ?",
-                          (word, rowid)).fetchone()[0]
-        if at:
-            start = max(int(at) - width, 1)
-            window = conn.execute("SELECT substr(text, ?, ?) FROM documents WHERE rowid = ?",
-                                  (start, 2 * width + len(word), rowid)).fetchone()[0] or ""
-            pattern = "|".join(re.escape(w) for w in words)
-            marked = re.sub(pattern, lambda m: f"{mark[0]}{m.group()}{mark[1]}", window, flags=re.IGNORECASE)
-            return ("… " if start > 1 else "") + marked + " …"
-    return ""
-
-
-class Store:
+class Store(Reads, FusionReads):
     """The knowledge base at ``path``; ``read_only`` opens it with SQLite's ``mode=ro`` (it must exist).
 
     Opening refuses, with a :class:`~crosswire.errors.StoreError` naming the file, what is not a
@@ -228,98 +203,6 @@ class Store:
         if table not in cache:
             cache[table] = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
         return cache[table]
-
-    # -- reading ------------------------------------------------------------------------------
-    def documents(self, since: str | None = None, until: str | None = None, publisher: str | None = None,
-                  language: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        where: list[str] = ["1=1"]
-        args: list[Any] = []
-        if since:
-            where.append("published >= ?"); args.append(since)
-        if until:
-            where.append("substr(published, 1, ?) <= ?"); args += [len(until), until]
-        if publisher:
-            where.append("publisher = ? COLLATE NOCASE"); args.append(publisher)
-        if language:
-            where.append("language = ?"); args.append(language)
-        sql = ("SELECT d.id, d.published, d.publisher, d.title, d.language, d.source, d.version, d.authors,"
-               " length(d.text) AS chars,"
-               " (SELECT count(*) FROM removed_lines r WHERE r.doc_id = d.id) AS removed,"
-               " (SELECT count(*) FROM entities e WHERE e.doc_id = d.id) AS entities,"
-               " (SELECT count(*) FROM quotes q WHERE q.doc_id = d.id) AS quotes,"
-               " (SELECT count(*) FROM claims c WHERE c.doc_id = d.id) AS claims"
-               f" FROM documents d WHERE {' AND '.join(where)} ORDER BY d.published IS NULL, d.published, d.rowid")
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return [_row(r) for r in self.conn.execute(sql, args)]
-
-    def resolve_id(self, prefix: str) -> str:
-        rows = self.conn.execute("SELECT id FROM documents WHERE id LIKE ? LIMIT 2",
-                                 (prefix.replace("%", "") + "%",)).fetchall()
-        if len(rows) != 1:
-            problem = "no document" if not rows else "more than one document"
-            raise NotFound(f"{problem} with id {prefix!r} (see `crosswire docs` for ids)")
-        return str(rows[0][0])
-
-    def document(self, doc_id: str) -> dict[str, Any]:
-        doc_id = self.resolve_id(doc_id)
-        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        out = _row(row)
-        out["removed"] = [_row(r) for r in self.conn.execute(
-            "SELECT lineno, rule, text FROM removed_lines WHERE doc_id = ? ORDER BY lineno", (doc_id,))]
-        for table in ("entities", "quotes", "claims", "times", "mentions"):
-            out[table] = [_row(r) for r in self.conn.execute(
-                f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,))]  # noqa: S608 - fixed names
-        return out
-
-    def versions(self, key: str) -> list[dict[str, Any]]:
-        return [_row(r) for r in self.conn.execute(
-            "SELECT id, version, ingested_at FROM documents WHERE key = ? ORDER BY version", (key,))]
-
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        q = fts_query(query)
-        if not q:
-            return []
-        sql = ("SELECT d.id, d.published, d.publisher, d.title, d.rowid AS r,"
-               f" CASE WHEN length(CAST(d.text AS BLOB)) <= {SNIPPET_SCAN_LIMIT}"
-               "  THEN snippet(docs_fts, 1, '[', ']', ' … ', 12) END AS snippet"
-               " FROM docs_fts JOIN documents d ON d.rowid = docs_fts.rowid"
-               " WHERE docs_fts MATCH ? ORDER BY rank LIMIT ?")
-        out = [_row(r) for r in self.conn.execute(sql, (q, limit))]
-        for it in out:
-            rowid = it.pop("r")
-            if it["snippet"] is None:
-                it["snippet"] = long_snippet(self.conn, rowid, query, mark="[]")
-        return out
-
-    def rejections(self) -> list[dict[str, Any]]:
-        return [_row(r) for r in self.conn.execute("SELECT id, source, reason, at FROM rejections ORDER BY id")]
-
-    def count(self, table: str) -> int:
-        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
-
-    def all_records(self, table: str) -> list[dict[str, Any]]:
-        return [_row(r) for r in self.conn.execute(f"SELECT * FROM {table}")]  # noqa: S608
-
-
-JSON_COLUMNS = frozenset({"authors", "segments", "meta_sources", "published_bounds", "attribution", "flags",
-                          "mentions", "pipeline", "chain", "parts"})
-
-
-def decode_row(out: dict[str, Any]) -> dict[str, Any]:
-    """A row as a dict with its JSON columns decoded (a value that is not JSON is left as text)."""
-    for k in JSON_COLUMNS & out.keys():
-        if isinstance(out[k], str):
-            try:
-                out[k] = json.loads(out[k])
-            except ValueError:
-                pass
-    return out
-
-
-def _row(row: sqlite3.Row) -> dict[str, Any]:
-    return decode_row(dict(row))
-
 
 def _sql_value(v: Any) -> Any:
     if isinstance(v, (list, dict, tuple)):

@@ -8,7 +8,8 @@ from fastapi.responses import Response
 
 from ..report.views import Views, find_series
 from . import queries
-from .queries import DocFilter
+from ..store import DocFilter
+from ..store.rows import SearchPage
 
 router = APIRouter(prefix="/api", tags=["api"])
 Limit = Query(50, ge=1, le=500, description="Page size.")
@@ -30,20 +31,20 @@ def _matches(text: str | None, needle: str | None) -> bool:
 # -- data functions (the pages call these too) ------------------------------------------------
 def documents_data(v: Views, flt: DocFilter, limit: int, offset: int) -> dict[str, Any]:
     with v.lock:
-        total = v.cached(("documents", flt), lambda: queries.count_documents(v.conn, flt))
+        total = v.cached(("documents", flt), lambda: v.store.count_documents(flt))
         return {"total": total, "limit": limit, "offset": offset,
-                "items": queries.page_documents(v.conn, flt, limit, offset),
-                "facets": v.cached(("facets",), lambda: queries.facets(v.conn))}
+                "items": v.store.page_documents(flt, limit, offset),
+                "facets": v.cached(("facets",), lambda: v.store.facets())}
 
 
 def document_data(v: Views, doc_id: str) -> dict[str, Any]:
     with v.lock:
-        return queries.document(v.conn, doc_id)
+        return v.store.document(doc_id)
 
 
-def search_data(v: Views, q: str, limit: int, offset: int) -> dict[str, Any]:
+def search_data(v: Views, q: str, limit: int, offset: int) -> SearchPage:
     with v.lock:
-        return queries.search(v.conn, q, limit, offset)
+        return queries.search(v.store, q, limit, offset)
 
 
 def figures_data(v: Views, measure: str | None, subject: str | None, since: str | None, until: str | None,
@@ -98,9 +99,9 @@ def timeline_data(v: Views, since: str | None, until: str | None, q: str | None,
 
 def overview_data(v: Views) -> dict[str, Any]:
     with v.lock:
-        counts = v.cached(("counts",), lambda: {t: v.engine.store.count(t) for t in
+        counts = v.cached(("counts",), lambda: {t: v.store.count(t) for t in
                                                 ("documents", "claims", "quotes", "entities", "times")})
-        latest = queries.page_documents(v.conn, DocFilter(), 8, 0)
+        latest = v.store.page_documents(DocFilter(), 8, 0)
     top = sorted(v.figures(), key=lambda s: -(s.get("n_points") or 0))[:8]
     return {"counts": counts, "latest": latest, "conflicts": len(v.conflicts()),
             "figures": [{k: val for k, val in s.items() if k != "points"} for s in top]}
@@ -131,7 +132,7 @@ def api_document(request: Request, doc_id: str) -> dict[str, Any]:
 def api_document_raw(request: Request, doc_id: str) -> Response:
     v = views_of(request)
     with v.lock:
-        orig = queries.original(v.conn, doc_id)
+        orig = v.store.original(doc_id)
     return Response(orig["raw"] or b"", media_type="application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{orig["id"][:16]}.raw"'})
 
@@ -139,7 +140,7 @@ def api_document_raw(request: Request, doc_id: str) -> Response:
 @router.get("/search", summary="Full-text search over titles and clean text (words only, no operators)")
 def api_search(request: Request, q: str = Query("", max_length=500), limit: int = Query(20, ge=1, le=200),
                offset: int = Offset) -> dict[str, Any]:
-    return search_data(views_of(request), q, limit, offset)
+    return dict(search_data(views_of(request), q, limit, offset))
 
 
 @router.get("/figures", summary="Estimate series (most-reported first), with ranges and sources")

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..report.views import Views
-from . import api, charts, docpage, highlight, queries
-from .queries import DocFilter
+from . import api, charts, docpage, highlight
+from ..store import DocFilter
 
 router = APIRouter(include_in_schema=False)
 Offset = Query(0, ge=0, le=10_000_000)
@@ -125,7 +125,7 @@ def _document(request: Request, views: Views, doc_id: str, hl: str | None) -> HT
 def original(request: Request, doc_id: str) -> HTMLResponse:
     v = views_of(request)
     with v.lock:
-        orig = queries.original(v.conn, doc_id)
+        orig = v.store.original(doc_id)
     raw: bytes = orig.get("raw") or b""
     try:
         as_text = raw.decode(orig.get("encoding") or "utf-8")
