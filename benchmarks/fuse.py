@@ -2,7 +2,7 @@
 
 Generates N claims (default 200,000) in N/10 reports with a realistic spread of measures,
 subjects, sources, attribution chains, qualifiers, places and dates into a temporary SQLite
-knowledge base, then times `Fusion` building every series with its conflicts and corroboration,
+knowledge base, then times the engine's fusion (`Crosswire.fusion`) building every series with its conflicts and corroboration,
 and the `figures()` summaries. Then the same with 2N, so growth is visible: the baseline is the
 first run; the target is under 60 s for 200,000 claims and roughly linear growth.
 
@@ -148,17 +148,17 @@ def rss_mb() -> float:
 
 def child(path: str) -> None:
     """Measure one run (in its own process) and print a JSON line."""
-    from crosswire.fuse import Fusion
+    from crosswire import Crosswire
 
-    store = Store(path)
+    cw = Crosswire(db=path)
+    store = cw.store
     base = rss_mb()
     t0 = time.perf_counter()
-    fu = Fusion(store, {})
-    resolver = fu.resolver()
+    resolver = cw.fusion.resolver()  # the engine's fusion, its answers in the engine's one cache
     t1 = time.perf_counter()
-    model = fu.model()
+    model = cw.fusion.model()
     t2 = time.perf_counter()
-    summaries = fu.figures()
+    summaries = cw.figures()
     t3 = time.perf_counter()
     print(json.dumps({"claims": store.count("claims"), "series": len(model.series), "conflicts": len(model.conflicts),
                       "figures": sum(len(g) for g in model.groups.values()), "entities": len(resolver.clusters),

@@ -1,8 +1,8 @@
 """CLI commands for the cross-report views: figures, series, conflicts, timeline, entities.
 
 ``register(cli)`` adds them to the main group (crosswire/cli.py calls it once). Each command
-parses its options, calls one :class:`crosswire.fuse.Fusion` method and prints the result, as
-plain text or with ``--json``.
+parses its options, calls one method of the engine (:class:`crosswire.Crosswire`, its read side in
+``crosswire/reading.py``) and prints the result, as plain text or with ``--json``.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from .fuse import Fusion
+from .engine import Crosswire
 from .fuse.rules import number, with_unit
 from .terminal import dumps, safe
 
@@ -26,16 +26,13 @@ def register(cli: click.Group) -> None:
         cli.add_command(command)
 
 
-def _fusion(ctx: click.Context, write: bool = False) -> Fusion:
-    """The fusion model over the engine's store; ``write`` for the commands that record entity edits
-    (the CLI opens the knowledge base read-only for everything else)."""
-    obj = ctx.find_root().obj
+def _engine(ctx: click.Context, write: bool = False) -> Crosswire:
+    """The engine; ``write`` for the commands that record entity edits (the CLI opens the knowledge base
+    read-only for everything else)."""
+    engine: Crosswire = ctx.find_root().obj["engine"]
     if write:
-        obj["engine"].read_only = False
-    if "fusion" not in obj:
-        engine = obj["engine"]
-        obj["fusion"] = Fusion(engine.store, engine.settings)
-    return obj["fusion"]  # type: ignore[no-any-return]
+        engine.read_only = False
+    return engine
 
 
 def _json(data: Any) -> None:
@@ -105,11 +102,13 @@ def figures(ctx: click.Context, measure: str | None, subject: str | None, since:
     per week/month/year). Each point shows its figure, attribution chain, hedge with its ICD 203
     likelihood, and your grade of the source.
     """
-    rows = _fusion(ctx).figures(measure=measure, subject=subject, since=since, until=until,
-                                include_conditional=conditional)
-    if top:
-        ranked = [s for s in rows if measure or s["measure"] != "other"]  # key figures say what they count
-        rows = sorted(ranked, key=lambda s: (-s["n_independent"], -s["n_points"], s["label"]))[:top]
+    cw = _engine(ctx)
+    if top:  # the engine's one ranking of key figures
+        rows = cw.top_figures(top, measure=measure, subject=subject, since=since, until=until,
+                              include_conditional=conditional)
+    else:
+        rows = cw.figures(measure=measure, subject=subject, since=since, until=until,
+                          include_conditional=conditional)
     if as_json:
         _json(rows)
         return
@@ -126,7 +125,7 @@ def figures(ctx: click.Context, measure: str | None, subject: str | None, since:
 def series(ctx: click.Context, series_id: str, as_json: bool) -> None:
     """One series (an id from `crosswire figures`): every point with its sentence, the figures and
     how many independent sources assert each, and the contradictions in it."""
-    s = _fusion(ctx).series(series_id)
+    s = _engine(ctx).series(series_id)
     if as_json:
         _json(s)
         return
@@ -151,7 +150,7 @@ def series(ctx: click.Context, series_id: str, as_json: bool) -> None:
 def conflicts(ctx: click.Context, as_json: bool) -> None:
     """Contradictions: figures for the same quantity and period that cannot all be true, and
     killed + wounded that do not add up to a casualty total of the same period."""
-    rows = _fusion(ctx).conflicts()
+    rows = _engine(ctx).conflicts()
     if as_json:
         _json(rows)
         return
@@ -169,7 +168,7 @@ def conflicts(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def timeline(ctx: click.Context, since: str | None, until: str | None, as_json: bool) -> None:
     """Dated events, statements (quotes with a date) and claims with an as-of date, in order."""
-    rows = _fusion(ctx).timeline(since=since, until=until)
+    rows = _engine(ctx).timeline(since=since, until=until)
     if as_json:
         _json(rows)
         return
@@ -194,7 +193,7 @@ def entities() -> None:
 @click.pass_context
 def entities_list(ctx: click.Context, type_: str | None, query: str | None, as_json: bool) -> None:
     """List entities: id, type, name, number of reports, aliases."""
-    rows = _fusion(ctx).entities(type=type_, query=query)
+    rows = _engine(ctx).entities(type=type_, query=query)
     if as_json:
         _json(rows)
         return
@@ -209,7 +208,7 @@ def entities_list(ctx: click.Context, type_: str | None, query: str | None, as_j
 @click.pass_context
 def entities_show(ctx: click.Context, name: str, as_json: bool) -> None:
     """One entity (id, name or alias): aliases, reports, claims, quotes, co-occurring entities, edits."""
-    e = _fusion(ctx).entity(name)
+    e = _engine(ctx).entity(name)
     if as_json:
         _json(e)
         return
@@ -247,7 +246,7 @@ def _edit_result(ctx: click.Context, result: dict[str, Any], as_json: bool) -> N
 @click.pass_context
 def entities_merge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
     """Merge entity B into A (A keeps its id and name). Kept across re-ingests."""
-    _edit_result(ctx, _fusion(ctx, write=True).merge(a, b), as_json)
+    _edit_result(ctx, _engine(ctx, write=True).merge(a, b), as_json)
 
 
 @entities.command("unmerge")
@@ -257,7 +256,7 @@ def entities_merge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
 @click.pass_context
 def entities_unmerge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
     """Undo the merge of B into A."""
-    _edit_result(ctx, _fusion(ctx, write=True).unmerge(a, b), as_json)
+    _edit_result(ctx, _engine(ctx, write=True).unmerge(a, b), as_json)
 
 
 @entities.command("split")
@@ -267,7 +266,7 @@ def entities_unmerge(ctx: click.Context, a: str, b: str, as_json: bool) -> None:
 @click.pass_context
 def entities_split(ctx: click.Context, name: str, alias: str, as_json: bool) -> None:
     """Take ALIAS (one of NAME's names or spellings) out of NAME as an entity of its own."""
-    _edit_result(ctx, _fusion(ctx, write=True).split(name, alias), as_json)
+    _edit_result(ctx, _engine(ctx, write=True).split(name, alias), as_json)
 
 
 @entities.command("edits")
@@ -275,7 +274,7 @@ def entities_split(ctx: click.Context, name: str, alias: str, as_json: bool) -> 
 @click.pass_context
 def entities_edits(ctx: click.Context, as_json: bool) -> None:
     """Every merge and split you made, active or undone."""
-    rows = _fusion(ctx).edits()
+    rows = _engine(ctx).edits()
     if as_json:
         _json(rows)
         return
@@ -290,7 +289,7 @@ def entities_edits(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def entities_undo(ctx: click.Context, edit_id: int, as_json: bool) -> None:
     """Undo one merge or split (ids from `crosswire entities edits`)."""
-    result = _fusion(ctx, write=True).undo(edit_id)
+    result = _engine(ctx, write=True).undo(edit_id)
     if as_json:
         _json(result)
     else:

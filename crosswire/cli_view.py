@@ -76,9 +76,9 @@ def report(ctx: click.Context, topic: str | None, since: str | None, until: str 
     """A situation report: key figures with ranges and sources, what changed since the previous period
     (the window of the same length before --since), contradictions, notable quotes, a timeline and charts.
     """
-    from .report import situation_report, to_html, to_markdown, to_pdf
+    from .report import to_html, to_markdown, to_pdf
 
-    rep = situation_report(ctx.obj["engine"], topic=topic, since=since, until=until)
+    rep = ctx.obj["engine"].report(topic=topic, since=since, until=until)
     if fmt == "pdf":
         data = to_pdf(rep)
         if out:

@@ -1,10 +1,12 @@
-"""The one object the shells call: ingest, extract, query.
+"""The one object the shells call: ingest, extract, and the read side (fusion, reports, search).
 
     cw = Crosswire(db="kb.db")
     report = cw.ingest(["reports/"])
     for rec in cw.extract_records(["reports/"]): ...
+    cw.figures(); cw.series(id); cw.conflicts(); cw.entity(name); cw.timeline(); cw.report()
 
-The CLI, the web app and report generation are thin layers over these methods.
+The CLI, the web app and report generation are thin layers over these methods. The read side
+(``crosswire/reading.py``) owns fusion and the one cache keyed by the knowledge base's version.
 """
 from __future__ import annotations
 
@@ -19,8 +21,9 @@ from .clean.metadata import explicit_fields
 from .ingest.readers import Input, RawItem, iter_inputs, read_items
 from .ingest.safe import safe_document, safe_text
 from .models import Document, Rejection
-from .store import DocFilter, Store
-from .store.rows import DocumentPage, DocumentSummary, Original, SearchHit
+from .cache import VersionCache
+from .reading import ReadSide
+from .store import Store
 
 Progress = Callable[[int], None]
 
@@ -52,12 +55,14 @@ def _doc_key(doc: Document) -> str:
     return doc.source
 
 
-class Crosswire:
+class Crosswire(ReadSide):
     def __init__(self, db: str | None = None, read_only: bool = False, **overrides: Any) -> None:
         self.settings = settings_mod.load(db=db, **overrides)
         self.read_only = read_only  # open the knowledge base with mode=ro: it must exist, it is never written
         self._store: Store | None = None
         self._extractor: Any = None
+        self._cache: VersionCache | None = None
+        self._fusion: Any = None
 
     # -- plumbing ---------------------------------------------------------------------------
     @property
@@ -106,6 +111,10 @@ class Crosswire:
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._fusion = None
+        if self._cache is not None:
+            self._cache.clear()
+            self._cache = None
 
     # -- reading inputs ---------------------------------------------------------------------
     def read(self, paths: list[str], metadata: dict[str, str | None] | None = None,
@@ -264,24 +273,6 @@ class Crosswire:
                     yield {"doc": name, **rec}
         if progress:
             progress(len(docs))
-
-    # -- queries ----------------------------------------------------------------------------
-    def documents(self, since: str | None = None, until: str | None = None, publisher: str | None = None,
-                  language: str | None = None, limit: int | None = None) -> list[DocumentSummary]:
-        """Reports in date order (undated last); ``since``/``until`` as in ``crosswire.store.rows``."""
-        return self.store.documents(DocFilter(since, until, publisher, language), limit)
-
-    def document(self, doc_id: str) -> DocumentPage:
-        """One report (id or unique prefix) with every record extracted from it."""
-        return self.store.document(doc_id)
-
-    def original(self, doc_id: str) -> Original:
-        """One report's bytes as received, with their encoding and decoded text."""
-        return self.store.original(doc_id)
-
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        return self.store.search(query, limit)
-
 
 def _failures(doc: Document, records: list[dict[str, Any]]) -> list[Rejection]:
     """The error records of one document's extraction (a failed stage, a partial result) as rejections."""

@@ -1,26 +1,26 @@
-"""``Fusion``: the one object the CLI, the dashboard and reports call for the cross-report picture.
+"""``Fusion``: the cross-report picture, built by the engine (``Crosswire.fusion``) over its store.
 
-    fu = Fusion(engine.store, engine.settings)
+    fu = Fusion(store, settings, cache)                    # the engine passes its one cache
     fu.figures(measure="killed", subject="North Korea")   # series summaries with their points
     fu.series("north-korea.killed.person")                 # one series, full points, conflicts, figures
     fu.conflicts(); fu.corroboration(series_id); fu.timeline(since="2024-10")
     fu.entities(type="PERSON"); fu.entity("NIS"); fu.merge("North Korea", "DPRK"); fu.split(...)
 
-The model (entity clusters, series, conflicts, corroboration) is built on first use and rebuilt
-when the knowledge base changes (SQLite ``data_version`` and this connection's change count).
+The model (entity clusters, series, conflicts, corroboration) is built on first use and kept in the
+cache (``crosswire.cache.VersionCache``) until the knowledge base changes. The shells call the engine
+(``crosswire.reading``), which keeps every answer in the same cache.
 """
 from __future__ import annotations
 
 import difflib
 import heapq
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 import json
+from collections.abc import Iterable
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..cache import VersionCache
 from ..errors import CrosswireError, NotFound
 from ..store.rows import ClaimText, EntityEdit, SpeakerQuote
 from ..store.sqlite import Store
@@ -67,37 +67,22 @@ class Model:
 ENTITY_CLAIMS = 500  # claims listed on an entity page (the most recent); the total is in n_claims
 
 class Fusion:
-    def __init__(self, store: Store, settings: dict[str, Any] | None = None) -> None:
+    def __init__(self, store: Store, settings: dict[str, Any] | None = None,
+                 cache: VersionCache | None = None) -> None:
         self.store = store
         self.settings = settings or {}
         self.grades = source_grades(self.settings)
-        self._models: dict[bool, tuple[tuple[int, int], Model]] = {}
-        self._names: tuple[tuple[int, int], dict[str, set[int]]] | None = None
-        self._rank: dict[int, int] = {}  # claim id -> its place in (as_of, id) order
-        self._by_cluster: tuple[ent.Resolver, dict[str, list[str]]] | None = None
+        self.cache = cache or VersionCache(store.version)
         self._n_claims = 0
-        self._resolver: tuple[tuple[int, int], ent.Resolver] | None = None
 
     # -- model ----------------------------------------------------------------------------
-    def _stamp(self) -> tuple[int, int]:
-        return self.store.version()
-
     def resolver(self) -> ent.Resolver:
-        stamp = self._stamp()
-        if self._resolver is None or self._resolver[0] != stamp:
-            self._resolver = (stamp, ent.Resolver(self.store.entity_rows(), self.store.entity_edits()))
-        return self._resolver[1]
+        return self.cache.get(("fusion", "resolver"),
+                              lambda: ent.Resolver(self.store.entity_rows(), self.store.entity_edits()), keep=True)
 
     def model(self, include_conditional: bool = False) -> Model:
-        stamp = self._stamp()
-        hit = self._models.get(include_conditional)
-        if hit is None or hit[0] != stamp:
-            hit = self._models[include_conditional] = (stamp, self._build(include_conditional))
-        return hit[1]
-
-    def _build(self, include_conditional: bool) -> Model:
-        with _no_gc():
-            return self._build_model(include_conditional)
+        return self.cache.get(("fusion", "model", include_conditional),
+                              lambda: self._build_model(include_conditional), keep=True)
 
     def _build_model(self, include_conditional: bool) -> Model:
         resolver = self.resolver()
@@ -114,40 +99,37 @@ class Fusion:
         m = self.model(include_conditional)
         subject_id = self._subject_id(m, subject) if subject else None
         out = []
-        with _no_gc():
-            for s in sorted(m.series.values(), key=lambda s: s.label.casefold()):
-                if (measure and s.measure != measure) or (subject_id and s.subject_id != subject_id):
-                    continue
-                points = [p for p in s.points if in_window(p.date, since, until)] if since or until else s.points
-                if points:
-                    out.append(_summary(s, points))
+        for s in sorted(m.series.values(), key=lambda s: s.label.casefold()):
+            if (measure and s.measure != measure) or (subject_id and s.subject_id != subject_id):
+                continue
+            points = [p for p in s.points if in_window(p.date, since, until)] if since or until else s.points
+            if points:
+                out.append(_summary(s, points))
         return out
 
     def series(self, series_id: str, include_conditional: bool = False, with_text: bool = True) -> dict[str, Any]:
         """One series: summary, points, its conflicts and figures. With ``with_text`` every point also
         carries its span, sentence and offsets; a paged view asks ``claim_texts`` for its page only."""
-        with _no_gc():  # thousands of point dicts next to a model of millions of objects: no full scans
-            return self._series(series_id, include_conditional, with_text)
+        return self._series(series_id, include_conditional, with_text)
 
     def series_page(self, series_id: str, offset: int = 0, limit: int = 200, marks: int = 150,
                     include_conditional: bool = False) -> dict[str, Any]:
         """One page of a series for a screen: the summary, ``limit`` rows in date order (undated last)
         from ``offset``, and the ``marks`` latest dated points for its chart — not every point as a
         dict, so a series of 25,000 claims costs what a page of it costs."""
-        with _no_gc():
-            m = self.model(include_conditional)
-            prep = m.pages.get(series_id)
-            if prep is None:
-                raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
-            ordered: list[Point] = prep["ordered"]
-            first = max(0, len(ordered) - prep["n_undated"] - marks)  # dated points come first, undated last
-            dated_tail = [p for p in ordered[first:] if p.date][-marks:] if marks else []
-            out = dict(prep["head"])
-            out.update({"rows": [p.as_dict() for p in ordered[offset:offset + limit]],
-                        "chart_points": [p.as_dict() for p in dated_tail],
-                        "points_total": len(ordered), "n_undated": prep["n_undated"],
-                        "conflicts": list(prep["conflicts"]), "figures": prep["figures"]})
-            return out
+        m = self.model(include_conditional)
+        prep = m.pages.get(series_id)
+        if prep is None:
+            raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
+        ordered: list[Point] = prep["ordered"]
+        first = max(0, len(ordered) - prep["n_undated"] - marks)  # dated points come first, undated last
+        dated_tail = [p for p in ordered[first:] if p.date][-marks:] if marks else []
+        out = dict(prep["head"])
+        out.update({"rows": [p.as_dict() for p in ordered[offset:offset + limit]],
+                    "chart_points": [p.as_dict() for p in dated_tail],
+                    "points_total": len(ordered), "n_undated": prep["n_undated"],
+                    "conflicts": list(prep["conflicts"]), "figures": prep["figures"]})
+        return out
 
     def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
         """span, sentence, start, end and conditional of these claims, by id."""
@@ -207,8 +189,7 @@ class Fusion:
 
     def entity(self, entity_id: str) -> dict[str, Any]:
         """One entity: names, aliases, documents, claims (by role), quotes, co-occurring entities, edits."""
-        with _no_gc():
-            return self._entity(entity_id)
+        return self._entity(entity_id)
 
     def _entity(self, entity_id: str) -> dict[str, Any]:
         r = self.resolver()
@@ -294,44 +275,46 @@ class Fusion:
         """Every name claims and quotes use (subjects, sources, places, cited names, speakers, publishers)
         -> the ids of the claims that use it. Built in one pass and kept until the knowledge base changes,
         so an entity page does not scan every claim."""
-        stamp = self._stamp()
-        if self._names is None or self._names[0] != stamp:
-            index: dict[str, set[int]] = {}
-            when: dict[int, str] = {}
-            for cid, subject, source, location, chain, as_of in self.store.claim_names():
-                when[cid] = as_of or ""
-                for name in (subject, source, location, *json.loads(chain or "[]")):
-                    if isinstance(name, str) and name:
-                        index.setdefault(name, set()).add(cid)
-            for name in self.store.speaker_and_publisher_names():
+        return self._names_and_rank()[0]
+
+    def _names_and_rank(self) -> tuple[dict[str, set[int]], dict[int, int]]:
+        """The name index, and each claim id's place in (as_of, id) order."""
+        return self.cache.get(("fusion", "names"), self._build_names, keep=True)
+
+    def _build_names(self) -> tuple[dict[str, set[int]], dict[int, int]]:
+        index: dict[str, set[int]] = {}
+        when: dict[int, str] = {}
+        for cid, subject, source, location, chain, as_of in self.store.claim_names():
+            when[cid] = as_of or ""
+            for name in (subject, source, location, *json.loads(chain or "[]")):
                 if isinstance(name, str) and name:
-                    index.setdefault(name, set())
-            self._names = (stamp, index)
-            self._rank = {cid: n for n, cid in enumerate(sorted(when, key=lambda i: (when[i], i)))}
-            self._by_cluster = None
-        return self._names[1]
+                    index.setdefault(name, set()).add(cid)
+        for name in self.store.speaker_and_publisher_names():
+            if isinstance(name, str) and name:
+                index.setdefault(name, set())
+        return index, {cid: n for n, cid in enumerate(sorted(when, key=lambda i: (when[i], i)))}
 
     def _record_names(self) -> list[str]:
         return list(self._name_index())
 
     def _names_of(self, r: ent.Resolver, c: ent.Cluster) -> list[str]:
         """Every name used in claims or quotes that resolves to ``c`` (each name resolved once)."""
-        index = self._name_index()
-        if self._by_cluster is None or self._by_cluster[0] is not r:
-            by: dict[str, list[str]] = {}
-            for n in index:
-                x = r.resolve(n)
-                if x is not None:
-                    by.setdefault(x.id, []).append(n)
-            self._by_cluster = (r, by)
-        return list(self._by_cluster[1].get(c.id, []))
+        return list(self.cache.get(("fusion", "names-by-entity"), lambda: self._names_by_entity(r),
+                                   keep=True).get(c.id, []))
+
+    def _names_by_entity(self, r: ent.Resolver) -> dict[str, list[str]]:
+        by: dict[str, list[str]] = {}
+        for n in self._name_index():
+            x = r.resolve(n)
+            if x is not None:
+                by.setdefault(x.id, []).append(n)
+        return by
 
     def _claims_of(self, r: ent.Resolver, c: ent.Cluster, names: list[str]) -> list[dict[str, Any]]:
-        index = self._name_index()
+        index, rank = self._names_and_rank()
         every = set().union(*(index.get(n, set()) for n in names)) if names else set()
         self._n_claims = len(every)
         # the most recent ENTITY_CLAIMS of them, oldest first (a page, not 60,000 rows; the total is reported)
-        rank = self._rank
         ids = sorted(heapq.nlargest(ENTITY_CLAIMS, every, key=rank.__getitem__), key=rank.__getitem__)
         if not ids:
             return []
@@ -363,19 +346,6 @@ class Fusion:
 
 
 # ---------------------------------------------------------------- module helpers
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while 100,000s of objects are made (none of them cyclic);
-    its repeated full scans would make the build grow faster than the data."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
 
 def _summary(s: Series, points: list[Point], with_points: bool = True) -> dict[str, Any]:
     """Series head, range, latest point, distinct asserters and origins, and (unless told not to) the points."""

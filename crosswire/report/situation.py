@@ -1,6 +1,7 @@
 """A situation report: the picture for one window of time, and what changed since the window before.
 
-    rep = situation_report(engine, topic="casualties", since="2025-01-01", until="2025-03-31")
+    rep = cw.report(topic="casualties", since="2025-01-01", until="2025-03-31")   # Crosswire calls
+    rep = situation_report(cw, topic="casualties", since="2025-01-01", until="2025-03-31")
 
 The result is plain data (JSON-ready); ``render`` turns it into Markdown, HTML or PDF.
 """
@@ -13,7 +14,8 @@ from typing import Any
 from ..errors import CrosswireError
 from ..fuse.rules import normalize
 from .points import point_value
-from .views import Views
+from ..reading import ReadSide, ranked
+from ..store.rows import QuoteInWindow
 
 KEY_FIGURES = 12
 CHARTS = 6
@@ -21,10 +23,9 @@ QUOTES = 8
 TIMELINE = 40
 
 
-def situation_report(engine: Any, topic: str | None = None, since: str | None = None, until: str | None = None,
-                     views: Views | None = None) -> dict[str, Any]:
+def situation_report(v: ReadSide, topic: str | None = None, since: str | None = None,
+                     until: str | None = None) -> dict[str, Any]:
     """Key figures, changes since the previous period, contradictions, quotes and a timeline."""
-    v = views or Views(engine)
     since, until = _window(v, since, until)
     if _start(since) > _end(until):
         raise CrosswireError(f"the period starts ({since}) after it ends ({until})")
@@ -39,7 +40,7 @@ def situation_report(engine: Any, topic: str | None = None, since: str | None = 
         "previous": {"since": prev_since, "until": prev_until},
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "counts": {"series": len(current), "claims": sum(s["n_points"] for s in current)},
-        "key_figures": [key_figure(s, conflict_ids) for s in _ranked(current)[:KEY_FIGURES]],
+        "key_figures": [key_figure(s, conflict_ids) for s in ranked(current)[:KEY_FIGURES]],
         "changes": changes(current, before),
         "contradictions": [c for c in v.conflicts() if in_window & set(c.get("claim_ids") or [])],
         "quotes": notable_quotes(v, topic, since, until),
@@ -47,7 +48,7 @@ def situation_report(engine: Any, topic: str | None = None, since: str | None = 
     }
 
 
-def _timeline(v: Views, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
+def _timeline(v: ReadSide, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
     """Dated entries of the window; a sentence that carries several claims is listed once."""
     out, seen = [], set()
     for t in v.timeline(since, until):
@@ -59,11 +60,11 @@ def _timeline(v: Views, topic: str | None, since: str, until: str) -> list[dict[
     return out[:TIMELINE]
 
 
-def _window(v: Views, since: str | None, until: str | None) -> tuple[str, str]:
+def _window(v: ReadSide, since: str | None, until: str | None) -> tuple[str, str]:
     """Default window: from the earliest to the latest dated claim or report."""
     if since and until:
         return since, until
-    earliest, latest = v.store.published_range()
+    earliest, latest = v.published_range()
     first = min((p["date"] for s in v.figures() for p in s["points"] if p.get("date")), default=earliest)
     return (since or (first or "1970-01-01")[:10]), (until or (latest or date.today().isoformat())[:10])
 
@@ -114,13 +115,6 @@ def _mentions(text: str | None, topic: str | None) -> bool:
     return all(word in hay for word in topic.casefold().split())
 
 
-def _ranked(series: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Key figures first: the tracked measures (casualties, personnel, materiel, money, ...) before
-    'other' (calibres, durations, counts of things), then by independent sources and points."""
-    return sorted(series, key=lambda s: (s.get("measure") == "other", -s["n_independent"], -s["n_points"],
-                                         s["label"]))
-
-
 def key_figure(s: dict[str, Any], conflict_ids: set[Any]) -> dict[str, Any]:
     latest = s.get("latest") or {}
     by_key: dict[str, str] = {}  # "The Peninsula Wire" and "Peninsula Wire" are one source
@@ -146,7 +140,7 @@ def changes(current: list[dict[str, Any]], before: list[dict[str, Any]]) -> list
     """Per series: new this period, moved up or down, unchanged, or no longer reported."""
     prev = {s["id"]: s for s in before}
     out = []
-    for s in _ranked(current):
+    for s in ranked(current):
         old = prev.pop(s["id"], None)
         after = (s.get("latest") or {}).get("figure")
         if old is None:
@@ -159,22 +153,21 @@ def changes(current: list[dict[str, Any]], before: list[dict[str, Any]]) -> list
         out.append({"series_id": s["id"], "label": s["label"], "change": kind,
                     "before": (old.get("latest") or {}).get("figure"), "after": after, "n_points": s["n_points"],
                     "delta": delta})
-    for s in _ranked(list(prev.values())):
+    for s in ranked(prev.values()):
         out.append({"series_id": s["id"], "label": s["label"], "change": "no new reports",
                     "before": (s.get("latest") or {}).get("figure"), "after": None, "n_points": 0})
     order = {"up": 0, "down": 0, "new": 1, "unchanged": 2, "no new reports": 3}
     return sorted(out, key=lambda c: order[c["change"]])
 
 
-def notable_quotes(v: Views, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
+def notable_quotes(v: ReadSide, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
     """Quotes from the window: attributed ones first, one per speaker before a second from anyone."""
-    with v.lock:
-        rows = v.store.quotes_between(since, until, limit=2000)
-    rows = [q for q in rows if _mentions(f"{q.get('speaker') or ''} {q.get('text') or ''}", topic)]
+    rows = [q for q in v.quotes_between(since, until, limit=2000)
+            if _mentions(f"{q.get('speaker') or ''} {q.get('text') or ''}", topic)]
     rows.sort(key=lambda q: (q.get("speaker") is None, -min(len(q.get("text") or ""), 240)))
     seen: set[Any] = set()
-    first: list[dict[str, Any]] = []
-    rest: list[dict[str, Any]] = []
+    first: list[QuoteInWindow] = []
+    rest: list[QuoteInWindow] = []
     for q in rows:
         (rest if q.get("speaker") in seen else first).append(q)
         seen.add(q.get("speaker"))

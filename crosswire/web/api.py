@@ -6,7 +6,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ..report.views import Views, find_series
+from ..engine import Crosswire
+from ..reading import ranked
 from . import queries
 from ..store import DocFilter
 from ..store.rows import SearchPage
@@ -16,8 +17,9 @@ Limit = Query(50, ge=1, le=500, description="Page size.")
 Offset = Query(0, ge=0, le=10_000_000, description="Rows to skip.")
 
 
-def views_of(request: Request) -> Views:
-    return request.app.state.views  # type: ignore[no-any-return]
+def views_of(request: Request) -> Crosswire:
+    """The app's engine (every route reads through it)."""
+    return request.app.state.engine  # type: ignore[no-any-return]
 
 
 def page(items: list[Any], limit: int, offset: int, **extra: Any) -> dict[str, Any]:
@@ -29,52 +31,42 @@ def _matches(text: str | None, needle: str | None) -> bool:
 
 
 # -- data functions (the pages call these too) ------------------------------------------------
-def documents_data(v: Views, flt: DocFilter, limit: int, offset: int) -> dict[str, Any]:
-    with v.lock:
-        total = v.cached(("documents", flt), lambda: v.store.count_documents(flt))
-        return {"total": total, "limit": limit, "offset": offset,
-                "items": v.store.page_documents(flt, limit, offset),
-                "facets": v.cached(("facets",), lambda: v.store.facets())}
+def documents_data(v: Crosswire, flt: DocFilter, limit: int, offset: int) -> dict[str, Any]:
+    return {"total": v.count_documents(flt), "limit": limit, "offset": offset,
+            "items": v.page_documents(flt, limit, offset), "facets": v.facets()}
 
 
-def document_data(v: Views, doc_id: str) -> dict[str, Any]:
-    with v.lock:
-        return v.store.document(doc_id)
+def document_data(v: Crosswire, doc_id: str) -> dict[str, Any]:
+    return v.document(doc_id)
 
 
-def search_data(v: Views, q: str, limit: int, offset: int) -> SearchPage:
-    with v.lock:
-        return queries.search(v.store, q, limit, offset)
+def search_data(v: Crosswire, q: str, limit: int, offset: int) -> SearchPage:
+    return queries.search(v, q, limit, offset)
 
 
-def figures_data(v: Views, measure: str | None, subject: str | None, since: str | None, until: str | None,
+def figures_data(v: Crosswire, measure: str | None, subject: str | None, since: str | None, until: str | None,
                  include_conditional: bool, q: str | None, limit: int, offset: int,
                  points: bool = False) -> dict[str, Any]:
-    rows = [s for s in v.figures(measure, subject, since, until, include_conditional)
-            if _matches(" ".join(str(s.get(k) or "") for k in ("label", "measure", "subject", "scope")), q)]
-    rows.sort(key=lambda s: -(s.get("n_points") or 0))  # most-reported first (stable: then by label)
+    rows = ranked(s for s in v.figures(measure, subject, since, until, include_conditional)
+                  if _matches(" ".join(str(s.get(k) or "") for k in ("label", "measure", "subject", "scope")), q))
     out = page(rows, limit, offset)
     if not points:
         out["items"] = [{k: val for k, val in s.items() if k != "points"} for s in out["items"]]
     return out
 
 
-def series_data(v: Views, series_id: str) -> dict[str, Any]:
-    return find_series(v, series_id)
-
-
-def conflicts_data(v: Views, limit: int, offset: int, series: str | None = None) -> dict[str, Any]:
+def conflicts_data(v: Crosswire, limit: int, offset: int, series: str | None = None) -> dict[str, Any]:
     rows = v.conflicts()
     if series:
         rows = v.cached(("conflicts", series), lambda: [c for c in rows if c.get("series_id") == series])
     return page(rows, limit, offset, series=series)
 
 
-def entities_data(v: Views, type_: str | None, q: str | None, limit: int, offset: int) -> dict[str, Any]:
+def entities_data(v: Crosswire, type_: str | None, q: str | None, limit: int, offset: int) -> dict[str, Any]:
     return page(v.entities(type=type_ or None, query=q or None), limit, offset)
 
 
-def entity_data(v: Views, entity_id: str, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+def entity_data(v: Crosswire, entity_id: str, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
     """One entity; with ``limit``, its claims, quotes and reports are paged (totals in n_claims etc.)."""
     e = v.entity(entity_id)
     if limit is None:
@@ -88,7 +80,7 @@ def entity_data(v: Views, entity_id: str, limit: int | None = None, offset: int 
     return out
 
 
-def timeline_data(v: Views, since: str | None, until: str | None, q: str | None, limit: int,
+def timeline_data(v: Crosswire, since: str | None, until: str | None, q: str | None, limit: int,
                   offset: int) -> dict[str, Any]:
     since, until, q = since or None, until or None, q or None
     rows = v.timeline(since, until)
@@ -97,13 +89,9 @@ def timeline_data(v: Views, since: str | None, until: str | None, q: str | None,
     return page(rows, limit, offset)
 
 
-def overview_data(v: Views) -> dict[str, Any]:
-    with v.lock:
-        counts = v.cached(("counts",), lambda: {t: v.store.count(t) for t in
-                                                ("documents", "claims", "quotes", "entities", "times")})
-        latest = v.store.page_documents(DocFilter(), 8, 0)
-    top = sorted(v.figures(), key=lambda s: -(s.get("n_points") or 0))[:8]
-    return {"counts": counts, "latest": latest, "conflicts": len(v.conflicts()),
+def overview_data(v: Crosswire) -> dict[str, Any]:
+    top = ranked(v.figures())[:8]
+    return {"counts": v.counts(), "latest": v.page_documents(DocFilter(), 8, 0), "conflicts": len(v.conflicts()),
             "figures": [{k: val for k, val in s.items() if k != "points"} for s in top]}
 
 
@@ -130,9 +118,7 @@ def api_document(request: Request, doc_id: str) -> dict[str, Any]:
 @router.get("/document/{doc_id}/raw", summary="The report's bytes exactly as received (a download)",
             response_class=Response)
 def api_document_raw(request: Request, doc_id: str) -> Response:
-    v = views_of(request)
-    with v.lock:
-        orig = v.store.original(doc_id)
+    orig = views_of(request).original(doc_id)
     return Response(orig["raw"] or b"", media_type="application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{orig["id"][:16]}.raw"'})
 
@@ -143,7 +129,8 @@ def api_search(request: Request, q: str = Query("", max_length=500), limit: int 
     return dict(search_data(views_of(request), q, limit, offset))
 
 
-@router.get("/figures", summary="Estimate series (most-reported first), with ranges and sources")
+@router.get("/figures", summary="Estimate series (key figures first: tracked measures, then by independent sources"
+                                 " and claims), with ranges and sources")
 def api_figures(request: Request, measure: str | None = None, subject: str | None = None,
                 since: str | None = None, until: str | None = None, include_conditional: bool = False,
                 q: str | None = None, points: bool = Query(False, description="Include every claim."),

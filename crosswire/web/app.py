@@ -22,7 +22,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import CrosswireError, NotFound, StoreError
 from ..store.health import store_error
-from ..report.views import Views
 from . import api, pages
 from .docpage import PageCache
 from .security import secure_headers, token_guard
@@ -41,8 +40,7 @@ def templates() -> Jinja2Templates:
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
 
-def create_app(engine: Any, token: str | None = None, views: Views | None = None,
-               allowed_hosts: list[str] | None = None) -> FastAPI:
+def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] | None = None) -> FastAPI:
     """The dashboard app over ``engine``; with ``token`` every request must present it.
 
     ``allowed_hosts`` limits the Host header (``crosswire serve`` on loopback passes LOOPBACK_HOSTS, so a
@@ -52,8 +50,7 @@ def create_app(engine: Any, token: str | None = None, views: Views | None = None
                   description="Who claims what: reports, estimate series, contradictions, entities and "
                               "a timeline, each traced to its sentence. Every HTML page has a JSON twin "
                               "under /api.")
-    app.state.engine = engine
-    app.state.views = views or Views(engine)
+    app.state.engine = engine  # every page and route reads through it (and its one cache)
     app.state.templates = templates()
     app.state.page_cache = PageCache()  # long report pages, per knowledge-base version
     # the last middleware added runs first: the headers go on every response, the 401 and 303 of the

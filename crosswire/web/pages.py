@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..report.views import Views
+from ..engine import Crosswire
 from . import api, charts, docpage, highlight
 from ..store import DocFilter
 
@@ -66,8 +66,9 @@ def render(request: Request, name: str, **context: Any) -> HTMLResponse:
     return tpl.TemplateResponse(request, name, context)  # type: ignore[no-any-return]
 
 
-def views_of(request: Request) -> Views:
-    return request.app.state.views  # type: ignore[no-any-return]
+def views_of(request: Request) -> Crosswire:
+    """The app's engine (every page reads through it)."""
+    return request.app.state.engine  # type: ignore[no-any-return]
 
 
 def claim_href(p: dict[str, Any]) -> str:
@@ -99,8 +100,7 @@ def documents(request: Request, since: str | None = None, until: str | None = No
 def document(request: Request, doc_id: str, hl: str | None = Query(None, pattern=r"^\d{1,9}-\d{1,9}$")) -> HTMLResponse:
     views = views_of(request)
     cache: docpage.PageCache = request.app.state.page_cache
-    with views.lock:
-        version = views.data_version()
+    version = views.version()
     page = cache.get(version, (doc_id, hl))
     if page is not None:  # a long report viewed again while nothing changed
         return HTMLResponse(page)
@@ -109,7 +109,7 @@ def document(request: Request, doc_id: str, hl: str | None = Query(None, pattern
     return response
 
 
-def _document(request: Request, views: Views, doc_id: str, hl: str | None) -> HTMLResponse:
+def _document(request: Request, views: Crosswire, doc_id: str, hl: str | None) -> HTMLResponse:
     doc = api.document_data(views, doc_id)
     spans = highlight.spans_of(doc)
     if hl:
@@ -124,8 +124,7 @@ def _document(request: Request, views: Views, doc_id: str, hl: str | None) -> HT
 @router.get("/documents/{doc_id}/original", response_class=HTMLResponse)
 def original(request: Request, doc_id: str) -> HTMLResponse:
     v = views_of(request)
-    with v.lock:
-        orig = v.store.original(doc_id)
+    orig = v.original(doc_id)
     raw: bytes = orig.get("raw") or b""
     try:
         as_text = raw.decode(orig.get("encoding") or "utf-8")

@@ -5,17 +5,20 @@ on eleven reports as on a hundred thousand.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..store import DocFilter, Store
+from ..store import DocFilter
 from ..store.rows import SearchPage
+
+if TYPE_CHECKING:
+    from ..engine import Crosswire
 
 __all__ = ["DocFilter", "search", "snippet_parts"]
 
 
-def search(store: Store, query: str, limit: int = 20, offset: int = 0) -> SearchPage:
-    """The store's full-text search, each snippet also split into plain and matched parts."""
-    out = store.search_page(query, limit, offset)
+def search(engine: Crosswire, query: str, limit: int = 20, offset: int = 0) -> SearchPage:
+    """The engine's full-text search, each snippet also split into plain and matched parts."""
+    out = engine.search_page(query, limit, offset)
     for it in out["items"]:
         it["snippet_parts"] = snippet_parts(it.pop("snippet") or "")
         it["snippet"] = "".join(p["text"] for p in it["snippet_parts"])

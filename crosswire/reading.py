@@ -1,0 +1,229 @@
+"""The engine's read side: what the CLI, the dashboard and reports ask ``Crosswire`` for.
+
+    cw = Crosswire(db="kb.db")
+    cw.figures(measure="killed"); cw.top_figures(12); cw.series("north-korea.killed.person")
+    cw.conflicts(); cw.timeline(since="2025-01"); cw.entities(); cw.entity("NIS")
+    cw.merge("North Korea", "DPRK"); cw.split(...); cw.undo(3); cw.edits()
+    cw.report(topic="casualties", since="2025-01", until="2025-03")
+    cw.documents(); cw.document(id); cw.search("troops")
+
+Fusion (``crosswire.fuse.service.Fusion``) is built by the engine, once, over the engine's store; every
+answer is kept in the engine's one cache (``crosswire.cache.VersionCache``), keyed by the knowledge
+base's version, so nothing is recomputed until something is written. Reads that touch the store hold
+the cache's lock: the dashboard serves requests from several threads over one connection.
+
+"Top figures" are ranked one way (``ranked``): the tracked measures before 'other', then by
+independent sources, then by claims, then by label.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .cache import VersionCache
+from .store import DocFilter
+from .store.rows import (ClaimText, DocumentPage, DocumentSummary, EntityEdit, Facet, Original, QuoteInWindow,
+                         SearchHit, SearchPage)
+
+if TYPE_CHECKING:
+    import threading
+
+    from .fuse.service import Fusion
+    from .store.sqlite import Store
+
+T = TypeVar("T")
+Series = dict[str, Any]
+
+
+def ranked(series: Iterable[Series]) -> list[Series]:
+    """Key figures first: the tracked measures (casualties, personnel, materiel, money, ...) before
+    'other' (calibres, durations, counts of things), then by independent sources, claims and label."""
+    return sorted(series, key=lambda s: (s.get("measure") == "other", -(s.get("n_independent") or 0),
+                                         -(s.get("n_points") or 0), s.get("label") or ""))
+
+
+class ReadSide:
+    """Mixed into ``Crosswire``, which provides ``store`` and ``settings``."""
+
+    settings: dict[str, Any]
+    _cache: VersionCache | None
+    _fusion: Fusion | None
+
+    if TYPE_CHECKING:
+        @property
+        def store(self) -> Store: ...
+
+    # -- the cache ------------------------------------------------------------------------------
+    @property
+    def cache(self) -> VersionCache:
+        if self._cache is None:
+            self._cache = VersionCache(lambda: self.store.version())
+        return self._cache
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self.cache.lock
+
+    def version(self) -> Hashable:
+        """The knowledge base's version (changes with every write, by this process or another)."""
+        return self.cache.version()
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per knowledge-base version and ``key``."""
+        return self.cache.get(key, compute)
+
+    @property
+    def fusion(self) -> Fusion:
+        """The fusion model over this engine's store (built on first use, cached per version)."""
+        if self._fusion is None:
+            from .fuse.service import Fusion
+
+            self._fusion = Fusion(self.store, self.settings, self.cache)
+        return self._fusion
+
+    # -- figures --------------------------------------------------------------------------------
+    def figures(self, measure: str | None = None, subject: str | None = None, since: str | None = None,
+                until: str | None = None, include_conditional: bool = False) -> list[Series]:
+        """Estimate series (with their points), ordered by label."""
+        return self.cached(("figures", measure, subject, since, until, include_conditional),
+                           lambda: self.fusion.figures(measure=measure, subject=subject, since=since, until=until,
+                                                       include_conditional=include_conditional))
+
+    def top_figures(self, n: int | None = None, measure: str | None = None, subject: str | None = None,
+                    since: str | None = None, until: str | None = None,
+                    include_conditional: bool = False) -> list[Series]:
+        """The ``n`` key figures (all with None), ranked by ``ranked``; measure 'other' is left out unless
+        ``measure`` asks for it."""
+        rows = ranked(s for s in self.figures(measure, subject, since, until, include_conditional)
+                      if measure or s["measure"] != "other")
+        return rows[:n] if n else rows
+
+    def series(self, series_id: str, include_conditional: bool = False, with_text: bool = True) -> Series:
+        """One series: summary, points (with their sentences unless ``with_text`` is False), conflicts, figures."""
+        return self.cached(("series", series_id, include_conditional, with_text),
+                           lambda: self.fusion.series(series_id, include_conditional, with_text))
+
+    def series_page(self, series_id: str, offset: int = 0, limit: int = 200, marks: int = 150) -> Series:
+        """One page of a series for a screen (see ``Fusion.series_page``)."""
+        return self.cached(("series-page", series_id, offset, limit, marks),
+                           lambda: self.fusion.series_page(series_id, offset, limit, marks))
+
+    def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
+        with self.lock:
+            return self.store.claim_texts(claim_ids)
+
+    def with_text(self, points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Copies of ``points`` with span, sentence and offsets (fetched for these points only)."""
+        texts = self.claim_texts(p["claim_id"] for p in points)
+        return [{**p, **texts.get(p["claim_id"], {})} for p in points]
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        return self.cached(("conflicts",), self.fusion.conflicts)
+
+    def conflict_claims(self) -> set[int]:
+        """Ids of every claim that takes part in a contradiction."""
+        return self.cached(("conflict_claims",),
+                           lambda: {c for conflict in self.conflicts() for c in conflict.get("claim_ids") or []})
+
+    def corroboration(self, series_id: str) -> list[dict[str, Any]]:
+        return self.cached(("corroboration", series_id), lambda: self.fusion.corroboration(series_id))
+
+    def timeline(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+        """Dated events, statements and claims in order; the whole timeline is built once and a window is
+        cut from it (the overlap rule of ``crosswire.store.rows``)."""
+        every = self.cached(("timeline", None, None), lambda: self.fusion.timeline())
+        if not since and not until:
+            return every
+        from .fuse.rules import in_window
+
+        return self.cached(("timeline", since, until),
+                           lambda: [t for t in every if in_window(t.get("date"), since, until)])
+
+    # -- entities -------------------------------------------------------------------------------
+    def entities(self, type: str | None = None, query: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
+        return self.cached(("entities", type, query), lambda: self.fusion.entities(type=type, query=query))
+
+    def entity(self, name: str) -> dict[str, Any]:
+        """One entity (id, name or alias): aliases, reports, claims, quotes, co-occurring entities, edits."""
+        return self.cached(("entity", name), lambda: self.fusion.entity(name))
+
+    def merge(self, a: str, b: str) -> dict[str, Any]:
+        """Merge entity ``b`` into ``a`` (kept across re-ingests; undo with ``unmerge`` or ``undo``)."""
+        with self.lock:
+            return self.fusion.merge(a, b)
+
+    def unmerge(self, a: str, b: str) -> dict[str, Any]:
+        with self.lock:
+            return self.fusion.unmerge(a, b)
+
+    def split(self, entity: str, alias: str) -> dict[str, Any]:
+        """Take ``alias`` out of ``entity`` as an entity of its own."""
+        with self.lock:
+            return self.fusion.split(entity, alias)
+
+    def undo(self, edit_id: int) -> dict[str, Any]:
+        with self.lock:
+            return self.fusion.undo(edit_id)
+
+    def edits(self) -> list[EntityEdit]:
+        """Every merge and split, active or undone."""
+        with self.lock:
+            return self.store.entity_edits(active=False)
+
+    # -- situation report -----------------------------------------------------------------------
+    def report(self, topic: str | None = None, since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        """A situation report for a window (default: everything dated), as plain data (see ``crosswire.report``)."""
+        from .report.situation import situation_report
+
+        return situation_report(self, topic=topic, since=since, until=until)
+
+    # -- reports --------------------------------------------------------------------------------
+    def documents(self, since: str | None = None, until: str | None = None, publisher: str | None = None,
+                  language: str | None = None, limit: int | None = None) -> list[DocumentSummary]:
+        """Reports in date order (undated last); ``since``/``until`` as in ``crosswire.store.rows``."""
+        with self.lock:
+            return self.store.documents(DocFilter(since, until, publisher, language), limit)
+
+    def page_documents(self, flt: DocFilter, limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
+        """One page of reports, newest first."""
+        with self.lock:
+            return self.store.page_documents(flt, limit, offset)
+
+    def count_documents(self, flt: DocFilter) -> int:
+        return self.cached(("documents", flt), lambda: self.store.count_documents(flt))
+
+    def facets(self) -> dict[str, list[Facet]]:
+        """Publishers and languages with their report counts."""
+        return self.cached(("facets",), self.store.facets)
+
+    def counts(self) -> dict[str, int]:
+        """How many reports, claims, quotes, entities and times are stored."""
+        return self.cached(("counts",), lambda: {t: self.store.count(t) for t in
+                                                 ("documents", "claims", "quotes", "entities", "times")})
+
+    def document(self, doc_id: str) -> DocumentPage:
+        """One report (id or unique prefix) with every record extracted from it."""
+        with self.lock:
+            return self.store.document(doc_id)
+
+    def original(self, doc_id: str) -> Original:
+        """One report's bytes as received, with their encoding and decoded text."""
+        with self.lock:
+            return self.store.original(doc_id)
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        with self.lock:
+            return self.store.search(query, limit)
+
+    def search_page(self, query: str, limit: int = 20, offset: int = 0) -> SearchPage:
+        with self.lock:
+            return self.store.search_page(query, limit, offset)
+
+    def quotes_between(self, since: str | None, until: str | None, limit: int = 200) -> list[QuoteInWindow]:
+        """Quotes from reports published in the window (newest reports first)."""
+        with self.lock:
+            return self.store.quotes_between(since, until, limit)
+
+    def published_range(self) -> tuple[str | None, str | None]:
+        with self.lock:
+            return self.store.published_range()
