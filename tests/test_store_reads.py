@@ -92,3 +92,29 @@ def test_a_database_error_while_reading_is_a_store_error_naming_the_file(store: 
             assert "\n" not in str(err.value) and isinstance(err.value, StoreError)
     finally:
         store.conn = real
+
+
+# -- writing extraction records: nothing skipped ------------------------------------------------
+def _doc(store: Store) -> str:
+    return store.documents(DocFilter(publisher="YTN"))[0]["id"]
+
+
+def test_an_unknown_record_kind_is_an_error_and_nothing_is_written(store: Store) -> None:
+    doc_id = _doc(store)
+    with pytest.raises(StoreError, match="kind 'statement'.*claim, entity, mention, quote, time"):
+        with store.transaction():
+            store.save_extraction(doc_id, [{"record": "time", "text": "today", "value": "2025-01-02", "start": 0,
+                                            "end": 5}, {"record": "statement", "text": "x"}], {"test": "1"})
+    assert store.document(doc_id)["times"] == []  # rolled back with the rest
+
+
+def test_a_field_without_a_column_is_an_error(store: Store) -> None:
+    quote = {"record": "quote", "text": "We will respond.", "speaker": "NIS", "speaker_surface": "the agency",
+             "start": 0, "end": 16}
+    with store.transaction():  # the eval contract's name for speaker_surface, with the same value: stored once
+        store.save_extraction(_doc(store), [{**quote, "speaker_text": "the agency"}], {"test": "1"})
+    assert store.document(_doc(store))["quotes"][0]["speaker_surface"] == "the agency"
+    for extra in ({"speaker_text": "someone else"}, {"mood": "angry"}):
+        with pytest.raises(StoreError, match="cannot store field.*quote record.*quotes table has no column"):
+            with store.transaction():
+                store.save_extraction(_doc(store), [{**quote, **extra}], {"test": "1"})

@@ -130,8 +130,3 @@ def records(groups: list[tuple[str, list[Point]]]) -> list[dict[str, Any]]:
     out = [figure_record(cls, pts) for cls, pts in groups]
     out.sort(key=lambda f: (-f["n_independent"], -f["n_reports"], f["value"]))
     return out
-
-
-def corroborate(series: Series) -> list[dict[str, Any]]:
-    """Figures of one series with their independent origins, most corroborated first."""
-    return records(group(series))

@@ -17,15 +17,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreReadOnly
+from ..errors import StoreError, StoreReadOnly
 from ..models import Document, Rejection
 from .fusion_reads import FusionReads
 from .health import CheckReport, check, connect, quick_check, store_error, writable
-from .reads import JSON_COLUMNS, Reads, decode_row, fts_query
+from .reads import JSON_COLUMNS, Reads, decode_row, fts_query, mapped
 
 __all__ = ["JSON_COLUMNS", "Store", "decode_row", "fts_query", "migrations", "now"]
 
 
+# record kind -> its table (an "error" record becomes a rejection)
+RECORD_TABLES = {"mention": "mentions", "entity": "entities", "quote": "quotes", "claim": "claims", "time": "times"}
+# fields a record also carries under the eval contract's name for a stored column: kind -> {field: column}
+SAME_AS = {"quote": {"speaker_text": "speaker_surface"}}
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one before "locked" (StoreBusy)
 
 
@@ -137,10 +141,12 @@ class Store(Reads, FusionReads):
         self.conn.close()
 
     # -- writing ------------------------------------------------------------------------------
+    @mapped
     def has_raw(self, sha: str) -> bool:
         row = self.conn.execute("SELECT status FROM raw_inputs WHERE id = ?", (sha,)).fetchone()
         return bool(row and row[0] == "done")
 
+    @mapped
     def raw_rejections(self, sha: str) -> set[tuple[str, str]]:
         """(source, reason) of each rejection stored for one raw input (empty when it was read whole)."""
         rows = self.conn.execute("SELECT source, reason FROM rejections WHERE raw_id = ?", (sha,))
@@ -150,6 +156,7 @@ class Store(Reads, FusionReads):
         self.conn.execute("INSERT OR IGNORE INTO raw_inputs (id, source, size, bytes, received_at)"
                           " VALUES (?, ?, ?, ?, ?)", (sha, source, size, raw, now()))
 
+    @mapped
     def has_document(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
@@ -178,30 +185,47 @@ class Store(Reads, FusionReads):
                           (rej.source, rej.reason, raw_id, rej.raw if raw_id is None else None, now()))
 
     def save_extraction(self, doc_id: str, records: list[dict[str, Any]], pipeline: dict[str, str]) -> None:
-        """Replace the extraction records of one document (call inside a transaction)."""
-        for table in ("mentions", "entities", "quotes", "claims", "times"):
+        """Replace the extraction records of one document (call inside a transaction).
+
+        Every field of every record is stored: a record of a kind with no table, or a field with no column
+        (other than the eval contract's names in SAME_AS, which must equal their column's value), raises a
+        StoreError naming them, and the transaction rolls back.
+        """
+        for table in RECORD_TABLES.values():
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608 - fixed names
-        tables = {"mention": "mentions", "entity": "entities", "quote": "quotes", "claim": "claims", "time": "times"}
         for rec in records:
-            if rec["record"] == "error":  # a failed stage is kept as a rejection naming the document
+            if rec.get("record") == "error":  # a failed stage is kept as a rejection naming the document
                 self.conn.execute("INSERT INTO rejections (source, reason, raw_id, raw, at) VALUES (?, ?, ?, ?, ?)",
                                   (f"document {doc_id}", f"{rec.get('stage')} failed: {rec.get('reason')}", None,
                                    None, now()))
                 continue
-            target = tables.get(rec["record"])
-            if target is None:
-                continue
-            cols = [c for c in self._columns(target) if c not in ("id", "doc_id") and c in rec]
+            table, cols = self._record_columns(doc_id, rec)
             values = [_sql_value(rec[c]) for c in cols]
             quoted = ", ".join(f'"{c}"' for c in cols)
-            self.conn.execute(f"INSERT INTO {target} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
+            self.conn.execute(f"INSERT INTO {table} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
                               [doc_id, *values])
         self.conn.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?)", (doc_id, json.dumps(pipeline), now()))
 
+    def _record_columns(self, doc_id: str, rec: dict[str, Any]) -> tuple[str, list[str]]:
+        """The table of a record and the columns its fields go to; a StoreError for what has no place."""
+        kind = rec.get("record")
+        table = RECORD_TABLES.get(str(kind))
+        if table is None:
+            raise StoreError(f"cannot store a record of kind {kind!r} (document {doc_id}): the kinds stored are "
+                             f"{', '.join(sorted(RECORD_TABLES))} and error")
+        columns = self._columns(table)
+        same_as = SAME_AS.get(str(kind), {})
+        unknown = sorted(k for k in rec if k != "record" and k not in columns
+                         and not (k in same_as and rec[k] == rec.get(same_as[k])))
+        if unknown:
+            raise StoreError(f"cannot store field(s) {', '.join(unknown)} of a {kind} record (document {doc_id}): "
+                             f"the {table} table has no column for them (its columns: {', '.join(columns)})")
+        return table, [c for c in columns if c not in ("id", "doc_id") and c in rec]
+
     def _columns(self, table: str) -> list[str]:
-        cache = self.__dict__.setdefault("_colcache", {})
+        cache: dict[str, list[str]] = self.__dict__.setdefault("_colcache", {})
         if table not in cache:
-            cache[table] = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+            cache[table] = [name for name, _ in self._table_columns(table)]
         return cache[table]
 
 def _sql_value(v: Any) -> Any:
