@@ -12,8 +12,8 @@ answer is kept in the engine's one cache (``crosswire.cache.VersionCache``), key
 base's version, so nothing is recomputed until something is written. Reads that touch the store hold
 the cache's lock: the dashboard serves requests from several threads over one connection.
 
-"Top figures" are ranked one way (``ranked``): the tracked measures before 'other', then by
-independent sources, then by claims, then by label.
+"Top figures" are ranked one way (``crosswire.fuse.ranking.ranked``): the tracked measures before
+'other', then by independent sources, then by claims, then by label.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import VersionCache
+from .fuse.ranking import Series, ranked
 from .store import DocFilter
 from .store.rows import (ClaimText, DocumentPage, DocumentSummary, EntityEdit, Facet, Original, QuoteInWindow,
                          SearchHit, SearchPage)
@@ -32,14 +33,7 @@ if TYPE_CHECKING:
     from .store.sqlite import Store
 
 T = TypeVar("T")
-Series = dict[str, Any]
-
-
-def ranked(series: Iterable[Series]) -> list[Series]:
-    """Key figures first: the tracked measures (casualties, personnel, materiel, money, ...) before
-    'other' (calibres, durations, counts of things), then by independent sources, claims and label."""
-    return sorted(series, key=lambda s: (s.get("measure") == "other", -(s.get("n_independent") or 0),
-                                         -(s.get("n_points") or 0), s.get("label") or ""))
+__all__ = ["ReadSide", "ranked"]
 
 
 class ReadSide:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from crosswire import Crosswire
 from crosswire.cli import cli
 from crosswire.fuse import service
-from crosswire.reading import ranked
+from crosswire.fuse.ranking import ranked
 from crosswire.store.sqlite import Store
 from crosswire.web.app import create_app
 from test_fuse import CORPUS, KILLED, add_reports

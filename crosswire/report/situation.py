@@ -9,13 +9,31 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import CrosswireError
 from ..fuse.rules import normalize
 from .points import point_value
-from ..reading import ReadSide, ranked
+from ..fuse.ranking import ranked
 from ..store.rows import QuoteInWindow
+
+class Source(Protocol):
+    """What a report reads: the engine's read side (``crosswire.reading.ReadSide``; the report does not
+    import it, the engine calls the report)."""
+
+    def figures(self, measure: str | None = None, subject: str | None = None, since: str | None = None,
+                until: str | None = None, include_conditional: bool = False) -> list[dict[str, Any]]: ...
+
+    def conflicts(self) -> list[dict[str, Any]]: ...
+
+    def conflict_claims(self) -> set[int]: ...
+
+    def timeline(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]: ...
+
+    def quotes_between(self, since: str | None, until: str | None, limit: int = 200) -> list[QuoteInWindow]: ...
+
+    def published_range(self) -> tuple[str | None, str | None]: ...
+
 
 KEY_FIGURES = 12
 CHARTS = 6
@@ -23,7 +41,7 @@ QUOTES = 8
 TIMELINE = 40
 
 
-def situation_report(v: ReadSide, topic: str | None = None, since: str | None = None,
+def situation_report(v: Source, topic: str | None = None, since: str | None = None,
                      until: str | None = None) -> dict[str, Any]:
     """Key figures, changes since the previous period, contradictions, quotes and a timeline."""
     since, until = _window(v, since, until)
@@ -48,7 +66,7 @@ def situation_report(v: ReadSide, topic: str | None = None, since: str | None = 
     }
 
 
-def _timeline(v: ReadSide, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
+def _timeline(v: Source, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
     """Dated entries of the window; a sentence that carries several claims is listed once."""
     out, seen = [], set()
     for t in v.timeline(since, until):
@@ -60,7 +78,7 @@ def _timeline(v: ReadSide, topic: str | None, since: str, until: str) -> list[di
     return out[:TIMELINE]
 
 
-def _window(v: ReadSide, since: str | None, until: str | None) -> tuple[str, str]:
+def _window(v: Source, since: str | None, until: str | None) -> tuple[str, str]:
     """Default window: from the earliest to the latest dated claim or report."""
     if since and until:
         return since, until
@@ -160,7 +178,7 @@ def changes(current: list[dict[str, Any]], before: list[dict[str, Any]]) -> list
     return sorted(out, key=lambda c: order[c["change"]])
 
 
-def notable_quotes(v: ReadSide, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
+def notable_quotes(v: Source, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
     """Quotes from the window: attributed ones first, one per speaker before a second from anyone."""
     rows = [q for q in v.quotes_between(since, until, limit=2000)
             if _mentions(f"{q.get('speaker') or ''} {q.get('text') or ''}", topic)]

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ..engine import Crosswire
-from ..reading import ranked
+from ..fuse.ranking import ranked
 from . import queries
 from ..store import DocFilter
 from ..store.rows import SearchPage
