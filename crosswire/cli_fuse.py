@@ -15,7 +15,8 @@ from .fuse.rules import number, with_unit
 from .terminal import dumps, safe
 
 _LEGEND = ("chain: outlet → asserter → whom they cite; likelihood: ICD 203 term for the hedge; "
-           "grade: your Admiralty grade (setting source_grades); a date marked ~ is the publication date")
+           "grade: your Admiralty grade (setting source_grades); a date marked ~ is the publication date; "
+           "'earlier': a figure the report recalls from a time it does not say")
 
 
 def register(cli: click.Group) -> None:
@@ -51,7 +52,8 @@ def _quiet(ctx: click.Context) -> bool:
 # ---------------------------------------------------------------- plain text
 
 def _point_line(p: dict[str, Any]) -> str:
-    date = (p["date"] or "undated") + ("~" if p["dated_by"] == "published" else "")
+    date = (p["date"] or ("earlier" if p["dated_by"] == "recalled" else "undated")) + (
+        "~" if p["dated_by"] == "published" else "")
     lik = p["likelihood"]
     hedge = f"{p['hedge']} ({lik['term']})" if lik else (p["hedge"] or "—")
     grade = p["grade"]["grade"] if p["grade"] else "-"
@@ -71,11 +73,16 @@ def _range(s: dict[str, Any]) -> str:
     return with_unit(text, s["unit"])
 
 
+def _kind(c: dict[str, Any]) -> str:
+    """'contradiction: disjoint', 'divergence ×1.20'."""
+    if c["kind"] == "divergence":
+        return f"divergence ×{c['ratio']:.2f}" if c.get("ratio") else "divergence"
+    return f"{c['kind']}: {c['check']}" if c.get("check") else str(c["kind"])
+
+
 def _brief(s: dict[str, Any]) -> str:
-    origins = []
-    for p in s["points"]:
-        if p["origin"] and p["origin"] not in origins:
-            origins.append(p["origin"])
+    origins = [o["origin"] + (f" (via {', '.join(o['repeaters'][:3])})" if o["repeaters"] else "")
+               for o in s["origins"] if o["origin"]]
     return (f"{s['label']}: {_range(s)} — {s['n_points']} claim(s), {s['n_independent']} independent source(s): "
             f"{', '.join(origins[:6])}{' …' if len(origins) > 6 else ''}   [{s['id']}]")
 
@@ -89,13 +96,14 @@ def _brief(s: dict[str, Any]) -> str:
 @click.option("--since", help="Points dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Points dated on or before.")
 @click.option("--conditional", is_flag=True, help="Include hypothetical figures (left out by default).")
-@click.option("--top", type=int, help="Only the N series with the most independent sources (measure 'other' left "
-                                    "out unless --measure is given).")
+@click.option("--all", "show_all", is_flag=True, help="Also figures of measure 'other' (that do not say what they "
+                                                     "count); left out unless --all or --measure other.")
+@click.option("--top", type=int, help="Only the N series with the most independent sources.")
 @click.option("--brief", is_flag=True, help="One line per series: range and sources.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def figures(ctx: click.Context, measure: str | None, subject: str | None, since: str | None, until: str | None,
-            conditional: bool, top: int | None, brief: bool, as_json: bool) -> None:
+            conditional: bool, show_all: bool, top: int | None, brief: bool, as_json: bool) -> None:
     """Estimate series: figures for the same quantity across reports, ordered by as-of date.
 
     A quantity is measure + subject + scope (a place, a kind of unit, a running total or a figure
@@ -105,10 +113,10 @@ def figures(ctx: click.Context, measure: str | None, subject: str | None, since:
     cw = _engine(ctx)
     if top:  # the engine's one ranking of key figures
         rows = cw.top_figures(top, measure=measure, subject=subject, since=since, until=until,
-                              include_conditional=conditional)
+                              include_conditional=conditional, include_other=show_all)
     else:
         rows = cw.figures(measure=measure, subject=subject, since=since, until=until,
-                          include_conditional=conditional)
+                          include_conditional=conditional, include_other=show_all)
     if as_json:
         _json(rows)
         return
@@ -141,21 +149,23 @@ def series(ctx: click.Context, series_id: str, as_json: bool) -> None:
     if s["conflicts"]:
         _echo("\nconflicts:")
         for c in s["conflicts"]:
-            _echo(f"  [{c['kind']}] {c['reason']}")
+            _echo(f"  [{_kind(c)}] {c['reason']}")
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def conflicts(ctx: click.Context, as_json: bool) -> None:
-    """Contradictions: figures for the same quantity and period that cannot all be true, and
-    killed + wounded that do not add up to a casualty total of the same period."""
+    """Disagreements within one quantity and period. Contradictions: figures that cannot both be true
+    (a bound that misses another origin's figure; killed + wounded that do not add up to the same
+    origin's total). Divergences: point estimates of different origins further apart than rounding
+    explains, with the ratio."""
     rows = _engine(ctx).conflicts()
     if as_json:
         _json(rows)
         return
     for c in rows:
-        _echo(f"[{c['kind']}] {c['series_id']} {c['period']}\n  {c['reason']}\n"
+        _echo(f"[{_kind(c)}] {c['series_id']} {c['period']}\n  {c['reason']}\n"
                    f"  claims: {', '.join(map(str, c['claim_ids']))}\n")
     if not _quiet(ctx):
         _echo(f"{len(rows)} conflict(s)", err=True)

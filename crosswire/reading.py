@@ -77,19 +77,22 @@ class ReadSide:
 
     # -- figures --------------------------------------------------------------------------------
     def figures(self, measure: str | None = None, subject: str | None = None, since: str | None = None,
-                until: str | None = None, include_conditional: bool = False) -> list[Series]:
-        """Estimate series (with their points), ordered by label."""
-        return self.cached(("figures", measure, subject, since, until, include_conditional),
+                until: str | None = None, include_conditional: bool = False,
+                include_other: bool = False) -> list[Series]:
+        """Estimate series (with their points), ordered by label; measure 'other' (figures that do not
+        say what they count) only with ``include_other`` or ``measure='other'``."""
+        return self.cached(("figures", measure, subject, since, until, include_conditional, include_other),
                            lambda: self.fusion.figures(measure=measure, subject=subject, since=since, until=until,
-                                                       include_conditional=include_conditional))
+                                                       include_conditional=include_conditional,
+                                                       include_other=include_other))
 
     def top_figures(self, n: int | None = None, measure: str | None = None, subject: str | None = None,
                     since: str | None = None, until: str | None = None,
-                    include_conditional: bool = False) -> list[Series]:
+                    include_conditional: bool = False, include_other: bool = False) -> list[Series]:
         """The ``n`` key figures (all with None), ranked by ``ranked``; measure 'other' is left out unless
-        ``measure`` asks for it."""
-        rows = ranked(s for s in self.figures(measure, subject, since, until, include_conditional)
-                      if measure or s["measure"] != "other")
+        ``measure`` or ``include_other`` asks for it."""
+        rows = ranked(s for s in self.figures(measure, subject, since, until, include_conditional, include_other)
+                      if measure or include_other or s["measure"] != "other")
         return rows[:n] if n else rows
 
     def series(self, series_id: str, include_conditional: bool = False, with_text: bool = True) -> Series:

@@ -1,26 +1,36 @@
-"""Contradictions: figures for one quantity and period that cannot all be true.
+"""Disagreements between figures for one quantity and period: contradictions and divergences.
 
-* ``disjoint``: within one series and one period (a calendar month for running totals, the
-  figure's own period for rates), a figure's interval lies wholly below another report's once
-  qualifiers are applied (``about 300`` is 270-330, ``more than 1,000`` is 1,000 or more). One
-  conflict per series and period, naming the pair furthest apart and listing every claim that
-  disagrees with another report; each period is scanned once, so the work stays linear.
-* ``arithmetic``: for one subject, unit, scope and period, killed + wounded reported together in
-  one report against another report's casualty total; and a part (killed, wounded) alone above
-  another report's total.
+    find_conflicts(series) -> [{id, kind, check, series_id, period, label, claim_ids, pair, ratio, claims, reason}]
 
-Two figures of one report never make a conflict (a report revising itself, or two quantities the
-extraction put in one series), nor do measures that do not say what is counted (``[conflicts]``
-in ``data/fusion.toml``).
+Two kinds (thresholds and their reasons in ``[disagreement]`` of ``data/fusion.toml``):
+
+* ``contradiction`` -- the figures cannot both be true.
+  - check ``disjoint``: within one series and period, a bound or range ("more than 1,000", "up to
+    500", "300-400") whose interval misses the interval of another origin's figure. The pair furthest
+    apart is named; each period is scanned once (the two best candidates per side), so the work stays
+    linear.
+  - check ``arithmetic``: killed + wounded of one report against the casualty total the *same origin*
+    gives for that period; and a part alone (killed at least N) above any origin's casualty total.
+* ``divergence`` -- two point estimates ("about 2,500", "3,000") from different origins for one
+  period, the larger more than ``min_ratio`` times the smaller. Each origin stands by its latest point
+  of the period. Overlapping "about" bands do not hide a divergence; the ratio is in the record.
+
+Never from two figures of different series (measure, subject, unit, kind, place, rate) or periods;
+never from a figure without a date (a figure the report recalls from an unsaid earlier time); never
+between two figures of one origin (its later figure is an update); never for increments
+(``skip_rates``) or measures that do not say what is counted (``[conflicts] skip_measures``). In a
+running total, a smaller figure older than a larger one by more than ``growth_days`` is the total
+growing, not a disagreement.
 """
 from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .rules import INF, Rules, figure_text, interval_text, rules
+from .corroboration import qclass
+from .rules import INF, Rules, days_apart, figure_text, interval_text, number, rules
 from .series import Point, Series
 
 
@@ -40,6 +50,7 @@ def describe(p: Point) -> str:
 
 
 def by_period(points: Iterable[Point]) -> dict[str, list[Point]]:
+    """Dated points by period (a figure without a date is compared with nothing)."""
     groups: dict[str, list[Point]] = defaultdict(list)
     for p in points:
         if p.period is not None:
@@ -47,63 +58,147 @@ def by_period(points: Iterable[Point]) -> dict[str, list[Point]]:
     return groups
 
 
-# ---------------------------------------------------------------- disjoint
-
-def disjoint(series: Series, r: Rules) -> list[dict[str, Any]]:
-    out = []
-    for period, pts in by_period(series.points).items():
-        if len(pts) < 2:
-            continue
-        tops = _best_per_doc(pts, key=lambda p: (-p.lo, p.claim_id))
-        bottoms = _best_per_doc(pts, key=lambda p: (p.hi, p.claim_id))
-        pair = _widest_pair(bottoms, tops, r.epsilon)
-        if pair is None:
-            continue
-        involved = [p for p in pts if _disagrees(p, tops, bottoms, r.epsilon)]
-        out.append(_disjoint_record(series, period, pair[0], pair[1], involved))
-    return out
+def point_value(p: Point) -> float:
+    """The stated number of a point estimate."""
+    lo, hi = p.stated
+    return p.value if p.value is not None else (lo + hi) / 2
 
 
-def _best_per_doc(pts: list[Point], key: Any) -> list[Point]:
-    """The two best points by ``key`` that come from two different reports."""
+def ratio(a: float, b: float) -> float:
+    small, large = sorted((abs(a), abs(b)))
+    return INF if small == 0 else large / small
+
+
+def grown(older: Point, newer: Point, series: Series, r: Rules) -> bool:
+    """Whether ``older`` (the smaller) and ``newer`` (the larger) may both be true because a running
+    total grew between their day-precise dates."""
+    if series.rate is not None or not older.date or not newer.date or older.date >= newer.date:
+        return False
+    days = days_apart(older.date, newer.date)
+    return days is not None and days > r.growth_days
+
+
+def claim_facts(p: Point) -> dict[str, Any]:
+    return {"claim_id": p.claim_id, "figure": figure_text(p.value, p.low, p.high, p.qualifier, p.unit),
+            "value": p.value, "date": p.date, "as_of": p.as_of, "dated_by": p.dated_by, "origin": p.origin,
+            "publisher": p.publisher, "chain": list(p.chain)}
+
+
+def _record(kind: str, check: str, ident: str, series: Series, period: str, points: list[Point],
+            pair: tuple[Point, Point], reason: str) -> dict[str, Any]:
+    lo, hi = pair
+    return {"id": ident, "kind": kind, "check": check, "series_id": series.id, "period": period,
+            "label": series.label, "claim_ids": sorted({p.claim_id for p in points}),
+            "pair": [lo.claim_id, hi.claim_id], "ratio": round(ratio(point_value(lo), point_value(hi)), 3)
+            if lo.stated[0] and hi.stated[0] else None,
+            "origins": sorted({p.origin for p in points if p.origin}),
+            "claims": [claim_facts(p) for p in _pair_first(points, pair)[:MAX_CLAIMS]], "reason": reason}
+
+
+MAX_CLAIMS = 12  # claims described in one record (the pair first); claim_ids has them all
+
+
+def _pair_first(points: list[Point], pair: tuple[Point, Point]) -> list[Point]:
+    return [*pair, *(p for p in points if p is not pair[0] and p is not pair[1])]
+
+
+# ---------------------------------------------------------------- divergence
+
+def divergence(series: Series, period: str, pts: list[Point], r: Rules) -> dict[str, Any] | None:
+    """Point estimates of different origins for one period that differ by more than rounding explains."""
+    reps = _latest_per_origin([p for p in pts if qclass(p, r) == "point"])
+    if len(reps) < 2:
+        return None
+    pair = _divergent_pair(reps, series, r)
+    if pair is None:
+        return None
+    low, high = pair
+    lv, hv = point_value(low), point_value(high)
+    involved = reps  # every origin's figure for the period, so the reader sees the whole spread
+    reason = (f"{series.label}, {period}: {describe(low)} and {describe(high)} are estimates of the same quantity "
+              f"for the same period from different origins ({low.origin or 'unknown'}; {high.origin or 'unknown'}); "
+              f"the larger is {ratio(lv, hv):.2f} times the smaller, more than rounding explains "
+              f"(threshold {r.min_ratio:.2f}).")
+    if len(reps) > 2:
+        reason += f" {len(reps)} origins give a figure for this period, from {number(lv)} to {number(hv)}."
+    return _record("divergence", "divergence", f"divergence:{series.id}@{period}", series, period,
+                   sorted(involved, key=point_value), (low, high), reason)
+
+
+def _latest_per_origin(pts: list[Point]) -> list[Point]:
+    """Each origin's latest figure of the period, as its first report gave it (not a later repeat)."""
     best: dict[str, Point] = {}
     for p in pts:
-        if p.doc_id not in best or key(p) < key(best[p.doc_id]):
-            best[p.doc_id] = p
+        key = p.origin_id or f"doc:{p.doc_id}"
+        q = best.get(key)
+        if q is None or (p.date or "", p.published or "", p.claim_id) > (q.date or "", q.published or "", q.claim_id):
+            best[key] = p
+    by_id = {p.claim_id: p for p in pts}
+    return [by_id.get(p.repeat_of, p) if p.repeat_of is not None else p for p in best.values()]
+
+
+def _divergent_pair(reps: list[Point], series: Series, r: Rules) -> tuple[Point, Point] | None:
+    """The lowest and highest estimate, unless growth explains them; then the widest pair growth does not."""
+    low = min(reps, key=lambda p: (point_value(p), p.claim_id))
+    high = max(reps, key=lambda p: (point_value(p), -p.claim_id))
+    if not grown(low, high, series, r):
+        return (low, high) if ratio(point_value(low), point_value(high)) > r.min_ratio else None
+    pairs = []
+    lows = [p for p in reps if not grown(p, high, series, r)]
+    highs = [p for p in reps if not grown(low, p, series, r)]
+    if lows:
+        pairs.append((min(lows, key=point_value), high))
+    if highs:
+        pairs.append((low, max(highs, key=point_value)))
+    pairs = [pq for pq in pairs if ratio(point_value(pq[0]), point_value(pq[1])) > r.min_ratio]
+    return max(pairs, key=lambda pq: ratio(point_value(pq[0]), point_value(pq[1]))) if pairs else None
+
+
+# ---------------------------------------------------------------- contradiction: disjoint
+
+def disjoint(series: Series, period: str, pts: list[Point], r: Rules) -> dict[str, Any] | None:
+    """A bound or range that misses another origin's figure for the same period."""
+    bounded = [p for p in pts if qclass(p, r) != "point"]
+    if not bounded:
+        return None
+    by_lo: Callable[[Point], Any] = lambda p: (-p.lo, p.claim_id)  # noqa: E731
+    by_hi: Callable[[Point], Any] = lambda p: (p.hi, p.claim_id)  # noqa: E731
+    pairs = _apart_pairs(_best_per_origin(pts, by_hi), _best_per_origin(bounded, by_lo), series, r)
+    pairs += _apart_pairs(_best_per_origin(bounded, by_hi), _best_per_origin(pts, by_lo), series, r)
+    if not pairs:
+        return None
+    bottom, top = max(pairs, key=lambda bt: (bt[1].lo - bt[0].hi, -bt[0].claim_id, -bt[1].claim_id))
+    reason = (f"{series.label}, {period}: {describe(bottom)} and {describe(top)} cannot both be true — "
+              f"{interval_text(bottom.lo, bottom.hi, bottom.unit)} and {interval_text(top.lo, top.hi, top.unit)} "
+              "do not overlap, and they come from different origins "
+              f"({bottom.origin or 'unknown'}; {top.origin or 'unknown'}).")
+    return _record("contradiction", "disjoint", f"disjoint:{series.id}@{period}", series, period, [bottom, top],
+                   (bottom, top), reason)
+
+
+def _best_per_origin(pts: list[Point], key: Callable[[Point], Any]) -> list[Point]:
+    """The two best points by ``key`` that come from two different origins."""
+    best: dict[str, Point] = {}
+    for p in pts:
+        o = p.origin_id or f"doc:{p.doc_id}"
+        if o not in best or key(p) < key(best[o]):
+            best[o] = p
     return heapq.nsmallest(2, best.values(), key=key)
 
 
-def _widest_pair(bottoms: list[Point], tops: list[Point], eps: float) -> tuple[Point, Point] | None:
-    """The (low, high) pair from different reports that lie furthest apart, if any do."""
-    pairs = [(b, t) for b in bottoms for t in tops if b.doc_id != t.doc_id and apart(b.hi, t.lo, eps)]
-    return max(pairs, key=lambda bt: (bt[1].lo - bt[0].hi, -bt[0].claim_id, -bt[1].claim_id)) if pairs else None
+def _apart_pairs(bottoms: list[Point], tops: list[Point], series: Series, r: Rules) -> list[tuple[Point, Point]]:
+    return [(b, t) for b in bottoms for t in tops
+            if (b.origin_id or b.doc_id) != (t.origin_id or t.doc_id) and apart(b.hi, t.lo, r.epsilon)
+            and not grown(b, t, series, r)]
 
 
-def _disagrees(p: Point, tops: list[Point], bottoms: list[Point], eps: float) -> bool:
-    """Whether ``p`` cannot be true together with some figure of another report."""
-    top = next((t for t in tops if t.doc_id != p.doc_id), None)
-    bottom = next((b for b in bottoms if b.doc_id != p.doc_id), None)
-    return bool((top and apart(p.hi, top.lo, eps)) or (bottom and apart(bottom.hi, p.lo, eps)))
-
-
-def _disjoint_record(series: Series, period: str, bottom: Point, top: Point, involved: list[Point]) -> dict[str, Any]:
-    reason = (f"{series.label}, {period}: {describe(bottom)} and {describe(top)} cannot both be true — "
-              f"{interval_text(bottom.lo, bottom.hi, bottom.unit)} and {interval_text(top.lo, top.hi, top.unit)} "
-              "do not overlap.")
-    if len(involved) > 2:
-        reason += f" {len(involved)} figures in all disagree with at least one other for this period."
-    return {"id": f"disjoint:{series.id}@{period}", "kind": "disjoint", "series_id": series.id, "period": period,
-            "label": series.label, "claim_ids": sorted(p.claim_id for p in involved),
-            "pair": [bottom.claim_id, top.claim_id], "reason": reason}
-
-
-# ---------------------------------------------------------------- arithmetic
+# ---------------------------------------------------------------- contradiction: arithmetic
 
 def arithmetic(all_series: Iterable[Series], r: Rules) -> list[dict[str, Any]]:
     groups: dict[tuple[Any, ...], dict[str, list[Point]]] = defaultdict(lambda: defaultdict(list))
     labels: dict[tuple[Any, ...], Series] = {}
     for s in all_series:
-        if s.measure != r.total and s.measure not in r.parts:
+        if (s.measure != r.total and s.measure not in r.parts) or s.rate in r.skip_rates:
             continue
         for period, pts in by_period(s.points).items():
             key = (s.subject_id, s.unit, s.kind, s.place, s.rate, period)
@@ -118,18 +213,19 @@ def arithmetic(all_series: Iterable[Series], r: Rules) -> list[dict[str, Any]]:
 
 
 def _sums(total: Series, period: str, by: dict[str, list[Point]], r: Rules) -> list[dict[str, Any]]:
-    """killed + wounded from one report against every total of the same period."""
+    """killed + wounded of one report against the total the same origin gives for the period."""
     per_doc: dict[str, dict[str, Point]] = defaultdict(dict)
     for part in r.parts:
         for p in by.get(part, []):
             per_doc[p.doc_id].setdefault(part, p)
     out = []
     for doc_id, parts in per_doc.items():
-        if len(parts) < len(r.parts):
+        origins = {p.origin_id for p in parts.values()}
+        if len(parts) < len(r.parts) or len(origins) != 1:
             continue
         lo = sum(p.lo for p in parts.values())
         hi = sum(p.hi for p in parts.values())
-        bad = [t for t in by[r.total] if t.doc_id != doc_id and (apart(t.hi, lo, r.epsilon) or apart(hi, t.lo, r.epsilon))]
+        bad = [t for t in by[r.total] if t.origin_id in origins and (apart(t.hi, lo, r.epsilon) or apart(hi, t.lo, r.epsilon))]
         if bad:
             out.append(_sum_record(total, period, doc_id, parts, (lo, hi), bad))
     return out
@@ -139,13 +235,12 @@ def _sum_record(total: Series, period: str, doc_id: str, parts: dict[str, Point]
                 bad: list[Point]) -> dict[str, Any]:
     unit = total.unit
     added = " plus ".join(f"{name} {describe(p)}" for name, p in parts.items())
-    reason = (f"{total.label}, {period}: {added} make {interval_text(span[0], span[1], unit)}, but {describe(bad[0])} "
-              f"puts the total at {interval_text(bad[0].lo, bad[0].hi, unit)}; the figures cannot add up.")
-    if len(bad) > 1:
-        reason += f" {len(bad) - 1} other total(s) for this period disagree too."
-    ids = [p.claim_id for p in parts.values()] + [t.claim_id for t in bad]
-    return {"id": f"arithmetic:{total.id}@{period}:sum:{doc_id[:12]}", "kind": "arithmetic", "series_id": total.id,
-            "period": period, "label": total.label, "claim_ids": ids, "reason": reason}
+    reason = (f"{total.label}, {period}: {added} make {interval_text(span[0], span[1], unit)}, but the same origin "
+              f"({bad[0].origin or 'unknown'}) puts the total at {describe(bad[0])}; the figures cannot add up.")
+    pts = [*parts.values(), *bad]
+    first = next(iter(parts.values()))
+    return _record("contradiction", "arithmetic", f"arithmetic:{total.id}@{period}:sum:{doc_id[:12]}", total, period,
+                   pts, (first, bad[0]), reason)
 
 
 def _parts_over_total(total: Series, period: str, by: dict[str, list[Point]], r: Rules) -> list[dict[str, Any]]:
@@ -156,25 +251,32 @@ def _parts_over_total(total: Series, period: str, by: dict[str, list[Point]], r:
         if not pts:
             continue
         top = max(pts, key=lambda p: (p.lo, -p.claim_id))
-        under = [t for t in by[r.total] if t.doc_id != top.doc_id and apart(t.hi, top.lo, r.epsilon)]
+        under = [t for t in by[r.total] if t.doc_id != top.doc_id and apart(t.hi, top.lo, r.epsilon)
+                 and not grown(t, top, total, r)]
         if not under:
             continue
         reason = (f"{total.label}, {period}: {part} alone is {describe(top)}, more than the total of "
                   f"{describe(under[0])}; a part cannot exceed its total.")
         if len(under) > 1:
             reason += f" {len(under) - 1} other total(s) are below it too."
-        out.append({"id": f"arithmetic:{total.id}@{period}:{part}", "kind": "arithmetic", "series_id": total.id,
-                    "period": period, "label": total.label,
-                    "claim_ids": [top.claim_id] + [t.claim_id for t in under], "reason": reason})
+        out.append(_record("contradiction", "arithmetic", f"arithmetic:{total.id}@{period}:{part}", total, period,
+                           [top, *under], (under[0], top), reason))
     return out
 
 
 def find_conflicts(all_series: dict[str, Series]) -> list[dict[str, Any]]:
+    """Every contradiction and divergence, by period and series."""
     r = rules()
     out: list[dict[str, Any]] = []
     for s in all_series.values():
-        if s.measure not in r.skip_measures:
-            out += disjoint(s, r)
+        if s.measure in r.skip_measures or s.rate in r.skip_rates:
+            continue
+        for period, pts in by_period(s.points).items():
+            if len(pts) < 2:
+                continue
+            for found in (disjoint(s, period, pts, r), divergence(s, period, pts, r)):
+                if found is not None:
+                    out.append(found)
     out += arithmetic(all_series.values(), r)
     out.sort(key=lambda c: (c["period"], c["series_id"], c["id"]))
     return out

@@ -6,6 +6,12 @@ range). Its points are grouped by their *origin*: the last link of the attributi
 (publisher → asserter → whom they cite → ...). When that origin is an outlet that itself reported
 the same figure, the chain is followed into that outlet's report, so an outlet repeating another
 outlet, a lawmaker citing an agency, and one official quoted twice each count once.
+
+Then, within one figure (``join_repeats``, rules in ``[origins]`` of ``data/fusion.toml``): a chain
+that ends in a go-between named only by role ("lawmakers", "officials") and an outlet's own
+unattributed restatement (recalled, or given within ``repeat_days`` after a named origin gave it) join
+that named origin; every later point of an origin is marked ``repeat_of`` its first. An origin record
+lists the outlets and go-betweens that carried it (``repeaters``).
 """
 from __future__ import annotations
 
@@ -13,7 +19,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from .rules import Rules, figure_text, rules
+import bisect
+import functools
+
+from .rules import Rules, days_apart, figure_text, normalize, rules
 from .series import Point, Series
 
 _MAX_HOPS = 8
@@ -94,16 +103,121 @@ def follow_outlets(points: list[Point]) -> None:
             p.origin, p.origin_id = names[-1], ids[-1]
 
 
+_LEADING = frozenset({"a", "an", "the", "some", "several", "two", "three", "four", "one", "senior", "unnamed",
+                      "anonymous", "other", "many"})
+
+
+def is_conduit(name: str, r: Rules) -> bool:
+    """A go-between named only by role ("lawmakers", "a senior official", "committee members")."""
+    return _is_conduit(name, r.conduits)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _is_conduit(name: str, conduits: frozenset[str]) -> bool:
+    words = normalize(name).split()
+    while words and words[0] in _LEADING:
+        words = words[1:]
+    return bool(words) and (" ".join(words) in conduits or words[-1] in conduits)
+
+
+def _weak(p: Point, r: Rules) -> bool:
+    """A point whose origin is not a source of its own: a role-named go-between, or an outlet's own
+    unattributed figure."""
+    if not p.origin:
+        return True
+    return is_conduit(p.origin, r) or (len(p.chain_ids) == 1 and p.origin_id == p.publisher_id)
+
+
+def join_repeats(points: list[Point], r: Rules) -> None:
+    """Within one figure: weak points join the named origin that gave it (in place), else the first
+    report (same day or earlier) of another outlet with the same date; then every later point of an origin is ``repeat_of``
+    its first."""
+    weak = [p for p in points if _weak(p, r)]
+    if not weak and len(points) < 2:
+        return
+    named = sorted((p for p in points if not _weak(p, r)), key=lambda p: (_when(p), p.claim_id)) if weak else []
+    whens = [_when(p) for p in named]
+    first_weak: dict[str, Point] = {}
+    for p in sorted(weak, key=lambda p: (p.published or "", p.claim_id)):
+        q = _giver(p, named, whens, r)
+        if q is not None and q.origin_id != p.origin_id:  # the chain goes on to the named origin
+            p.chain, p.chain_ids = (*p.chain, q.origin), (*p.chain_ids, q.origin_id)
+            p.origin, p.origin_id = q.origin, q.origin_id
+        elif q is None and p.date:  # the chain stays as reported; the origin is the first report's
+            q = first_weak.get(p.date)
+            if q is not None and q.publisher_id != p.publisher_id and (
+                    (q.published or "")[:10] <= (p.published or "")[:10]):
+                p.origin, p.origin_id = q.origin, q.origin_id
+        if p.date:
+            first_weak.setdefault(p.date, p)
+    first: dict[str, Point] = {}
+    for p in sorted(points, key=lambda p: (p.date or "9999", p.published or "", p.claim_id)):
+        head = first.setdefault(p.origin_id or f"doc:{p.doc_id}", p)
+        p.repeat_of = None if head is p else head.claim_id
+
+
+def _when(p: Point) -> str:
+    """When a point was said, for pairing repeats: its date, else its report's date."""
+    return p.date or (p.published or "9999")[:10]
+
+
+def _giver(p: Point, named: list[Point], whens: list[str], r: Rules) -> Point | None:
+    """The named origin's point a weak point repeats. A figure the report recalls: the latest named
+    point not after the report. Others: the nearest named point within ``repeat_days`` either side
+    (the same month or year when a date is coarse)."""
+    if not named:
+        return None
+    if p.recalled:
+        i = bisect.bisect_right(whens, (p.published or "9999")[:10] + "~") - 1
+        return named[i] if i >= 0 else None
+    when = _when(p)
+    i = bisect.bisect_left(whens, when)
+    near = [(gap, j) for j in (i - 1, i, i + 1) if 0 <= j < len(named)
+            for gap in [_gap(whens[j], when)] if gap is not None and gap <= r.repeat_days]
+    return named[min(near)[1]] if near else None
+
+
+def _gap(a: str, b: str) -> int | None:
+    """Days between two dates; 0 when a coarse date holds the other; None when they cannot be compared."""
+    days = days_apart(a, b)
+    if days is not None:
+        return days
+    return 0 if a.startswith(b) or b.startswith(a) else None
+
+
+def origins_of(points: Iterable[Point], limit: int = 50, ordered: bool = False) -> list[dict[str, Any]]:
+    """Points grouped by origin: its claims (the first ``limit``), its first date, and the outlets and
+    go-betweens that carried it (``repeaters``); most claims first. ``ordered``: the points are
+    already in date order."""
+    origins: dict[str, dict[str, Any]] = {}
+    seq = points if ordered else sorted(points, key=lambda p: (p.date or "9999", p.claim_id))
+    for p in seq:
+        o = origins.get(p.origin_id)
+        if o is None:
+            o = origins[p.origin_id] = {"origin": p.origin, "origin_id": p.origin_id, "claim_ids": [],
+                                        "n_claims": 0, "first_date": p.date, "repeaters": [], "sources": []}
+        o["n_claims"] += 1
+        if o["n_claims"] <= limit:
+            o["claim_ids"].append(p.claim_id)
+        chain = p.chain
+        if len(chain) > 1 or (chain and chain[0] != p.origin):
+            reps = o["repeaters"]
+            for name in chain:
+                if name != p.origin and name not in reps and len(reps) < limit:
+                    reps.append(name)
+        sources = o["sources"]
+        if p.source and p.source not in sources and len(sources) < limit:
+            sources.append(p.source)
+    out = list(origins.values())
+    if len(out) > 1:
+        out.sort(key=lambda o: (-o["n_claims"], o["first_date"] or "9999", o["origin"]))
+    return out
+
+
 def figure_record(cls: str, pts: list[Point]) -> dict[str, Any]:
     """One figure: its points grouped by origin, with every chain (who relied on whom)."""
     pts = sorted(pts, key=lambda p: (p.date or "9999", p.claim_id))
-    origins: dict[str, dict[str, Any]] = {}
-    for p in pts:
-        o = origins.setdefault(p.origin_id, {"origin": p.origin, "origin_id": p.origin_id, "claim_ids": [],
-                                             "sources": []})
-        o["claim_ids"].append(p.claim_id)
-        if p.source and p.source not in o["sources"]:
-            o["sources"].append(p.source)
+    origins = origins_of(pts, ordered=True)
     head = pts[0]
     docs = sorted({p.doc_id for p in pts})
     return {
@@ -111,7 +225,7 @@ def figure_record(cls: str, pts: list[Point]) -> dict[str, Any]:
         "value": rep(head, cls)[0], "low": min(p.stated[0] for p in pts), "high": max(p.stated[1] for p in pts),
         "claim_ids": [p.claim_id for p in pts], "doc_ids": docs, "n_reports": len(docs),
         "n_sources": len({p.asserter_id for p in pts}), "n_independent": len(origins),
-        "origins": list(origins.values()),
+        "origins": origins,
         "chains": [{"claim_id": p.claim_id, "doc_id": p.doc_id, "publisher": p.publisher, "date": p.date,
                     "chain": list(p.chain), "origin": p.origin} for p in pts],
     }
@@ -119,9 +233,11 @@ def figure_record(cls: str, pts: list[Point]) -> dict[str, Any]:
 
 def group(series: Series) -> list[tuple[str, list[Point]]]:
     """The figures of a series, with chains followed through repeating outlets (points updated)."""
-    groups = figure_groups(series.points, rules())
+    r = rules()
+    groups = figure_groups(series.points, r)
     for _, pts in groups:
         follow_outlets(pts)
+        join_repeats(pts, r)
     return groups
 
 

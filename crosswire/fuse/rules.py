@@ -28,6 +28,7 @@ class Period:
     granularity: str
     pattern: re.Pattern[str]
     keywords: tuple[str, ...]
+    touch_span: bool = False  # the phrase must reach the figure's own span (increments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +51,27 @@ class Rules:
     likelihood_alt: dict[str, str]
     hedges: dict[str, str]  # hedge word -> ICD 203 term
     grades: dict[str, str]  # Admiralty letter -> meaning
+    not_series: tuple[tuple[re.Pattern[str], str], ...] = ()  # span pattern, reason: never a series point
+    not_series_counted: frozenset[str] = frozenset()
+    min_ratio: float = 1.15  # point estimates further apart than this diverge
+    growth_days: int = 14  # a running total older by more than this may simply have grown
+    skip_rates: frozenset[str] = frozenset()  # rates never compared (increments)
+    repeat_days: int = 10  # same figure within this many days: a repeat of one statement
+    conduits: frozenset[str] = frozenset()  # role words that pass a figure on (not an origin)
+    single_place_is_theatre: bool = True  # one place for a subject and measure is the theatre, not a scope
 
     def period(self, name: str | None) -> Period | None:
         return self.by_period.get(name) if name else None
+
+
+def _one_pattern(table: list[dict[str, str]]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The [[not_series]] patterns as one alternation (one search per figure), each in a named group
+    whose index gives the reason; the single pair keeps the shape a list of patterns would have."""
+    if not table:
+        return ()
+    joined = "|".join(f"(?P<r{i}>{x['pattern']})" for i, x in enumerate(table))
+    reasons = "\x1f".join(x["reason"] for x in table)
+    return ((re.compile(joined, re.I), reasons),)
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -64,7 +83,7 @@ def rules() -> Rules:
     fusion, est = _read("fusion.toml"), _read("estimative.toml")
     bounds, figs = fusion["bounds"], fusion["figures"]
     periods = tuple(Period(p["name"], p["label"], p["granularity"], re.compile("|".join(p["patterns"]), re.I),
-                           tuple(p["keywords"])) for p in fusion["period"])
+                           tuple(p["keywords"]), bool(p.get("touch_span", False))) for p in fusion["period"])
     return Rules(
         width={k: float(v) for k, v in bounds.items() if isinstance(v, (int, float))},
         lower=frozenset(bounds["lower"]), upper=frozenset(bounds["upper"]),
@@ -80,6 +99,14 @@ def rules() -> Rules:
         likelihood_alt={x["term"]: x["alt"] for x in est["likelihood"]},
         hedges={k.casefold(): v for k, v in est["hedges"].items()},
         grades=dict(est["grades"]),
+        not_series=_one_pattern(fusion["not_series"]),
+        not_series_counted=frozenset(n.casefold() for n in fusion["not_series_counted"]["nouns"]),
+        min_ratio=float(fusion["disagreement"]["min_ratio"]),
+        growth_days=int(fusion["disagreement"]["growth_days"]),
+        skip_rates=frozenset(fusion["disagreement"]["skip_rates"]),
+        repeat_days=int(fusion["origins"]["repeat_days"]),
+        conduits=frozenset(normalize(n) for n in fusion["origins"]["conduits"]),
+        single_place_is_theatre=bool(fusion["places"]["single_place_is_theatre"]),
     )
 
 
@@ -182,6 +209,21 @@ def period_of(date: str | None, granularity: str) -> str | None:
         y, w, _ = dt.date.fromisoformat(date).isocalendar()
         return f"{y}-W{w:02d}"
     return date
+
+
+def days_apart(a: str | None, b: str | None) -> int | None:
+    """Days between two day-precise ISO dates, or None when either is coarser or missing."""
+    if not a or not b or len(a) != 10 or len(b) != 10:
+        return None
+    return abs(_ordinal(a) - _ordinal(b))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _ordinal(day: str) -> int:
+    try:
+        return dt.date.fromisoformat(day).toordinal()
+    except ValueError:
+        return 0
 
 
 def in_window(date: str | None, since: str | None, until: str | None) -> bool:

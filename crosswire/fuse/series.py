@@ -22,7 +22,7 @@ from typing import Any
 from ..nlp.gazetteer import Gazetteer
 from ..store.rows import SeriesClaimRow
 from .entities import Resolver
-from .rules import INF, Rules, date_key, figure_text, likelihood, period_of, rules, slug
+from .rules import INF, Period, Rules, date_key, figure_text, likelihood, period_of, rules, slug
 
 @dataclass(slots=True)
 class Point:
@@ -59,6 +59,8 @@ class Point:
     source_id: str = ""
     asserter_id: str = ""  # who the report quotes: the first link after the publisher (or the publisher)
     grade: dict[str, str] | None = None
+    recalled: bool = False  # the report recalls it from an earlier time (extract/asof.py flag)
+    repeat_of: int | None = None  # claim id of the first report of this figure by the same origin
 
     @property
     def stated(self) -> tuple[float, float]:
@@ -75,7 +77,8 @@ class Point:
                 "counted": self.counted, "location": self.location, "source": self.source,
                 "attribution": list(self.attribution), "chain": list(self.chain), "origin": self.origin,
                 "hedge": self.hedge, "likelihood": likelihood(self.hedge), "grade": self.grade,
-                "publisher": self.publisher, "published": self.published}
+                "publisher": self.publisher, "published": self.published, "recalled": self.recalled,
+                "repeat_of": self.repeat_of}
 
 
 @dataclass(slots=True)
@@ -116,15 +119,60 @@ def bounds(value: float | None, low: float | None, high: float | None, qualifier
     return (min(a * (1 - w), a * (1 + w)), max(b * (1 - w), b * (1 + w)))
 
 
-def rate_of(text: str, r: Rules) -> str | None:
-    """The period a figure is for ("week", "year", "event", ...) or None for a running total."""
+def dated(as_of: str | None, published: str | None, recalled: bool) -> tuple[str | None, str | None]:
+    """A point's date and what gave it: its as_of; else (a figure given as current) the publication date;
+    a figure the report recalls from an unsaid earlier time gets no date (dated_by 'recalled')."""
+    date = date_key(as_of)
+    if date:
+        return date, "as_of"
+    if recalled:
+        return None, "recalled"
+    if published:
+        return date_key(published), "published"
+    return None, None
+
+
+def not_a_count(span: str | None, counted: str | None, r: Rules, measure: str = "other") -> str | None:
+    """The reason a figure counts nothing tracked (a calibre, a duration, a multiplier, 'one estimate'), or None.
+    The counted nouns apply to measure 'other' only ("2,000 members" of a militia are personnel)."""
+    noun = (counted or "").casefold().strip()
+    if noun and measure == "other" and (noun in r.not_series_counted or noun.rsplit(" ", 1)[-1] in r.not_series_counted):
+        return f"counts '{noun}', not a tracked quantity"
+    for pat, reasons in r.not_series:  # one alternation; the matching group names the reason
+        m = pat.search(span or "")
+        if m is not None and m.lastgroup:
+            return reasons.split("\x1f")[int(m.lastgroup[1:])]
+    return None
+
+
+def latest(points: Sequence[Point]) -> Point | None:
+    """The figure with the latest date (its as_of, else the publication date of a figure given as current);
+    ties go to the latest report. Recalled and undated figures are never latest."""
+    best: Point | None = None
+    for p in points:
+        if p.date and (best is None or (p.date, p.published or "", p.claim_id) >
+                       (best.date or "", best.published or "", best.claim_id)):
+            best = p
+    return best
+
+
+def rate_of(text: str, r: Rules, at: tuple[int, int] | None = None) -> str | None:
+    """The period a figure is for ("week", "year", "event", ...) or None for a running total. ``at`` is
+    where the figure's own span lies in ``text``: a period marked ``touch_span`` (an increment) counts
+    only where its phrase reaches the span ("a third deployment of 5,000", not the total next to it)."""
     low = text.lower()
     if not r.period_hint.search(low):  # the common case: no period word at all
         return None
     for period in r.periods:
-        if any(k in low for k in period.keywords) and period.pattern.search(low):
+        if any(k in low for k in period.keywords) and _period_hits(period, low, at):
             return period.name
     return None
+
+
+def _period_hits(period: Period, low: str, at: tuple[int, int] | None) -> bool:
+    if not period.touch_span or at is None:
+        return period.pattern.search(low) is not None
+    return any(m.start() < at[1] and m.end() >= at[0] - 2 for m in period.pattern.finditer(low))
 
 
 def kind_of(counted: str | None, span: str | None, r: Rules, cache: dict[str, str | None]) -> str | None:
@@ -150,8 +198,11 @@ def _pattern_kind(text: str, r: Rules) -> str | None:
 class SeriesBuilder:
     """Reads the claims once and sorts them into series (one pass, keys cached)."""
 
-    def __init__(self, resolver: Resolver, grades: dict[str, str]) -> None:
+    def __init__(self, resolver: Resolver, grades: dict[str, str], include_other: bool = False) -> None:
         self.r = rules()
+        self.include_other = include_other
+        self.left_out: dict[str, int] = {}  # reason -> claims that stay claims but are no series point
+        self._not_series: dict[str | None, str | None] = {}  # span -> reason (measures other than 'other')
         self.resolver = resolver
         self.grades = {resolver.resolve(name).id: letter  # type: ignore[union-attr]
                        for name, letter in grades.items()}
@@ -167,35 +218,79 @@ class SeriesBuilder:
         """Sort ``rows`` (the store's ``series_claims``) into series, each in date order."""
         for row in rows:
             self.add(row)
+        return self.finish()
+
+    def finish(self) -> dict[str, Series]:
+        """After the last ``add``: fold a lone place into its series (the theatre), sort every series."""
+        if self.r.single_place_is_theatre:
+            self._fold_theatres()
         for s in self.series.values():
             s.points.sort(key=lambda p: (p.date or "9999", p.published or "", p.claim_id))
         return self.series
 
     def add(self, row: SeriesClaimRow) -> None:
         (cid, doc_id, value, low, high, qualifier, unit, counted, measure, subject, source, attribution, hedge,
-         conditional, as_of, location, trend, span, pre, post, publisher, published) = row
+         conditional, as_of, location, trend, span, pre, post, publisher, published, flags) = row
+        why = self._left_out(measure or "other", span, counted)
+        if why is not None:
+            self.left_out[why] = self.left_out.get(why, 0) + 1
+            return
         share = self._strings.setdefault  # one copy of each repeated string (a third less memory)
         doc_id = share(doc_id, doc_id)
-        unit, counted, source, hedge, as_of, location, publisher, published = (
+        unit, counted, source, hedge, as_of, location, publisher, published = [
             share(x, x) if x is not None else None
-            for x in (unit, counted, source, hedge, as_of, location, publisher, published))
+            for x in (unit, counted, source, hedge, as_of, location, publisher, published)]
         qualifier, measure = share(qualifier or "exact", qualifier or "exact"), share(measure or "other", measure or "other")
         lo, hi = bounds(value, low, high, qualifier, self.r)
-        date = date_key(as_of)
-        dated_by = "as_of" if date else None
-        if date is None and published:
-            date, dated_by = date_key(published), "published"
-        rate = rate_of(f"{pre} {span or ''} {post}", self.r)
+        recalled = "recalled" in (flags or "")
+        date, dated_by = dated(as_of, published, recalled)
+        rate = rate_of(f"{pre} {span or ''} {post}", self.r, (len(pre) + 1, len(pre) + 1 + len(span or "")))
         kind = self._kind(counted, span, unit, measure)
         chain = self._chain(attribution)
         series = self._series(subject, measure, unit, kind, location, rate)
         p = Point(cid, doc_id, value, low, high, qualifier, unit, measure, counted, trend, series.subject, source,
                   chain, hedge, bool(conditional), as_of, date, dated_by, location, publisher, published, lo, hi,
-                  series_id=series.id)
+                  series_id=series.id, recalled=recalled)
         gran = self.r.by_period[rate].granularity if rate else self.r.cumulative_period
         p.period = period_of(date, gran)
         self._trace(p)
         series.points.append(p)
+
+    def _fold_theatres(self) -> None:
+        """Where every placed figure of a subject and measure names one place, that place is where the
+        fighting is, not a part of it: its figures join the unplaced series of the same quantity."""
+        places: dict[tuple[Any, ...], set[Any]] = {}
+        for key in self._keys:
+            if key[4] is not None:
+                places.setdefault(key[:4] + key[5:], set()).add(key[4])
+        for base, where in places.items():
+            if len(where) != 1:
+                continue
+            placed = self._keys.pop(base[:4] + (next(iter(where)),) + base[4:])
+            del self.series[placed.id]
+            home_key = base[:4] + (None,) + base[4:]
+            home = self._keys.get(home_key)
+            if home is None:
+                sid = self._series_id(placed.subject, placed.subject_id, placed.measure, placed.unit, placed.kind,
+                                      None, placed.rate)
+                home = self._keys[home_key] = self.series[sid] = Series(
+                    sid, placed.subject, placed.subject_id, placed.measure, placed.unit, placed.kind, None,
+                    placed.rate, label(placed.subject, placed.measure, placed.unit, placed.kind, None, placed.rate))
+            for p in placed.points:
+                p.series_id = home.id
+            home.points += placed.points
+
+    def _left_out(self, measure: str, span: str | None, counted: str | None) -> str | None:
+        """Why a claim is no series point (None: it is one): 'other' measure unless asked, or not a count."""
+        if measure == "other":
+            if not self.include_other:
+                return "measure 'other' (figures --all shows it)"
+            return not_a_count(span, counted, self.r, measure)
+        try:
+            return self._not_series[span]
+        except KeyError:
+            why = self._not_series[span] = not_a_count(span, None, self.r, measure)
+            return why
 
     def _chain(self, attribution: str | list[str] | None) -> tuple[str, ...]:
         if not isinstance(attribution, str):

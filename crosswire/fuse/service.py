@@ -26,9 +26,9 @@ from ..store.rows import ClaimText, EntityEdit, SpeakerQuote
 from ..store.sqlite import Store
 from . import entities as ent
 from .conflicts import find_conflicts
-from .corroboration import group, records
+from .corroboration import group, origins_of, records
 from .rules import in_window, normalize, source_grades
-from .series import Point, Series, SeriesBuilder
+from .series import Point, Series, SeriesBuilder, latest
 from .timeline import TimelineBuilder
 
 
@@ -45,13 +45,14 @@ class Model:
         return records(self.groups[series_id])
 
     def prepare_pages(self) -> None:
-        """Once per build: each series' points in date order, its summary, conflicts and figures, so
-        that a page of a 25,000-claim series costs one page, not the whole series."""
+        """Once per build: each series' points in date order, its summary and conflicts (its figure
+        records on first view), so that a page of a 25,000-claim series costs one page, not the whole
+        series."""
         by_series: dict[str, list[dict[str, Any]]] = {}
         by_claim: dict[int, list[dict[str, Any]]] = {}
         for c in self.conflicts:
             by_series.setdefault(c["series_id"], []).append(c)
-            if c["kind"] == "arithmetic":
+            if c.get("check") == "arithmetic":
                 for cid in c["claim_ids"]:
                     by_claim.setdefault(cid, []).append(c)
         for sid, s in self.series.items():
@@ -60,7 +61,7 @@ class Model:
             for c in by_series.get(sid, ()):
                 touching[id(c)] = c
             self.pages[sid] = {"ordered": ordered, "head": _summary(s, s.points, with_points=False),
-                               "conflicts": list(touching.values()), "figures": self.figures(sid),
+                               "conflicts": list(touching.values()),
                                "n_undated": sum(1 for p in ordered if not p.date)}
 
 
@@ -80,13 +81,22 @@ class Fusion:
         return self.cache.get(("fusion", "resolver"),
                               lambda: ent.Resolver(self.store.entity_rows(), self.store.entity_edits()), keep=True)
 
-    def model(self, include_conditional: bool = False) -> Model:
-        return self.cache.get(("fusion", "model", include_conditional),
-                              lambda: self._build_model(include_conditional), keep=True)
+    def model(self, include_conditional: bool = False, include_other: bool = False) -> Model:
+        """The fused model; measure 'other' (figures that do not say what they count) only when asked."""
+        return self.cache.get(("fusion", "model", include_conditional, include_other),
+                              lambda: self._build_model(include_conditional, include_other), keep=True)
 
-    def _build_model(self, include_conditional: bool) -> Model:
+    def _model_of(self, series_id: str, include_conditional: bool) -> Model:
+        """The model that has this series: the usual one, else the one with measure 'other' too."""
+        m = self.model(include_conditional)
+        if series_id in m.series:
+            return m
+        every = self.model(include_conditional, include_other=True)
+        return every if series_id in every.series else m
+
+    def _build_model(self, include_conditional: bool, include_other: bool = False) -> Model:
         resolver = self.resolver()
-        series = SeriesBuilder(resolver, self.grades).load(self.store.series_claims(include_conditional))
+        series = SeriesBuilder(resolver, self.grades, include_other).load(self.store.series_claims(include_conditional))
         groups = {sid: group(s) for sid, s in series.items()}
         model = Model(resolver, series, find_conflicts(series), groups)
         model.prepare_pages()
@@ -94,17 +104,22 @@ class Fusion:
 
     # -- series ---------------------------------------------------------------------------
     def figures(self, measure: str | None = None, subject: str | None = None, since: str | None = None,
-                until: str | None = None, include_conditional: bool = False) -> list[dict[str, Any]]:
-        """Series summaries (with lean points), ordered by label."""
-        m = self.model(include_conditional)
+                until: str | None = None, include_conditional: bool = False,
+                include_other: bool = False) -> list[dict[str, Any]]:
+        """Series summaries (with lean points), ordered by label; measure 'other' only with ``include_other``
+        (or when asked for by ``measure``)."""
+        m = self.model(include_conditional, include_other or measure == "other")
         subject_id = self._subject_id(m, subject) if subject else None
         out = []
         for s in sorted(m.series.values(), key=lambda s: s.label.casefold()):
             if (measure and s.measure != measure) or (subject_id and s.subject_id != subject_id):
                 continue
-            points = [p for p in s.points if in_window(p.date, since, until)] if since or until else s.points
-            if points:
-                out.append(_summary(s, points))
+            if since or until:
+                points = [p for p in s.points if in_window(p.date, since, until)]
+                if points:
+                    out.append(_summary(s, points))
+            elif s.points:  # the summary made once per build, with this call's point dicts
+                out.append({**m.pages[s.id]["head"], "points": [p.as_dict() for p in s.points]})
         return out
 
     def series(self, series_id: str, include_conditional: bool = False, with_text: bool = True) -> dict[str, Any]:
@@ -117,7 +132,7 @@ class Fusion:
         """One page of a series for a screen: the summary, ``limit`` rows in date order (undated last)
         from ``offset``, and the ``marks`` latest dated points for its chart — not every point as a
         dict, so a series of 25,000 claims costs what a page of it costs."""
-        m = self.model(include_conditional)
+        m = self._model_of(series_id, include_conditional)
         prep = m.pages.get(series_id)
         if prep is None:
             raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
@@ -128,15 +143,23 @@ class Fusion:
         out.update({"rows": [p.as_dict() for p in ordered[offset:offset + limit]],
                     "chart_points": [p.as_dict() for p in dated_tail],
                     "points_total": len(ordered), "n_undated": prep["n_undated"],
-                    "conflicts": list(prep["conflicts"]), "figures": prep["figures"]})
+                    "conflicts": list(prep["conflicts"]), "figures": self._page_figures(m, series_id)})
         return out
+
+    @staticmethod
+    def _page_figures(m: Model, series_id: str) -> list[dict[str, Any]]:
+        """A series' figure records, made on the first page that shows them and kept with the model."""
+        prep = m.pages[series_id]
+        if "figures" not in prep:
+            prep["figures"] = m.figures(series_id)
+        return prep["figures"]  # type: ignore[no-any-return]
 
     def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
         """span, sentence, start, end and conditional of these claims, by id."""
         return self._full(claim_ids)
 
     def _series(self, series_id: str, include_conditional: bool, with_text: bool) -> dict[str, Any]:
-        m = self.model(include_conditional)
+        m = self._model_of(series_id, include_conditional)
         s = m.series.get(series_id)
         if s is None:
             raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
@@ -154,7 +177,7 @@ class Fusion:
         return list(self.model().conflicts)
 
     def corroboration(self, series_id: str) -> list[dict[str, Any]]:
-        m = self.model()
+        m = self._model_of(series_id, False)
         if series_id not in m.series:
             raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
         return m.figures(series_id)
@@ -348,13 +371,15 @@ class Fusion:
 # ---------------------------------------------------------------- module helpers
 
 def _summary(s: Series, points: list[Point], with_points: bool = True) -> dict[str, Any]:
-    """Series head, range, latest point, distinct asserters and origins, and (unless told not to) the points."""
+    """Series head, range, latest point (latest as_of; recalled figures never), distinct asserters, the
+    independent origins with their repeaters, and (unless told not to) the points."""
     out = s.head()
+    origins = origins_of(points, ordered=True)
     out.update({"n_points": len(points), "low": min(p.stated[0] for p in points),
                 "high": max(p.stated[1] for p in points),
-                "latest": next((p for p in reversed(points) if p.date), points[-1]).as_dict(),
+                "latest": (latest(points) or points[-1]).as_dict(),
                 "n_sources": len({p.asserter_id for p in points}),
-                "n_independent": len({p.origin_id for p in points})})
+                "n_independent": len(origins), "origins": origins})
     if with_points:
         out["points"] = [p.as_dict() for p in points]
     return out
@@ -362,7 +387,7 @@ def _summary(s: Series, points: list[Point], with_points: bool = True) -> dict[s
 
 def _touches(conflict: dict[str, Any], ids: set[int]) -> bool:
     """An arithmetic check that uses one of this series' claims (``ids``, built once per call)."""
-    return conflict["kind"] == "arithmetic" and not ids.isdisjoint(conflict["claim_ids"])
+    return conflict.get("check") == "arithmetic" and not ids.isdisjoint(conflict["claim_ids"])
 
 
 def _unknown(what: str, value: str, choices: list[str], hint: str) -> str:

@@ -57,7 +57,7 @@ class FusionReads:
         the same report counts once; hypothetical figures only with ``include_conditional``)."""
         sql = ("SELECT c.id, c.doc_id, c.value, c.low, c.high, c.qualifier, c.unit, c.counted, c.measure, c.subject,"
                " c.source, c.attribution, c.hedge, c.conditional, c.as_of, c.location, c.trend, c.span,"
-               + self._around_span() + ", d.publisher, d.published"
+               + self._around_span() + ", d.publisher, d.published, c.flags"
                f" FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ({LATEST_DOCS})"
                " AND (c.value IS NOT NULL OR c.low IS NOT NULL OR c.high IS NOT NULL)"
                " AND c.flags NOT LIKE '%repeat-in-report%'"

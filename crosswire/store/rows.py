@@ -156,10 +156,11 @@ DocumentPage = dict[str, Any]
 
 # Fusion's bulk reads (plain tuples, see the module docstring).
 # id, doc_id, value, low, high, qualifier, unit, counted, measure, subject, source, attribution (JSON text),
-# hedge, conditional, as_of, location, trend, span, 40 chars before the span, 60 after, publisher, published
+# hedge, conditional, as_of, location, trend, span, 40 chars before the span, 60 after, publisher, published,
+# flags (JSON text: "recalled" marks a figure the report recalls from earlier)
 SeriesClaimRow = tuple[int, str, float | None, float | None, float | None, str | None, str | None, str | None,
                        str | None, str | None, str | None, str, str | None, int, str | None, str | None,
-                       str | None, str | None, str, str, str | None, str | None]
+                       str | None, str | None, str, str, str | None, str | None, str | None]
 # id, subject, source, location, attribution (JSON text), as_of
 ClaimNamesRow = tuple[int, str | None, str | None, str | None, str | None, str | None]
 # doc_id, speaker, text, said_on, start, end, publisher, published
