@@ -226,3 +226,24 @@ def test_an_outlet_citing_an_outlet_is_not_independent(db: str) -> None:
     ])
     s = fu.series(KILLED)
     assert s["n_independent"] == 1 and s["origins"][0]["origin"] == "Seoul Wire"
+
+
+def test_a_unit_that_names_a_kind_of_person_joins_that_kind(db: str) -> None:
+    fu = fusion_of(db, [report("k1", "Wire A", "2025-06-17", [
+        claim("Russia said 1,000 sappers were sent.", "1,000 sappers", 1000, "personnel", unit="sapper",
+              counted=None, as_of="2025-06-17", source="Russia", attribution=["Russia"]),
+        claim("About 1,000 combat engineers arrived, the NIS said.", "About 1,000 combat engineers", 1000,
+              "personnel", counted="combat engineers", qualifier="approx", as_of="2025-06-20", source="NIS",
+              attribution=["NIS"]), NK, NIS])])
+    [s] = fu.figures()
+    assert s["id"] == "north-korea.personnel.person.engineers" and s["n_points"] == 2
+
+
+def test_estimates_far_apart_say_they_may_not_count_one_thing(db: str) -> None:
+    fu = fusion_of(db, _two_origins(
+        {"s": "HUR said two soldiers were wounded.", "span": "two", "v": 2,
+         "kw": {"source": "HUR", "attribution": ["HUR"], "as_of": "2025-01-11"}, "m": "wounded"},
+        {"s": "The NIS said 2,700 were wounded.", "span": "2,700", "v": 2700,
+         "kw": {"source": "NIS", "attribution": ["NIS"], "as_of": "2025-01-13"}, "m": "wounded"}))
+    [c] = fu.conflicts()
+    assert c["kind"] == "divergence" and c["ratio"] == 1350 and "may not count the same thing" in c["reason"]

@@ -121,6 +121,9 @@ def divergence(series: Series, period: str, pts: list[Point], r: Rules) -> dict[
               f"(threshold {r.min_ratio:.2f}).")
     if len(reps) > 2:
         reason += f" {len(reps)} origins give a figure for this period, from {number(lv)} to {number(hv)}."
+    if ratio(lv, hv) > r.far_apart:
+        reason += (f" More than {r.far_apart:g} times apart, they may not count the same thing: check the measure"
+                   " and the scope of each.")
     return _record("divergence", "divergence", f"divergence:{series.id}@{period}", series, period,
                    sorted(involved, key=point_value), (low, high), reason)
 

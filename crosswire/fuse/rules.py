@@ -59,6 +59,8 @@ class Rules:
     repeat_days: int = 10  # same figure within this many days: a repeat of one statement
     conduits: frozenset[str] = frozenset()  # role words that pass a figure on (not an origin)
     single_place_is_theatre: bool = True  # one place for a subject and measure is the theatre, not a scope
+    people_measures: frozenset[str] = frozenset()  # measures that count people (a unit 'sapper' is a kind)
+    far_apart: float = 10.0  # a divergence beyond this ratio may not be one quantity (said in its reason)
 
     def period(self, name: str | None) -> Period | None:
         return self.by_period.get(name) if name else None
@@ -107,6 +109,8 @@ def rules() -> Rules:
         repeat_days=int(fusion["origins"]["repeat_days"]),
         conduits=frozenset(normalize(n) for n in fusion["origins"]["conduits"]),
         single_place_is_theatre=bool(fusion["places"]["single_place_is_theatre"]),
+        people_measures=frozenset(fusion["people"]["measures"]),
+        far_apart=float(fusion["disagreement"]["far_apart"]),
     )
 
 

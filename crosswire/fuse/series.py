@@ -179,7 +179,7 @@ def kind_of(counted: str | None, span: str | None, r: Rules, cache: dict[str, st
     """The kind of unit a counted noun names (sappers -> engineers; 152 mm shells -> 152 mm), or None."""
     noun = (counted or "").casefold().strip()
     if noun not in cache:
-        kind = r.kinds.get(noun)
+        kind = r.kinds.get(noun) or (r.kinds.get(noun + "s") if noun else None)  # "builder" as "builders"
         if kind is None and noun:
             hits = [k for k in r.kinds if f" {k} " in f" {noun} "]
             kind = r.kinds[max(hits, key=len)] if hits else None
@@ -245,6 +245,10 @@ class SeriesBuilder:
         recalled = "recalled" in (flags or "")
         date, dated_by = dated(as_of, published, recalled)
         rate = rate_of(f"{pre} {span or ''} {post}", self.r, (len(pre) + 1, len(pre) + 1 + len(span or "")))
+        if unit and unit != "person" and measure in self.r.people_measures:
+            as_kind = kind_of(unit, None, self.r, self._kinds)
+            if as_kind is not None:  # "1,000 sappers" (unit sapper) is the engineers of "1,000 combat engineers"
+                unit, counted = "person", counted or unit
         kind = self._kind(counted, span, unit, measure)
         chain = self._chain(attribution)
         series = self._series(subject, measure, unit, kind, location, rate)
