@@ -60,7 +60,7 @@ class FusionReads:
                + self._around_span() + ", d.publisher, d.published, c.flags"
                f" FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ({LATEST_DOCS})"
                " AND (c.value IS NOT NULL OR c.low IS NOT NULL OR c.high IS NOT NULL)"
-               " AND c.flags NOT LIKE '%repeat-in-report%'"
+               " AND c.flags NOT LIKE '%repeat-in-report%' AND c.dismissed = 0"
                + ("" if include_conditional else " AND c.conditional = 0"))
         yield from self._plain().execute(sql)
 
@@ -148,7 +148,7 @@ class FusionReads:
             "SELECT c.id, c.doc_id, c.as_of, c.sentence, c.span, c.start, c.\"end\", c.source, c.value, c.low,"
             " c.high, c.qualifier, c.unit, c.measure, c.subject, c.conditional, d.publisher, d.published"
             f" FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ({LATEST_DOCS})"
-            " AND c.as_of IS NOT NULL")
+            " AND c.as_of IS NOT NULL AND c.dismissed = 0")
 
     @mapped_stream
     def timeline_times(self) -> Iterator[TimelineTimeRow]:

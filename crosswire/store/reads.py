@@ -21,7 +21,7 @@ from .rows import (DocFilter, DocumentPage, DocumentSummary, Facet, Original, Qu
 P = ParamSpec("P")
 T = TypeVar("T")
 
-JSON_COLUMNS = frozenset({"authors", "segments", "meta_sources", "published_bounds", "attribution", "flags",
+JSON_COLUMNS = frozenset({"authors", "segments", "meta_sources", "published_bounds", "attribution", "flags", "extracted",
                           "mentions", "pipeline", "chain", "parts"})
 DOC_COLUMNS = ("id, key, version, raw_id, locator, source, input_kind, encoding, title, publisher, published,"
                " published_bounds, authors, language, url, external_id, text, segments, meta_sources,"

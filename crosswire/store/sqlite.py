@@ -22,6 +22,7 @@ from ..models import Document, Rejection
 from .fusion_reads import FusionReads
 from .health import CheckReport, check, connect, quick_check, store_error, writable
 from .reads import JSON_COLUMNS, Reads, decode_row, fts_query, mapped
+from .review import ReviewStore
 
 __all__ = ["JSON_COLUMNS", "Store", "decode_row", "fts_query", "migrations", "now"]
 
@@ -47,7 +48,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
-class Store(Reads, FusionReads):
+class Store(Reads, FusionReads, ReviewStore):
     """The knowledge base at ``path``; ``read_only`` opens it with SQLite's ``mode=ro`` (it must exist).
 
     Opening refuses, with a :class:`~crosswire.errors.StoreError` naming the file, what is not a
@@ -205,6 +206,7 @@ class Store(Reads, FusionReads):
             self.conn.execute(f"INSERT INTO {table} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
                               [doc_id, *values])
         self.conn.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?)", (doc_id, json.dumps(pipeline), now()))
+        self.apply_claim_reviews([doc_id])  # the analyst's corrections outlive re-extraction
 
     def _record_columns(self, doc_id: str, rec: dict[str, Any]) -> tuple[str, list[str]]:
         """The table of a record and the columns its fields go to; a StoreError for what has no place."""

@@ -1,0 +1,195 @@
+"""The analyst's review, stored: corrections and dismissals of claims, dismissals of conflicts.
+
+    store.add_claim_review(claim_id, {"as_of": "2025-01"}, analyst="kim")   # applied at once
+    store.add_claim_review(claim_id, {}, dismiss=True, reason="a calibre", analyst="kim")
+    store.apply_claim_reviews([doc_id])    # after a report's claims are extracted again (save_extraction)
+    store.add_conflict_review("divergence:north-korea.killed.person@2025-01", True, "one origin", "kim")
+
+A claim review is keyed by the report's content-hash id and the figure's offsets in its clean text
+(``doc_id``, ``start``, ``end``) with the figure as written (``span``): the same report always has the
+same id and the same offsets, whatever extraction does to the claims rows. If a later extraction moves
+the offsets, the nearest claim of the same report with the same figure text takes the review.
+
+Reviews are applied to the claims rows themselves: each reviewed field gets its reviewed value, the
+value extraction gave is kept in ``extracted`` (JSON), and ``dismissed`` is set. So every reader (series,
+conflicts, timeline, entity pages, exports) sees the reviewed ledger without knowing about reviews.
+Applying is idempotent: it always starts from what extraction said.
+
+Portable SQL only (qmark parameters, no JSON functions): the JSON columns are read and written in Python.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from ..errors import NotFound
+from .reads import mapped
+
+# Claim columns a review may change. "attribution" follows "source"; "as_of_rule" follows "as_of".
+REVIEWED_COLUMNS = ("value", "low", "high", "qualifier", "unit", "counted", "measure", "subject", "source",
+                    "attribution", "hedge", "conditional", "as_of", "as_of_rule", "location")
+_CLAIM = ", ".join(f'"{c}"' for c in ("id", "doc_id", "start", "end", "span", "extracted", *REVIEWED_COLUMNS))
+NEAR = 400  # characters: how far a figure may have moved for its review to follow it
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def fold(base: dict[str, Any], reviews: list[dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+    """The fields and the dismissal after ``reviews`` (in order) are applied to what extraction said."""
+    out = dict(base)
+    dismissed = False
+    for r in reviews:
+        for name in r["unset"]:
+            out[name] = base.get(name)
+        out.update(r["changes"])
+        if r["dismiss"] is not None:
+            dismissed = bool(r["dismiss"])
+    return out, dismissed
+
+
+class ReviewStore:
+    """Review reads and writes; mixed into ``Store`` (which sets ``conn`` and ``path``)."""
+
+    conn: sqlite3.Connection
+    path: str
+
+    if TYPE_CHECKING:
+        def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+    # -- one claim ------------------------------------------------------------------------------
+    @mapped
+    def claim_row(self, claim_id: int) -> dict[str, Any]:
+        """One claim as stored (reviews applied), with its report's publisher, date, title and URL."""
+        row = self.conn.execute(
+            "SELECT c.*, d.publisher, d.published, d.title, d.url, d.source AS doc_source, d.key AS doc_key"
+            " FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.id = ?", (claim_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no claim {claim_id} (claim ids are listed by `crosswire series ID`, `crosswire conflicts`"
+                           " and `crosswire show DOC`; a claim can also be named DOC:START-END)")
+        out = dict(row)
+        for name in ("attribution", "flags", "extracted"):
+            if isinstance(out.get(name), str):
+                out[name] = json.loads(out[name])
+        return out
+
+    @mapped
+    def claim_at(self, doc_id: str, start: int, end: int) -> int:
+        """The id of the claim of report ``doc_id`` at these offsets."""
+        row = self.conn.execute('SELECT id FROM claims WHERE doc_id = ? AND start = ? AND "end" = ?',
+                                (doc_id, start, end)).fetchone()
+        if row is None:
+            spans = [f"{r[0]}-{r[1]} {r[2]!r}" for r in self.conn.execute(
+                'SELECT start, "end", span FROM claims WHERE doc_id = ? ORDER BY start', (doc_id,))]
+            raise NotFound(f"no claim at {start}-{end} of report {doc_id[:12]}; its claims are at: "
+                           + ("; ".join(spans[:40]) or "(none)"))
+        return int(row[0])
+
+    @mapped
+    def statements_around(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+        """The statements (quotes) of a report whose text contains the span ``start``-``end``."""
+        rows = self.conn.execute('SELECT * FROM quotes WHERE doc_id = ? AND start <= ? AND "end" >= ? ORDER BY start',
+                                 (doc_id, start, end)).fetchall()
+        out = []
+        for r in rows:
+            d = dict(r)
+            for name in ("chain", "parts"):
+                if isinstance(d.get(name), str):
+                    d[name] = json.loads(d[name])
+            out.append(d)
+        return out
+
+    @mapped
+    def claim_reviews(self, doc_id: str | None = None, start: int | None = None,
+                      end: int | None = None) -> list[dict[str, Any]]:
+        """Reviews in the order made: all of them, one report's, or one figure's (``start``/``end``)."""
+        sql = 'SELECT id, doc_id, start, "end", span, changes, unset, dismiss, reason, analyst, created_at FROM claim_reviews'
+        args: list[Any] = []
+        if doc_id is not None:
+            sql += " WHERE doc_id = ?"
+            args.append(doc_id)
+            if start is not None and end is not None:
+                sql += ' AND start = ? AND "end" = ?'
+                args += [start, end]
+        out = []
+        for r in self.conn.execute(sql + " ORDER BY id", args):
+            d = dict(r)
+            d["changes"] = json.loads(d["changes"] or "{}")
+            d["unset"] = json.loads(d["unset"] or "[]")
+            d["dismiss"] = None if d["dismiss"] is None else bool(d["dismiss"])
+            out.append(d)
+        return out
+
+    # -- writing --------------------------------------------------------------------------------
+    def add_claim_review(self, claim_id: int, changes: dict[str, Any], unset: Iterable[str] = (),
+                         dismiss: bool | None = None, reason: str | None = None, analyst: str = "",
+                         at: str | None = None) -> int:
+        """Record one review of a claim and apply it (one transaction); the review's id."""
+        claim = self.claim_row(claim_id)
+        with self.transaction() as conn:
+            cur = conn.execute(
+                'INSERT INTO claim_reviews (doc_id, start, "end", span, changes, unset, dismiss, reason, analyst,'
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (claim["doc_id"], claim["start"], claim["end"], claim["span"] or "",
+                 json.dumps(changes, ensure_ascii=False), json.dumps(list(unset)),
+                 None if dismiss is None else int(dismiss), reason, analyst, at or _now()))
+            self.apply_claim_reviews([claim["doc_id"]])
+        return int(cur.lastrowid or 0)
+
+    def apply_claim_reviews(self, doc_ids: Iterable[str] | None = None) -> int:
+        """Apply every review of these reports (all reports: None) to their claims rows, starting from what
+        extraction said; call inside a transaction. How many claims were reviewed."""
+        reviews: dict[tuple[str, int, int, str], list[dict[str, Any]]] = {}
+        for doc_id in ([None] if doc_ids is None else doc_ids):
+            for r in self.claim_reviews(doc_id):
+                reviews.setdefault((r["doc_id"], r["start"], r["end"], r["span"]), []).append(r)
+        n = 0
+        for (doc_id, start, end, span), items in reviews.items():
+            row = self._claim_for(doc_id, start, end, span)
+            if row is not None:
+                self._apply(row, items)
+                n += 1
+        return n
+
+    def _claim_for(self, doc_id: str, start: int, end: int, span: str) -> dict[str, Any] | None:
+        row = self.conn.execute(f'SELECT {_CLAIM} FROM claims WHERE doc_id = ? AND start = ? AND "end" = ?',  # noqa: S608
+                                (doc_id, start, end)).fetchone()
+        if row is None and span:  # the offsets moved: the nearest claim with the same figure text
+            row = self.conn.execute(
+                f'SELECT {_CLAIM} FROM claims WHERE doc_id = ? AND span = ? AND start > ? AND start < ?'  # noqa: S608
+                " ORDER BY abs(start - ?), id LIMIT 1", (doc_id, span, start - NEAR, start + NEAR, start)).fetchone()
+        return dict(row) if row is not None else None
+
+    def _apply(self, row: dict[str, Any], reviews: list[dict[str, Any]]) -> None:
+        before = json.loads(row["extracted"]) if row["extracted"] else {}
+        base = {c: before.get(c, row[c]) for c in REVIEWED_COLUMNS}  # what extraction said
+        final, dismissed = fold(base, reviews)
+        changed = {c: base[c] for c in REVIEWED_COLUMNS if final[c] != base[c]}
+        sets = ", ".join(f'"{c}" = ?' for c in REVIEWED_COLUMNS)
+        values = [json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                  for v in (final[c] for c in REVIEWED_COLUMNS)]
+        self.conn.execute(f"UPDATE claims SET {sets}, dismissed = ?, extracted = ? WHERE id = ?",  # noqa: S608
+                          [*values, int(dismissed), json.dumps(changed, ensure_ascii=False) if changed else None,
+                           row["id"]])
+
+    # -- conflicts ------------------------------------------------------------------------------
+    def add_conflict_review(self, conflict_id: str, dismiss: bool, reason: str | None, analyst: str,
+                            at: str | None = None) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute("INSERT INTO conflict_reviews (conflict_id, dismiss, reason, analyst, created_at)"
+                               " VALUES (?, ?, ?, ?, ?)", (conflict_id, int(dismiss), reason, analyst, at or _now()))
+        return int(cur.lastrowid or 0)
+
+    @mapped
+    def conflict_reviews(self) -> dict[str, dict[str, Any]]:
+        """The latest review of each reviewed conflict, by conflict id."""
+        out: dict[str, dict[str, Any]] = {}
+        for r in self.conn.execute("SELECT id, conflict_id, dismiss, reason, analyst, created_at FROM conflict_reviews"
+                                   " ORDER BY id"):
+            out[r["conflict_id"]] = {**dict(r), "dismiss": bool(r["dismiss"])}
+        return out
