@@ -38,7 +38,7 @@ EXIT_STATUS = """  0  done
   9  the knowledge base (or its folder) is read-only"""
 # commands that only read: they open the knowledge base with SQLite's mode=ro and never create it
 READ_COMMANDS = frozenset({"docs", "show", "search", "figures", "series", "conflicts", "timeline", "entities",
-                           "report", "export", "serve", "check"})
+                           "report", "export", "serve", "check", "claim"})
 
 
 def _err(message: str) -> None:
@@ -294,9 +294,10 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: str, no_extract: b
 def _register_shells() -> None:
     """Commands of the fusion and view layers (figures, series, conflicts, timeline, entities, serve,
     report, export) live beside their packages and register themselves here."""
-    from . import cli_fuse, cli_view
+    from . import cli_fuse, cli_review, cli_view
 
     cli_fuse.register(cli)
+    cli_review.register(cli)
     cli_view.register(cli)
 
 

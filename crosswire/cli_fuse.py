@@ -153,22 +153,53 @@ def series(ctx: click.Context, series_id: str, as_json: bool) -> None:
 
 
 @click.command()
+@click.option("--dismiss", "dismiss_id", metavar="ID", help="Dismiss this conflict (an id from the listing); "
+                                                            "give --reason.")
+@click.option("--restore", "restore_id", metavar="ID", help="Open a dismissed conflict again.")
+@click.option("--reason", help="Why it is dismissed (kept with the review).")
+@click.option("--analyst", help="Who reviews (default: $USER).")
+@click.option("--dismissed", "show_dismissed", is_flag=True, help="List the dismissed conflicts instead, with who "
+                                                                  "dismissed each, when and why.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def conflicts(ctx: click.Context, as_json: bool) -> None:
+def conflicts(ctx: click.Context, dismiss_id: str | None, restore_id: str | None, reason: str | None,
+              analyst: str | None, show_dismissed: bool, as_json: bool) -> None:
     """Disagreements within one quantity and period. Contradictions: figures that cannot both be true
     (a bound that misses another origin's figure; killed + wounded that do not add up to the same
     origin's total). Divergences: point estimates of different origins further apart than rounding
-    explains, with the ratio."""
-    rows = _engine(ctx).conflicts()
+    explains, with the ratio.
+
+    Each is listed with its id and the ids of its claims (look one up with `crosswire claim ID`).
+    --dismiss ID --reason TEXT takes a conflict out of every view (reports included), recorded with
+    --analyst (default $USER) and the time; --dismissed lists them; --restore ID opens one again.
+    """
+    cw = _engine(ctx)
+    if dismiss_id or restore_id:
+        from .review import default_analyst
+
+        if dismiss_id and restore_id:
+            raise click.UsageError("--dismiss and --restore cannot go together")
+        result = cw.review_conflict(dismiss_id or restore_id or "", dismiss=bool(dismiss_id), reason=reason,
+                                    analyst=analyst or default_analyst())
+        if as_json:
+            _json(result)
+        else:
+            _echo(f"{'dismissed' if dismiss_id else 'restored'}: {result['id']}" + (f" ({reason})" if reason else ""))
+        return
+    rows = cw.dismissed_conflicts() if show_dismissed else cw.conflicts()
     if as_json:
         _json(rows)
         return
     for c in rows:
-        _echo(f"[{_kind(c)}] {c['series_id']} {c['period']}\n  {c['reason']}\n"
-                   f"  claims: {', '.join(map(str, c['claim_ids']))}\n")
+        review = c.get("review")
+        said = (f"\n  dismissed by {review['analyst']} at {review['created_at']}"
+                + (f": {review['reason']}" if review.get("reason") else "")) if review else ""
+        _echo(f"[{_kind(c)}] {c['id']}\n  {c['reason']}\n"
+              f"  claims: {', '.join(f'#{i}' for i in c['claim_ids'])} (see `crosswire claim ID`){said}\n")
     if not _quiet(ctx):
-        _echo(f"{len(rows)} conflict(s)", err=True)
+        n_dismissed = 0 if show_dismissed else len(cw.dismissed_conflicts())
+        _echo(f"{len(rows)} {'dismissed ' if show_dismissed else ''}conflict(s)"
+              + (f"; {n_dismissed} dismissed (see --dismissed)" if n_dismissed else ""), err=True)
 
 
 @click.command()
@@ -226,9 +257,10 @@ def entities_show(ctx: click.Context, name: str, as_json: bool) -> None:
     _echo(f"aliases: {', '.join(e['aliases']) or '—'}")
     _echo(f"reports: {len(e['doc_ids'])}  claims: {len(e['claims'])}  quotes: {len(e['quotes'])}")
     for c in e["claims"][:30]:
-        _echo(f"  #{c['id']} {'/'.join(c['roles'])}: {c['span']!r} {c['measure']} {c['subject']} ({c['as_of']})")
+        _echo(f"  #{c['id']} {'/'.join(c['roles'])}: {c['span']!r} {c['measure']} {c['subject']} "
+              f"({c['as_of'] or 'undated'})")
     for q in e["quotes"][:20]:
-        _echo(f"  “{q['text'][:100]}” ({q['said_on']})")
+        _echo(f"  “{q['text'][:100]}” ({q['said_on'] or 'date not said'})")
     if e["co_occurring"]:
         _echo("with: " + ", ".join(f"{o['name']} ({o['docs']})" for o in e["co_occurring"][:15]))
     for x in e["edits"]:

@@ -23,6 +23,7 @@ from .ingest.safe import safe_document, safe_text
 from .models import Document, Rejection
 from .cache import VersionCache
 from .reading import ReadSide
+from .review import ReviewSide
 from .store import Store
 
 Progress = Callable[[int], None]
@@ -55,7 +56,7 @@ def _doc_key(doc: Document) -> str:
     return doc.source
 
 
-class Crosswire(ReadSide):
+class Crosswire(ReadSide, ReviewSide):
     def __init__(self, db: str | None = None, read_only: bool = False, **overrides: Any) -> None:
         self.settings = settings_mod.load(db=db, **overrides)
         self.read_only = read_only  # open the knowledge base with mode=ro: it must exist, it is never written

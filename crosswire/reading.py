@@ -21,6 +21,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import VersionCache
+from .checks import check_measure, check_window
 from .fuse.ranking import Series, ranked
 from .store import DocFilter
 from .store.rows import (ClaimText, DocumentPage, DocumentSummary, EntityEdit, Facet, Original, QuoteInWindow,
@@ -80,7 +81,10 @@ class ReadSide:
                 until: str | None = None, include_conditional: bool = False,
                 include_other: bool = False) -> list[Series]:
         """Estimate series (with their points), ordered by label; measure 'other' (figures that do not
-        say what they count) only with ``include_other`` or ``measure='other'``."""
+        say what they count) only with ``include_other`` or ``measure='other'``. An unknown measure or an
+        unreadable date is a SettingsError listing what is valid (``crosswire.checks``), never an empty answer."""
+        measure = check_measure(measure)
+        since, until = check_window(since, until)
         return self.cached(("figures", measure, subject, since, until, include_conditional, include_other),
                            lambda: self.fusion.figures(measure=measure, subject=subject, since=since, until=until,
                                                        include_conditional=include_conditional,
@@ -91,6 +95,7 @@ class ReadSide:
                     include_conditional: bool = False, include_other: bool = False) -> list[Series]:
         """The ``n`` key figures (all with None), ranked by ``ranked``; measure 'other' is left out unless
         ``measure`` or ``include_other`` asks for it."""
+        measure = check_measure(measure)
         rows = ranked(s for s in self.figures(measure, subject, since, until, include_conditional, include_other)
                       if measure or include_other or s["measure"] != "other")
         return rows[:n] if n else rows
@@ -115,7 +120,16 @@ class ReadSide:
         return [{**p, **texts.get(p["claim_id"], {})} for p in points]
 
     def conflicts(self) -> list[dict[str, Any]]:
+        """Contradictions and divergences still open (those an analyst dismissed are in ``dismissed_conflicts``)."""
         return self.cached(("conflicts",), self.fusion.conflicts)
+
+    def dismissed_conflicts(self) -> list[dict[str, Any]]:
+        """Conflicts an analyst dismissed, each with its ``review`` (analyst, created_at, reason)."""
+        return self.cached(("dismissed-conflicts",), self.fusion.dismissed_conflicts)
+
+    def claim_series(self, claim_id: int) -> list[str]:
+        """The ids of the series a claim is a point of."""
+        return self.cached(("claim-series",), self.fusion.claim_series).get(claim_id, [])
 
     def conflict_claims(self) -> set[int]:
         """Ids of every claim that takes part in a contradiction."""
@@ -128,6 +142,7 @@ class ReadSide:
     def timeline(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
         """Dated events, statements and claims in order; the whole timeline is built once and a window is
         cut from it (the overlap rule of ``crosswire.store.rows``)."""
+        since, until = check_window(since, until)
         every = self.cached(("timeline", None, None), lambda: self.fusion.timeline())
         if not since and not until:
             return every
@@ -172,17 +187,20 @@ class ReadSide:
         """A situation report for a window (default: everything dated), as plain data (see ``crosswire.report``)."""
         from .report.situation import situation_report
 
+        since, until = check_window(since, until)
         return situation_report(self, topic=topic, since=since, until=until)
 
     # -- reports --------------------------------------------------------------------------------
     def documents(self, since: str | None = None, until: str | None = None, publisher: str | None = None,
                   language: str | None = None, limit: int | None = None) -> list[DocumentSummary]:
         """Reports in date order (undated last); ``since``/``until`` as in ``crosswire.store.rows``."""
+        since, until = check_window(since, until)
         with self.lock:
             return self.store.documents(DocFilter(since, until, publisher, language), limit)
 
     def page_documents(self, flt: DocFilter, limit: int = 50, offset: int = 0) -> list[DocumentSummary]:
         """One page of reports, newest first."""
+        check_window(flt.since, flt.until)
         with self.lock:
             return self.store.page_documents(flt, limit, offset)
 

@@ -283,3 +283,17 @@ def find_conflicts(all_series: dict[str, Series]) -> list[dict[str, Any]]:
     out += arithmetic(all_series.values(), r)
     out.sort(key=lambda c: (c["period"], c["series_id"], c["id"]))
     return out
+
+
+def split_dismissed(conflicts: list[dict[str, Any]], reviews: dict[str, dict[str, Any]],
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(conflicts still open, conflicts an analyst dismissed with their ``review``), by the latest review
+    of each conflict id (``Store.conflict_reviews``); a restored conflict is open again."""
+    open_, dismissed = [], []
+    for c in conflicts:
+        review = reviews.get(c["id"])
+        if review is not None and review["dismiss"]:
+            dismissed.append({**c, "review": review})
+        else:
+            open_.append(c)
+    return open_, dismissed

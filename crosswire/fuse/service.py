@@ -25,7 +25,7 @@ from ..errors import CrosswireError, NotFound
 from ..store.rows import ClaimText, EntityEdit, SpeakerQuote
 from ..store.sqlite import Store
 from . import entities as ent
-from .conflicts import find_conflicts
+from .conflicts import find_conflicts, split_dismissed
 from .corroboration import group, origins_of, records
 from .rules import in_window, normalize, source_grades
 from .series import Point, Series, SeriesBuilder, latest
@@ -40,6 +40,7 @@ class Model:
     conflicts: list[dict[str, Any]]
     groups: dict[str, list[tuple[str, list[Point]]]]  # series id -> its figures (class, points)
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # series id -> what a page of it needs
+    dismissed: list[dict[str, Any]] = field(default_factory=list)  # conflicts an analyst dismissed (with "review")
 
     def figures(self, series_id: str) -> list[dict[str, Any]]:
         return records(self.groups[series_id])
@@ -98,7 +99,8 @@ class Fusion:
         resolver = self.resolver()
         series = SeriesBuilder(resolver, self.grades, include_other).load(self.store.series_claims(include_conditional))
         groups = {sid: group(s) for sid, s in series.items()}
-        model = Model(resolver, series, find_conflicts(series), groups)
+        found, dismissed = split_dismissed(find_conflicts(series), self.store.conflict_reviews())
+        model = Model(resolver, series, found, groups, dismissed=dismissed)
         model.prepare_pages()
         return model
 
@@ -175,6 +177,18 @@ class Fusion:
 
     def conflicts(self) -> list[dict[str, Any]]:
         return list(self.model().conflicts)
+
+    def dismissed_conflicts(self) -> list[dict[str, Any]]:
+        """The conflicts an analyst dismissed, each with its ``review`` (who, when, why)."""
+        return list(self.model().dismissed)
+
+    def claim_series(self) -> dict[int, list[str]]:
+        """Claim id -> the ids of the series it is a point of (dismissed claims are in none)."""
+        out: dict[int, list[str]] = {}
+        for s in self.model().series.values():
+            for p in s.points:
+                out.setdefault(p.claim_id, []).append(s.id)
+        return out
 
     def corroboration(self, series_id: str) -> list[dict[str, Any]]:
         m = self._model_of(series_id, False)
