@@ -25,11 +25,13 @@ from .checks import check_date, check_measure
 from .errors import NotFound, SettingsError
 
 if TYPE_CHECKING:
+    import threading
+
     from .store.sqlite import Store
 
 Parser = Callable[[str], Any]
 MAX_TEXT = 300  # characters of a reviewed text field
-_REF = re.compile(r"\s*([0-9a-fA-F]{4,64}):(\d+)-(\d+)\s*")
+_REF = re.compile(r"\s*([^\s:#]{1,64}):(\d+)-(\d+)\s*")
 
 
 def _number(text: str) -> float:
@@ -165,6 +167,9 @@ class ReviewSide:
 
         def claim_series(self, claim_id: int) -> list[str]: ...
 
+        @property
+        def lock(self) -> threading.RLock: ...
+
     @contextmanager
     def _writer(self) -> Iterator[Store]:
         """A store that may write: the engine's own, or (when it reads read-only) a short writing connection
@@ -198,6 +203,10 @@ class ReviewSide:
     def claim(self, ref: str | int) -> dict[str, Any]:
         """One claim: every field (reviewed), what extraction said of each reviewed field, its sentence, its
         report, the statements it sits in (speaker, cue, chain), the review history and its series."""
+        with self.lock:  # the dashboard reads from several threads over one connection
+            return self._claim(ref)
+
+    def _claim(self, ref: str | int) -> dict[str, Any]:
         from .fuse.rules import figure_text
 
         row = self.store.claim_row(self.resolve_claim(ref))
@@ -224,10 +233,12 @@ class ReviewSide:
         if not values and not cleared and dismiss is None:
             raise SettingsError("nothing to change: give --set FIELD=VALUE, --unset FIELD, --dismiss or --restore "
                                 f"(the fields are: {', '.join(FIELDS)})")
-        claim_id = self.resolve_claim(ref)
-        with self._writer() as store:
-            store.add_claim_review(claim_id, values, cleared, dismiss, _reason(reason), analyst or default_analyst())
-        return self.claim(claim_id)  # a review changes the row in place: the id stays
+        with self.lock:
+            claim_id = self.resolve_claim(ref)
+            with self._writer() as store:
+                store.add_claim_review(claim_id, values, cleared, dismiss, _reason(reason),
+                                       _analyst(analyst))
+            return self._claim(claim_id)  # a review changes the row in place: the id stays
 
     def review_conflict(self, conflict_id: str, dismiss: bool = True, reason: str | None = None,
                         analyst: str | None = None) -> dict[str, Any]:
@@ -243,8 +254,8 @@ class ReviewSide:
             raise SettingsError(f"conflict {conflict_id!r} is already dismissed ({_said(dismissed[conflict_id])})")
         if not dismiss and conflict_id in known:
             raise SettingsError(f"conflict {conflict_id!r} is not dismissed")
-        with self._writer() as store:
-            store.add_conflict_review(conflict_id, dismiss, _reason(reason), analyst or default_analyst())
+        with self.lock, self._writer() as store:
+            store.add_conflict_review(conflict_id, dismiss, _reason(reason), _analyst(analyst))
         return {**target, "dismissed": dismiss, "reason": _reason(reason)}
 
 
@@ -253,6 +264,13 @@ def _reason(reason: str | None) -> str | None:
     if len(text) > 1000:
         raise SettingsError(f"a reason of {len(text)} characters; at most 1000")
     return text or None
+
+
+def _analyst(name: str | None) -> str:
+    text = " ".join((name or "").split()) or default_analyst()
+    if len(text) > 100:
+        raise SettingsError(f"an analyst name of {len(text)} characters; at most 100")
+    return text
 
 
 def _said(conflict: dict[str, Any]) -> str:

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import CrosswireError, NotFound, StoreError
 from ..store.health import store_error
-from . import api, pages
+from . import api, pages, review
 from .docpage import PageCache
 from .security import secure_headers, token_guard
 
@@ -62,6 +62,8 @@ def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] |
     app.middleware("http")(secure_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
+    app.include_router(review.api_router)
+    app.include_router(review.router)
     app.include_router(pages.router)
     _errors(app)
     return app
@@ -88,7 +90,7 @@ def _errors(app: FastAPI) -> None:
 
 def _error(request: Request, status: int, message: str) -> Response:
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": {404: "not found", 422: "invalid request",
+        return JSONResponse({"error": {400: "bad request", 404: "not found", 422: "invalid request",
                                        503: "knowledge base unavailable"}.get(status, "error"),
                              "detail": message}, status_code=status)
     tpl: Jinja2Templates = request.app.state.templates

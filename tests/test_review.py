@@ -1,0 +1,181 @@
+"""The analyst's review (crosswire claim, conflicts --dismiss) and errors instead of empty answers.
+
+Built on the fusion fixture of test_fuse.py (eight short reports written for these tests).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from crosswire import Crosswire
+from crosswire.errors import NotFound, SettingsError
+from crosswire.store.sqlite import Store
+from test_fuse import CORPUS, KILLED, add_reports, replace_extraction
+
+WOUNDED = "north-korea.wounded.person"
+
+
+@pytest.fixture
+def kb(db: str) -> str:
+    s = Store(db)
+    add_reports(s, CORPUS)
+    s.close()
+    return db
+
+
+@pytest.fixture
+def cw(kb: str) -> Crosswire:
+    engine = Crosswire(db=kb)
+    yield engine
+    engine.close()
+
+
+def claim_id(store: Store, doc_id: str, span: str) -> int:
+    row = store.conn.execute("SELECT id FROM claims WHERE doc_id = ? AND span = ?", (doc_id, span)).fetchone()
+    return int(row[0])
+
+
+def cli(kb: str, *args: str) -> Any:
+    from crosswire.cli import cli as group
+
+    return CliRunner().invoke(group, ["--db", kb, *args], obj={}, catch_exceptions=False)
+
+
+def points(cw: Crosswire, series_id: str) -> list[tuple[str, float, str | None]]:
+    return [(p["doc_id"], p["value"], p["date"]) for p in cw.series(series_id)["points"]]
+
+
+# ---------------------------------------------------------------- review through the engine
+
+def test_correction_moves_a_claim_between_series_and_survives_reextraction(cw: Crosswire) -> None:
+    cid = claim_id(cw.store, "d4pwire", "about 300")
+    assert ("d4pwire", 300, "2025-01-13") in points(cw, KILLED)
+    after = cw.review_claim(str(cid), {"measure": "wounded", "as_of": "2024-12"}, reason="misread", analyst="kim")
+    assert after["measure"] == "wounded" and after["as_of"] == "2024-12"
+    assert after["extracted"] == {"measure": "killed", "as_of": "2025-01-13", "as_of_rule": None}
+    assert after["reviews"][0]["analyst"] == "kim" and after["reviews"][0]["created_at"]
+    assert ("d4pwire", 300, "2025-01-13") not in points(cw, KILLED)
+    assert ("d4pwire", 300, "2024-12") in points(cw, WOUNDED)
+
+    replace_extraction(cw.store, CORPUS)  # every claims row deleted and written again: new ids
+    new_id = claim_id(cw.store, "d4pwire", "about 300")
+    assert new_id != cid
+    again = cw.claim(new_id)
+    assert (again["measure"], again["as_of"], again["as_of_rule"]) == ("wounded", "2024-12", "analyst")
+    assert ("d4pwire", 300, "2024-12") in points(cw, WOUNDED)
+    assert cw.claim(f"d4pwire:{again['start']}-{again['end']}")["id"] == new_id  # the stable reference
+
+
+def test_dismissed_claim_leaves_series_conflicts_and_timeline_and_can_come_back(cw: Crosswire) -> None:
+    cid = claim_id(cw.store, "d7newsaz", "More than 1,000")
+    assert any(p["claim_id"] == cid for p in cw.series(KILLED)["points"])
+    assert any(cid in c["claim_ids"] for c in cw.conflicts())
+    cw.review_claim(cid, dismiss=True, reason="the outlet repeats a rumour", analyst="kim")
+    assert all(p["claim_id"] != cid for p in cw.series(KILLED)["points"])
+    assert all(cid not in c["claim_ids"] for c in cw.conflicts())
+    assert all(t.get("claim_id") != cid for t in cw.timeline())
+    shown = cw.claim(cid)
+    assert shown["dismissed"] and shown["series"] == []
+    cw.review_claim(cid, dismiss=False, analyst="lee")
+    assert any(p["claim_id"] == cid for p in cw.series(KILLED)["points"])
+
+
+def test_unset_returns_a_field_to_what_extraction_said(cw: Crosswire) -> None:
+    cid = claim_id(cw.store, "d4pwire", "about 300")
+    cw.review_claim(cid, {"source": "NIS", "value": "310"}, analyst="kim")
+    c = cw.claim(cid)
+    assert (c["source"], c["chain"], c["value"]) == ("NIS", ["NIS"], 310)
+    c = cw.review_claim(cid, unset=["source"], analyst="kim")
+    assert (c["source"], c["chain"], c["value"]) == ("Park Sun-won", ["Park Sun-won", "NIS"], 310)
+    assert [r["analyst"] for r in c["reviews"]] == ["kim", "kim"]
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"colour": "red"}, "the fields you can set are: as_of, measure"),
+    ({"measure": "deaths"}, "the measures are: casualties, killed"),
+    ({"as_of": "2025-13"}, "expected YYYY, YYYY-MM or YYYY-MM-DD"),
+    ({"value": "lots"}, "as a number"),
+    ({"qualifier": "roughly"}, "the qualifiers are: exact, approx"),
+    ({}, "nothing to change"),
+])
+def test_bad_corrections_are_errors_listing_what_is_valid(cw: Crosswire, changes: dict[str, str],
+                                                          expected: str) -> None:
+    cid = claim_id(cw.store, "d4pwire", "about 300")
+    with pytest.raises(SettingsError, match=expected):
+        cw.review_claim(cid, changes, analyst="kim")
+    assert cw.store.claim_reviews() == []
+
+
+def test_unknown_claim_references(cw: Crosswire) -> None:
+    with pytest.raises(NotFound, match="no claim 99999"):
+        cw.claim("99999")
+    with pytest.raises(NotFound, match="its claims are at"):
+        cw.claim("d4pwire:1-2")
+    with pytest.raises(NotFound, match="REPORT:START-END"):
+        cw.claim("about 300")
+
+
+def test_conflict_dismissal_with_reason_leaves_every_view(cw: Crosswire) -> None:
+    first = cw.conflicts()[0]
+    n = len(cw.conflicts())
+    cw.review_conflict(first["id"], reason="two periods", analyst="kim")
+    assert first["id"] not in {c["id"] for c in cw.conflicts()} and len(cw.conflicts()) == n - 1
+    assert first["id"] not in {c["id"] for c in cw.series(first["series_id"])["conflicts"]}
+    gone = cw.dismissed_conflicts()
+    assert [(c["id"], c["review"]["reason"], c["review"]["analyst"]) for c in gone] == [(first["id"], "two periods",
+                                                                                          "kim")]
+    with pytest.raises(SettingsError, match="already dismissed"):
+        cw.review_conflict(first["id"], analyst="kim")
+    with pytest.raises(NotFound, match="no conflict"):
+        cw.review_conflict("disjoint:nothing@2025", analyst="kim")
+    cw.review_conflict(first["id"], dismiss=False, analyst="kim")
+    assert len(cw.conflicts()) == n
+
+
+# ---------------------------------------------------------------- CLI
+
+def test_cli_claim_set_dismiss_and_conflicts(kb: str) -> None:
+    conflicts = cli(kb, "conflicts")
+    shown_ids = [int(x) for line in conflicts.output.splitlines() if line.strip().startswith("claims:")
+                 for x in line.split(":", 1)[1].split("(")[0].replace("#", "").split(",")]
+    assert shown_ids
+    for cid in shown_ids:  # every claim id conflicts shows can be looked up
+        assert cli(kb, "claim", str(cid)).exit_code == 0
+    out = cli(kb, "claim", f"#{shown_ids[0]}", "--set", "as_of=2024-11", "--analyst", "kim", "--reason", "wrong month")
+    assert out.exit_code == 0, out.output
+    assert "2024-11   [analyst]   (extracted:" in out.output and "kim: as_of=2024-11  (wrong month)" in out.output
+    bad = cli(kb, "claim", str(shown_ids[0]), "--set", "deaths=3")
+    assert bad.exit_code == 2 and "the fields you can set are: as_of, measure, subject" in bad.output
+    bad = cli(kb, "claim", str(shown_ids[0]), "--set", "measure")
+    assert bad.exit_code == 2 and "FIELD=VALUE" in bad.output
+    data = json.loads(cli(kb, "conflicts", "--json").output)
+    done = cli(kb, "conflicts", "--dismiss", data[0]["id"], "--reason", "artefact", "--analyst", "kim")
+    assert done.exit_code == 0 and "dismissed" in done.output
+    listed = cli(kb, "conflicts", "--dismissed")
+    assert "dismissed by kim" in listed.output and "artefact" in listed.output
+    assert data[0]["id"] not in cli(kb, "conflicts").output
+
+
+def test_cli_reading_commands_refuse_what_they_cannot_read(kb: str, tmp_path: Path) -> None:
+    missing = str(tmp_path / "typo.db")
+    for args in (["figures"], ["conflicts"], ["claim", "1"], ["timeline"], ["series", KILLED]):
+        r = cli(missing, *args)
+        assert r.exit_code == 4 and f"no knowledge base at {missing}" in r.output and "crosswire ingest" in r.output
+    assert not Path(missing).exists()
+    r = cli(missing, "claim", "1", "--set", "as_of=2025")
+    assert r.exit_code == 4 and not Path(missing).exists()
+    r = cli(kb, "figures", "--measure", "deaths")
+    assert r.exit_code == 2 and "unknown measure 'deaths'" in r.output and "killed" in r.output
+    r = cli(kb, "figures", "--since", "yesterday")
+    assert r.exit_code == 2 and "expected YYYY, YYYY-MM or YYYY-MM-DD" in r.output
+    r = cli(kb, "timeline", "--since", "2025-13")
+    assert r.exit_code == 2 and "'2025-13'" in r.output
+    r = cli(kb, "docs", "--until", "2025-02-30")
+    assert r.exit_code == 2
+    r = cli(kb, "report", "--since", "2025-03", "--until", "2025-01")
+    assert r.exit_code == 2 and "after --until" in r.output
+    assert cli(kb, "figures", "--measure", "Killed").exit_code == 0
