@@ -104,13 +104,16 @@ def _chart_dir(out: str | None) -> Path | None:
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
-              help="csv/jsonl/parquet: one file per record type in --out; graphml: the entity network "
-                   "(Gephi); ftm: FollowTheMoney entities, one JSON object per line (Aleph).")
-@click.option("--out", required=True, type=click.Path(), help="Folder (csv, jsonl, parquet) or file (graphml, ftm).")
+              help="csv/jsonl/parquet: one file per record type in --out (csv adds the reviewed ledger: ledger, "
+                   "series, conflicts, reviews); xlsx: the reviewed ledger as one workbook; graphml: the entity "
+                   "network (Gephi); ftm: FollowTheMoney entities, one JSON object per line (Aleph).")
+@click.option("--out", required=True, type=click.Path(),
+              help="Folder (csv, jsonl, parquet) or file (xlsx, graphml, ftm).")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: str) -> None:
     """Export every record type (documents, removed lines, entities, mentions, quotes, claims, times,
-    rejections), the entity network, or FollowTheMoney entities."""
+    rejections), the reviewed ledger (claims with the analyst's corrections applied, series points,
+    conflicts and reviews; CSV and XLSX), the entity network, or FollowTheMoney entities."""
     from .report.export import export as run
 
     paths = run(ctx.obj["engine"], fmt, out)

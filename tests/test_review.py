@@ -179,3 +179,102 @@ def test_cli_reading_commands_refuse_what_they_cannot_read(kb: str, tmp_path: Pa
     r = cli(kb, "report", "--since", "2025-03", "--until", "2025-01")
     assert r.exit_code == 2 and "after --until" in r.output
     assert cli(kb, "figures", "--measure", "Killed").exit_code == 0
+
+
+# ---------------------------------------------------------------- dashboard
+
+@pytest.fixture
+def client(cw: Crosswire) -> Any:
+    from fastapi.testclient import TestClient
+
+    from crosswire.web.app import create_app
+
+    return TestClient(create_app(cw))
+
+
+def test_review_form_sets_a_field_and_the_series_shows_it(client: Any, cw: Crosswire) -> None:
+    cid = claim_id(cw.store, "d4pwire", "about 300")
+    page = client.get(f"/claims/{cid}")
+    assert page.status_code == 200 and 'action="/claims/' in page.text and "<mark>about 300</mark>" in page.text
+    sent = client.post(f"/claims/{cid}/review", data={"f_as_of": "2024-12", "f_measure": "killed",
+                                                     "reason": "the briefing was in December", "analyst": "kim",
+                                                     "action": "save"}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == f"/claims/{cid}"
+    assert ("d4pwire", 300, "2024-12") in points(cw, KILLED)
+    shown = client.get(f"/claims/{cid}").text
+    assert "the briefing was in December" in shown and "kim" in shown and "2025-01-13" in shown  # what extraction said
+    series = client.get(f"/series/{KILLED}").text
+    assert f'href="/claims/{cid}"' in series
+    assert client.get(f"/api/claims/{cid}").json()["reviews"][0]["changes"]["as_of"] == "2024-12"
+
+
+def test_review_form_errors_are_400_with_the_message(client: Any, cw: Crosswire) -> None:
+    cid = claim_id(cw.store, "d4pwire", "about 300")
+    bad = client.post(f"/claims/{cid}/review", data={"f_colour": "red", "action": "save"})
+    assert bad.status_code == 400 and "the fields you can set are: as_of, measure" in bad.text
+    bad = client.post(f"/claims/{cid}/review", data={"f_as_of": "last week", "action": "save"})
+    assert bad.status_code == 400 and "YYYY-MM" in bad.text
+    forged = client.post(f"/claims/{cid}/review", data={"f_as_of": "2024"}, headers={"origin": "http://evil.example"})
+    assert forged.status_code == 403
+    forged = client.post(f"/claims/{cid}/review", data={"f_as_of": "2024"}, headers={"sec-fetch-site": "cross-site"})
+    assert forged.status_code == 403
+    assert cw.store.claim_reviews() == []
+    for url in ("/timeline?since=garbage", "/figures?measure=deaths", "/documents?until=2025-13",
+                "/api/timeline?since=garbage", "/api/figures?measure=deaths"):
+        r = client.get(url)
+        assert r.status_code == 400, url
+        assert "expected YYYY" in r.text or "the measures are: casualties" in r.text
+    assert client.get("/claims/99999").status_code == 404
+
+
+def test_review_needs_the_token_off_loopback(cw: Crosswire) -> None:
+    from fastapi.testclient import TestClient
+
+    from crosswire.web.app import create_app
+
+    guarded = TestClient(create_app(cw, token="a-long-enough-token-1234"))
+    cid = claim_id(cw.store, "d4pwire", "about 300")
+    assert guarded.post(f"/claims/{cid}/review", data={"f_as_of": "2024"}).status_code == 401
+    ok = guarded.post(f"/claims/{cid}/review", data={"f_as_of": "2024"}, follow_redirects=False,
+                      headers={"Authorization": "Bearer a-long-enough-token-1234"})
+    assert ok.status_code == 303 and cw.claim(cid)["as_of"] == "2024"
+
+
+# ---------------------------------------------------------------- exports
+
+def test_exports_carry_the_reviewed_ledger_as_csv_and_xlsx(cw: Crosswire, tmp_path: Path) -> None:
+    import csv
+
+    from openpyxl import load_workbook
+
+    from crosswire.report.export import export
+
+    cid = claim_id(cw.store, "d4pwire", "about 300")
+    cw.review_claim(cid, {"subject": "=HYPERLINK(\"http://evil.example\")"}, reason="@test", analyst="kim")
+    gone = claim_id(cw.store, "d7newsaz", "More than 1,000")
+    cw.review_claim(gone, dismiss=True, reason="rumour", analyst="kim")
+    cw.review_conflict(cw.conflicts()[0]["id"], reason="artefact", analyst="kim")
+    paths = {p.name for p in export(cw, "csv", tmp_path / "csv")}
+    assert {"ledger.csv", "series.csv", "conflicts.csv", "reviews.csv", "claims.csv"} <= paths
+    with (tmp_path / "csv" / "ledger.csv").open(encoding="utf-8") as f:
+        ledger = {int(r["claim_id"]): r for r in csv.DictReader(f)}
+    assert ledger[cid]["subject"].startswith("'=HYPERLINK") and ledger[cid]["status"] == "reviewed"
+    assert ledger[cid]["reviewed_by"] == "kim" and json.loads(ledger[cid]["extracted"]) == {"subject": "North Korea"}
+    assert ledger[gone]["status"] == "dismissed" and ledger[gone]["series"] == ""
+    with (tmp_path / "csv" / "series.csv").open(encoding="utf-8") as f:
+        assert gone not in {int(r["claim_id"]) for r in csv.DictReader(f)}
+    with (tmp_path / "csv" / "conflicts.csv").open(encoding="utf-8") as f:
+        assert "dismissed" in {r["status"] for r in csv.DictReader(f)}
+
+    [xlsx] = export(cw, "xlsx", tmp_path / "ledger.xlsx")
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["ledger", "series", "conflicts", "reviews"]
+    header = [c.value for c in wb["ledger"][1]]
+    rows = {r[0]: dict(zip(header, r)) for r in wb["ledger"].iter_rows(min_row=2, values_only=True)}
+    assert rows[cid]["subject"] == "=HYPERLINK(\"http://evil.example\")" and rows[gone]["status"] == "dismissed"
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:  # text, never a formula; text that looks like one is quote-prefixed
+                assert cell.data_type != "f"
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    assert cell.quotePrefix

@@ -5,6 +5,10 @@
     export(engine, "parquet", "out/")   # one Parquet file per record type (pyarrow)
     export(engine, "graphml", "net.graphml")   # entity co-occurrence network (opens in Gephi)
     export(engine, "ftm", "kb.ftm.json")       # FollowTheMoney entities, one JSON object per line (Aleph)
+    export(engine, "xlsx", "ledger.xlsx")      # the reviewed ledger: claims, series, conflicts, reviews
+
+The CSV folder also holds the reviewed ledger (``ledger.csv``, ``series.csv``, ``conflicts.csv``,
+``reviews.csv``: the analyst's corrections applied; see ``report/ledger.py``), and so does the XLSX workbook.
 
 Every export streams rows from the store, so a million claims never sit in memory at once.
 
@@ -15,7 +19,8 @@ become a live link or worse). Following OWASP's guidance
 single quote, which spreadsheets show as text. Numbers stay numbers: SQLite's integers and reals are
 written as they are, and so is text that is nothing but a plain number (``-12``, ``+3.5``), which a
 spreadsheet reads as that number and cannot run. JSONL, Parquet, GraphML and FollowTheMoney are not
-opened as spreadsheets and keep every text exactly as stored. (There is no XLSX export.)
+opened as spreadsheets and keep every text exactly as stored. XLSX cells are text cells, never formulas
+(``report/ledger.py``).
 """
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ from ..errors import CrosswireError
 from ..store.reads import EXPORT_RECORDS, decode_row
 from ..store.sqlite import Store
 
-FORMATS = ("csv", "jsonl", "parquet", "graphml", "ftm")
+FORMATS = ("csv", "jsonl", "parquet", "graphml", "ftm", "xlsx")
 RECORDS = EXPORT_RECORDS  # record type -> (table, columns); raw bytes stay out (see `crosswire show --raw`)
 BATCH = 20_000
 
@@ -45,6 +50,13 @@ def export(engine: Any, fmt: str, out: str | Path) -> list[Path]:
     store: Store = engine.store
     folder = str(out).endswith(("/", "\\"))
     out = Path(out)
+    if fmt == "xlsx":
+        from .ledger import write_xlsx
+
+        if out.is_dir() or folder:
+            out = out / "ledger.xlsx"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return [write_xlsx(engine, out)]
     if fmt in ("graphml", "ftm"):
         if out.is_dir() or folder:
             out = out / ("entities.graphml" if fmt == "graphml" else "crosswire.ftm.json")
@@ -53,7 +65,12 @@ def export(engine: Any, fmt: str, out: str | Path) -> list[Path]:
         return [out]
     out.mkdir(parents=True, exist_ok=True)
     writer = {"csv": write_csv, "jsonl": write_jsonl, "parquet": write_parquet}[fmt]
-    return [writer(store, name, out / f"{name}.{fmt}") for name in RECORDS]
+    paths = [writer(store, name, out / f"{name}.{fmt}") for name in RECORDS]
+    if fmt == "csv":  # the reviewed ledger beside the record tables
+        from .ledger import write_ledger_csv
+
+        paths += write_ledger_csv(engine, out)
+    return paths
 
 
 def rows(store: Store, name: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFound
-from .reads import mapped
+from .reads import mapped, mapped_stream
 
 # Claim columns a review may change. "attribution" follows "source"; "as_of_rule" follows "as_of".
 REVIEWED_COLUMNS = ("value", "low", "high", "qualifier", "unit", "counted", "measure", "subject", "source",
@@ -193,3 +193,28 @@ class ReviewStore:
                                    " ORDER BY id"):
             out[r["conflict_id"]] = {**dict(r), "dismiss": bool(r["dismiss"])}
         return out
+
+    # -- the reviewed ledger (exports) ----------------------------------------------------------
+    @mapped_stream
+    def ledger_claims(self) -> Iterator[dict[str, Any]]:
+        """Every claim of the latest report versions, reviews applied, with its report; by report date,
+        report and place in the text. ``extracted`` stays JSON text."""
+        from .fusion_reads import LATEST_DOCS
+
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        cur.execute(
+            'SELECT c.id, c.doc_id, c.start, c."end", c.span, c.value, c.low, c.high, c.qualifier, c.unit, c.counted,'
+            " c.measure, c.subject, c.source, c.attribution, c.hedge, c.conditional, c.as_of, c.as_of_rule,"
+            " c.location, c.sentence, c.dismissed, c.extracted, d.publisher, d.published, d.title, d.url"
+            f" FROM claims c JOIN documents d ON d.id = c.doc_id WHERE c.doc_id IN ({LATEST_DOCS})"  # noqa: S608
+            " ORDER BY d.published, c.doc_id, c.start, c.id")
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            yield dict(zip(names, row))
+
+    @mapped
+    def all_conflict_reviews(self) -> list[dict[str, Any]]:
+        """Every conflict review in the order made."""
+        return [{**dict(r), "dismiss": bool(r["dismiss"])} for r in self.conn.execute(
+            "SELECT id, conflict_id, dismiss, reason, analyst, created_at FROM conflict_reviews ORDER BY id")]
