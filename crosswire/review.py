@@ -219,7 +219,7 @@ class ReviewSide:
             "chain": row.get("attribution") or [], "dismissed": bool(row.get("dismissed")),
             "extracted": row.get("extracted") or {},
             "statements": self.store.statements_around(doc["id"], row["start"] or 0, row["end"] or 0),
-            "reviews": self.store.claim_reviews(doc["id"], row["start"], row["end"]),
+            "reviews": self.store.reviews_of_claim(row["id"]),
             "series": self.claim_series(row["id"]),
         }
         return out

@@ -105,9 +105,9 @@ def test_followthemoney_entities(cw: Crosswire, tmp_path: Path) -> None:
 
 
 def test_unknown_format(cw: Crosswire, tmp_path: Path) -> None:
-    with pytest.raises(CrosswireError, match="csv, jsonl, parquet, graphml, ftm"):
-        export(cw, "xlsx", tmp_path)
-    assert run(cw, "export", "--format", "xlsx", "--out", str(tmp_path)).exit_code == 2
+    with pytest.raises(CrosswireError, match="csv, jsonl, parquet, graphml, ftm, xlsx"):
+        export(cw, "docx", tmp_path)
+    assert run(cw, "export", "--format", "docx", "--out", str(tmp_path)).exit_code == 2
 
 
 # -- spreadsheet safety (issue 13: CSV formula injection) ----------------------------------------------
@@ -146,6 +146,30 @@ def test_csv_cells_never_start_a_formula(hostile: Crosswire, tmp_path: Path) -> 
     assert "'" + FORMULAS["tab"] in cells and "'" + FORMULAS["cr"] in cells
     assert any(c.startswith("'" + FORMULAS["minus"]) for c in cells)
     assert "-12.5" in cells  # a plain number stays a number
+
+
+def test_xlsx_cells_are_never_formulas(hostile: Crosswire, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    doc_id = hostile.documents()[0]["id"]
+    text = hostile.document(doc_id)["text"]
+    at = text.index("About 3,000")
+    with hostile.store.transaction():
+        hostile.store.save_extraction(doc_id, [{"record": "claim", "span": "About 3,000 containers", "value": 3000,
+                                                "qualifier": "approx", "unit": "container", "measure": "materiel",
+                                                "subject": "port", "sentence": text[at:], "start": at,
+                                                "end": at + 22}], {"test": "1"})
+    claim = hostile.store.ledger_claims().__next__()["id"]
+    hostile.review_claim(claim, {"subject": FORMULAS["author"]}, reason=FORMULAS["minus"],
+                         analyst=FORMULAS["publisher"])
+    assert run(hostile, "export", "--format", "xlsx", "--out", str(tmp_path / "l.xlsx")).exit_code == 0
+    wb = load_workbook(tmp_path / "l.xlsx")
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    for text in (FORMULAS["title"], FORMULAS["publisher"], FORMULAS["author"], FORMULAS["minus"]):
+        assert text in texts and texts[text].quotePrefix  # the text as it is, shown as text
+    assert not any(isinstance(c.value, str) and c.value.startswith("'=") for c in cells)
 
 
 def test_spreadsheet_safe_keeps_numbers() -> None:

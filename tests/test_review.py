@@ -278,3 +278,27 @@ def test_exports_carry_the_reviewed_ledger_as_csv_and_xlsx(cw: Crosswire, tmp_pa
                 assert cell.data_type != "f"
                 if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
                     assert cell.quotePrefix
+
+
+def test_correction_follows_the_figure_into_a_new_version_of_the_report(cw: Crosswire) -> None:
+    from crosswire.models import Document
+    from test_fuse import _text_and_offsets
+
+    cid = claim_id(cw.store, "d4pwire", "about 300")
+    cw.review_claim(cid, {"as_of": "2024-12"}, reason="December briefing", analyst="kim")
+    rep = next(r for r in CORPUS if r["id"] == "d4pwire")
+    text, records = _text_and_offsets(rep)
+    lead = "Updated with a correction. "
+    for r in records:
+        if "start" in r:
+            r["start"], r["end"] = r["start"] + len(lead), r["end"] + len(lead)
+    doc = Document(id="d4pwire-v2", source="d4pwire.txt", raw=(lead + text).encode(), text=lead + text,
+                   title="Report d4pwire", publisher="The Peninsula Wire", published="2025-01-23")
+    with cw.store.transaction():
+        assert cw.store.add_document(doc, None, "d4pwire", "test")
+        cw.store.save_extraction(doc.id, records, {"test": "1"})
+    new_id = claim_id(cw.store, "d4pwire-v2", "about 300")
+    c = cw.claim(new_id)
+    assert c["as_of"] == "2024-12" and [r["reason"] for r in c["reviews"]] == ["December briefing"]
+    assert ("d4pwire-v2", 300, "2024-12") in points(cw, KILLED)
+    assert all(p[0] != "d4pwire" for p in points(cw, KILLED))  # only the latest version counts

@@ -60,7 +60,7 @@ def _claims(engine: Any) -> Iterator[list[Any]]:
                c["title"], c["url"], c["span"], figure_text(c["value"], c["low"], c["high"], c["qualifier"], c["unit"]),
                c["value"], c["low"], c["high"], c["qualifier"], c["unit"], c["counted"], c["measure"], c["subject"],
                c["source"], " → ".join(chain), c["hedge"], bool(c["conditional"]), c["as_of"], c["as_of_rule"],
-               c["location"], c["sentence"], "dismissed" if c["dismissed"] else "reviewed" if review else "extracted",
+               c["location"], c["sentence"], "dismissed" if c["dismissed"] else "reviewed" if review or c["extracted"] else "extracted",
                review["analyst"] if review else None, review["created_at"] if review else None,
                review["reason"] if review else None, c["extracted"], " ".join(by_claim.get(c["id"], []))]
 

@@ -141,20 +141,49 @@ class ReviewStore:
             self.apply_claim_reviews([claim["doc_id"]])
         return int(cur.lastrowid or 0)
 
-    def apply_claim_reviews(self, doc_ids: Iterable[str] | None = None) -> int:
-        """Apply every review of these reports (all reports: None) to their claims rows, starting from what
-        extraction said; call inside a transaction. How many claims were reviewed."""
-        reviews: dict[tuple[str, int, int, str], list[dict[str, Any]]] = {}
-        for doc_id in ([None] if doc_ids is None else doc_ids):
-            for r in self.claim_reviews(doc_id):
-                reviews.setdefault((r["doc_id"], r["start"], r["end"], r["span"]), []).append(r)
-        n = 0
-        for (doc_id, start, end, span), items in reviews.items():
-            row = self._claim_for(doc_id, start, end, span)
+    def apply_claim_reviews(self, doc_ids: Iterable[str]) -> int:
+        """Apply every review of these reports (and of their earlier versions) to their claims rows, starting
+        from what extraction said; call inside a transaction. How many claims were reviewed."""
+        targets: dict[int, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+        for doc_id in doc_ids:
+            for row, review in self._targets(doc_id):
+                targets.setdefault(row["id"], (row, []))[1].append(review)
+        for row, items in targets.values():
+            self._apply(row, sorted(items, key=lambda r: r["id"]))
+        return len(targets)
+
+    @mapped
+    def reviews_of_claim(self, claim_id: int) -> list[dict[str, Any]]:
+        """The reviews that apply to one claim (its own, and those carried from earlier versions of its
+        report), in the order made."""
+        row = self.conn.execute("SELECT doc_id FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        if row is None:
+            return []
+        return sorted((r for target, r in self._targets(row[0]) if target["id"] == claim_id), key=lambda r: r["id"])
+
+    def _targets(self, doc_id: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(claims row, review) for each review of report ``doc_id`` whose figure is found, then for each
+        review of an earlier version of it (same key) whose figure is in this version: the same figure text
+        in the same sentence."""
+        out: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        for r in self.claim_reviews(doc_id):
+            row = self._claim_for(doc_id, r["start"], r["end"], r["span"])
             if row is not None:
-                self._apply(row, items)
-                n += 1
-        return n
+                out.append((row, r))
+        older = [r[0] for r in self.conn.execute(
+            "SELECT o.id FROM documents o JOIN documents n ON n.key = o.key WHERE n.id = ? AND o.version < n.version",
+            (doc_id,))]
+        for old in older:
+            for r in self.claim_reviews(old):
+                sentence = self.conn.execute('SELECT sentence FROM claims WHERE doc_id = ? AND start = ? AND "end" = ?',
+                                             (old, r["start"], r["end"])).fetchone()
+                if sentence is None:
+                    continue
+                row = self.conn.execute(f"SELECT {_CLAIM} FROM claims WHERE doc_id = ? AND span = ? AND sentence = ?"  # noqa: S608
+                                        " ORDER BY id LIMIT 1", (doc_id, r["span"], sentence[0])).fetchone()
+                if row is not None:
+                    out.append((dict(row), r))
+        return out
 
     def _claim_for(self, doc_id: str, start: int, end: int, span: str) -> dict[str, Any] | None:
         row = self.conn.execute(f'SELECT {_CLAIM} FROM claims WHERE doc_id = ? AND start = ? AND "end" = ?',  # noqa: S608
