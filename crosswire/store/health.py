@@ -20,6 +20,8 @@ error tree of ``crosswire/errors.py``; each message names the file and says what
 """
 from __future__ import annotations
 
+import hashlib
+
 import os
 import sqlite3
 import stat
@@ -249,13 +251,15 @@ def salvage(conn: sqlite3.Connection, out: Path, max_misses: int = 10_000) -> tu
     """Write each raw input still readable to ``out`` under its own file name (so the readers see the same
     kind: .txt, .html, .jsonl, .rss ...); (how many were written, whether some of the table could not be
     read). Rows are read one at a time by rowid, so a damaged page loses the rows on it, not the rest;
-    at most ``max_misses`` rowids are skipped."""
+    at most ``max_misses`` rowids are skipped. An input is written only if its bytes still hash to its id
+    (the SHA-256 of the bytes as received): damage inside a stored input loses that input, it is never
+    written half-overwritten."""
     out.mkdir(parents=True, exist_ok=True)
     written = misses = 0
     last = 0
     while misses < max_misses:
         try:
-            row = conn.execute("SELECT rowid, source, bytes FROM raw_inputs WHERE rowid > ? ORDER BY rowid LIMIT 1",
+            row = conn.execute("SELECT rowid, source, bytes, id FROM raw_inputs WHERE rowid > ? ORDER BY rowid LIMIT 1",
                                (last,)).fetchone()
         except sqlite3.DatabaseError:
             last, misses = last + 1, misses + 1
@@ -263,9 +267,13 @@ def salvage(conn: sqlite3.Connection, out: Path, max_misses: int = 10_000) -> tu
         if row is None:
             break
         last = int(row[0])
-        if row[2] is not None:
-            _free_name(out, str(row[1])).write_bytes(row[2])
-            written += 1
+        if row[2] is None:
+            continue
+        if hashlib.sha256(bytes(row[2])).hexdigest() != row[3]:
+            misses += 1  # the page holding it was damaged: its bytes are not the input any more
+            continue
+        _free_name(out, str(row[1])).write_bytes(row[2])
+        written += 1
     return written, misses > 0
 
 
