@@ -5,6 +5,7 @@ Built on the fusion fixture of test_fuse.py (eight short reports written for the
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,15 +74,18 @@ def test_correction_moves_a_claim_between_series_and_survives_reextraction(cw: C
 def test_dismissed_claim_leaves_series_conflicts_and_timeline_and_can_come_back(cw: Crosswire) -> None:
     cid = claim_id(cw.store, "d7newsaz", "More than 1,000")
     assert any(p["claim_id"] == cid for p in cw.series(KILLED)["points"])
-    assert any(cid in c["claim_ids"] for c in cw.conflicts())
+    assert any(t.get("claim_id") == cid for t in cw.timeline()) or cw.claim(cid)["as_of"] is None
+    in_conflict = cw.conflicts()[0]["claim_ids"][-1]
     cw.review_claim(cid, dismiss=True, reason="the outlet repeats a rumour", analyst="kim")
+    cw.review_claim(in_conflict, dismiss=True, reason="misread", analyst="kim")
     assert all(p["claim_id"] != cid for p in cw.series(KILLED)["points"])
-    assert all(cid not in c["claim_ids"] for c in cw.conflicts())
-    assert all(t.get("claim_id") != cid for t in cw.timeline())
+    assert all(not {cid, in_conflict} & set(c["claim_ids"]) for c in cw.conflicts())
+    assert all(t.get("claim_id") not in (cid, in_conflict) for t in cw.timeline())
     shown = cw.claim(cid)
     assert shown["dismissed"] and shown["series"] == []
     cw.review_claim(cid, dismiss=False, analyst="lee")
     assert any(p["claim_id"] == cid for p in cw.series(KILLED)["points"])
+    assert [r["analyst"] for r in cw.claim(cid)["reviews"]] == ["kim", "lee"]
 
 
 def test_unset_returns_a_field_to_what_extraction_said(cw: Crosswire) -> None:
@@ -140,9 +144,9 @@ def test_conflict_dismissal_with_reason_leaves_every_view(cw: Crosswire) -> None
 
 def test_cli_claim_set_dismiss_and_conflicts(kb: str) -> None:
     conflicts = cli(kb, "conflicts")
-    shown_ids = [int(x) for line in conflicts.output.splitlines() if line.strip().startswith("claims:")
-                 for x in line.split(":", 1)[1].split("(")[0].replace("#", "").split(",")]
-    assert shown_ids
+    shown_ids = sorted({int(x) for x in re.findall(r"#(\d+)", conflicts.output)})
+    assert shown_ids and set(shown_ids) == {i for c in json.loads(cli(kb, "conflicts", "--json").output)
+                                            for i in c["claim_ids"]}
     for cid in shown_ids:  # every claim id conflicts shows can be looked up
         assert cli(kb, "claim", str(cid)).exit_code == 0
     out = cli(kb, "claim", f"#{shown_ids[0]}", "--set", "as_of=2024-11", "--analyst", "kim", "--reason", "wrong month")
