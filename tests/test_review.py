@@ -306,3 +306,11 @@ def test_correction_follows_the_figure_into_a_new_version_of_the_report(cw: Cros
     assert c["as_of"] == "2024-12" and [r["reason"] for r in c["reviews"]] == ["December briefing"]
     assert ("d4pwire-v2", 300, "2024-12") in points(cw, KILLED)
     assert all(p[0] != "d4pwire" for p in points(cw, KILLED))  # only the latest version counts
+
+
+def test_report_page_links_each_claim_to_its_review_and_marks_dismissed_ones(client: Any, cw: Crosswire) -> None:
+    cid = claim_id(cw.store, "d7newsaz", "More than 1,000")
+    page = client.get("/documents/d7newsaz").text
+    assert f'href="/claims/{cid}"' in page and "dismissed</span>" not in page
+    cw.review_claim(cid, dismiss=True, reason="rumour", analyst="kim")
+    assert 'class="tag bad">dismissed</span>' in client.get("/documents/d7newsaz").text

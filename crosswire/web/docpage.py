@@ -50,11 +50,13 @@ def _claim(c: dict[str, Any]) -> str:
     via = (f' <span class="muted">via {esc(" → ".join(map(str, chain[1:])))}</span>'
            if isinstance(chain, list) and len(chain) > 1 else "")
     conditional = ' <span class="tag">conditional</span>' if c.get("conditional") else ""
+    dismissed = ' <span class="tag bad">dismissed</span>' if c.get("dismissed") else ""
     return (f'<tr id="rec-claim-{cid}"><td><a href="#claim-{cid}">{esc(c.get("span"))}</a></td>\n'
             f'<td>{value} {esc(c.get("unit") or "")} <span class="muted">{esc((c.get("qualifier") or "").replace("_", " "))}'
             f"</span></td>\n<td>{esc(c.get('measure'))}</td><td>{esc(c.get('subject') or '—')}</td>"
             f"<td>{esc(c.get('source') or '—')}{via}</td>\n<td>{esc(c.get('hedge') or '')}{conditional}</td>"
-            f"<td>{esc(c.get('as_of') or '—')}</td></tr>")
+            f"<td>{esc(c.get('as_of') or '—')}{dismissed}</td>"
+            f'<td><a href="/claims/{cid}" title="see and review this claim">review</a></td></tr>')
 
 
 def _quote(q: dict[str, Any]) -> str:
@@ -90,7 +92,7 @@ def _time(t: dict[str, Any]) -> str:
 # list -> (one row, the row shown when the list is empty, what goes between rows)
 ROWS: dict[str, tuple[Callable[[dict[str, Any]], str], str, str]] = {
     "removed": (_removed, "", ""),
-    "claims": (_claim, '<tr><td colspan="7" class="muted">none</td></tr>', "\n"),
+    "claims": (_claim, '<tr><td colspan="8" class="muted">none</td></tr>', "\n"),
     "quotes": (_quote, '<li class="muted">none</li>', "\n"),
     "entities": (_entity, '<li class="muted">none</li>', ""),
     "mentions": (_mention, "", ""),
