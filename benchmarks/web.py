@@ -178,6 +178,7 @@ def run(db: str, n: int, skip: set[str], only: list[str]) -> None:
     entities = client.get("/api/entities", params={"limit": 500}).json()["items"]
     print(f"first fusion build (series + entities): {time.perf_counter() - t0:.1f} s; {len(series)} series, "
           f"{len(entities)} entities on the first page")
+    claim_ids = [r[0] for r in cw.store.conn.execute("SELECT id FROM claims ORDER BY random() LIMIT ?", (n,))]
     sids = [quote(s["id"], safe="") for s in series]
     eids = [quote(e["id"], safe="") for e in entities[:200]]
     words = ["Kursk", "troops", "shelling", "Zelensky", "reinforcements arrived", "border", "talks capital"]
@@ -195,6 +196,8 @@ def run(db: str, n: int, skip: set[str], only: list[str]) -> None:
         "entities": lambda i: f"/entities?offset={100 * (i % 5)}",
         "entity": lambda i: f"/entities/{eids[i % len(eids)]}",
         "timeline": lambda i: f"/timeline?offset={200 * (i % 10)}",
+        "claim": lambda i: f"/claims/{claim_ids[i % len(claim_ids)]}",
+        "api/claim": lambda i: f"/api/claims/{claim_ids[i % len(claim_ids)]}",
         "api/documents": lambda i: f"/api/documents?offset={50 * (i % 20)}",
         "api/document": lambda i: f"/api/document/{doc_ids[i % len(doc_ids)]}",
         "api/search": lambda i: f"/api/search?q={quote(words[i % len(words)])}",
