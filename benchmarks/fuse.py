@@ -4,7 +4,9 @@ Generates N claims (default 200,000) in N/10 reports with a realistic spread of 
 subjects, sources, attribution chains, qualifiers, places and dates into a temporary SQLite
 knowledge base, then times the engine's fusion (`Crosswire.fusion`) building every series with its conflicts and corroboration,
 and the `figures()` summaries. Then the same with 2N, so growth is visible: the baseline is the
-first run; the target is under 60 s for 200,000 claims and roughly linear growth.
+first run; the target (issue 10) is under 15 s for 200,000 claims and roughly linear growth. The CPU
+time of the measuring process is printed next to the wall time: on a shared machine the wall time
+counts other people's work too.
 
 Each measurement runs in a fresh child process, so the peak RSS printed is the fusion's own
 (the child's peak minus its footprint after imports and opening the database).
@@ -153,6 +155,7 @@ def child(path: str) -> None:
     cw = Crosswire(db=path)
     store = cw.store
     base = rss_mb()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     resolver = cw.fusion.resolver()  # the engine's fusion, its answers in the engine's one cache
     t1 = time.perf_counter()
@@ -164,6 +167,7 @@ def child(path: str) -> None:
                       "figures": sum(len(g) for g in model.groups.values()), "entities": len(resolver.clusters),
                       "points": sum(s["n_points"] for s in summaries), "resolve_s": t1 - t0,
                       "group_conflicts_corroboration_s": t2 - t1, "figures_dicts_s": t3 - t2, "total_s": t3 - t0,
+                      "cpu_s": time.process_time() - c0,
                       "peak_rss_mb": rss_mb(), "fusion_rss_mb": rss_mb() - base}))
 
 
@@ -190,16 +194,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         runs = [measure(args.n, args.seed, tmp), measure(2 * args.n, args.seed, tmp)]
     print(f"{'claims':>8} {'series':>7} {'figures':>8} {'conflicts':>9} {'generate':>9} {'resolve':>8} "
-          f"{'fuse':>8} {'dicts':>7} {'total':>8} {'peak RSS':>9} {'fusion RSS':>10}")
+          f"{'fuse':>8} {'dicts':>7} {'total':>8} {'CPU':>7} {'peak RSS':>9} {'fusion RSS':>10}")
     for r in runs:
         print(f"{r['claims']:>8,} {r['series']:>7,} {r['figures']:>8,} {r['conflicts']:>9,} {r['generate_s']:>8.1f}s "
               f"{r['resolve_s']:>7.2f}s {r['group_conflicts_corroboration_s']:>7.2f}s {r['figures_dicts_s']:>6.2f}s "
-              f"{r['total_s']:>7.2f}s {r['peak_rss_mb']:>7.0f}MB {r['fusion_rss_mb']:>8.0f}MB")
+              f"{r['total_s']:>7.2f}s {r['cpu_s']:>6.2f}s {r['peak_rss_mb']:>7.0f}MB {r['fusion_rss_mb']:>8.0f}MB")
     first, second = runs
     print(f"growth x{second['claims'] / first['claims']:.1f} claims: time x{second['total_s'] / first['total_s']:.2f}, "
           f"fusion memory x{second['fusion_rss_mb'] / max(first['fusion_rss_mb'], 1):.2f}")
-    verdict = "OK" if first["total_s"] < 60 else "TOO SLOW"
-    print(f"target: {args.n:,} claims under 60 s -> {first['total_s']:.1f} s {verdict}")
+    verdict = "OK" if first["total_s"] < 15 else ("OK in CPU time (machine busy)" if first["cpu_s"] < 15 else "TOO SLOW")
+    print(f"target: {args.n:,} claims under 15 s -> {first['total_s']:.1f} s wall, {first['cpu_s']:.1f} s CPU {verdict}")
 
 
 if __name__ == "__main__":
