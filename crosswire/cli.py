@@ -120,10 +120,17 @@ def _metadata_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--no-extract", is_flag=True, help="Only clean and store; skip entity/quote/claim/time extraction.")
 @click.option("--max-bytes", type=int, help="Reject inputs larger than this (default 50 MB).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: this machine (with --workers N, N processes); ray: Ray actors (pip install "
+                   "'crosswire[ray]').")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Worker processes that read, clean and extract (default: 1 for local; for ray, the CPUs).")
+@click.option("--address", help="With --engine ray: the Ray cluster to join (auto, or ray://host:10001); "
+                                "without it a local Ray starts with --workers CPUs.")
 @_metadata_options
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], no_extract: bool, max_bytes: int | None, as_json: bool,
-           **metadata: str | None) -> None:
+           engine: str, workers: int | None, address: str | None, **metadata: str | None) -> None:
     """Ingest files or folders (recursively; - for stdin) into the knowledge base.
 
     Reads plain text, saved web pages (.html/.htm), JSONL (one document per line: id, text, optional
@@ -131,20 +138,26 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], no_extract: bool, max_byt
     a changed text under the same URL or id is kept as a new version. A bad input is reported on
     stderr and skipped; the exit status is 1 if any input was rejected. --publisher, --published and
     --title set that field of every report read, over JSONL fields and what the text says.
+    --engine local --workers N or --engine ray share out reading, cleaning and extraction; this
+    process alone writes, and stores the same records as one process would.
     """
     cw = _engine(ctx)
+    if address and engine != "ray":
+        raise click.UsageError("--address names a Ray cluster: use it with --engine ray")
     if max_bytes:
         cw.settings["max_bytes"] = max_bytes
     quiet = ctx.obj["quiet"]
     with _progress(count_inputs(paths), "ingesting", quiet) as advance:
         report = cw.ingest(list(paths), extract=not no_extract, progress=advance,
                            on_reject=lambda r: _err(f"{r.source}: {r.reason}"),
-                           on_warning=lambda r: _err(f"warning: {r.source}: {r.reason}"), metadata=metadata)
+                           on_warning=lambda r: _err(f"warning: {r.source}: {r.reason}"), metadata=metadata,
+                           engine=engine, workers=workers, address=address)
     if as_json:
         _print_json(report.as_dict())
     elif not quiet:
+        on = f" on {len(report.workers)} worker(s)" if report.workers else ""
         click.echo(f"{report.added} added ({report.new_versions} new versions), {report.unchanged} unchanged, "
-                   f"{len(report.rejected)} rejected — {cw.settings['db']}", err=True)
+                   f"{len(report.rejected)} rejected{on} — {cw.settings['db']}", err=True)
     ctx.exit(0 if report.ok else 1)
 
 

@@ -36,6 +36,8 @@ class IngestReport:
     new_versions: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)  # stored, with a repair or a field not used
+    workers: list[dict[str, Any]] = field(default_factory=list)  # with --workers: each one's batches, peak RSS
+    retried: int = 0  # with --workers: batches sent again because their worker was lost
 
     @property
     def ok(self) -> bool:
@@ -45,7 +47,7 @@ class IngestReport:
         return {"added": self.added, "unchanged": self.unchanged, "new_versions": self.new_versions,
                 "rejected": [{"source": r.source, "reason": r.reason} for r in self.rejected],
                 **({"warnings": [{"source": r.source, "reason": r.reason} for r in self.warnings]}
-                   if self.warnings else {})}
+                   if self.warnings else {}), **({"workers": self.workers, "retried": self.retried} if self.workers else {})}
 
 
 def _doc_key(doc: Document) -> str:
@@ -154,7 +156,8 @@ class Crosswire(ReadSide, ReviewSide):
     def ingest(self, paths: list[str], extract: bool = True, progress: Progress | None = None,
                on_reject: Callable[[Rejection], None] | None = None,
                on_warning: Callable[[Rejection], None] | None = None,
-               metadata: dict[str, str | None] | None = None) -> IngestReport:
+               metadata: dict[str, str | None] | None = None, engine: str = "local",
+               workers: int | None = None, address: str | None = None) -> IngestReport:
         """Read, clean, (extract) and store every input; one transaction per input file.
 
         ``metadata`` (publisher, published, title) overrides the metadata cascade of every report
@@ -162,8 +165,27 @@ class Crosswire(ReadSide, ReviewSide):
 
         An input stored before is skipped ("unchanged") unless it was rejected (whole or in part):
         then it is read again and its rejections are reported again.
+
+        ``engine="local"`` with ``workers`` > 1 reads, cleans and extracts on that many processes,
+        ``engine="ray"`` on Ray actors (``address``: a running cluster); this process alone writes, the
+        same records as in one process (crosswire/parallel.py).
         """
         explicit = explicit_fields(**(metadata or {}))
+        if engine != "local" or (workers or 1) > 1 or address:
+            from .parallel import ingest_parallel
+
+            report = IngestReport()
+            ingest_parallel(self, report, paths, engine, workers, address, extract, progress, on_reject, on_warning,
+                            explicit)
+        else:
+            report = self._ingest_here(paths, explicit, extract, progress, on_reject, on_warning)
+        # No fusion build to start yet (fusion is built on first read); an ingest-time build goes here.
+        return report
+
+    def _ingest_here(self, paths: list[str], explicit: dict[str, object], extract: bool, progress: Progress | None,
+                     on_reject: Callable[[Rejection], None] | None,
+                     on_warning: Callable[[Rejection], None] | None) -> IngestReport:
+        """``ingest`` in this process: inputs read, cleaned and extracted in batches of ``batch_size``."""
         report = IngestReport()
         store = self.store
         batch: list[tuple[Input | None, list[Document | Rejection]]] = []
@@ -198,7 +220,10 @@ class Crosswire(ReadSide, ReviewSide):
     def _store_input(self, inp: Input | None, items: list[Document | Rejection],
                      records: dict[str, list[dict[str, Any]]], report: IngestReport,
                      on_reject: Callable[[Rejection], None] | None,
-                     on_warning: Callable[[Rejection], None] | None = None) -> None:
+                     on_warning: Callable[[Rejection], None] | None = None,
+                     versions: dict[str, str] | None = None) -> None:
+        """Write one input's documents, records and rejections in one transaction (``versions``: of the
+        pipeline that made the records, when it ran in another process)."""
         store = self.store
         with store.transaction():
             raw_id = None
@@ -228,7 +253,7 @@ class Crosswire(ReadSide, ReviewSide):
                             on_warning(warning)
                     report.new_versions += had_key
                     if item.id in records:
-                        store.save_extraction(item.id, records[item.id], self.extractor.versions)
+                        store.save_extraction(item.id, records[item.id], versions or self.extractor.versions)
                         for failed in _failures(item, records[item.id]):  # stored by the store; said here
                             report.rejected.append(failed)
                             if on_reject:

@@ -6,6 +6,7 @@ rerun completes it (inputs already marked done are skipped).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -17,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError, StoreReadOnly
+from ..errors import NotFound, StoreError, StoreReadOnly
 from ..models import Document, Rejection
 from .fusion_reads import FusionReads
 from .health import CheckReport, check, connect, quick_check, store_error, writable
@@ -31,6 +32,7 @@ __all__ = ["JSON_COLUMNS", "Store", "decode_row", "fts_query", "migrations", "no
 RECORD_TABLES = {"mention": "mentions", "entity": "entities", "quote": "quotes", "claim": "claims", "time": "times"}
 # fields a record also carries under the eval contract's name for a stored column: kind -> {field: column}
 SAME_AS = {"quote": {"speaker_text": "speaker_surface"}}
+WRITTEN_AT = frozenset({"received_at", "ingested_at", "at"})  # columns saying when a row was written
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one before "locked" (StoreBusy)
 
 
@@ -229,6 +231,24 @@ class Store(Reads, FusionReads, ReviewStore):
         if table not in cache:
             cache[table] = [name for name, _ in self._table_columns(table)]
         return cache[table]
+
+    def content_hash(self, table: str) -> tuple[int, str]:
+        """(rows, SHA-256 of their content) of one table, whatever order and time the rows were written:
+        the row number (an INTEGER PRIMARY KEY) and the write times (``WRITTEN_AT``) are left out, the rows
+        sorted (a content-hash ``id`` is content, and kept). Two knowledge bases built from the same inputs
+        (in one process or on several workers) give the same pair."""
+        if table not in {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
+            raise NotFound(f"no table {table!r} in {self.path}")
+        cols = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")  # noqa: S608 - checked name
+                if not (r[5] and str(r[2]).upper() == "INTEGER") and r[1] not in WRITTEN_AT]  # not the row number
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        rows = sorted(json.dumps([v.hex() if isinstance(v, bytes) else v for v in r], ensure_ascii=False)
+                      for r in self.conn.execute(f"SELECT {quoted} FROM {table}"))  # noqa: S608 - checked name
+        digest = hashlib.sha256()
+        for line in rows:
+            digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
+        return len(rows), digest.hexdigest()
+
 
 def _sql_value(v: Any) -> Any:
     if isinstance(v, (list, dict, tuple)):

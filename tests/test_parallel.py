@@ -1,0 +1,242 @@
+"""Ingest on several workers (crosswire/parallel.py): the same stored records as one process, and a
+worker killed mid-run loses nothing and stores nothing twice — on local processes and on Ray."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crosswire import Crosswire, IngestReport
+from crosswire import parallel
+from crosswire.errors import CrosswireError
+from crosswire.store import Store
+
+PEOPLE = ["Defence Minister Rustem Umerov", "Kim Byung-kee, a lawmaker,", "a senior US official",
+          "the National Intelligence Service"]
+PLACES = ["Kharkiv", "Kursk", "Odesa", "Pyongyang"]
+
+
+def report(i: int) -> str:
+    who, where = PEOPLE[i % len(PEOPLE)], PLACES[i % len(PLACES)]
+    return (f"KBS News 2024-{1 + i % 12:02d}-{1 + i % 27:02d}\n\n"
+            f"{who} said on Tuesday that about {1000 + 37 * i:,} troops had moved near {where}.\n\n"
+            f"Between {10 + i} and {40 + i} people were evacuated, according to local officials.\n\n"
+            f"\"We expect {3 + i % 9} more convoys,\" {who.split(',')[0]} told reporters.")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Text reports, a duplicate, a JSONL file (one bad line), a saved page, an empty file."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for i in range(18):
+        (folder / f"r{i:02d}.txt").write_text(report(i), encoding="utf-8")
+    (folder / "r99_copy.txt").write_text(report(3), encoding="utf-8")
+    lines = [json.dumps({"id": f"w{i}", "text": report(100 + i), "publisher": "Wire"}) for i in range(7)]
+    lines.insert(4, "{not json")
+    (folder / "wire.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "page.html").write_text("<html><head><title>Troops move</title></head><body><article><p>"
+                                      + report(50).replace("\n\n", "</p><p>") + "</p></article></body></html>",
+                                      encoding="utf-8")
+    (folder / "zz_empty.txt").write_bytes(b"")
+    return folder
+
+
+TABLES = ("raw_inputs", "documents", "removed_lines", "rejections", "extractions", "mentions", "entities", "quotes",
+          "claims", "times")
+
+
+def stored(db: str) -> dict[str, tuple[int, str]]:
+    """Rows and content hash of every table a run writes (a duplicate row changes both)."""
+    store = Store(db, read_only=True)
+    try:
+        return {t: store.content_hash(t) for t in TABLES}
+    finally:
+        store.close()
+
+
+def summary(report: Any) -> dict[str, Any]:
+    return {"added": report.added, "unchanged": report.unchanged, "new_versions": report.new_versions,
+            "rejected": sorted((r.source, r.reason) for r in report.rejected)}
+
+
+@pytest.fixture(scope="module")
+def baseline(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    db = str(tmp_path_factory.mktemp("one") / "kb.db")
+    cw = Crosswire(db=db)
+    report = cw.ingest([str(corpus)])
+    cw.close()
+    return summary(report), stored(db)
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of 3 reports: many batches, and the JSONL file split across workers."""
+    monkeypatch.setattr(parallel, "BATCH", 3)
+
+
+def test_local_workers_store_what_one_process_stores(corpus: Path, baseline: Any, run_cli: Any, db: str,
+                                                     small_batches: None) -> None:
+    one_report, one_stored = baseline
+    assert one_stored["claims"][0] > 20 and one_report["rejected"]  # the corpus has claims and rejections
+    result = run_cli("ingest", "--engine", "local", "--workers", "2", "--json", str(corpus))
+    got = json.loads(result.stdout)
+    assert result.exit_code == 1  # the empty file and the bad JSONL line, as in one process
+    assert {k: got[k] for k in ("added", "unchanged", "new_versions")} == {
+        k: one_report[k] for k in ("added", "unchanged", "new_versions")}
+    assert sorted((r["source"], r["reason"]) for r in got["rejected"]) == one_report["rejected"]
+    assert len(got["workers"]) == 2 and all(w["batches"] > 0 and w["peak_rss_mb"] > 0 for w in got["workers"])
+    assert stored(db) == one_stored
+    again = json.loads(run_cli("ingest", "--engine", "local", "--workers", "2", "--json", str(corpus)).stdout)
+    assert again["added"] == 0 and stored(db) == one_stored  # a rerun adds nothing, stores nothing twice
+
+
+def _kill_one(pids: list[int], done: list[int]) -> Any:
+    """A progress callback that kills the first of ``pids()`` once 4 inputs are written."""
+    def progress(n: int) -> None:
+        done[0] += n
+        if done[0] >= 4 and not done[1]:
+            victims = pids()  # type: ignore[operator]
+            assert victims, "no worker process to kill"
+            os.kill(victims[0], signal.SIGKILL)
+            done[1] = victims[0]
+    return progress
+
+
+def test_a_killed_local_worker_loses_nothing(corpus: Path, baseline: Any, db: str, small_batches: None) -> None:
+    one_report, one_stored = baseline
+    done = [0, 0]
+    pids = lambda: [p.pid for p in multiprocessing.active_children() if p.pid]  # noqa: E731
+    cw = Crosswire(db=db)
+    report = cw.ingest([str(corpus)], engine="local", workers=2, progress=_kill_one(pids, done))  # type: ignore[arg-type]
+    cw.close()
+    assert done[1] and report.retried >= 1  # a worker was killed while holding a batch, and it was sent again
+    assert summary(report) == one_report
+    assert stored(db) == one_stored
+
+
+class _FakePool:
+    """Runs batches in this process; a batch holding ``poison`` loses its worker every time."""
+
+    workers = 2
+
+    def __init__(self, poison: str) -> None:
+        self.poison, self.queue, self.lost = poison, [], 0
+
+    def submit(self, batch: parallel.Batch) -> int:
+        self.queue.append(batch)
+        return len(self.queue) - 1
+
+    def wait(self) -> list[Any]:
+        ticket = next(i for i, b in enumerate(self.queue) if b is not None)
+        batch, self.queue[ticket] = self.queue[ticket], None
+        if any(self.poison in (j.inp.source if j.inp else "") for j in batch.jobs):
+            self.lost += 1
+            return [(ticket, None, True)]
+        return [(ticket, parallel.run_batch(parallel.WorkerSpec(Crosswire, {}, False), batch), False)]
+
+    def close(self) -> None:
+        pass
+
+
+def test_an_input_that_keeps_killing_its_worker_is_rejected_and_the_rest_stored(corpus: Path, db: str) -> None:
+    cw = Crosswire(db=db)
+    pool = _FakePool("r05.txt")
+    report = IngestReport()
+    parallel.Driver(cw, report, pool, {}, False, None, None, None).run([str(corpus)])
+    lost = [r for r in report.rejected if "lost 3 times" in r.reason]
+    assert [r.source for r in lost] == [str(corpus / "r05.txt")]  # its batch mates were split off and stored
+    assert report.added == 18 + 7 + 1 - 1  # 18 reports (one is a copy), 7 JSONL lines, the page; not r05
+    assert pool.lost == parallel.MAX_ATTEMPTS
+    again = cw.ingest([str(corpus)], extract=False)  # a rerun in one process reads the rejected input again
+    assert again.added == 1 and not any("lost" in r.reason for r in again.rejected)
+    cw.close()
+
+
+def test_workers_that_die_before_any_batch_stop_the_run(corpus: Path, db: str) -> None:
+    cw = Crosswire(db=db)
+    with pytest.raises(CrosswireError, match="died .* before finishing one batch"):
+        parallel.Driver(cw, IngestReport(), _FakePool(""), {}, False, None, None, None).run([str(corpus)])
+    assert stored(db)["documents"][0] == 0
+    cw.close()
+
+
+def test_ray_engine_without_ray_says_how_to_install_it(corpus: Path, run_cli: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails, as when the extra is not installed
+    result = run_cli("ingest", "--engine", "ray", str(corpus))
+    assert result.exit_code == 2 and "pip install 'crosswire[ray]'" in result.stderr
+
+
+def test_address_without_ray_engine_is_a_usage_error(corpus: Path, run_cli: Any) -> None:
+    result = run_cli("ingest", "--address", "auto", str(corpus))
+    assert result.exit_code == 2 and "--engine ray" in result.stderr
+
+
+# -- Ray ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def ray_cluster() -> Any:
+    """One local Ray for the Ray tests (each pool joins it and leaves it running)."""
+    ray = pytest.importorskip("ray")
+    import logging
+
+    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+def _ray_worker_pids() -> list[int]:
+    """Processes of crosswire's Ray actors (Ray names them ray::RayWorker...)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "cmdline").read_bytes().startswith(b"ray::RayWorker"):
+                    out.append(int(entry.name))
+            except OSError:
+                continue
+    return sorted(out)
+
+
+@pytest.mark.ray
+def test_ray_workers_store_what_one_process_stores(corpus: Path, baseline: Any, db: str, ray_cluster: Any,
+                                                   small_batches: None) -> None:
+    one_report, one_stored = baseline
+    cw = Crosswire(db=db)
+    report = cw.ingest([str(corpus)], engine="ray", workers=2)
+    cw.close()
+    assert len(report.workers) == 2 and summary(report) == one_report
+    assert stored(db) == one_stored
+
+
+@pytest.mark.ray
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds Ray's worker processes in /proc")
+def test_a_killed_ray_worker_loses_nothing(corpus: Path, baseline: Any, db: str, ray_cluster: Any,
+                                           small_batches: None) -> None:
+    one_report, one_stored = baseline
+    done = [0, 0]
+    cw = Crosswire(db=db)
+    report = cw.ingest([str(corpus)], engine="ray", workers=2, progress=_kill_one(_ray_worker_pids, done))  # type: ignore[arg-type]
+    cw.close()
+    assert done[1] and report.retried >= 1
+    assert summary(report) == one_report
+    assert stored(db) == one_stored
+
+
+def test_content_hash_ignores_write_order_and_time_but_not_content(corpus: Path, tmp_path: Path) -> None:
+    a, b = str(corpus / "r01.txt"), str(corpus / "r02.txt")
+    hashes = []
+    for name, paths in (("ab", [a, b]), ("ba", [b, a]), ("a", [a])):
+        cw = Crosswire(db=str(tmp_path / f"{name}.db"))
+        cw.ingest(paths)
+        hashes.append({t: cw.store.content_hash(t) for t in ("documents", "claims", "raw_inputs")})
+        cw.close()
+    assert hashes[0] == hashes[1]  # other row ids and write times, same content
+    assert all(hashes[2][t] != hashes[0][t] for t in hashes[0]) and hashes[2]["claims"][0] > 0
+    with pytest.raises(CrosswireError, match="no table"):
+        Store(str(tmp_path / "a.db")).content_hash("claims; DROP TABLE claims")
