@@ -12,6 +12,7 @@ import click
 
 from .engine import Crosswire
 from .fuse.rules import number, with_unit
+from .report.sources import history_dicts
 from .terminal import dumps, safe
 
 _LEGEND = ("chain: outlet → asserter → whom they cite; likelihood: ICD 203 term for the hedge; "
@@ -80,6 +81,13 @@ def _kind(c: dict[str, Any]) -> str:
     return f"{c['kind']}: {c['check']}" if c.get("check") else str(c["kind"])
 
 
+def _step_text(step: dict[str, Any]) -> str:
+    """"300 (2025-01-13, YTN + KBS)": an estimate, its date and the outlets that carried it."""
+    outlets = step["outlets"]
+    more = f", {' + '.join(outlets[:3])}{' …' if len(outlets) > 3 else ''}" if outlets else ""
+    return f"{step['figure']} ({step['date']}{more})"
+
+
 def _brief(s: dict[str, Any]) -> str:
     origins = [o["origin"] + (f" (via {', '.join(o['repeaters'][:3])})" if o["repeaters"] else "")
                for o in s["origins"] if o["origin"]]
@@ -131,13 +139,18 @@ def figures(ctx: click.Context, measure: str | None, subject: str | None, since:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def series(ctx: click.Context, series_id: str, as_json: bool) -> None:
-    """One series (an id from `crosswire figures`): every point with its sentence, the figures and
-    how many independent sources assert each, and the contradictions in it."""
+    """One series (an id from `crosswire figures`): every point with its sentence, each origin's
+    estimates over time, the figures and how many independent sources assert each, and the
+    contradictions in it."""
     s = _engine(ctx).series(series_id)
+    history = history_dicts(s["points"])
     if as_json:
-        _json(s)
+        _json({**s, "origin_history": history})
         return
     _echo("\n".join(_series_block(s)))
+    _echo("\neach origin's estimates over time (an estimate holds until the origin's next):")
+    for h in history:
+        _echo(f"  {h['origin']}: " + " → ".join(_step_text(step) for step in h["steps"]))
     for p in s["points"]:
         _echo(f"\n  #{p['claim_id']} {p['doc_id'][:10]} [{p.get('start')}:{p.get('end')}] {p.get('sentence') or ''}")
     _echo("\nfigures (independent = distinct origins):")

@@ -1,70 +1,98 @@
-"""Charts of the situation report as PNG images (matplotlib, Agg backend: no display needed)."""
+"""Charts of the situation report as PNG images (matplotlib, Agg backend: no display needed).
+
+Each chart is one key figure: every origin's estimates over time as a step line (an estimate holds
+until that origin's next), on a date axis, in the colour, marker and dash of ``sources.py`` (the
+same look the dashboard gives that source), with the origin's name at the end of its line;
+bounds as bars; claims in a contradiction ringed. ``report_charts`` returns each image with its
+caption: what is drawn, and the origins and outlets it comes from.
+"""
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
-from .points import point_date, point_value, source_colors
+from .sources import History, origin_histories
+
+LABEL_CHARS = 26
 
 
-def series_png(figure: dict[str, Any], width: float = 7.0, height: float = 2.8) -> bytes | None:
-    """One key figure over time: a mark per claim coloured by source, bounds as bars, contradictions ringed."""
+def series_png(figure: dict[str, Any], width: float = 7.0, height: float = 2.9) -> bytes | None:
+    """One key figure over time: a step line per origin, marks per claim, bounds as bars, contradictions ringed."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    from matplotlib import dates as mdates
     from matplotlib.figure import Figure
 
-    points = drawable(figure.get("points") or [])
-    if not points:
+    histories = origin_histories(figure.get("points") or [])
+    if not histories:
         return None
-    colors = source_colors([p for *_, p in points])
     fig = Figure(figsize=(width, height), dpi=110)
     ax = fig.add_subplot()
-    for name, color in colors.items():
-        mine = [t for t in points if (t[4].get("source") or "unattributed") == name]
-        ax.scatter([t[0] for t in mine], [t[1] for t in mine], color=color, s=36, zorder=3,  # type: ignore[arg-type]
-                   label=name[:40], edgecolors="white", linewidths=0.8)
-        for d, val, lo, hi, _ in mine:
-            if lo is not None or hi is not None:
-                ax.vlines(d, lo if lo is not None else val, hi if hi is not None else val,  # type: ignore[arg-type]
-                          color=color, alpha=0.45, linewidth=3, zorder=2)
-    rings = [(d, val) for d, val, _, _, p in points if p.get("conflict")]
+    for h in histories:
+        _draw_history(ax, h)
+    rings = [(s.day, s.value) for h in histories for s in h.steps if any(p.get("conflict") for p in s.points)]
     if rings:
         ax.scatter([d for d, _ in rings], [y for _, y in rings],  # type: ignore[arg-type]
-                   s=160, facecolors="none", edgecolors="#c00", linewidths=1.6, zorder=4, label="contradicted")
+                   s=170, facecolors="none", edgecolors="#c00", linewidths=1.6, zorder=4, label="contradicted")
     ax.set_title(str(figure.get("label") or "")[:90], fontsize=9, loc="left")
     ax.set_ylabel(str(figure.get("unit") or ""), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)
     ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    _label_line_ends(ax, histories)
     ax.legend(fontsize=6, loc="upper left", frameon=False, ncol=2)
-    fig.autofmt_xdate()
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
-    plt.close("all")
     return buf.getvalue()
 
 
-def drawable(points: list[dict[str, Any]]) -> list[tuple[date, float, float | None, float | None, dict[str, Any]]]:
-    """(date, value, low, high, point) of every point that has a date and a number."""
-    out = []
-    for p in points:
-        d, (v, lo, hi) = point_date(p), point_value(p)
-        if d is not None and v is not None:
-            out.append((d, v, lo, hi, p))
-    return out
+def _draw_history(ax: Any, h: History) -> None:
+    days = [s.day for s in h.steps]
+    values = [s.value for s in h.steps]
+    st = h.style
+    ax.step(days, values, where="post", color=st.color, linestyle=st.mpl_dash, linewidth=1.6, zorder=2)
+    ax.scatter(days, values, color=st.color, marker=st.mpl_marker, s=34, zorder=3, label=_short(h.name),
+               edgecolors="white", linewidths=0.7)
+    for s in h.steps:
+        if s.low is not None or s.high is not None:
+            ax.vlines(s.day, s.low if s.low is not None else s.value, s.high if s.high is not None else s.value,
+                      color=st.color, alpha=0.4, linewidth=3, zorder=1)
 
 
-def report_charts(report: dict[str, Any], limit: int = 6) -> list[tuple[dict[str, Any], bytes]]:
-    """PNG charts of the key figures that have something to draw (most-reported first)."""
-    out: list[tuple[dict[str, Any], bytes]] = []
+def _label_line_ends(ax: Any, histories: list[History]) -> None:
+    """The origin's name beside its last estimate, so a line is never told apart by colour alone."""
+    for h in histories:
+        last = h.steps[-1]
+        ax.annotate(_short(h.name), (last.day, last.value), xytext=(5, 3), textcoords="offset points",  # type: ignore[arg-type]
+                    fontsize=6, color=h.style.color, clip_on=True)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= LABEL_CHARS else name[:LABEL_CHARS - 1] + "…"
+
+
+def caption(figure: dict[str, Any], number: int) -> str:
+    """"Figure 1. North Korea — killed (person): each origin's estimates over time … Sources: …"."""
+    histories = origin_histories(figure.get("points") or [])
+    origins = ", ".join(f"{h.name} ({len(h.steps)} estimate{'s' if len(h.steps) != 1 else ''})" for h in histories)
+    outlets = sorted({str(p.get("publisher")) for p in figure.get("points") or [] if p.get("publisher")})
+    return (f"Figure {number}. {figure.get('label')}: each origin's estimates over time; a line holds an "
+            f"estimate until that origin's next one, bars are stated ranges, rings mark contradicted claims. "
+            f"Origins: {origins or 'none'}. Reported by: {', '.join(outlets) or 'unknown outlets'}.")
+
+
+def report_charts(report: dict[str, Any], limit: int = 6) -> list[tuple[dict[str, Any], bytes, str]]:
+    """PNG charts of the key figures that have something to draw (most-reported first), with captions."""
+    out: list[tuple[dict[str, Any], bytes, str]] = []
     for figure in report.get("key_figures") or []:
         if len(out) >= limit:
             break
         png = series_png(figure)
         if png:
-            out.append((figure, png))
+            out.append((figure, png, caption(figure, len(out) + 1)))
     return out

@@ -1,4 +1,4 @@
-"""Where a claim sits on a chart: its date, its value and its bounds, and a colour per source.
+"""Where a claim sits on a chart: its date, its value and its bounds (colours: ``sources.py``).
 
 Shared by the dashboard's SVG charts and the situation report's images.
 """
@@ -8,9 +8,6 @@ import math
 import re
 from datetime import date
 from typing import Any
-
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22")
 
 
 def point_date(p: dict[str, Any]) -> date | None:
@@ -44,10 +41,3 @@ def point_value(p: dict[str, Any]) -> tuple[float | None, float | None, float | 
     if lo is not None and hi is not None and lo == hi:
         lo = hi = None  # an exact figure: just the mark
     return v, lo, hi
-
-
-def source_colors(points: list[dict[str, Any]]) -> dict[str, str]:
-    names = sorted({p.get("source") or "unattributed" for p in points})
-    return {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
-
-

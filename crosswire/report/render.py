@@ -109,7 +109,7 @@ def _md_charts(report: dict[str, Any], chart_dir: str | Path | None) -> list[str
     if not charts:
         return []
     out = ["## Charts", ""]
-    for i, (figure, png) in enumerate(charts, 1):
+    for i, (figure, png, _caption) in enumerate(charts, 1):
         if chart_dir is not None:
             path = Path(chart_dir)
             path.mkdir(parents=True, exist_ok=True)
@@ -129,7 +129,7 @@ def _env() -> Environment:
 
 def to_html(report: dict[str, Any]) -> str:
     """A self-contained HTML page; charts are PNG images embedded as data URIs."""
-    charts = [(f, "data:image/png;base64," + base64.b64encode(png).decode()) for f, png in report_charts(report)]
+    charts = [(f, "data:image/png;base64," + base64.b64encode(png).decode(), cap) for f, png, cap in report_charts(report)]
     return _env().get_template("report.html").render(r=report, charts=charts, max_changes=MAX_CHANGES)
 
 

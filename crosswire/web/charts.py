@@ -1,22 +1,32 @@
 """Geometry of the estimate-series chart, drawn as inline SVG by a template macro.
 
-One mark per claim at (date, value), coloured by source; a claim with bounds gets a vertical bar
-from low to high; a claim that takes part in a contradiction gets a ring. Computing coordinates in
-Python and letting the template write the SVG keeps every label escaped.
+Each origin's estimates are a step line (an estimate holds until that origin's next one), with a
+mark per claim at (date, value): a claim with bounds gets a vertical bar from low to high, a claim
+that takes part in a contradiction gets a ring. Colour, marker and dash of an origin come from its
+name (``report/sources.py``), so the legend, the table and every chart agree, and each line ends in
+its name. The x axis is a time scale: ticks sit on the first of a month (or of a year) at their
+place in time, so a point dated 2025-01-09 is drawn just right of the "2025-01" tick. Computing
+coordinates in Python and letting the template write the SVG keeps every label escaped.
 """
 from __future__ import annotations
 
 import heapq
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from ..report.points import point_date, point_value, source_colors
+from ..report.points import point_date, point_value
+from ..report.sources import SourceStyle, origin_histories, source_colors, source_style
 
 WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 70, 36, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 70, 150, 16, 40
 MAX_MARKS = 400
+LABEL_GAP = 13  # pixels between two line labels
+LABEL_CHARS = 24
+MAX_TICKS = 8
+
+__all__ = ["Chart", "Line", "Mark", "build", "source_colors", "source_style", "time_ticks"]
 
 
 @dataclass(slots=True)
@@ -30,6 +40,23 @@ class Mark:
     title: str
     conflict: bool
     claim_id: Any
+    marker: str = "circle"
+    origin: str = ""
+
+
+@dataclass(slots=True)
+class Line:
+    """One origin's step line, its end label and its look."""
+    name: str
+    key: str
+    style: SourceStyle
+    path: str
+    label: str
+    label_x: float
+    label_y: float
+    end_x: float
+    end_y: float
+    n_steps: int
 
 
 @dataclass(slots=True)
@@ -37,6 +64,7 @@ class Chart:
     width: int = WIDTH
     height: int = HEIGHT
     marks: list[Mark] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
     xticks: list[tuple[float, str]] = field(default_factory=list)
     yticks: list[tuple[float, str]] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)
@@ -55,22 +83,55 @@ def build(series: dict[str, Any], conflict_ids: set[Any], href: Any, max_marks: 
     chart.undated = len(points) - len(usable) - chart.hidden
     if not usable:
         return chart
-    colors = source_colors([p for _, _, p in usable])
-    chart.legend = list(colors.items())
+    histories = origin_histories([p for _, _, p in usable])
     xs = [d.toordinal() for d, _, _ in usable]
     ys = [y for _, v, _ in usable for y in v if y is not None]
     x0, x1 = _pad(min(xs), max(xs), 15)
     y0, y1 = _nice_range(min(ys), max(ys))
     sx, sy = _scale(x0, x1, LEFT, WIDTH - RIGHT), _scale(y0, y1, HEIGHT - BOTTOM, TOP)
-    for d, (v, lo, hi), p in usable:
-        name = p.get("source") or "unattributed"
-        chart.marks.append(Mark(sx(d.toordinal()), sy(v), sy(lo) if lo is not None else None,
-                                sy(hi) if hi is not None else None, colors[name], href(p),
-                                _mark_title(p, d, name, series), p.get("claim_id") in conflict_ids,
-                                p.get("claim_id")))
-    chart.xticks = _date_ticks(x0, x1, sx)
+    for h in histories:
+        chart.lines.append(_line(h, sx, sy))
+        for step in h.steps:
+            for p in step.points:
+                chart.marks.append(Mark(sx(step.day.toordinal()), sy(step.value),
+                                        sy(step.low) if step.low is not None else None,
+                                        sy(step.high) if step.high is not None else None, h.style.color, href(p),
+                                        _mark_title(p, step.day, h.name, series), p.get("claim_id") in conflict_ids,
+                                        p.get("claim_id"), h.style.marker, h.name))
+    chart.marks.sort(key=lambda m: (m.x, m.conflict))
+    _spread_labels(chart.lines, TOP + 4, HEIGHT - BOTTOM)
+    chart.legend = [(line.name, line.style.color) for line in chart.lines]
+    chart.xticks = [(sx(d.toordinal()), label) for d, label in time_ticks(date.fromordinal(int(x0)),
+                                                                          date.fromordinal(int(x1)))]
     chart.yticks = [(sy(t), _fmt(t)) for t in _nice_ticks(y0, y1)]
     return chart
+
+
+def _line(h: Any, sx: Any, sy: Any) -> Line:
+    """The step path of one origin: across at the old value to the next date, then up or down."""
+    first = h.steps[0]
+    path = [f"M{sx(first.day.toordinal())} {sy(first.value)}"]
+    for step in h.steps[1:]:
+        path.append(f"H{sx(step.day.toordinal())} V{sy(step.value)}")
+    last = h.steps[-1]
+    ex, ey = sx(last.day.toordinal()), sy(last.value)
+    name = h.name if len(h.name) <= LABEL_CHARS else h.name[:LABEL_CHARS - 1] + "…"
+    return Line(h.name, h.key, h.style, " ".join(path) if len(h.steps) > 1 else "", name,
+                WIDTH - RIGHT + 8, ey, ex, ey, len(h.steps))
+
+
+def _spread_labels(lines: list[Line], top: float, bottom: float) -> None:
+    """Move end labels apart vertically so no two overlap, keeping them in the order of their lines
+    and, while there is room, between ``top`` and ``bottom``."""
+    ordered = sorted(lines, key=lambda line: line.label_y)
+    for prev, line in zip(ordered, ordered[1:]):
+        line.label_y = max(line.label_y, prev.label_y + LABEL_GAP)
+    if ordered and ordered[-1].label_y > bottom:
+        shift = min(ordered[-1].label_y - bottom, max(0.0, ordered[0].label_y - top))
+        for line in ordered:
+            line.label_y -= shift
+    for line in ordered:
+        line.label_y = round(line.label_y, 1)
 
 
 Usable = tuple[date, tuple[float | None, float | None, float | None], dict[str, Any]]
@@ -89,15 +150,25 @@ def _latest_usable(points: list[dict[str, Any]], n: int) -> list[Usable]:
     return out[-n:]
 
 
-def _date_ticks(x0: float, x1: float, sx: Any) -> list[tuple[float, str]]:
-    """About six date labels: months on long spans, days on short ones; never the same label twice."""
-    width = 10 if x1 - x0 < 200 else 7
-    out: list[tuple[float, str]] = []
-    for t in _ticks_between(x0, x1, 6):
-        label = date.fromordinal(int(t)).isoformat()[:width]
-        if not out or out[-1][1] != label:
-            out.append((sx(t), label))
-    return out
+def time_ticks(start: date, end: date, most: int = MAX_TICKS) -> list[tuple[date, str]]:
+    """Calendar ticks between ``start`` and ``end``, each at its own date: the first of every 1, 2,
+    3, 6 or 12 months (labelled 2025-01, or 2025 for whole years), or days on spans under two months."""
+    if (end - start).days < 62:
+        step = max(1, math.ceil((end - start).days / most))
+        first = start + timedelta(days=(-start.toordinal()) % step)
+        return [(first + timedelta(days=i), (first + timedelta(days=i)).isoformat())
+                for i in range(0, (end - first).days + 1, step)]
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    every = next((m for m in (1, 2, 3, 6, 12, 24, 60, 120) if months / m <= most), 240)
+    out: list[tuple[date, str]] = []
+    index = start.year * 12 + start.month - 1 + (1 if start.day > 1 else 0)  # the first 1st on or after start
+    index += (-index) % every
+    while True:
+        d = date(index // 12, index % 12 + 1, 1)
+        if d > end:
+            return out
+        out.append((d, str(d.year) if every >= 12 else d.isoformat()[:7]))
+        index += every
 
 
 def _mark_title(p: dict[str, Any], d: date, source: str, series: dict[str, Any]) -> str:
@@ -133,10 +204,6 @@ def _nice_ticks(lo: float, hi: float) -> list[float]:
     step = _step(hi - lo)
     n = int(round((hi - lo) / step))
     return [lo + i * step for i in range(n + 1)]
-
-
-def _ticks_between(a: float, b: float, n: int) -> list[float]:
-    return [a + (b - a) * i / (n - 1) for i in range(n)]
 
 
 def _fmt(v: float) -> str:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..engine import Crosswire
+from ..report.sources import origin_of, source_style
 from . import api, charts, docpage, highlight
 from ..store import DocFilter
 
@@ -58,7 +59,8 @@ def timeline_href(item: dict[str, Any]) -> str:
 
 
 FILTERS = {"q": _q, "num": _num, "safe_url": safe_url, "day": lambda v: (str(v) if v else "—")[:10]}
-GLOBALS = {"qs": qs, "range": range, "min": min, "max": max, "latest": latest, "timeline_href": timeline_href}
+GLOBALS = {"qs": qs, "range": range, "min": min, "max": max, "latest": latest, "timeline_href": timeline_href,
+           "source_style": source_style, "origin_of": origin_of}
 
 
 def render(request: Request, name: str, **context: Any) -> HTMLResponse:
@@ -157,8 +159,7 @@ def series(request: Request, series_id: str, offset: int = Offset) -> HTMLRespon
                      lambda: charts.build({**page, "points": page["chart_points"]}, conflict_ids, claim_href))
     chart.undated = page["n_undated"]
     chart.hidden = max(0, page["points_total"] - page["n_undated"] - len(page["chart_points"]))
-    colors = charts.source_colors(page["chart_points"] + page["rows"])
-    return render(request, "series.html", s=page, chart=chart, rows=v.with_text(page["rows"]), colors=colors,
+    return render(request, "series.html", s=page, chart=chart, rows=v.with_text(page["rows"]),
                   conflict_ids=conflict_ids, pager=pager(page["points_total"], SERIES_ROWS, offset))
 
 
