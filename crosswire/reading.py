@@ -184,7 +184,8 @@ class ReadSide:
 
     # -- situation report -----------------------------------------------------------------------
     def report(self, topic: str | None = None, since: str | None = None, until: str | None = None) -> dict[str, Any]:
-        """A situation report for a window (default: everything dated), as plain data (see ``crosswire.report``)."""
+        """A situation report for a window (default: the last three calendar months up to the latest report),
+        as plain data (see ``crosswire.report``)."""
         from .report.situation import situation_report
 
         since, until = check_window(since, until)
@@ -238,6 +239,11 @@ class ReadSide:
         """Quotes from reports published in the window (newest reports first)."""
         with self.lock:
             return self.store.quotes_between(since, until, limit)
+
+    def document_refs(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Title, publisher, date and URL of these reports, by id (the report's source list)."""
+        with self.lock:
+            return self.store.document_refs(doc_ids)
 
     def published_range(self) -> tuple[str | None, str | None]:
         with self.lock:

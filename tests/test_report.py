@@ -31,7 +31,7 @@ def cw(tmp_path_factory: pytest.TempPathFactory) -> Crosswire:
 
 @pytest.fixture(scope="module")
 def report(cw: Crosswire) -> dict:
-    return situation_report(cw)
+    return situation_report(cw, since="2024-10-01", until="2025-09-30")
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,7 @@ def test_previous_window_has_the_same_length() -> None:
 def test_report_has_every_section(report: dict) -> None:
     assert report["key_figures"] and report["timeline"] and report["quotes"]
     assert report["contradictions"], "the example corpus disagrees on purpose"
+    assert report["summary"] and report["judgements"] and report["sources"] and report["method"]
     top = report["key_figures"][0]
     assert top["low"] <= top["high"] and top["sources"] and top["latest"]["figure"]
     assert all(c["change"] in ("new", "up", "down", "unchanged", "no new reports") for c in report["changes"])
@@ -63,7 +64,7 @@ def test_report_has_every_section(report: dict) -> None:
 
 def test_what_changed_compares_with_the_window_before(cw: Crosswire) -> None:
     rep = situation_report(cw, since="2025-01-01", until="2025-06-30")
-    assert rep["previous"] == {"since": "2024-07-04", "until": "2024-12-31"}
+    assert rep["previous"] == {"since": "2024-07-04", "until": "2024-12-31", "has_data": True}
     kinds = {c["change"] for c in rep["changes"]}
     assert kinds & {"up", "down", "unchanged"}, rep["changes"]
     moved = [c for c in rep["changes"] if c["change"] in ("up", "down")]
@@ -86,29 +87,97 @@ def test_bad_dates_are_errors_that_say_what_is_expected(cw: Crosswire) -> None:
 
 def test_markdown(report: dict, tmp_path: Path) -> None:
     text = to_markdown(report, tmp_path / "charts")
-    for heading in ("## Key figures", "## What changed since the previous period", "## Contradictions",
-                    "## Notable quotes", "## Timeline", "## Charts"):
+    for heading in ("## Summary", "## Key judgements", "## Key figures", "## What changed since the previous period",
+                    "## Contradictions", "## Divergences", "## Notable quotes", "## Timeline", "## Charts",
+                    "## Sources", "## Method"):
         assert heading in text
     charts = sorted((tmp_path / "charts").glob("*.png"))
     assert charts and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in charts)
     assert "](charts/chart-1.png)" in text
+    assert "\n_Figure 1. " in text and "Origins: " in text  # every chart has a caption naming its sources
     assert "data:image/png;base64," in to_markdown(report)  # embedded when there is no folder
 
 
 def test_html_has_its_charts(html_text: str) -> None:
     images = re.findall(r'<img class="chart" src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html_text)
     assert len(images) >= 3
-    for h in ("Key figures", "What changed since the previous period", "Contradictions", "Notable quotes",
-              "Timeline"):
+    assert html_text.count("<figcaption>Figure ") == len(images)
+    for h in ("Summary", "Key judgements", "Key figures", "What changed since the previous period", "Contradictions",
+              "Divergences", "Notable quotes", "Timeline", "Sources", "Method"):
         assert f"<h2>{h}</h2>" in html_text
 
 
-def test_pdf_has_pages(report: dict) -> None:
+def split_rows(html_text: str) -> tuple[int, int]:
+    """(body rows, body rows laid out on more than one page) of the PDF WeasyPrint makes of the page."""
     from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
 
+    pages: dict[int, set[int]] = {}
+    for i, page in enumerate(HTML(string=html_text).render().pages):
+        for box in page._page_box.descendants():  # the laid-out boxes of one page
+            if isinstance(box, boxes.TableRowGroupBox) and not box.is_header:  # repeated headers are meant
+                for row in box.children:
+                    pages.setdefault(id(row.element), set()).add(i)
+    return len(pages), sum(1 for on in pages.values() if len(on) > 1)
+
+
+def test_pdf_has_pages_and_no_row_is_split(report: dict, html_text: str) -> None:
     pdf = to_pdf(report)
     assert pdf[:5] == b"%PDF-" and len(pdf) > 20_000
-    assert len(HTML(string=to_html(report)).render().pages) >= 2
+    rows, split = split_rows(html_text)
+    assert rows > 40 and split == 0
+    without = html_text.replace("break-inside: avoid; page-break-inside: avoid;", "")
+    assert split_rows(without)[1] > 0, "the check would not see a split row"
+
+
+def test_default_period_has_a_period_before_it_with_figures(cw: Crosswire) -> None:
+    rep = situation_report(cw)
+    last = max(d["published"] for d in cw.store.documents() if d["published"])[:10]
+    assert rep["until"] == last and rep["since"].endswith("-01") and rep["since"] < last
+    assert rep["previous"]["has_data"] and rep["changes"], rep["previous"]
+    assert rep["previous"]["until"] < rep["since"]
+
+
+def test_what_changed_steps_back_past_empty_periods(cw: Crosswire) -> None:
+    rep = situation_report(cw, since="2026-01-01", until="2026-01-31")  # nothing dated in 2025-12
+    assert rep["previous"]["has_data"] and rep["previous"]["until"] <= "2025-09-30", rep["previous"]
+    assert {c["change"] for c in rep["changes"]} == {"no new reports"}
+    first = situation_report(cw, since="2000-01-01", until="2000-12-31")
+    assert not first["previous"]["has_data"] and first["changes"] == []
+    assert "Nothing to compare with" in to_markdown(first)
+
+
+def test_timeline_covers_the_whole_period(cw: Crosswire) -> None:
+    from crosswire.report import situation
+
+    rep = situation_report(cw, since="2024-01-01", until="2025-12-31")
+    every = [t for t in situation._timeline(situation.Views(cw), None, "2024-01-01", "2025-12-31")]
+    months = sorted({t["date"][:7] for t in every})
+    assert len(every) > situation.TIMELINE and rep["timeline_omitted"] == len(every) - len(rep["timeline"])
+    assert {t["date"][:7] for t in rep["timeline"]} == set(months)  # every month keeps entries
+    assert rep["timeline"][-1]["date"][:7] == months[-1]
+
+
+def test_sources_have_grades_and_urls(cw: Crosswire, tmp_path: Path) -> None:
+    graded = Crosswire(db=cw.settings["db"], source_grades={"National Intelligence Service": "B"})
+    try:
+        rep = situation_report(graded, since="2024-10-01", until="2025-09-30")
+    finally:
+        graded.close()
+    nis = next(s for s in rep["sources"] if s["name"] == "National Intelligence Service")
+    assert nis["grade"] == "B" and nis["grade_meaning"] == "Usually reliable"
+    assert nis["reports"] and any(r.get("url") for s in rep["sources"] for r in s["reports"])
+    html_text = to_html(rep)
+    assert "Usually reliable" in html_text and 'href="https://' in html_text
+
+
+def test_key_judgements_use_icd_203_terms_and_say_their_confidence(report: dict) -> None:
+    from crosswire.fuse.rules import rules
+
+    for j in report["judgements"]:
+        assert j["term"] in rules().likelihood and j["confidence"] in ("low", "moderate", "high")
+        assert j["term"] in j["statement"] and j["confidence"] in j["confidence_text"]
+        assert j["term"] not in j["confidence_text"]  # ICD 203: likelihood and confidence in separate sentences
 
 
 def test_report_text_is_escaped(cw: Crosswire) -> None:

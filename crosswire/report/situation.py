@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from ..errors import CrosswireError
-from ..fuse.rules import normalize
+from ..fuse.rules import normalize, source_grades
+from .judgements import key_judgement, summary_sentence
 from .points import point_value
 from ..fuse.ranking import ranked
 from ..store.rows import QuoteInWindow
+from .sections import METHOD, source_list, split_disagreements, whole_timeline
 
 class Source(Protocol):
     """What a report reads: the engine's read side (``crosswire.reading.ReadSide``; the report does not
     import it, the engine calls the report)."""
+
+    settings: dict[str, Any]
 
     def figures(self, measure: str | None = None, subject: str | None = None, since: str | None = None,
                 until: str | None = None, include_conditional: bool = False) -> list[dict[str, Any]]: ...
@@ -34,36 +39,72 @@ class Source(Protocol):
 
     def published_range(self) -> tuple[str | None, str | None]: ...
 
+    def document_refs(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
 
+
+DEFAULT_MONTHS = 3
 KEY_FIGURES = 12
+SUMMARY = 6
+JUDGEMENTS = 6
 CHARTS = 6
 QUOTES = 8
-TIMELINE = 40
+TIMELINE = 80
 
 
 def situation_report(v: Source, topic: str | None = None, since: str | None = None,
                      until: str | None = None) -> dict[str, Any]:
-    """Key figures, changes since the previous period, contradictions, quotes and a timeline."""
+    """Summary, key judgements, key figures, changes since the previous period that has figures,
+    contradictions and divergences, sources, quotes, the period's timeline and the method."""
     since, until = _window(v, since, until)
     if _start(since) > _end(until):
         raise CrosswireError(f"the period starts ({since}) after it ends ({until})")
-    prev_since, prev_until = previous_window(since, until)
     current = [s for s in v.figures(since=since, until=until) if _about(s, topic)]
-    before = [s for s in v.figures(since=prev_since, until=prev_until) if _about(s, topic)]
+    (prev_since, prev_until), before = _previous_with_data(v, topic, since, until)
     conflict_ids = v.conflict_claims()
     in_window = {p["claim_id"] for s in current for p in s["points"]}
+    figures = [key_figure(s, conflict_ids) for s in ranked(current)[:KEY_FIGURES]]
+    tracked = [f for f in figures if f["measure"] != "other"]
+    contradictions, divergences = split_disagreements(
+        [c for c in v.conflicts() if in_window & set(c.get("claim_ids") or [])])
+    timeline, omitted = whole_timeline(_timeline(v, topic, since, until), TIMELINE)
+    judgements = [key_judgement(f, contradictions) for f in tracked[:JUDGEMENTS]]
     return {
         "title": f"Situation report{': ' + topic if topic else ''}",
         "topic": topic, "since": since, "until": until,
-        "previous": {"since": prev_since, "until": prev_until},
+        "previous": {"since": prev_since, "until": prev_until, "has_data": bool(before)},
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "counts": {"series": len(current), "claims": sum(s["n_points"] for s in current)},
-        "key_figures": [key_figure(s, conflict_ids) for s in ranked(current)[:KEY_FIGURES]],
-        "changes": changes(current, before),
-        "contradictions": [c for c in v.conflicts() if in_window & set(c.get("claim_ids") or [])],
+        "summary": [summary_sentence(f) for f in tracked[:SUMMARY]],
+        "judgements": [j for j in judgements if j is not None],
+        "key_figures": figures,
+        "changes": changes(current, before) if before else [],
+        "contradictions": contradictions,
+        "divergences": divergences,
+        "sources": source_list(figures, v.document_refs, source_grades(v.settings)),
         "quotes": notable_quotes(v, topic, since, until),
-        "timeline": _timeline(v, topic, since, until),
+        "timeline": timeline,
+        "timeline_omitted": omitted,
+        "method": METHOD,
     }
+
+
+def _previous_with_data(v: Source, topic: str | None, since: str,
+                        until: str) -> tuple[tuple[str, str], list[Any]]:
+    """The period of the same length just before ``since``; when it has no figures, the period of that
+    length that ends on the latest figure dated before ``since`` (none: the empty period before)."""
+    window = previous_window(since, until)
+    before = [s for s in v.figures(since=window[0], until=window[1]) if _about(s, topic)]
+    if before:
+        return window, before
+    day_before = (_start(since) - timedelta(days=1)).isoformat()
+    earlier = [p["date"] for s in v.figures(until=day_before) if _about(s, topic)
+               for p in s["points"] if p.get("date")]
+    if not earlier:
+        return window, []
+    end = min(_end(max(earlier)), _start(since) - timedelta(days=1))
+    length = (_end(until) - _start(since)).days + 1
+    window = ((end - timedelta(days=length - 1)).isoformat(), end.isoformat())
+    return window, [s for s in v.figures(since=window[0], until=window[1]) if _about(s, topic)]
 
 
 def _timeline(v: Source, topic: str | None, since: str, until: str) -> list[dict[str, Any]]:
@@ -71,20 +112,25 @@ def _timeline(v: Source, topic: str | None, since: str, until: str) -> list[dict
     out, seen = [], set()
     for t in v.timeline(since, until):
         key = (t.get("date"), t.get("doc_id"), t.get("text"))
-        if key in seen or not _mentions(t.get("text"), topic):
-            continue
+        if key in seen or not _mentions(t.get("text"), topic) or t.get("measure") == "other":
+            continue  # figures of no tracked measure (calibres, durations) stay in `crosswire timeline`
         seen.add(key)
         out.append(t)
-    return out[:TIMELINE]
+    return out
 
 
 def _window(v: Source, since: str | None, until: str | None) -> tuple[str, str]:
-    """Default window: from the earliest to the latest dated claim or report."""
+    """Default window: the last DEFAULT_MONTHS calendar months, up to the latest report (so that "what
+    changed" has a period before it to compare with); --since / --until set either end."""
     if since and until:
         return since, until
     earliest, latest = v.published_range()
-    first = min((p["date"] for s in v.figures() for p in s["points"] if p.get("date")), default=earliest)
-    return (since or (first or "1970-01-01")[:10]), (until or (latest or date.today().isoformat())[:10])
+    last = until or (latest or date.today().isoformat())[:10]
+    if since:
+        return since, last
+    end = _end(last)
+    month = end.year * 12 + end.month - 1 - (DEFAULT_MONTHS - 1)
+    return date(month // 12, month % 12 + 1, 1).isoformat(), last
 
 
 def _parts(text: str) -> list[int]:
@@ -140,14 +186,19 @@ def key_figure(s: dict[str, Any], conflict_ids: set[Any]) -> dict[str, Any]:
         name = p.get("source") or "unattributed"
         by_key.setdefault(normalize(name), name)
     sources = sorted(by_key.values())
-    return {"series_id": s["id"], "label": s["label"], "unit": s.get("unit"), "n_points": s["n_points"],
-            "low": s.get("low"), "high": s.get("high"), "n_sources": s["n_sources"],
+    origin = {cid: o.get("origin") for o in s.get("origins") or [] for cid in o.get("claim_ids") or []}
+    return {"series_id": s["id"], "label": s["label"], "unit": s.get("unit"), "measure": s.get("measure"),
+            "n_points": s["n_points"], "low": s.get("low"), "high": s.get("high"), "n_sources": s["n_sources"],
             "n_independent": s.get("n_independent"), "sources": sources,
-            "latest": {k: latest.get(k) for k in ("figure", "value", "source", "date", "publisher", "doc_id",
-                                                   "claim_id")},
-            "points": [{k: p.get(k) for k in ("claim_id", "doc_id", "date", "value", "bounds", "low", "high",
-                                             "figure", "source", "publisher")}
-                       | {"conflict": p.get("claim_id") in conflict_ids} for p in s["points"]]}
+            "latest": {k: latest.get(k) for k in ("figure", "value", "source", "origin", "date", "publisher",
+                                                   "doc_id", "claim_id")},
+            "points": [{k: p.get(k) for k in POINT_KEYS}
+                       | {"conflict": p.get("claim_id") in conflict_ids,
+                          "origin": origin.get(p.get("claim_id")) or p.get("origin")} for p in s["points"]]}
+
+
+POINT_KEYS = ("claim_id", "doc_id", "date", "dated_by", "as_of", "period", "value", "bounds", "low", "high", "figure",
+              "source", "publisher", "published", "chain", "grade", "likelihood", "recalled", "repeat_of")
 
 
 def _latest_value(s: dict[str, Any]) -> float | None:

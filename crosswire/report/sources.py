@@ -154,3 +154,18 @@ def history_dicts(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
                         "outlets": sorted({str(p.get("publisher")) for p in s.points if p.get("publisher")})}
                        for s in h.steps]}
             for h in origin_histories(points)]
+
+
+def swatch_svg(name: str | None) -> str:
+    """A small inline SVG of a source's look (line in its dash, its marker, its colour) for tables.
+    Only palette values go into it, never the name, so it needs no escaping."""
+    st = source_style(name)
+    shapes = {"circle": '<circle cx="13" cy="6" r="4" fill="{c}"/>',
+              "square": '<rect x="9.5" y="2.5" width="7" height="7" fill="{c}"/>',
+              "triangle": '<polygon points="13,1.5 17.5,9.5 8.5,9.5" fill="{c}"/>',
+              "triangle-down": '<polygon points="13,10.5 17.5,2.5 8.5,2.5" fill="{c}"/>',
+              "diamond": '<polygon points="13,1.5 17.5,6 13,10.5 8.5,6" fill="{c}"/>'}
+    dash = f' stroke-dasharray="{st.dash}"' if st.dash else ""
+    return (f'<svg class="swatch" width="26" height="12" viewBox="0 0 26 12" aria-hidden="true">'
+            f'<line x1="1" x2="25" y1="6" y2="6" stroke="{st.color}" stroke-width="2"{dash}/>'
+            + shapes[st.marker].format(c=st.color) + "</svg>")

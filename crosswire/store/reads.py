@@ -10,7 +10,7 @@ import functools
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ParamSpec, TypeVar, cast
 
 from ..errors import NotFound
@@ -301,6 +301,18 @@ class Reads:
                " d.publisher, d.published, d.title FROM documents d JOIN quotes q ON q.doc_id = d.id"
                f" WHERE {where} ORDER BY d.published DESC LIMIT ?")
         return [cast(QuoteInWindow, dict(r)) for r in self.conn.execute(sql, [*args, limit])]  # noqa: S608
+
+    @mapped
+    def document_refs(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Title, publisher, date, URL and file of these reports, by id (source lists and citations)."""
+        ids = sorted(set(doc_ids))
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            sql = ("SELECT id, title, publisher, published, url, source FROM documents"
+                   f" WHERE id IN ({', '.join('?' * len(chunk))})")
+            out.update((r["id"], dict(r)) for r in self.conn.execute(sql, chunk))  # noqa: S608 - placeholders only
+        return out
 
     @mapped
     def rejections(self) -> list[dict[str, Any]]:
