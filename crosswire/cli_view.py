@@ -64,8 +64,9 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
 
 @click.command()
 @click.option("--topic", help="Only figures, quotes and events whose text mentions these words.")
-@click.option("--since", help="Start of the period (YYYY, YYYY-MM or YYYY-MM-DD); default: earliest data.")
-@click.option("--until", help="End of the period (inclusive); default: latest data.")
+@click.option("--since", help="Start of the period (YYYY, YYYY-MM or YYYY-MM-DD); default: the first day of the "
+                              "month two months before --until (three calendar months in all).")
+@click.option("--until", help="End of the period (inclusive); default: the latest report's date.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md", show_default=True,
               help="Output format.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),
@@ -73,8 +74,10 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
 @click.pass_context
 def report(ctx: click.Context, topic: str | None, since: str | None, until: str | None, fmt: str,
            out: str | None) -> None:
-    """A situation report: key figures with ranges and sources, what changed since the previous period
-    (the window of the same length before --since), contradictions, notable quotes, a timeline and charts.
+    """A situation report: summary, key judgements (ICD 203 likelihood and a confidence level from
+    independence and agreement), key figures, captioned per-origin charts, what changed since the
+    previous period of the same length that has figures, contradictions, divergences, notable quotes,
+    the period's timeline, sources with Admiralty grades and URLs, and the method.
     """
     from .report import to_html, to_markdown, to_pdf
 

@@ -33,14 +33,25 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example corpus ingested once for the dashboard and the report."""
+    from crosswire import Crosswire
+
+    path = tmp_path_factory.mktemp("browser") / "kb.db"
+    cw = Crosswire(db=str(path))
+    cw.ingest([str(EXAMPLES)])
+    cw.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def base_url(kb: Path) -> Iterator[str]:
     import uvicorn
 
     from crosswire import Crosswire
     from crosswire.web.app import create_app
 
-    cw = Crosswire(db=str(tmp_path_factory.mktemp("browser") / "kb.db"))
-    cw.ingest([str(EXAMPLES)])
+    cw = Crosswire(db=str(kb))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(cw), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -157,3 +168,54 @@ def test_report_and_entity_pages_are_not_blank(page, base_url: str, shots: Path)
     assert page.locator("svg.network circle").count() >= 3
     page.screenshot(path=str(shots / "entity.png"), full_page=True)
     assert not_blank(shots / "entity.png")
+
+
+def test_per_source_chart_one_line_per_origin_in_the_colours_of_legend_and_table(page, base_url: str,  # noqa: ANN001
+                                                                                 shots: Path) -> None:
+    page.goto(base_url + "/figures?q=killed")
+    page.locator("section.series-card h2 a").first.click()
+    page.wait_for_load_state()
+    chart = page.locator("figure.chart").first
+    lines = chart.locator("g.origin-line")
+    origins_of_marks = set(chart.locator("a.mark").evaluate_all("els => els.map(e => e.dataset.origin)"))
+    line_colours = dict(lines.evaluate_all("els => els.map(e => [e.dataset.origin, e.dataset.color])"))
+    assert len(line_colours) == lines.count() >= 3  # several origins, one line each
+    assert set(line_colours) == origins_of_marks
+    stepped = [g for g in lines.evaluate_all("els => els.map(e => [e.dataset.steps, !!e.querySelector('path')])")]
+    assert any(int(n) > 1 and has_path for n, has_path in stepped)  # at least one origin changed its estimate
+    legend = dict(chart.locator("figcaption span.key[data-origin]").evaluate_all(
+        "els => els.map(e => [e.dataset.origin, e.querySelector('svg.swatch').dataset.color])"))
+    assert legend == line_colours
+    rows = page.locator("table.claims span.dot").evaluate_all(
+        "els => els.map(e => [e.dataset.origin, e.querySelector('svg.swatch').dataset.color])")
+    drawn = [(o, c) for o, c in rows if o in line_colours]
+    assert drawn and all(line_colours[o] == c for o, c in drawn)  # the table's swatch is the line's colour
+    # a time scale: the x distance between two ticks is proportional to the days between them
+    ticks = chart.locator("line.xtick").evaluate_all("els => els.map(e => [e.dataset.label, +e.getAttribute('x1')])")
+    if len(ticks) >= 3 and all(len(t[0]) == 7 for t in ticks[:3]):
+        from datetime import date
+
+        (a, xa), (b, xb), (c, xc) = [(date.fromisoformat(t + "-01"), x) for t, x in ticks[:3]]
+        assert abs((xb - xa) / (b - a).days - (xc - xb) / (c - b).days) < 0.05
+    chart.screenshot(path=str(shots / "per-source-chart.png"))
+    assert not_blank(shots / "per-source-chart.png")
+    assert not page.js_errors, page.js_errors
+
+
+def test_situation_report_page_in_the_browser(page, kb: Path, shots: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    from crosswire import Crosswire
+    from crosswire.report import situation_report, to_html
+
+    cw = Crosswire(db=str(kb), read_only=True)
+    try:
+        html_text = to_html(situation_report(cw, since="2024-10-01", until="2025-09-30"))
+    finally:
+        cw.close()
+    (tmp_path / "report.html").write_text(html_text, encoding="utf-8")
+    page.goto((tmp_path / "report.html").as_uri())
+    widths = page.locator("img.chart").evaluate_all("els => els.map(e => e.naturalWidth)")
+    assert len(widths) >= 3 and all(w > 300 for w in widths)  # the embedded charts load under the page's CSP
+    assert page.locator("ol.judgements li").count() >= 3
+    assert page.locator("figure figcaption").count() == len(widths)
+    page.screenshot(path=str(shots / "situation-report.png"), full_page=True)
+    assert not_blank(shots / "situation-report.png")
