@@ -131,7 +131,7 @@ def test_pdf_has_pages_and_no_row_is_split(report: dict, html_text: str) -> None
 
 
 def test_default_period_has_a_period_before_it_with_figures(cw: Crosswire) -> None:
-    rep = situation_report(cw)
+    rep = cw.report()
     last = max(d["published"] for d in cw.store.documents() if d["published"])[:10]
     assert rep["until"] == last and rep["since"].endswith("-01") and rep["since"] < last
     assert rep["previous"]["has_data"] and rep["changes"], rep["previous"]
@@ -151,7 +151,7 @@ def test_timeline_covers_the_whole_period(cw: Crosswire) -> None:
     from crosswire.report import situation
 
     rep = situation_report(cw, since="2024-01-01", until="2025-12-31")
-    every = [t for t in situation._timeline(situation.Views(cw), None, "2024-01-01", "2025-12-31")]
+    every = situation._timeline(cw, None, "2024-01-01", "2025-12-31")
     months = sorted({t["date"][:7] for t in every})
     assert len(every) > situation.TIMELINE and rep["timeline_omitted"] == len(every) - len(rep["timeline"])
     assert {t["date"][:7] for t in rep["timeline"]} == set(months)  # every month keeps entries
