@@ -55,7 +55,9 @@ def test_previous_window_has_the_same_length() -> None:
 
 def test_report_has_every_section(report: dict) -> None:
     assert report["key_figures"] and report["timeline"] and report["quotes"]
-    assert report["contradictions"], "the example corpus disagrees on purpose"
+    assert report["contradictions"] or report["divergences"], "the example corpus disagrees on purpose"
+    assert all(d["kind"] == "divergence" and d["ratio"] > 1 for d in report["divergences"])
+    assert all(c["kind"] != "divergence" for c in report["contradictions"])
     assert report["summary"] and report["judgements"] and report["sources"] and report["method"]
     top = report["key_figures"][0]
     assert top["low"] <= top["high"] and top["sources"] and top["latest"]["figure"]
@@ -95,6 +97,9 @@ def test_markdown(report: dict, tmp_path: Path) -> None:
     assert charts and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in charts)
     assert "](charts/chart-1.png)" in text
     assert "\n_Figure 1. " in text and "Origins: " in text  # every chart has a caption naming its sources
+    for d in report["divergences"]:  # each disagreement lists its claims with their dates
+        assert f"(ratio {d['ratio']:.2g})" in text
+        assert all(f"#{c['claim_id']} " in text for c in d["claims"])
     assert "data:image/png;base64," in to_markdown(report)  # embedded when there is no folder
 
 
