@@ -43,6 +43,16 @@ def test_origin_histories_are_step_lines_and_repeats_collapse() -> None:
     assert nis.trail() == "100 (2024-12) → 300 (2025-01-13) → 600 (2025-04)"
 
 
+def test_a_restated_figure_holds_its_step_and_a_recalled_one_is_not_drawn() -> None:
+    points = [pt(1, "2025-01-13", 300, "NIS"), pt(2, "2025-02-20", 300, "NIS"),  # said again a month later
+              pt(3, "2025-04-30", 600, "NIS"),
+              {**pt(4, "2025-09-03", 600, "NIS"), "date": None, "recalled": True}]  # recalled: no date of its own
+    nis = origin_histories(points)[0]
+    assert [(s.value, [p["claim_id"] for p in s.points]) for s in nis.steps] == [(300, [1, 2]), (600, [3])]
+    chart = charts.build({"points": points}, set(), lambda p: "#")
+    assert sorted(m.claim_id for m in chart.marks) == [1, 2, 3] and chart.undated == 1
+
+
 def test_time_axis_puts_ticks_at_their_dates() -> None:
     ticks = charts.time_ticks(date(2024, 11, 20), date(2025, 9, 10))
     assert [label for _, label in ticks][:3] == ["2025-01", "2025-03", "2025-05"]  # aligned on January

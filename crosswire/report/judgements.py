@@ -104,8 +104,8 @@ def direction(figure: dict[str, Any], histories: list[History] | None = None) ->
         prev = next((s for s in reversed(mine.steps) if latest not in s.points), None)
         if prev is not None:
             word = "up" if value > prev.value else ("down" if value < prev.value else "unchanged")
-            return (f"{word} from {prev.figure} ({prev.points[-1].get('date')}) in the same origin's previous estimate"
-                    if word != "unchanged" else f"unchanged from the same origin's previous estimate ({prev.points[-1].get('date')})")
+            return (f"{word} from {prev.figure} ({prev.points[0].get('date')}) in the same origin's previous estimate"
+                    if word != "unchanged" else f"unchanged from the same origin's previous estimate ({prev.points[0].get('date')})")
     dated = sorted((p for p in figure.get("points") or [] if p.get("date") and _stated(p) is not None),
                    key=lambda p: str(p["date"]))
     if len(dated) < 2 or value is None:

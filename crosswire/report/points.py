@@ -11,9 +11,11 @@ from typing import Any
 
 
 def point_date(p: dict[str, Any]) -> date | None:
-    """The date a claim speaks for (fusion's ``date``, else ``as_of``, else publication); a bare month is
+    """The date a claim speaks for: fusion's ``date`` when the point has one (None for a figure the
+    report recalls from an unsaid time: not drawn), else ``as_of``, else publication; a bare month is
     drawn mid-month and a bare year mid-year."""
-    for key in ("date", "as_of", "published"):
+    keys = ("date",) if "date" in p else ("as_of", "published")
+    for key in keys:
         m = re.match(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(p.get(key) or ""))
         if m:
             try:

@@ -14,8 +14,9 @@ Steps, in order:
    is never the only thing that tells sources apart.
 3. ``origin_of``: the origin of a point (the last link of its attribution chain — who the figure
    comes from), else its source, else its outlet.
-4. ``origin_histories``: the points grouped by origin key, ordered by date; repeats of one figure
-   by one origin on one date (a briefing carried by three outlets) are one step with every claim kept.
+4. ``origin_histories``: the points grouped by origin key, ordered by date; an origin's figure given
+   again (a briefing carried by three outlets, or restated later) is one step with every claim kept.
+   A figure with no date of its own (recalled from an unsaid time) is not drawn.
 
 The palette is Okabe & Ito's colour-blind-safe set ("Color Universal Design", 2008,
 https://jfly.uni-koeln.de/color/) without its yellow, which is unreadable on white: 7 colours ×
@@ -115,7 +116,7 @@ class History:
 
     def trail(self) -> str:
         """"100 (2024-12) → 300 (2025-01) → 600 (2025-04)"."""
-        return " → ".join(f"{s.figure} ({s.points[-1].get('date') or s.day.isoformat()})" for s in self.steps)
+        return " → ".join(f"{s.figure} ({s.points[0].get('date') or s.day.isoformat()})" for s in self.steps)
 
 
 def origin_histories(points: list[dict[str, Any]]) -> list[History]:
@@ -137,8 +138,8 @@ def origin_histories(points: list[dict[str, Any]]) -> list[History]:
         history = History(key, name, source_style(name))
         for d, (v, lo, hi), p in rows:
             last = history.steps[-1] if history.steps else None
-            if last is not None and last.day == d and last.value == v:
-                last.points.append(p)  # the same figure on the same date: a repeat, not a new estimate
+            if last is not None and last.value == v and last.figure == str(p.get("figure") or v):
+                last.points.append(p)  # the same figure again: a repeat, the estimate holds
             else:
                 history.steps.append(Step(d, v, lo, hi, [p]))
         out.append(history)
@@ -149,7 +150,7 @@ def history_dicts(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``origin_histories`` as JSON-ready data: origin, its look, and its steps with their claim ids."""
     return [{"origin": h.name, "key": h.key, "color": h.style.color, "marker": h.style.marker,
              "dash": h.style.dash or "solid",
-             "steps": [{"date": s.points[-1].get("date") or s.day.isoformat(), "figure": s.figure, "value": s.value,
+             "steps": [{"date": s.points[0].get("date") or s.day.isoformat(), "figure": s.figure, "value": s.value,
                         "claim_ids": [p.get("claim_id") for p in s.points],
                         "outlets": sorted({str(p.get("publisher")) for p in s.points if p.get("publisher")})}
                        for s in h.steps]}
