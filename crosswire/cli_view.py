@@ -65,7 +65,7 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
 @click.command()
 @click.option("--topic", help="Only figures, quotes and events whose text mentions these words.")
 @click.option("--since", help="Start of the period (YYYY, YYYY-MM or YYYY-MM-DD); default: the first day of the "
-                              "month two months before --until (three calendar months in all).")
+                              "month five months before --until (six calendar months in all).")
 @click.option("--until", help="End of the period (inclusive); default: the latest report's date.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md", show_default=True,
               help="Output format.")

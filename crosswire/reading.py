@@ -184,7 +184,7 @@ class ReadSide:
 
     # -- situation report -----------------------------------------------------------------------
     def report(self, topic: str | None = None, since: str | None = None, until: str | None = None) -> dict[str, Any]:
-        """A situation report for a window (default: the last three calendar months up to the latest report),
+        """A situation report for a window (default: the last six calendar months up to the latest report),
         as plain data (see ``crosswire.report``)."""
         from .report.situation import situation_report
 

@@ -42,7 +42,7 @@ class Source(Protocol):
     def document_refs(self, doc_ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
 
 
-DEFAULT_MONTHS = 3
+DEFAULT_MONTHS = 6  # news estimates are sparse: half a year has figures to compare with the half before
 KEY_FIGURES = 12
 SUMMARY = 6
 JUDGEMENTS = 6
