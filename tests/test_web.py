@@ -132,7 +132,7 @@ def test_figures_page_draws_one_mark_per_claim(client: TestClient) -> None:
     drawable = sum(1 for s in figures for p in s["points"] if p.get("date"))
     marks = page.count('class="mark"')
     assert 0 < marks <= sum(s["n_points"] for s in figures) and marks >= drawable * 0.9
-    assert "<svg" in page and "contradicted" in page
+    assert "<svg" in page and "in a disagreement" in page
 
 
 def test_series_page_chart_and_table_link_to_sentences(client: TestClient) -> None:

@@ -36,7 +36,7 @@ def series_png(figure: dict[str, Any], width: float = 7.0, height: float = 3.3) 
     rings = [(s.day, s.value) for h in histories for s in h.steps if any(p.get("conflict") for p in s.points)]
     if rings:
         ax.scatter([d for d, _ in rings], [y for _, y in rings],  # type: ignore[arg-type]
-                   s=170, facecolors="none", edgecolors="#c00", linewidths=1.6, zorder=4, label="contradicted")
+                   s=170, facecolors="none", edgecolors="#c00", linewidths=1.6, zorder=4, label="in a disagreement")
     ax.set_title(str(figure.get("label") or "")[:90], fontsize=9, loc="left")
     ax.set_ylabel(str(figure.get("unit") or ""), fontsize=8)
     ax.tick_params(labelsize=7)
@@ -100,7 +100,7 @@ def caption(figure: dict[str, Any], number: int) -> str:
     origins = ", ".join(f"{h.name} ({len(h.steps)} estimate{'s' if len(h.steps) != 1 else ''})" for h in histories)
     outlets = sorted({str(p.get("publisher")) for p in figure.get("points") or [] if p.get("publisher")})
     return (f"Figure {number}. {figure.get('label')}: each origin's estimates over time; a line holds an "
-            f"estimate until that origin's next one, bars are stated ranges, rings mark contradicted claims. "
+            f"estimate until that origin's next one, bars are stated ranges, rings mark claims in a contradiction or divergence. "
             f"Origins: {origins or 'none'}. Reported by: {', '.join(outlets) or 'unknown outlets'}.")
 
 
