@@ -163,3 +163,45 @@ def test_a_description_used_as_a_title_before_leads_back_to_the_person(cw: Cross
     got = read(cw, tmp_path, text)
     st = statement(got, "plant would reopen")
     assert st["speaker_text"] == "The candidate" and st["speaker"] == "Dana Whitfield"
+
+
+def test_turns_of_a_transcript_quoted_as_a_block(cw: Crosswire, tmp_path: Path) -> None:
+    """Each paragraph of a quoted transcript opens with a quotation mark before its speaker's label."""
+    text = ("Interview with the governor\n\nThe governor spoke to a local station on Sunday.\n\n"
+            '"HOST: Will the bridge reopen before winter?\n\n'
+            '"GOVERNOR BALE: We expect the bridge to reopen in November, and the repairs cost 40 million dollars.\n\n'
+            '"HOST: Thank you, Governor."\n')
+    got = read(cw, tmp_path, text)
+    turns = [q for q in got["quote"] if q["kind"] == "transcript"]
+    assert [q["speaker_text"] for q in turns] == ["HOST", "GOVERNOR BALE", "HOST"]
+    assert turns[1]["text"].startswith("We expect the bridge") and turns[2]["text"] == "Thank you, Governor."
+    spans_are_exact(got)
+
+
+def test_one_labelled_paragraph_is_not_a_transcript(cw: Crosswire, tmp_path: Path) -> None:
+    got = read(cw, tmp_path, 'Notes\n\n"NOTE: The bridge stays closed until Friday.\n\nTraffic was light.\n')
+    assert not [q for q in got["quote"] if q["kind"] == "transcript"]
+
+
+def test_a_cue_ending_its_paragraph_with_a_colon_introduces_the_next(cw: Crosswire, tmp_path: Path) -> None:
+    text = ("Budget talks\n\nThe finance committee met on Tuesday. Its chairwoman, Ruth Okafor, wrote:\n\n"
+            '"The budget will grow by four percent next year.\n\n'
+            '"We will not cut the school programs."\n\nThe vote is on Friday.\n')
+    got = read(cw, tmp_path, text)
+    st = statement(got, "budget will grow")
+    assert st["cue"] == "wrote" and "Ruth Okafor" in (st["speaker"] or "")
+    assert "school programs" in st["text"] and "vote is on Friday" not in st["text"]
+    assert len(st["parts"]) == 2  # one piece per paragraph: a span never crosses a paragraph break
+    spans_are_exact(got)
+
+
+@pytest.mark.parametrize("block", [
+    '"' + "The budget grows. " * 3000 + "\n",  # a 5,000-word quotation that never closes
+    '"Unbalanced first part\n\n' * 40,  # more quoted paragraphs than a block may take
+    '\u201cNested \u2018quotes\u2019 and \u201cmore\u201d\n\n\u201cStill quoted\u201d\n',
+])
+def test_colon_blocks_on_bad_input_keep_exact_offsets(cw: Crosswire, tmp_path: Path, block: str) -> None:
+    got = read(cw, tmp_path, "Budget talks\n\nThe chairwoman wrote:\n\n" + block + "\nThe vote is on Friday.\n")
+    assert not got.get("error"), got.get("error")
+    spans_are_exact(got)
+    assert all(len(q.get("parts") or []) <= 20 for q in got["quote"])

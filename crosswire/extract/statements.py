@@ -72,6 +72,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
     text = sdoc.text
     quoted = quotations(text)
     out: list[Relation] = _turns(text, segments or [])
+    out += _quoted_turns(text, out)
     for sent in sdoc.sents:
         out += _according_to(sent, text)
         out += _verb_cues(sent, cues, quoted, text)
@@ -139,6 +140,37 @@ def _turns(text: str, segments: list[Segment]) -> list[Relation]:
                                     kind="transcript"))
             pos += len(para) + 2
     return out
+
+
+_OPENING_MARKS = "\"“‘'"
+_MIN_QUOTED_TURNS = 2  # one labelled paragraph is a heading; two or more are a transcript
+
+
+def _quoted_turns(text: str, turns: list[Relation]) -> list[Relation]:
+    """Transcript turns quoted as a block, each paragraph opening with a quotation mark ('"WALLACE: …'),
+    which the cleaner's turn labels do not match: the label after the mark, by the same rule
+    (``clean.layouts.speaker_turn``), when at least two paragraphs of the report open that way."""
+    from ..clean.layouts import speaker_turn
+
+    taken = {r.source_start for r in turns}
+    found = []
+    pos = 0
+    for para in text.split("\n\n"):
+        lead = len(para) - len(para.lstrip(_OPENING_MARKS + " \u00a0"))
+        if 0 < lead <= 3 and pos not in taken and para[:lead].strip(" \u00a0"):
+            line = para[lead:].split("\n", 1)[0]
+            turn = speaker_turn(line)
+            if turn is not None and turn.rest:
+                body = para[lead:].rstrip()
+                end = len(body.rstrip("”\"’' \u00a0"))
+                label_end = pos + lead + len(turn.label.rstrip(":： "))
+                start = pos + lead + line.index(turn.rest)
+                if end > start - pos - lead:
+                    found.append(Relation(cue=":", cue_start=label_end, cue_end=label_end + 1, start=start,
+                                          end=pos + lead + end, source_start=pos + lead, source_end=label_end,
+                                          kind="transcript"))
+        pos += len(para) + 2
+    return found if len(found) >= _MIN_QUOTED_TURNS else []
 
 
 def _outside_labels(relations: list[Relation]) -> None:
@@ -253,7 +285,7 @@ def candidates(sent: Span, quoted: list[tuple[int, int]], text: str) -> Iterator
         src = _source_of(tok)
         if src is not None and in_quotation(src[0], quoted):  # the parse took words of the quotation
             src = _between_quotation_and_cue(tok, quoted)  # '"…," the commander said'
-        yield tok, src, _adjacent_quotation(tok, src, quoted, text)
+        yield tok, src, _adjacent_quotation(tok, src, quoted, text) or _block_span(tok, src, text)
 
 
 def _between_quotation_and_cue(tok: Token, quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -311,13 +343,15 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
         score = cues.score(cue_features(tok, src, adjacent is not None))
         if score < cues.threshold:
             continue
-        content = adjacent or _clause_end(tok, _content_of(tok, sent), text) or \
+        content = adjacent or _pruned(tok, _clause_end(tok, _content_of(tok, sent), text), sent, cues) or \
             _adjacent_quotation(tok, src, quoted, text, loose=True)
         if content is None:
             continue
         cue_end = _cue_end(tok)
+        block = _block_after(tok, src, text) if adjacent is not None and adjacent[0] >= sent.end_char else None
         rel = Relation(cue=text[_cue_start(tok):cue_end], cue_start=_cue_start(tok), cue_end=cue_end,
-                       start=content[0], end=content[1], score=score, head=tok.i)
+                       start=content[0], end=content[1], score=score, head=tok.i,
+                       parts=block if block and len(block) > 1 else None)
         if src is not None:
             rel.source_start, rel.source_end = src
         out.append(rel)
@@ -357,6 +391,41 @@ def _adjacent_quotation(tok: Token, src: tuple[int, int] | None, quoted: list[tu
     return None
 
 
+_LEAD_IN = re.compile(r"[^\S\n]*(?:[,\w’'.()-]+[^\S\n]*){0,8}:[^\S\n]*\n")
+_MAX_BLOCK_PARAGRAPHS = 20
+
+
+def _block_after(tok: Token, src: tuple[int, int] | None, text: str) -> list[tuple[int, int]] | None:
+    """The paragraphs a cue introduces with a colon that ends its own paragraph ('The agency reported:'
+    then the block): the next paragraph, and the ones after it while a quotation opened there has
+    not closed (a quotation over several paragraphs opens each with a mark and closes only the last)."""
+    right = max(_cue_end(tok), src[1]) if src else _cue_end(tok)
+    m = _LEAD_IN.match(text, right)
+    if m is None or any(ch in "“”\"" for ch in m.group(0)):
+        return None
+    pos = m.end()
+    parts: list[tuple[int, int]] = []
+    while pos < len(text) and len(parts) < _MAX_BLOCK_PARAGRAPHS:
+        while pos < len(text) and text[pos] in " \n\u00a0":
+            pos += 1
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        body = text[pos:end].rstrip()
+        if not body or (parts and body[0] not in "“\""):
+            break
+        parts.append((pos, pos + len(body)))
+        opened = body.count("“") - body.count("”") if "“" in body else body.count('"') % 2
+        if body[0] not in "“\"" or opened <= 0:
+            break
+        pos = end
+    return parts or None
+
+
+def _block_span(tok: Token, src: tuple[int, int] | None, text: str) -> tuple[int, int] | None:
+    block = _block_after(tok, src, text)
+    return (block[0][0], block[-1][1]) if block else None
+
+
 def _only_punct(gap: str, colon: bool = False) -> bool:
     """Nothing but a comma, dash or spaces (or a colon, after a cue) between two things."""
     if len(gap) > 6 or "\n\n" in gap:
@@ -392,6 +461,73 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
             continue  # "ruled against X, dealing a blow to Y": the writer's gloss
         words.extend(t for t in child.subtree if not _gloss(t, child))
     return _trim(sent, words) if words else None
+
+
+# -- 3b. the learned content edge --------------------------------------------------------------
+_MAX_EDGE_STEPS = 6
+_WORD_DEPS = frozenset({"prep", "mark", "advmod", "agent", "cc", "dative", "npadvmod", "prt", "acomp", "neg"})
+
+
+def edge_units(cue: Token, toks: list[Token]) -> list[Token]:
+    """The phrases that end the content ``toks`` (a contiguous run after the cue), outermost first:
+    each word on the path up from the last word whose subtree ends there and hangs on a word of the
+    content to its left; never one that would take the first word."""
+    inside = {t.i for t in toks}
+    words = [t for t in toks if not (t.is_punct or t.is_space)]
+    if len(words) < 2:
+        return []
+    first, last = words[0], words[-1]
+    out = []
+    cur = last
+    for _ in range(40):
+        head = cur.head
+        if head.i == cur.i or head.i not in inside or cur.i < head.i:
+            break
+        if cur.left_edge.i > first.i and cur.left_edge.i in inside:
+            out.append(cur)
+        cur = head
+    return out[::-1]
+
+
+def edge_features(unit: Token, cue: Token, toks: list[Token]) -> list[str]:
+    """What the content-edge model looks at for a phrase at the end of a content."""
+    doc = unit.doc
+    dep = unit.dep_
+    word = unit.lower_ if dep in _WORD_DEPS or unit.pos_ in ("ADP", "SCONJ") else unit.pos_
+    lead = unit.left_edge
+    first = lead.lower_ if (lead.is_stop or lead.is_punct) else lead.pos_
+    mark = next((c.lower_ for c in unit.children if c.dep_ in ("mark", "advmod") and c.i < unit.i), "-")
+    before = doc[lead.i - 1].text if lead.i > 0 else ""
+    comma = before if before in (",", ";", "—", "–", "-", "(", ":") else "-"
+    inside = {t.i for t in toks}
+    host = "cue" if unit.head.i == cue.i else ("top" if unit.head.head.i not in inside else "deep")
+    n = sum(1 for _ in unit.subtree)
+    size = "1" if n == 1 else "2" if n <= 3 else "4" if n <= 8 else "9" if n <= 20 else "21"
+    obj = next((c for c in unit.children if c.dep_ == "pobj"), None)
+    ent = obj.ent_type_ if obj is not None and obj.ent_type_ else (obj.pos_ if obj is not None else "-")
+    quoted = "q" if any(t.text in ('"', "“", "”") for t in unit.subtree) else "-"
+    subj = "s" if any(c.dep_ in ("nsubj", "nsubjpass") for c in unit.children) else "-"
+    lemma = lemma_of(cue)
+    share = len([t for t in toks if t.i < lead.i]) / max(1, len(toks))
+    pos = "early" if share < 0.34 else "mid" if share < 0.67 else "late"
+    return ["bias", f"D={dep}", f"W={dep}|{word}", f"FW={first}", f"M={mark}", f"C={comma}", f"CD={comma}|{dep}",
+            f"CW={comma}|{dep}|{word}", f"H={host}", f"HD={host}|{dep}", f"HW={host}|{dep}|{word}", f"S={size}",
+            f"DS={dep}|{size}", f"E={ent}", f"WE={word}|{ent}", f"HP={unit.head.pos_}|{dep}", f"LC={lemma}|{dep}",
+            f"LW={lemma}|{word}", f"Q={quoted}", f"SU={subj}|{dep}", f"P={pos}", f"PD={pos}|{dep}",
+            f"F={frame_of(cue)}|{dep}", f"MW={mark}|{dep}"]
+
+
+def _pruned(tok: Token, span: tuple[int, int] | None, sent: Span, cues: CueTable) -> tuple[int, int] | None:
+    """The content after its cue, less the phrases at its end the content-edge model leaves out."""
+    if span is None or span[0] < tok.idx or not cues.boundary:
+        return span
+    toks = [t for t in sent if span[0] <= t.idx < span[1]]
+    for _ in range(_MAX_EDGE_STEPS):
+        drop = next((u for u in edge_units(tok, toks) if cues.outside(edge_features(u, tok, toks)) > 0.5), None)
+        if drop is None:
+            break
+        toks = [t for t in toks if t.i < drop.left_edge.i]
+    return _trim(sent, toks) or span
 
 
 _CONTENT_PREPS = frozenset({"about", "of", "for", "against", "as", "over", "that", "with", "to", "on"})
