@@ -324,14 +324,29 @@ def _has_org_head(span: Span, gaz: Gazetteer) -> bool:
 
 def _in_headline(span: Span) -> bool:
     """Is the span on a Title-Cased Headline Line, where the model's guesses are unreliable?"""
-    text = span.doc.text
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.end_char)
-    line = text[start:end if end >= 0 else len(text)].strip()
+    line = _line_of(span).strip()
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", line) if len(w) >= 4]
     if len(words) < 4 or line.endswith((".", "?\"", ".\"", ":")):
         return False
     return sum(w[0].isupper() for w in words) / len(words) >= 0.8
+
+
+def _line_of(span: Span) -> str:
+    """The line the span is on, read from the tokens around it (``doc.text`` is rebuilt whole on every
+    access, which made this the costliest step of linking)."""
+    doc = span.doc
+    i, j = span.start, span.end
+    while i > 0 and "\n" not in doc[i - 1].text and "\n" not in doc[i - 1].whitespace_:
+        i -= 1
+    while j < len(doc) and "\n" not in doc[j].text and "\n" not in doc[j - 1].whitespace_:
+        j += 1
+    line = doc[i:j].text
+    if "\n" in line:  # a newline inside the span's own tokens: the part of the line around the span
+        base = doc[i].idx
+        left = line.rfind("\n", 0, span.start_char - base) + 1
+        right = line.find("\n", span.end_char - base)
+        line = line[left:right if right >= 0 else len(line)]
+    return line
 
 
 def _before_ellipsis(span: Span) -> bool:
