@@ -123,7 +123,10 @@ def _fmt_n(x: float) -> str:
 
 
 def duration(n: float | None, unit: str) -> str:
-    """``n`` units as an ISO 8601 duration: (3, "day") -> P3D, (5.5, "hour") -> PT5H30M, None -> PXD."""
+    """``n`` units as an ISO 8601 duration: (3, "day") -> P3D, (5.5, "hour") -> PT5H30M, None -> PXD;
+    a quarter is three months ("the past quarter" -> P3M)."""
+    if unit == "quarter" and unit not in UNITS:
+        return duration(None if n is None else n * 3, "month")
     tpart, letter, mult = UNITS[unit]
     if n is None:
         return f"P{tpart}X{DATA['vague_units'].get(unit, letter)}"
