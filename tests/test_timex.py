@@ -36,6 +36,7 @@ def one(text: str, ref: str | None, surface: str) -> TimeRef:
     ("The ministers met last week.", "last week", "2024-W10"),
     ("The envoy visits next week.", "next week", "2024-W12"),
     ("Two ships docked over the past month.", "the past month", "P1M"),
+    ("Sales fell over the past quarter.", "the past quarter", "P3M"),
     ("Inflation cooled in the first half of this year.", "the first half of this year", "2024-H1"),
     ("Output grew in the third quarter of 2023.", "the third quarter of 2023", "2023-Q3"),
 ])
