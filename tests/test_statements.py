@@ -1,6 +1,7 @@
 """Statements: every attribution relation, its speaker, cue, kind and content span (project-written text)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +206,22 @@ def test_colon_blocks_on_bad_input_keep_exact_offsets(cw: Crosswire, tmp_path: P
     assert not got.get("error"), got.get("error")
     spans_are_exact(got)
     assert all(len(q.get("parts") or []) <= 20 for q in got["quote"])
+
+
+def read_jsonl(cw: Crosswire, tmp_path: Path, text: str) -> dict[str, Any]:
+    """A report given as a JSONL line with only its text: the headline stays its first line."""
+    return read(cw, tmp_path, json.dumps({"id": "r1", "text": text}) + "\n", name="report.jsonl")
+
+
+def test_a_headline_gives_its_words_to_the_source_before_its_colon(cw: Crosswire, tmp_path: Path) -> None:
+    got = read_jsonl(cw, tmp_path, "Dana Reyes: The Bridge Must Be Rebuilt This Year.\n\nThe vote is on Friday.\n")
+    st = statement(got, "Bridge Must Be Rebuilt")
+    assert st["cue"] == ":" and st["speaker_text"] == "Dana Reyes" and "Reyes" in (st["speaker"] or "")
+    assert st["text"] == "The Bridge Must Be Rebuilt This Year"
+    poll = read_jsonl(cw, tmp_path, "Poll: Most Voters Want Lower Fares.\n\nThe survey ran for a week.\n")
+    assert statement(poll, "Most Voters Want")["speaker_text"] == "Poll"
+
+
+def test_a_headline_colon_without_a_source_is_no_statement(cw: Crosswire, tmp_path: Path) -> None:
+    got = read_jsonl(cw, tmp_path, "Winter notes: snow falls early in the valley.\n\nThe roads stayed open.\n")
+    assert not [q for q in got["quote"] if q["cue"] == ":"]

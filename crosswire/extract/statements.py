@@ -33,6 +33,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .vocab import vocab
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
@@ -77,6 +79,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
         out += _according_to(sent, text)
         out += _verb_cues(sent, cues, quoted, text)
     out += _signed_quotations(text)
+    out += _headline(sdoc, text, out)
     _outside_labels(out)
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
@@ -210,6 +213,32 @@ def _signed_quotations(text: str) -> list[Relation]:
         out.append(Relation(cue=text[dash], cue_start=dash, cue_end=dash + 1, start=opening, end=close,
                             source_start=m.start("src"), source_end=m.end("src")))
     return out
+
+
+_HEADLINE = re.compile(r"(?P<label>[^:：\"“”‘’\n]{1,60}?)\s*[:：]\s+(?=\S)")
+_HEADLINE_LABEL_WORDS = 6
+_NAMED = ("PERSON", "ORG", "NORP", "GPE")
+
+
+def _headline(sdoc: Doc, text: str, found: list[Relation]) -> list[Relation]:
+    """A headline that gives its words to a source before a colon ("Senator Reyes: The Bill Is Dead"): the
+    label names a person or organisation, or its last word is a speaker noun ("Poll: …", "Report: …")."""
+    line = text.split("\n", 1)[0]
+    m = _HEADLINE.match(line)
+    if m is None or len(m.group("label").split()) > _HEADLINE_LABEL_WORDS or \
+            any(r.source_start == 0 or r.start < m.end() for r in found):
+        return []
+    label_end = m.end("label")
+    named = any(e.label_ in _NAMED and e.start_char < label_end for e in sdoc.ents if e.start_char < len(line))
+    last = m.group("label").split()[-1].lower()
+    if not named and last not in vocab().people_like and last not in vocab().generic_sources:
+        return []
+    end = len(line.rstrip(" .\u00a0"))
+    if end <= m.end():
+        return []
+    lead = len(line) - len(line.lstrip())
+    return [Relation(cue=":", cue_start=label_end, cue_end=label_end + 1, start=m.end(), end=end,
+                     source_start=lead, source_end=label_end)]
 
 
 # -- 1. prepositional cues ---------------------------------------------------------------------
@@ -391,7 +420,7 @@ def _adjacent_quotation(tok: Token, src: tuple[int, int] | None, quoted: list[tu
     return None
 
 
-_LEAD_IN = re.compile(r"[^\S\n]*(?:[,\w’'.()-]+[^\S\n]*){0,8}:[^\S\n]*\n")
+_LEAD_IN_WORDS = 8  # "said in a statement on Friday:" — a few words between the cue and its colon
 _MAX_BLOCK_PARAGRAPHS = 20
 
 
@@ -400,10 +429,11 @@ def _block_after(tok: Token, src: tuple[int, int] | None, text: str) -> list[tup
     then the block): the next paragraph, and the ones after it while a quotation opened there has
     not closed (a quotation over several paragraphs opens each with a mark and closes only the last)."""
     right = max(_cue_end(tok), src[1]) if src else _cue_end(tok)
-    m = _LEAD_IN.match(text, right)
-    if m is None or any(ch in "“”\"" for ch in m.group(0)):
+    stop = text.find("\n", right, right + 200)
+    lead = text[right:stop].rstrip() if stop >= 0 else ""
+    if not lead.endswith(":") or len(lead.split()) > _LEAD_IN_WORDS or any(ch in "“”\"" for ch in lead):
         return None
-    pos = m.end()
+    pos = stop
     parts: list[tuple[int, int]] = []
     while pos < len(text) and len(parts) < _MAX_BLOCK_PARAGRAPHS:
         while pos < len(text) and text[pos] in " \n\u00a0":
