@@ -26,8 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crosswire.extract.statements import (_clause_end, _content_of, candidates, cue_features,  # noqa: E402
-                                          edge_features, edge_units, quotations)
+from crosswire.extract.statements import candidates, cue_features, quotations  # noqa: E402
 
 ABOUT = ("Logistic-regression cue model for crosswire/extract/statements.py, written by scripts/train_cues.py "
          "from PolNeAR v1.0.0 (networkdynamics/PolNeAR; Newell, Margolin and Ruths, LREC 2018), train split: "
@@ -64,48 +63,6 @@ def examples(sdoc, rels: list[dict]) -> list[tuple[list[str], int]]:
     quoted = quotations(text)
     return [(cue_features(tok, src, adj is not None), int(tok.i in heads))
             for sent in sdoc.sents for tok, src, adj in candidates(sent, quoted, text)]
-
-
-def edge_examples(sdoc, rels: list[dict], table) -> list[tuple[list[str], int]]:
-    """For each verb cue the table finds whose content (after the cue) overlaps an annotated content of
-    that cue: the phrases at the content's end, each labelled 1 when the annotators left most of its
-    words out. The walk drops each left-out phrase in turn, as extraction does."""
-    from crosswire.extract.statements import find_relations
-
-    text = sdoc.text
-    out = []
-    for rel in find_relations(sdoc, table):
-        if rel.head < 0 or rel.kind == "according_to":
-            continue
-        tok = sdoc[rel.head]
-        span = _clause_end(tok, _content_of(tok, tok.sent), text)
-        if span is None or span[0] < tok.idx:
-            continue
-        best, best_n = None, 0
-        for g in rels:
-            if tok.lower_ not in (g.get("cue") or "").lower():
-                continue
-            n = sum(max(0, min(b, span[1]) - max(a, span[0])) for a, b in g.get("content_spans") or [])
-            if n > best_n:
-                best, best_n = g, n
-        if best is None:
-            continue
-        gold = best["content_spans"]
-        toks = [t for t in tok.sent if span[0] <= t.idx < span[1]]
-        for _ in range(8):
-            dropped = None
-            for unit in edge_units(tok, toks):
-                words = [t for t in unit.subtree if not t.is_punct and not t.is_space]
-                ins = sum(1 for t in words if any(a <= t.idx < b for a, b in gold))
-                y = int(ins * 2 < len(words))
-                out.append((edge_features(unit, tok, toks), y))
-                if y and dropped is None:
-                    dropped = unit
-                    break
-            if dropped is None:
-                break
-            toks = [t for t in toks if t.i < dropped.left_edge.i]
-    return out
 
 
 def fit(data: list[tuple[list[str], int]], epochs: int = 8, rate: float = 0.15, l2: float = 1e-5) -> dict[str, float]:
@@ -150,20 +107,14 @@ def _matches(gold: list[list[str]], pred: list[list[str]]) -> int:
     return len(used_g)
 
 
-def _pruned_weights(w: dict[str, float], min_count: int, data: list[tuple[list[str], int]]) -> dict[str, float]:
-    seen = Counter(f for feats, _ in data for f in feats)
-    return {f: round(v, 4) for f, v in sorted(w.items()) if abs(v) >= 0.002 and seen[f] >= min_count}
-
-
-def best_threshold(w: dict[str, float], held: list[tuple[object, list[dict]]],
-                   boundary: dict[str, float] | None = None) -> tuple[float, str]:
+def best_threshold(w: dict[str, float], held: list[tuple[object, list[dict]]]) -> tuple[float, str]:
     """The cut that maximises statement F1 (content overlap, as in the project's eval) on held-out articles."""
     from crosswire.extract.cues import CueTable
     from crosswire.extract.statements import find_relations
 
     best = (0.0, 0.5, "")
     for t in [i / 100 for i in range(30, 71, 4)]:
-        table = CueTable(weights=w, threshold=t, boundary=boundary or {})
+        table = CueTable(weights=w, threshold=t)
         tp = n_pred = n_gold = 0
         for sdoc, rels in held:
             found = find_relations(sdoc, table)
@@ -211,27 +162,14 @@ def main() -> None:
     train = [e for doc in per_doc[:cut] for e in doc]
     held = [e for doc in per_doc[cut:] for e in doc]
     held_docs = [(sdoc, gold.get(d["id"], {}).get("attributions", [])) for d, sdoc in zip(docs[cut:], parsed[cut:])]
-    from crosswire.extract.cues import CueTable
-
-    first = fit(train)
-    nine = list(zip(docs[:cut], parsed[:cut]))
-    edges = [e for d, sdoc in nine for e in edge_examples(sdoc, gold.get(d["id"], {}).get("attributions", []),
-                                                             CueTable(weights=first, threshold=0.42))]
-    boundary = _pruned_weights(fit(edges), args.min_count, edges)
-    threshold, report = best_threshold(first, held_docs, boundary)
+    threshold, report = best_threshold(fit(train), held_docs)
     if args.threshold is not None:
         threshold, report = args.threshold, f"fixed at {args.threshold}"
     weights = fit(train + held)  # the shipped model learns from every article
-    table = CueTable(weights=weights, threshold=threshold)
-    edges = [e for d, sdoc in zip(docs, parsed)
-             for e in edge_examples(sdoc, gold.get(d["id"], {}).get("attributions", []), table)]
-    boundary = _pruned_weights(fit(edges), args.min_count, edges)
     kept = {f: round(v, 4) for f, v in sorted(weights.items()) if abs(v) >= 0.002}
     rels = sum(len(g.get("attributions", [])) for g in gold.values())
     about = ABOUT.format(docs=len(docs), rels=rels, model=ex.versions["model"], held=report)
-    about += f" Content-edge model: {len(edges)} phrases at the end of a content, from the same articles."
-    Path(args.out).write_text(json.dumps({"about": about, "threshold": threshold, "weights": kept,
-                                          "boundary": boundary}, indent=0,
+    Path(args.out).write_text(json.dumps({"about": about, "threshold": threshold, "weights": kept}, indent=0,
                                          ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{args.out}: {len(train) + len(held)} verbs, {len(kept)} weights; held-out {report}")
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 VERSION = "statements-1"
 _NEVER_CONTENT = frozenset({"aux", "auxpass", "neg", "punct", "cc", "conj", "nsubj", "nsubjpass", "csubj",
-                            "csubjpass", "expl", "preconj", "intj", "discourse"})
+                            "csubjpass", "expl", "preconj", "intj", "discourse", "prt"})  # prt: part of the cue
 _TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
                          "yesterday", "tonight", "earlier", "later", "recently", "again", "also", "previously",
                          "repeatedly", "publicly", "privately", "week", "month", "year", "morning", "night",
@@ -372,7 +372,7 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
         score = cues.score(cue_features(tok, src, adjacent is not None))
         if score < cues.threshold:
             continue
-        content = adjacent or _pruned(tok, _clause_end(tok, _content_of(tok, sent), text), sent, cues) or \
+        content = adjacent or _clause_end(tok, _content_of(tok, sent), text) or \
             _adjacent_quotation(tok, src, quoted, text, loose=True)
         if content is None:
             continue
@@ -491,73 +491,6 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
             continue  # "ruled against X, dealing a blow to Y": the writer's gloss
         words.extend(t for t in child.subtree if not _gloss(t, child))
     return _trim(sent, words) if words else None
-
-
-# -- 3b. the learned content edge --------------------------------------------------------------
-_MAX_EDGE_STEPS = 6
-_WORD_DEPS = frozenset({"prep", "mark", "advmod", "agent", "cc", "dative", "npadvmod", "prt", "acomp", "neg"})
-
-
-def edge_units(cue: Token, toks: list[Token]) -> list[Token]:
-    """The phrases that end the content ``toks`` (a contiguous run after the cue), outermost first:
-    each word on the path up from the last word whose subtree ends there and hangs on a word of the
-    content to its left; never one that would take the first word."""
-    inside = {t.i for t in toks}
-    words = [t for t in toks if not (t.is_punct or t.is_space)]
-    if len(words) < 2:
-        return []
-    first, last = words[0], words[-1]
-    out = []
-    cur = last
-    for _ in range(40):
-        head = cur.head
-        if head.i == cur.i or head.i not in inside or cur.i < head.i:
-            break
-        if cur.left_edge.i > first.i and cur.left_edge.i in inside:
-            out.append(cur)
-        cur = head
-    return out[::-1]
-
-
-def edge_features(unit: Token, cue: Token, toks: list[Token]) -> list[str]:
-    """What the content-edge model looks at for a phrase at the end of a content."""
-    doc = unit.doc
-    dep = unit.dep_
-    word = unit.lower_ if dep in _WORD_DEPS or unit.pos_ in ("ADP", "SCONJ") else unit.pos_
-    lead = unit.left_edge
-    first = lead.lower_ if (lead.is_stop or lead.is_punct) else lead.pos_
-    mark = next((c.lower_ for c in unit.children if c.dep_ in ("mark", "advmod") and c.i < unit.i), "-")
-    before = doc[lead.i - 1].text if lead.i > 0 else ""
-    comma = before if before in (",", ";", "—", "–", "-", "(", ":") else "-"
-    inside = {t.i for t in toks}
-    host = "cue" if unit.head.i == cue.i else ("top" if unit.head.head.i not in inside else "deep")
-    n = sum(1 for _ in unit.subtree)
-    size = "1" if n == 1 else "2" if n <= 3 else "4" if n <= 8 else "9" if n <= 20 else "21"
-    obj = next((c for c in unit.children if c.dep_ == "pobj"), None)
-    ent = obj.ent_type_ if obj is not None and obj.ent_type_ else (obj.pos_ if obj is not None else "-")
-    quoted = "q" if any(t.text in ('"', "“", "”") for t in unit.subtree) else "-"
-    subj = "s" if any(c.dep_ in ("nsubj", "nsubjpass") for c in unit.children) else "-"
-    lemma = lemma_of(cue)
-    share = len([t for t in toks if t.i < lead.i]) / max(1, len(toks))
-    pos = "early" if share < 0.34 else "mid" if share < 0.67 else "late"
-    return ["bias", f"D={dep}", f"W={dep}|{word}", f"FW={first}", f"M={mark}", f"C={comma}", f"CD={comma}|{dep}",
-            f"CW={comma}|{dep}|{word}", f"H={host}", f"HD={host}|{dep}", f"HW={host}|{dep}|{word}", f"S={size}",
-            f"DS={dep}|{size}", f"E={ent}", f"WE={word}|{ent}", f"HP={unit.head.pos_}|{dep}", f"LC={lemma}|{dep}",
-            f"LW={lemma}|{word}", f"Q={quoted}", f"SU={subj}|{dep}", f"P={pos}", f"PD={pos}|{dep}",
-            f"F={frame_of(cue)}|{dep}", f"MW={mark}|{dep}"]
-
-
-def _pruned(tok: Token, span: tuple[int, int] | None, sent: Span, cues: CueTable) -> tuple[int, int] | None:
-    """The content after its cue, less the phrases at its end the content-edge model leaves out."""
-    if span is None or span[0] < tok.idx or not cues.boundary:
-        return span
-    toks = [t for t in sent if span[0] <= t.idx < span[1]]
-    for _ in range(_MAX_EDGE_STEPS):
-        drop = next((u for u in edge_units(tok, toks) if cues.outside(edge_features(u, tok, toks)) > 0.5), None)
-        if drop is None:
-            break
-        toks = [t for t in toks if t.i < drop.left_edge.i]
-    return _trim(sent, toks) or span
 
 
 _CONTENT_PREPS = frozenset({"about", "of", "for", "against", "as", "over", "that", "with", "to", "on"})
