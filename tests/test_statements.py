@@ -225,3 +225,10 @@ def test_a_headline_gives_its_words_to_the_source_before_its_colon(cw: Crosswire
 def test_a_headline_colon_without_a_source_is_no_statement(cw: Crosswire, tmp_path: Path) -> None:
     got = read_jsonl(cw, tmp_path, "Winter notes: snow falls early in the valley.\n\nThe roads stayed open.\n")
     assert not [q for q in got["quote"] if q["cue"] == ":"]
+
+
+def test_a_participle_on_a_name_takes_the_name_as_source(cw: Crosswire, tmp_path: Path) -> None:
+    text = ("Front line\n\nGeneral Petro Marchenko, denying that any unit had retreated, flew to the front on "
+            "Tuesday.\n")
+    st = statement(read(cw, tmp_path, text), "any unit had retreated")
+    assert st["speaker"] == "Petro Marchenko" and st["cue"] == "denying"

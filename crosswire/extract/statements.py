@@ -583,6 +583,13 @@ def _source_of(tok: Token) -> tuple[int, int] | None:
             return _np_span(cur.head if relative else subj)
         if cur.dep_ == "relcl":
             return _np_span(cur.head)
+        if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN") and cur.i > cur.head.i:
+            noun = cur.head  # "Smith, refusing to testify": the noun; "issued a statement saying": its issuer
+            if noun.lemma_.lower() in _DOCUMENT_NOUNS and noun.head.pos_ in ("VERB", "AUX") and noun.head.i != noun.i:
+                cur = noun.head
+                seen += 1
+                continue
+            return _np_span(noun)
         if cur.dep_ == "advcl" and cur.i < cur.head.i:
             return None  # "Considering that …, it is …": a framing clause, not what the main subject says
         if cur.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl") and cur.head.i != cur.i:
@@ -591,6 +598,12 @@ def _source_of(tok: Token) -> tuple[int, int] | None:
             continue
         return None
     return None
+
+
+_DOCUMENT_NOUNS = frozenset({"statement", "report", "letter", "release", "ad", "advertisement", "video", "post",
+                             "tweet", "message", "email", "memo", "note", "filing", "lawsuit", "suit", "complaint",
+                             "ruling", "order", "op-ed", "column", "editorial", "speech", "interview", "remark",
+                             "comment", "document", "study", "survey", "poll", "book", "article", "story"})
 
 
 def _np_span(head: Token) -> tuple[int, int]:
