@@ -232,3 +232,11 @@ def test_a_participle_on_a_name_takes_the_name_as_source(cw: Crosswire, tmp_path
             "Tuesday.\n")
     st = statement(read(cw, tmp_path, text), "any unit had retreated")
     assert st["speaker"] == "Petro Marchenko" and st["cue"] == "denying"
+
+
+def test_the_source_as_written_keeps_its_apposition(cw: Crosswire, tmp_path: Path) -> None:
+    text = ("Harbour\n\nMaria Olsen, the director of the port authority, said that 40 ships had been turned "
+            "away since June.\n")
+    st = statement(read(cw, tmp_path, text), "ships had been turned away")
+    assert st["speaker"] == "Maria Olsen"
+    assert st["speaker_text"] == "Maria Olsen, the director of the port authority"

@@ -233,7 +233,7 @@ class Attributor:
         sent = self._sentence(r.cue_start)
         prev = previous if previous is not None and sent - previous.sentence <= _CARRY else None
         speaker, resolved = self._resolve_source(r, prev)
-        written = self.text[r.source_start:r.source_end] if r.source_start >= 0 else None
+        written = self.text[r.source_start:max(r.source_end, r.mention_end)] if r.source_start >= 0 else None
         chain = [speaker] if speaker else []
         kinds = {_quote_kind(self.text[a:b]) for a, b in (r.parts or [(r.start, r.end)])}
         kind = r.kind if r.kind in ("according_to", "transcript") else (kinds.pop() if len(kinds) == 1 else "mixed")

@@ -67,6 +67,7 @@ class Relation:
     score: float = 1.0
     head: int = -1  # token index of the cue's head word
     parts: list[tuple[int, int]] | None = None  # content interrupted by its cue: the pieces, in order
+    mention_end: int = -1  # the source mention as written runs to here (its apposition included); -1: source_end
 
 
 def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = None) -> list[Relation]:
@@ -383,8 +384,25 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
                        parts=block if block and len(block) > 1 else None)
         if src is not None:
             rel.source_start, rel.source_end = src
+            rel.mention_end = _mention_end(tok, src)
         out.append(rel)
     return out
+
+
+def _mention_end(cue: Token, src: tuple[int, int]) -> int:
+    """Where the source mention as written ends: with the apposition or relative clause that follows its
+    head before the cue ("Jane Roe, the agency's director, said"), without the closing comma."""
+    span = cue.doc.char_span(src[0], src[1], alignment_mode="expand")
+    if span is None:
+        return src[1]
+    root = span.root
+    words = [t for t in root.subtree if t.i < cue.i and t.idx >= src[0]]
+    if not words or words[-1].i >= cue.i or any("\n" in t.text for t in words):
+        return src[1]
+    while words and (words[-1].is_punct or words[-1].is_space):
+        words.pop()
+    end = words[-1].idx + len(words[-1].text) if words else src[1]
+    return end if end > src[1] and end <= cue.idx else src[1]
 
 
 def _cue_start(tok: Token) -> int:
