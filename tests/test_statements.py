@@ -240,3 +240,10 @@ def test_the_source_as_written_keeps_its_apposition(cw: Crosswire, tmp_path: Pat
     st = statement(read(cw, tmp_path, text), "ships had been turned away")
     assert st["speaker"] == "Maria Olsen"
     assert st["speaker_text"] == "Maria Olsen, the director of the port authority"
+
+
+def test_a_cue_after_a_preposition_takes_the_subject_of_the_verb_before(cw: Crosswire, tmp_path: Path) -> None:
+    text = ("Budget\n\nRuth Okafor opened the meeting on Monday by saying that the budget would grow by four "
+            "percent next year.\n")
+    st = statement(read(cw, tmp_path, text), "budget would grow")
+    assert st["speaker"] == "Ruth Okafor" and st["cue"] == "saying"

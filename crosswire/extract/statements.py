@@ -614,6 +614,11 @@ def _source_of(tok: Token) -> tuple[int, int] | None:
             cur = cur.head
             seen += 1
             continue
+        if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("VERB", "AUX") \
+                and cur.head.head.i < cur.i:  # "… by saying that", "…, before insisting": the verb before it
+            cur = cur.head.head
+            seen += 1
+            continue
         return None
     return None
 
