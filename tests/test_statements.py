@@ -168,7 +168,8 @@ def test_a_description_used_as_a_title_before_leads_back_to_the_person(cw: Cross
 
 def test_turns_of_a_transcript_quoted_as_a_block(cw: Crosswire, tmp_path: Path) -> None:
     """Each paragraph of a quoted transcript opens with a quotation mark before its speaker's label."""
-    text = ("Interview with the governor\n\nThe governor spoke to a local station on Sunday.\n\n"
+    text = ("Interview with the governor\n\nThe governor spoke to a local station on Sunday. The station "
+            "published the exchange as follows:\n\n"
             '"HOST: Will the bridge reopen before winter?\n\n'
             '"GOVERNOR BALE: We expect the bridge to reopen in November, and the repairs cost 40 million dollars.\n\n'
             '"HOST: Thank you, Governor."\n')
@@ -176,6 +177,7 @@ def test_turns_of_a_transcript_quoted_as_a_block(cw: Crosswire, tmp_path: Path) 
     turns = [q for q in got["quote"] if q["kind"] == "transcript"]
     assert [q["speaker_text"] for q in turns] == ["HOST", "GOVERNOR BALE", "HOST"]
     assert turns[1]["text"].startswith("We expect the bridge") and turns[2]["text"] == "Thank you, Governor."
+    assert all(q["kind"] == "transcript" for q in got["quote"] if "Will the bridge" in q["text"])  # not "follows"
     spans_are_exact(got)
 
 

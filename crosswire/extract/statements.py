@@ -81,7 +81,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
         out += _verb_cues(sent, cues, quoted, text)
     out += _signed_quotations(text)
     out += _headline(sdoc, text, out)
-    _outside_labels(out)
+    _outside_labels(out, text)
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
             _extend_to_quotes(rel, quoted, text, sdoc[rel.head].sent.end_char)
@@ -177,14 +177,20 @@ def _quoted_turns(text: str, turns: list[Relation]) -> list[Relation]:
     return found if len(found) >= _MIN_QUOTED_TURNS else []
 
 
-def _outside_labels(relations: list[Relation]) -> None:
-    """A turn label ("MS. LEE:", "Q:") is the turn's source, never another relation's content or source."""
+def _outside_labels(relations: list[Relation], text: str) -> None:
+    """A turn label ("MS. LEE:", "Q:") is the turn's source, never another relation's content or source;
+    the paragraphs a cue introduces with a colon ("… as follows:") are no statement of their own when
+    they are turns: the turns are."""
     labels = sorted((r.source_start, r.start) for r in relations if r.kind == "transcript")
     if not labels:
         return
     starts = [a for a, _ in labels]
     for rel in relations:
         if rel.kind == "transcript":
+            continue
+        if "\n" in text[rel.cue_end:rel.start] and bisect.bisect_left(starts, rel.start) < \
+                bisect.bisect_left(starts, rel.end):
+            rel.end = rel.start  # dropped
             continue
         k = bisect.bisect_right(starts, rel.start) - 1
         if k >= 0 and labels[k][0] <= rel.start < labels[k][1]:
