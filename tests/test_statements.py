@@ -249,3 +249,11 @@ def test_a_cue_after_a_preposition_takes_the_subject_of_the_verb_before(cw: Cros
             "percent next year.\n")
     st = statement(read(cw, tmp_path, text), "budget would grow")
     assert st["speaker"] == "Ruth Okafor" and st["cue"] == "saying"
+
+
+def test_a_passive_cue_has_its_subject_as_content_and_its_agent_as_source(cw: Crosswire, tmp_path: Path) -> None:
+    text = "Harbour\n\nThe new harbour plan was first reported by the Coastal Tribune on Monday.\n"
+    got = read(cw, tmp_path, text)
+    st = next(q for q in got["quote"] if q["cue"] and "reported" in q["cue"])
+    assert st["text"] == "The new harbour plan" and "Coastal Tribune" in (st["speaker"] or "")
+    spans_are_exact(got)

@@ -15,8 +15,9 @@ Steps, in order, one function each:
    dependency and tag, the kind of its subject, an adjacent quotation. Verbs inside a quotation are
    the quoted speaker's own words, not cues. Transcript turns ("MS. LEE: …") and signed quotations
    ('"…" ― Jane Doe') are relations too.
-3. ``_content_of``    — the content is the complement: the clause before a postposed cue ("…, the
-   ministry said"), else everything the verb governs after it, less its subject, auxiliaries, the
+3. ``_content_of``    — the content is the complement: the subject of a passive cue with an agent ("the
+   plan was endorsed by X"), the clause before a postposed cue ("…, the ministry said"), else
+   everything the verb governs after it, less its subject, auxiliaries, the
    time adverbs next to it ("said Friday") and coordinated verbs of its own.
 4. ``_source_of``     — the subject (``nsubj``, ``csubj``), the agent of a passive ("was told by X"),
    the subject of the verb the cue hangs on ("…, adding that…"), or none (the content then has no
@@ -491,6 +492,10 @@ def _only_punct(gap: str, colon: bool = False) -> bool:
 # -- 3. content -------------------------------------------------------------------------------
 def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
     """The char span of what the cue introduces (see step 3)."""
+    passive = next((c for c in tok.lefts if c.dep_ == "nsubjpass"), None)
+    if passive is not None and any(c.dep_ == "agent" for c in tok.rights) and not any(
+            c.dep_ in ("ccomp", "xcomp") for c in tok.children):  # "the nominee was endorsed by 40 papers"
+        return _trim(sent, list(passive.subtree))
     before = [c for c in tok.lefts if c.dep_ in ("ccomp", "parataxis")]
     if before:  # "…, the ministry said" / "… it was the right thing, he said"
         return _trim(sent, list(before[0].subtree))
