@@ -13,8 +13,11 @@ Steps, in order, one function each:
    threshold, from ``cue_features``: the lemma, the frame (what hangs on the verb: a clause ``ccomp``,
    an infinitive ``xcomp``, an object ``dobj``, a topic preposition ``prep``, or nothing), its
    dependency and tag, the kind of its subject, an adjacent quotation. Verbs inside a quotation are
-   the quoted speaker's own words, not cues. Transcript turns ("MS. LEE: …") and signed quotations
-   ('"…" ― Jane Doe') are relations too.
+   the quoted speaker's own words, not cues. Transcript turns ("MS. LEE: …", also quoted as a block:
+   '"HOST: …' paragraphs), signed quotations ('"…" ― Jane Doe') and a first line that gives its words
+   to a named source before a colon ("Poll: …", "Jane Doe: …") are relations too. A cue that ends its
+   paragraph with a colon ("The agency reported:") takes the next paragraph (and the quoted ones after
+   it, one part each) as content.
 3. ``_content_of``    — the content is the complement: the subject of a passive cue with an agent ("the
    plan was endorsed by X"), the clause before a postposed cue ("…, the ministry said"), else
    everything the verb governs after it, less its subject, auxiliaries, the
