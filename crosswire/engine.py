@@ -24,7 +24,7 @@ from .models import Document, Rejection
 from .cache import VersionCache
 from .reading import ReadSide
 from .review import ReviewSide
-from .store import Store
+from .store import Store, open_store
 
 Progress = Callable[[int], None]
 
@@ -71,7 +71,7 @@ class Crosswire(ReadSide, ReviewSide):
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.settings["db"], read_only=self.read_only)
+            self._store = open_store(self.settings["db"], read_only=self.read_only)
         return self._store
 
     @property
@@ -89,7 +89,7 @@ class Crosswire(ReadSide, ReviewSide):
         from .store.health import CheckReport
 
         try:
-            store = Store(self.settings["db"], as_found=True)
+            store = open_store(self.settings["db"], as_found=True)
         except DamagedKnowledgeBase as exc:  # too damaged to open: that is the finding
             return CheckReport(str(self.settings["db"]), [f"cannot be read: {exc.__cause__ or exc}"])
         try:
@@ -104,7 +104,7 @@ class Crosswire(ReadSide, ReviewSide):
 
         from .store.health import salvage
 
-        store = Store(self.settings["db"], as_found=True)
+        store = open_store(self.settings["db"], as_found=True)
         try:
             return salvage(store.conn, Path(folder))
         finally:

@@ -40,14 +40,27 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(number, name, sql) of every file in store/migrations, in order."""
-    out = []
+def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
+    """(number, name, sql) of every migration in store/migrations, in order, for ``dialect``.
+
+    ``NNN_name.sql`` is written for SQLite; for PostgreSQL ``NNN_name.postgresql.sql`` replaces it where
+    the SQL differs (full-text search, triggers), and the others are translated (``dialect.ddl_to_postgres``:
+    types and rowids)."""
+    files: dict[tuple[int, str], dict[str, str]] = {}
     for entry in resources.files("crosswire.store").joinpath("migrations").iterdir():
-        m = re.match(r"(\d+)_(.+)\.sql$", entry.name)
+        m = re.match(r"(\d+)_([a-z0-9_]+)(?:\.(postgresql))?\.sql$", entry.name)
         if m:
-            out.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
-    return sorted(out)
+            files.setdefault((int(m.group(1)), m.group(2)), {})[m.group(3) or "sqlite"] = entry.read_text(
+                encoding="utf-8")
+    out = []
+    for (number, name), texts in sorted(files.items()):
+        if dialect == "sqlite" or dialect in texts:
+            out.append((number, name, texts[dialect]))
+        else:
+            from .dialect import ddl_to_postgres
+
+            out.append((number, name, ddl_to_postgres(texts["sqlite"])))
+    return out
 
 
 class Store(Reads, FusionReads, ReviewStore):
@@ -59,6 +72,8 @@ class Store(Reads, FusionReads, ReviewStore):
     create the ``-wal``/``-shm`` side files of a WAL database beside it). ``as_found`` opens it
     read-only with no migration and no guard, for ``crosswire check``.
     """
+
+    dialect = "sqlite"
 
     def __init__(self, path: str | Path, read_only: bool = False, as_found: bool = False) -> None:
         self.path = str(path)
