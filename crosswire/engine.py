@@ -110,6 +110,21 @@ class Crosswire(ReadSide, ReviewSide):
         finally:
             store.close()
 
+    def copy_to(self, target: str) -> Any:
+        """`crosswire migrate`: copy this knowledge base into the empty one at ``target`` (a SQLite path or a
+        postgresql:// URL), checked table by table by row counts and content hashes; a
+        :class:`~crosswire.store.transfer.CopyReport`."""
+        from .errors import SettingsError
+        from .store.transfer import copy_knowledge_base
+
+        if str(target) == str(self.settings["db"]):
+            raise SettingsError(f"migrate: the source and the target are both {self.store.path}; give another target")
+        dst = open_store(target)
+        try:
+            return copy_knowledge_base(self.store, dst)
+        finally:
+            dst.close()
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

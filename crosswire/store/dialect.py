@@ -16,6 +16,7 @@ SQLite                                         PostgreSQL
 ``length(CAST(x AS BLOB))``                    ``octet_length(x)``
 ``CAST(x AS REAL)`` / ``AS INTEGER``           ``DOUBLE PRECISION`` / ``BIGINT``
 ``ifnull(a, b)``                               ``coalesce(a, b)``
+``substr(s, a, b)``                            ``substr(s, CAST(a AS INTEGER), CAST(b AS INTEGER))``
 ``group_concat(x[, sep])``                     ``string_agg(CAST(x AS TEXT), sep)``
 ``x LIKE y``                                   ``x ILIKE y`` (SQLite's LIKE ignores case)
 ``COLLATE NOCASE``                             ``COLLATE nocase`` (an ICU collation, migration 001)
@@ -84,7 +85,7 @@ def _args_end(code: str, open_at: int) -> tuple[int, list[int]]:
     return len(code), commas
 
 
-_FUNC = re.compile(r"\b(max|min|group_concat)\s*\(", re.I)
+_FUNC = re.compile(r"\b(max|min|group_concat|substr)\s*\(", re.I)
 
 
 def _functions(code: str) -> str:
@@ -97,7 +98,11 @@ def _functions(code: str) -> str:
         name = m.group(1).lower()
         open_at = m.end() - 1
         close, commas = _args_end(code, open_at)
-        if name in ("max", "min"):
+        if name == "substr":  # positions as integer: bigint sums and smallint parameters have no substr
+            parts = [code[a + 1:b] for a, b in zip([open_at, *commas], [*commas, close])]
+            args = [parts[0], *(f"CAST({p.strip()} AS INTEGER)" for p in parts[1:])]
+            code = code[:m.start()] + "substr(" + ", ".join(args) + ")" + code[close + 1:]
+        elif name in ("max", "min"):
             if commas:
                 code = code[:m.start()] + ("GREATEST" if name == "max" else "LEAST") + code[open_at:]
         else:

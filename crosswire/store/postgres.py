@@ -18,7 +18,7 @@ PostgreSQL variant) searched with ``plainto_tsquery('simple', …)``, ranked by 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,11 +26,10 @@ from ..errors import (DamagedKnowledgeBase, NoKnowledgeBase, NotAKnowledgeBase, 
                       StoreReadOnly)
 from .dialect import WRITER_LOCK, Schema, to_postgres
 from .health import COUNTED, CheckReport
-from .sqlite import SNIPPET_SCAN_LIMIT, Store, long_snippet, migrations, now
+from .reads import SNIPPET_SCAN_LIMIT
+from .sqlite import Store, _internal, migrations, now
 
 LOCK_TIMEOUT = "10s"  # how long a writer waits for another one (SQLite's busy_timeout) before StoreBusy
-# tables that are machinery, not knowledge: never copied, counted or hashed
-INTERNAL_TABLES = frozenset({"schema_migrations", "crosswire_changes", "docs_fts"})
 
 
 def is_postgres_url(url: str) -> bool:
@@ -67,7 +66,7 @@ def pg_error(exc: Exception, where: str) -> StoreError:
         return DamagedKnowledgeBase(f"{where} is damaged ({text}): ask the server's administrator (REINDEX, backups)")
     if isinstance(exc, e.UndefinedTable):
         return NotAKnowledgeBase(f"{where} is not a crosswire knowledge base ({text})")
-    if isinstance(exc, e.OperationalError):
+    if isinstance(exc, e.OperationalError) and (exc.sqlstate is None or exc.sqlstate.startswith(("08", "57P"))):
         return StoreError(f"lost the connection to {where}: {text}")
     return StoreError(f"{where}: database error: {text}")
 
@@ -276,8 +275,8 @@ class PgConnection:
         try:
             self.raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
-            reason = (str(exc).strip().splitlines() or ["connection refused"])[-1]
-            reason = reason.replace(url, self.where)
+            reason = (str(exc).strip().splitlines() or ["connection refused"])[0].strip()
+            reason = reason.replace(url, self.where).removeprefix("connection failed: ")
             raise StoreError(f"cannot connect to {self.where}: {reason} (is the server running, and do the "
                              "database, user and password exist?)") from exc
         self.row_factory: Any = None
@@ -446,6 +445,29 @@ class PgStore(Store):
         rows = self.pg.raw.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()
         return {r[0] for r in rows}
 
+    def tables(self) -> list[str]:
+        return sorted(t for t in self._tables() if not _internal(t))
+
+    def bulk_insert(self, table: str, columns: list[str], rows: Iterable[Sequence[Any]]) -> int:
+        """COPY ``rows`` into ``table`` (inside a transaction), then move its identity past the keys copied."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        n = 0
+        try:
+            with self.pg.raw.cursor() as cur:
+                with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        n += 1
+                for key in ("rowid", "id"):
+                    if self.pg.schema.rowid.get(table) == key:
+                        cur.execute(f'SELECT setval(pg_get_serial_sequence(%s, %s), m) FROM (SELECT max("{key}") AS m'
+                                    f' FROM "{table}") AS top WHERE m IS NOT NULL', (f'"{table}"', key))
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - psycopg errors become StoreErrors
+            raise self.pg.error(exc) from exc
+        return n
+
     def _migrate_read_only(self) -> None:
         done = {r[0] for r in self.pg.raw.execute("SELECT version FROM schema_migrations")}
         if [n for n, _, _ in migrations("postgresql") if n not in done]:
@@ -516,7 +538,7 @@ class PgStore(Store):
         out = []
         for doc_id, published, publisher, title, rowid, head, snippet in rows:
             if snippet is None:
-                snippet = long_snippet(self.conn, rowid, query, mark="[]")  # type: ignore[arg-type]
+                snippet = self._long_snippet(rowid, query, mark="[]")
             else:
                 snippet = fts5_like(snippet, head)
             out.append({"id": doc_id, "published": published, "publisher": publisher, "title": title,

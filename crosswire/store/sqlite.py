@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -252,7 +252,7 @@ class Store(Reads, FusionReads, ReviewStore):
         the row number (an INTEGER PRIMARY KEY) and the write times (``WRITTEN_AT``) are left out, the rows
         sorted (a content-hash ``id`` is content, and kept). Two knowledge bases built from the same inputs
         (in one process or on several workers) give the same pair."""
-        if table not in {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
+        if table not in self.tables():
             raise NotFound(f"no table {table!r} in {self.path}")
         cols = [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")  # noqa: S608 - checked name
                 if not (r[5] and str(r[2]).upper() == "INTEGER") and r[1] not in WRITTEN_AT]  # not the row number
@@ -263,6 +263,41 @@ class Store(Reads, FusionReads, ReviewStore):
         for line in rows:
             digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
         return len(rows), digest.hexdigest()
+
+    def tables(self) -> list[str]:
+        """The tables holding knowledge (not the migrations' record, not the full-text index)."""
+        rows = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        return sorted(str(r[0]) for r in rows if not _internal(str(r[0])))
+
+    def bulk_insert(self, table: str, columns: list[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Insert ``rows`` (values of ``columns``, keys included) into ``table``; call inside a transaction."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        sql = f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(columns))})'  # noqa: S608 - schema names
+        n = 0
+        for batch in _batches(rows, 5000):
+            self.conn.executemany(sql, batch)
+            n += len(batch)
+        return n
+
+
+
+INTERNAL_TABLES = frozenset({"schema_migrations", "crosswire_changes", "docs_fts"})
+
+
+def _internal(table: str) -> bool:
+    """Machinery, not knowledge: the migrations' record, PostgreSQL's change counter, the full-text index."""
+    return table in INTERNAL_TABLES or table.startswith(("docs_fts_", "sqlite_"))
+
+
+def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _sql_value(v: Any) -> Any:
