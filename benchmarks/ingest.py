@@ -1,16 +1,22 @@
-"""Ingest benchmark: 10,000 generated reports, then the same again.
+"""Ingest benchmark: 10,000 generated reports, then the same again, on each backend asked for.
 
 Prints reports/s and peak RSS of the first run, the time of the second run (everything already
 stored) and the ratio second/first (target < 0.1). The baseline is the first run itself: the
-second must skip work, not redo it.
+second must skip work, not redo it. With both backends, the same reports go into a SQLite file and
+a PostgreSQL database in the same run, and the ratio of their first-run throughputs is printed
+(target: PostgreSQL at least 0.7 of SQLite).
 
     python benchmarks/ingest.py [--n 10000] [--extract]
+    python benchmarks/ingest.py --backend both                       # a throwaway PostgreSQL server
+    python benchmarks/ingest.py --backend both --db-url postgresql://user@host/empty_db
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -41,29 +47,52 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def measure(db: str, folder: Path, n: int, extract: bool) -> float:
+    """Ingest ``folder`` twice into ``db``; prints both runs; the first run's reports/s."""
+    cw = Crosswire(db=db)
+    cw.store  # opening (and migrating) is not counted
+    t0 = time.perf_counter()
+    first = cw.ingest([str(folder)], extract=extract)
+    t1 = time.perf_counter()
+    second = cw.ingest([str(folder)], extract=extract)
+    t2 = time.perf_counter()
+    cw.close()
+    d1, d2 = t1 - t0, t2 - t1
+    print(f"[{cw.settings['db'].split('://')[0] if '://' in str(cw.settings['db']) else 'sqlite'}]  reports: {n}"
+          f"  extract: {extract}")
+    print(f"first run:  {d1:8.2f} s  {n / d1:8.1f} reports/s  added={first.added}")
+    print(f"second run: {d2:8.2f} s  {n / d2:8.1f} reports/s  unchanged={second.unchanged} added={second.added}")
+    print(f"ratio second/first: {d2 / d1:.3f} (target < 0.1)")
+    return n / d1
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--extract", action="store_true", help="also run extraction (slower)")
+    ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    ap.add_argument("--db-url", help="an empty PostgreSQL database (default: a throwaway server, durable settings)")
     args = ap.parse_args()
     rng = random.Random(7)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         folder = Path(tmp, "reports")
         folder.mkdir()
         for i in range(args.n):
             (folder / f"r{i:05d}.txt").write_text(make_report(i, rng), encoding="utf-8")
-        cw = Crosswire(db=str(Path(tmp, "kb.db")))
-        t0 = time.perf_counter()
-        first = cw.ingest([str(folder)], extract=args.extract)
-        t1 = time.perf_counter()
-        second = cw.ingest([str(folder)], extract=args.extract)
-        t2 = time.perf_counter()
-        cw.close()
-    d1, d2 = t1 - t0, t2 - t1
-    print(f"reports: {args.n}  extract: {args.extract}")
-    print(f"first run:  {d1:8.2f} s  {args.n / d1:8.1f} reports/s  added={first.added}")
-    print(f"second run: {d2:8.2f} s  {args.n / d2:8.1f} reports/s  unchanged={second.unchanged} added={second.added}")
-    print(f"ratio second/first: {d2 / d1:.3f} (target < 0.1)")
+        rates = {}
+        if args.backend in ("sqlite", "both"):
+            rates["sqlite"] = measure(str(Path(tmp, "kb.db")), folder, args.n, args.extract)
+        if args.backend in ("postgresql", "both"):
+            url = args.db_url
+            if not url:
+                sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+                from pg_server import throwaway_server
+
+                url = stack.enter_context(throwaway_server(durable=True)).create_database("bench_ingest")
+            rates["postgresql"] = measure(url, folder, args.n, args.extract)
+    if len(rates) == 2:
+        ratio = rates["postgresql"] / rates["sqlite"]
+        print(f"postgresql/sqlite throughput: {ratio:.2f} (target >= 0.7)")
     print(f"peak RSS: {rss_mb():.0f} MB")
 
 

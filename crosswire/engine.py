@@ -216,7 +216,7 @@ class Crosswire(ReadSide, ReviewSide):
             batch.clear()
 
         for inp in iter_inputs(paths, int(self.settings["max_bytes"])):
-            if isinstance(inp, Input) and store.has_raw(inp.sha) and not store.raw_rejections(inp.sha):
+            if isinstance(inp, Input) and store.raw_done(inp.sha):
                 report.unchanged += 1
                 if progress:
                     progress(1)

@@ -77,7 +77,8 @@ def _run(cmd: list[str], what: str) -> None:
 
 
 @contextmanager
-def throwaway_server() -> Iterator[Server]:
+def throwaway_server(durable: bool = False) -> Iterator[Server]:
+    """``durable``: the server's default fsync and full-page writes (for benchmarks); else test settings."""
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     if not initdb or not pg_ctl:
         raise PgUnavailable("PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
@@ -108,8 +109,9 @@ def throwaway_server() -> Iterator[Server]:
     try:
         _run([*run_as, initdb, "-D", str(data), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
              "initdb")
-        opts = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-                "-c full_page_writes=off -c max_connections=200")
+        opts = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         _run([*run_as, pg_ctl, "-D", str(data), "-l", str(folder / "server.log"), "-o", opts, "-w", "-t", "60",
               "start"], "pg_ctl start")
         started = True

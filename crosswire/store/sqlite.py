@@ -165,6 +165,13 @@ class Store(Reads, FusionReads, ReviewStore):
         return bool(row and row[0] == "done")
 
     @mapped
+    def raw_done(self, sha: str) -> bool:
+        """True if this raw input was stored whole before (done, nothing of it rejected): one query."""
+        row = self.conn.execute("SELECT 1 FROM raw_inputs r WHERE r.id = ? AND r.status = 'done' AND NOT EXISTS"
+                                " (SELECT 1 FROM rejections j WHERE j.raw_id = r.id)", (sha,)).fetchone()
+        return row is not None
+
+    @mapped
     def raw_rejections(self, sha: str) -> set[tuple[str, str]]:
         """(source, reason) of each rejection stored for one raw input (empty when it was read whole)."""
         rows = self.conn.execute("SELECT source, reason FROM rejections WHERE raw_id = ?", (sha,))
