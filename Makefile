@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: env demo test bench clean
+.PHONY: env demo test test-postgres bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,9 @@ demo: $(STAMP)  ## build the environment and run the main job on examples/
 
 test: $(STAMP)  ## build the environment and run the tests
 	$(BIN)/pytest
+
+test-postgres: $(STAMP)  ## the whole suite on a throwaway PostgreSQL server (Debian's postgresql binaries)
+	CROSSWIRE_TEST_DB=postgresql $(BIN)/pytest -m "not eval_gate"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# System packages for the dashboard's browser tests (Debian's chromium, driven by Playwright) and for
-# PDF reports (WeasyPrint needs Pango, HarfBuzz and fonts). Idempotent and quiet; needs root.
+# System packages for the dashboard's browser tests (Debian's chromium, driven by Playwright), for
+# PDF reports (WeasyPrint needs Pango, HarfBuzz and fonts) and for the PostgreSQL backend's tests
+# (Debian's postgresql: the tests start a throwaway server from its binaries on 127.0.0.1, as the
+# postgres user when run as root). Idempotent and quiet; needs root.
 set -euo pipefail
 
 PACKAGES=(chromium fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
-          libharfbuzz-subset0 libfontconfig1 poppler-utils)
+          libharfbuzz-subset0 libfontconfig1 poppler-utils postgresql)
 
 if [ "$(id -u)" != "0" ]; then
-    echo "install-system-deps: not root; skipping (browser tests skip without /usr/bin/chromium)" >&2
+    echo "install-system-deps: not root; skipping (browser tests skip without /usr/bin/chromium, PostgreSQL tests" \
+         "without initdb)" >&2
     exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then

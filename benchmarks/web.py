@@ -8,10 +8,17 @@ asks every page type ~30 times through the app in process (FastAPI TestClient) a
 per page type. The first request of each type is timed apart ("cold": it builds the fusion model, which
 the app then keeps until the knowledge base changes). Target: p95 under 300 ms.
 The database is kept (--db) so a second run skips the build.
+
+    .venv/bin/python benchmarks/web.py --backend postgresql --db bench.db [--db-url postgresql://…/empty]
+
+measures the same knowledge base on PostgreSQL: the SQLite file is built (or reused), copied into the
+database with `crosswire migrate`'s copy (counts and hashes checked), and the pages are timed there.
+Without --db-url a throwaway server is started (durable settings) and removed afterwards.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import random
@@ -150,6 +157,8 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="Knowledge base to build or reuse (default: a temporary file).")
     ap.add_argument("--skip", default="", help="Page types to leave out, comma-separated (e.g. series,api/series).")
     ap.add_argument("--only", default="", help="Time only these page types, comma-separated.")
+    ap.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument("--db-url", help="PostgreSQL database: empty (filled from --db) or filled by an earlier run.")
     args = ap.parse_args()
     db = args.db or str(Path(tempfile.mkdtemp()) / "bench.db")
     if not Path(db).exists():
@@ -157,7 +166,39 @@ def main() -> None:
         build(db, args.reports, args.claims)
         print(f"built {db}: {args.reports:,} reports, {args.claims:,} claims in {time.perf_counter() - t0:.0f} s")
     names = [s.strip() for s in args.only.split(",") if s.strip()]
-    run(db, args.requests, {s.strip() for s in args.skip.split(",") if s.strip()}, names)
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if args.backend == "sqlite":
+        run(db, args.requests, skip, names)
+        return
+    with contextlib.ExitStack() as stack:
+        url = args.db_url
+        if not url:
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+            from pg_server import throwaway_server
+
+            url = stack.enter_context(throwaway_server(durable=True)).create_database("bench_web")
+        to_postgres(db, url)
+        run(url, args.requests, skip, names)
+
+
+def to_postgres(db: str, url: str) -> None:
+    """Copy the SQLite knowledge base ``db`` into the PostgreSQL database ``url`` unless it holds it already."""
+    from crosswire.store import open_store
+    from crosswire.store.transfer import copy_knowledge_base
+
+    dst = open_store(url)
+    try:
+        if dst.count("documents"):
+            return
+        src = open_store(db, read_only=True)
+        t0 = time.perf_counter()
+        report = copy_knowledge_base(src, dst)
+        dst.conn.execute("ANALYZE")
+        src.close()
+        rows = sum(t.rows for t in report.tables)
+        print(f"copied into {dst.path}: {rows:,} rows, counts and hashes equal, in {time.perf_counter() - t0:.0f} s")
+    finally:
+        dst.close()
 
 
 def run(db: str, n: int, skip: set[str], only: list[str]) -> None:

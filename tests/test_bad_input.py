@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from crosswire import Crosswire
+from crosswire.store import open_store
 from crosswire.store.sqlite import Store
 
 GOOD = "[Anchor]\nNorth Korea sent about 3,000 more troops, officials said.\nThis is KBS News, Park Ji-won.\n"
@@ -101,12 +101,11 @@ def test_crash_mid_batch_leaves_db_consistent_and_rerun_completes(tmp_path: Path
     with pytest.raises(KeyboardInterrupt):
         cw.ingest([str(folder)], extract=False)
     cw.close()
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    n_docs = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    n_raw = conn.execute("SELECT count(*) FROM raw_inputs").fetchone()[0]
+    store = open_store(db, read_only=True)  # SQLite or PostgreSQL (CROSSWIRE_TEST_DB)
+    assert store.check().ok
+    n_docs, n_raw = store.count("documents"), store.count("raw_inputs")
     assert n_docs == n_raw == 3  # the fourth input's transaction was rolled back whole
-    conn.close()
+    store.close()
     monkeypatch.setattr(Store, "add_document", real_add)
     cw = Crosswire(db=db)
     report = cw.ingest([str(folder)], extract=False)

@@ -26,6 +26,7 @@ from crosswire import Crosswire, NotFound
 from crosswire.fuse import Fusion
 from crosswire.models import Document
 from crosswire.store.sqlite import Store
+from crosswire.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fuse"
 KILLED = "north-korea.killed.person"
@@ -176,7 +177,7 @@ def replace_extraction(store: Store, reports: list[dict[str, Any]]) -> None:
 
 @pytest.fixture
 def store(db: str) -> Store:
-    s = Store(db)
+    s = open_store(db)
     add_reports(s, CORPUS)
     yield s
     s.close()

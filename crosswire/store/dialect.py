@@ -71,7 +71,7 @@ def _split_literals(sql: str) -> list[tuple[bool, str]]:
 
 def _args_end(code: str, open_at: int) -> tuple[int, list[int]]:
     """Index of the parenthesis closing the one at ``open_at`` and the positions of its top-level commas."""
-    depth, commas = 0, []
+    depth, commas = 0, list[int]()
     for i in range(open_at, len(code)):
         ch = code[i]
         if ch == "(":

@@ -417,7 +417,7 @@ class PgStore(Store):
         self.read_only = read_only or as_found
         self.conn = PgConnection(url, self.read_only)  # type: ignore[assignment]
         try:
-            self.conn.row_factory = PgRow
+            self.pg.row_factory = PgRow
             tables = self._tables()
             if tables and "schema_migrations" not in tables:
                 raise NotAKnowledgeBase(f"{self.path} is not a crosswire knowledge base: its schema holds the tables "
@@ -521,34 +521,45 @@ class PgStore(Store):
     def quick_check(self) -> list[str]:
         return []
 
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        words = " ".join(re.findall(r"\w[\w'-]*", query))
-        if not words:
-            return []
+    # -- full-text search: a tsvector per report instead of FTS5 -------------------------------------
+    @staticmethod
+    def _words(q: str) -> str:
+        """The words of an FTS5 query made by ``fts_query`` ("a" "b"), for plainto_tsquery."""
+        return " ".join(w.replace('""', '"') for w in re.findall(r'"((?:[^"]|"")*)"', q))
+
+    def _fts_count(self, q: str, cap: int) -> int:
+        row = self._pg_rows("SELECT count(*) FROM (SELECT 1 FROM docs_fts f WHERE f.tsv @@ plainto_tsquery('simple', %s)"
+                            " LIMIT %s) AS hits", (self._words(q), cap))
+        return int(row[0][0])
+
+    def _fts_page(self, q: str, ranked: bool, limit: int, offset: int, mark: str, tokens: int) -> list[dict[str, Any]]:
+        order = "ts_rank(f.tsv, q) DESC, d.rowid" if ranked else "d.rowid DESC"
         sql = ("SELECT d.id, d.published, d.publisher, d.title, d.rowid AS r, left(d.text, 300) AS head,"
                f" CASE WHEN octet_length(d.text) <= {SNIPPET_SCAN_LIMIT} THEN"
-               " ts_headline('simple', d.text, q, 'StartSel=[, StopSel=], MaxWords=12, MinWords=4,"
+               f" ts_headline('simple', d.text, q, 'StartSel=\ue000, StopSel=\ue001, MaxWords={max(int(tokens), 2)},"
+               f" MinWords={max(int(tokens) // 3, 1)},"
                " MaxFragments=1, FragmentDelimiter=\" … \"') END AS snippet"
                " FROM docs_fts f JOIN documents d ON d.rowid = f.rowid, plainto_tsquery('simple', %s) AS q"
-               " WHERE f.tsv @@ q ORDER BY ts_rank(f.tsv, q) DESC, d.rowid LIMIT %s")
-        try:
-            rows = self.pg.raw.execute(sql, (words, limit)).fetchall()
-        except Exception as exc:  # noqa: BLE001
-            raise self.pg.error(exc) from exc
+               f" WHERE f.tsv @@ q ORDER BY {order} LIMIT %s OFFSET %s")
+        rows = self._pg_rows(sql, (self._words(q), limit, offset))
         out = []
         for doc_id, published, publisher, title, rowid, head, snippet in rows:
-            if snippet is None:
-                snippet = self._long_snippet(rowid, query, mark="[]")
-            else:
-                snippet = fts5_like(snippet, head)
-            out.append({"id": doc_id, "published": published, "publisher": publisher, "title": title,
+            if snippet is not None:
+                snippet = fts5_like(snippet, head).replace("\ue000", mark[0]).replace("\ue001", mark[1])
+            out.append({"id": doc_id, "published": published, "publisher": publisher, "title": title, "r": rowid,
                         "snippet": snippet})
         return out
+
+    def _pg_rows(self, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+        try:
+            return self.pg.raw.execute(sql.encode("utf-8"), args).fetchall()
+        except Exception as exc:  # noqa: BLE001 - psycopg errors become StoreErrors
+            raise self.pg.error(exc) from exc
 
 
 def fts5_like(headline: str, head: str) -> str:
     """A ts_headline fragment written like FTS5's snippet: one line, `` … `` where the text goes on."""
     one = " ".join(headline.split())
-    plain = one.replace("[", "").replace("]", "")
+    plain = one.replace("\ue000", "").replace("\ue001", "")
     starts = " ".join(head.split()).startswith(plain[:40])
     return ("" if starts else " … ") + one + " … "
