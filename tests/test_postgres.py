@@ -94,6 +94,23 @@ def test_cache_version_moves_with_every_write(pg_url: str) -> None:
     store.close()
 
 
+def test_a_reader_sees_the_version_move_as_soon_as_another_connection_commits(pg_url: str) -> None:
+    writer = open_store(pg_url)
+    reader = open_store(pg_url, read_only=True)
+    first = reader.version()
+    assert reader.version() == first  # nothing written: asked once, answered from memory
+    with writer.transaction():
+        writer.conn.execute("INSERT INTO rejections (source, reason, at) VALUES (?, ?, ?)", ("s", "r", "t"))
+        assert reader.version() == first  # not committed yet
+    assert reader.version() != first  # the commit's announcement is heard at once
+    mine = writer.version()
+    with writer.transaction():
+        writer.conn.execute("DELETE FROM rejections")
+    assert writer.version() != mine  # its own write, without an announcement to itself
+    writer.close()
+    reader.close()
+
+
 def test_read_only_opening_of_an_empty_or_foreign_database_is_refused(pg_url: str) -> None:
     with pytest.raises(NoKnowledgeBase):
         open_store(pg_url, read_only=True)

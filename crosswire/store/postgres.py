@@ -18,6 +18,7 @@ PostgreSQL variant) searched with ``plainto_tsquery('simple', …)``, ranked by 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -143,6 +144,8 @@ class PgCursor:
             self._describe()
             return self
         insert = head.startswith("INSERT")
+        if not head.startswith(("SELECT", "WITH")):
+            conn.dirty = True  # this connection may have written: its next version() asks the server
         self._run(conn.translate(sql, args is not None, insert), args)
         self._describe()
         if insert:
@@ -155,6 +158,7 @@ class PgCursor:
         if not rows:
             return self
         q = self.connection.translate(sql, True, False)
+        self.connection.dirty = True
         try:
             self._cur.executemany(q, rows)
         except Exception as exc:  # noqa: BLE001 - psycopg errors only (mapped); others re-raised
@@ -283,6 +287,7 @@ class PgConnection:
         self.total_changes = 0  # SQLite's own-connection counter; the change counter covers every writer
         self.schema = Schema()
         self.hidden_rowid: set[int] = set()
+        self.dirty = True  # written (or not yet asked) since the change counter was last read
         self._sql: dict[tuple[str, bool, bool], str] = {}
         self.raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
         self.raw.execute("SET synchronous_commit = off")
@@ -393,6 +398,7 @@ CREATE OR REPLACE FUNCTION crosswire_bump() RETURNS trigger LANGUAGE plpgsql AS 
 BEGIN
     IF current_setting('crosswire.bumped_in', true) IS DISTINCT FROM txid_current()::text THEN
         UPDATE crosswire_changes SET version = version + 1;
+        PERFORM pg_notify('crosswire_changes', '');
         PERFORM set_config('crosswire.bumped_in', txid_current()::text, true);
     END IF;
     RETURN NULL;
@@ -433,9 +439,12 @@ class PgStore(Store):
             else:
                 self.migrate()
             self.pg.load_schema()
+            self.pg.raw.execute("LISTEN crosswire_changes")  # other connections' commits, for version()
         except BaseException:
             self.conn.close()
             raise
+        self._version: tuple[int, int] | None = None
+        self._version_at = 0.0
 
     @property
     def pg(self) -> PgConnection:
@@ -520,6 +529,23 @@ class PgStore(Store):
 
     def quick_check(self) -> list[str]:
         return []
+
+    def version(self) -> tuple[int, int]:
+        """The change counter, read from the server only when it may have moved: after a write on this
+        connection, when another connection's commit was announced (NOTIFY crosswire_changes, sent by the
+        counting trigger), or a second after the last read (a bound should an announcement be missed).
+        The caches ask for it many times per page; each ask would otherwise be a round trip."""
+        pg = self.pg
+        try:
+            heard = bool(list(pg.raw.notifies(timeout=0)))
+        except Exception as exc:  # noqa: BLE001 - a lost connection becomes a StoreError
+            raise pg.error(exc) from exc
+        now_at = time.monotonic()
+        if self._version is None or pg.dirty or heard or now_at - self._version_at > 1.0:
+            pg.dirty = False
+            self._version = super().version()
+            self._version_at = now_at
+        return self._version
 
     # -- full-text search: a tsvector per report instead of FTS5 -------------------------------------
     @staticmethod
