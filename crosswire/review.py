@@ -178,9 +178,9 @@ class ReviewSide:
         if not self.read_only:
             yield store
             return
-        from .store.sqlite import Store as Writer
+        from .store import open_store
 
-        writer = Writer(self.settings["db"])
+        writer = open_store(self.settings["db"])
         try:
             yield writer
         finally:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from crosswire import Crosswire
 from crosswire.errors import NotFound, SettingsError
+from crosswire.store import open_store
 from crosswire.store.sqlite import Store
 from test_fuse import CORPUS, KILLED, add_reports, replace_extraction
 
@@ -22,7 +23,7 @@ WOUNDED = "north-korea.wounded.person"
 
 @pytest.fixture
 def kb(db: str) -> str:
-    s = Store(db)
+    s = open_store(db)
     add_reports(s, CORPUS)
     s.close()
     return db

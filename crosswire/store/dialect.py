@@ -147,6 +147,7 @@ def to_postgres(sql: str, schema: Schema, has_params: bool, returning: bool = Fa
     for pattern, repl in _SIMPLE:
         code = pattern.sub(repl, code)
     code = _functions(code)
+    code = _rowid_aliases(code, schema)
     suffix = ""
     m = _INSERT.match(code)
     if m:  # no column list: name the columns (PostgreSQL's rowid column is not one of SQLite's)
@@ -175,6 +176,27 @@ def to_postgres(sql: str, schema: Schema, has_params: bool, returning: bool = Fa
         code = code.replace("%", "%%").replace("?", "%s")
         masks = [t.replace("%", "%%") for t in masks]
     return re.sub(r"\x00(\d+)\x00", lambda mm: masks[int(mm.group(1))], code)
+
+
+_TABLE_REF = re.compile(r"\b(?:FROM|JOIN|UPDATE|INTO)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", re.I)
+_NOT_ALIAS = frozenset({"WHERE", "JOIN", "ON", "ORDER", "GROUP", "LIMIT", "LEFT", "INNER", "CROSS", "USING", "SET",
+                        "VALUES", "OFFSET", "UNION", "HAVING", "NATURAL", "OUTER", "FULL", "RIGHT"})
+
+
+def _rowid_aliases(code: str, schema: Schema) -> str:
+    """``rowid`` of a table whose INTEGER PRIMARY KEY is ``id`` (SQLite's alias of rowid) is that ``id``."""
+    if "rowid" not in code.lower():
+        return code
+    refs = [(m.group(1), m.group(2) if m.group(2) and m.group(2).upper() not in _NOT_ALIAS else None)
+            for m in _TABLE_REF.finditer(code)]
+    tables = {t for t, _ in refs}
+    for table, alias in refs:
+        if schema.rowid.get(table) != "id":
+            continue
+        code = re.sub(rf"\b{alias or table}\.rowid\b", f"{alias or table}.id", code, flags=re.I)
+        if len(tables) == 1:
+            code = re.sub(r"(?<![.\w])rowid\b", "id", code, flags=re.I)
+    return code
 
 
 # -- migrations ----------------------------------------------------------------------------------------
