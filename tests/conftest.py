@@ -80,6 +80,26 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def another_db(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A function giving one more empty knowledge base location per call, on the suite's backend."""
+    made: list[str] = []
+
+    def make() -> str:
+        if not ON_POSTGRES:
+            return str(tmp_path / f"kb{len(made) + 2}.db")
+        server = request.getfixturevalue("pg_server")
+        name = f"kb_{os.getpid()}_{next(_names)}"
+        made.append(name)
+        return str(server.create_database(name))
+
+    yield make
+    if made:
+        server = request.getfixturevalue("pg_server")
+        for name in made:
+            server.drop_database(name)
+
+
+@pytest.fixture
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if ON_POSTGRES:
         return str(request.getfixturevalue("pg_url"))

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from crosswire.store import open_store
 from crosswire.fuse import Fusion
 from crosswire.store.sqlite import Store
 from test_fuse import NIS, NK, add_reports, claim, entity, report
@@ -19,7 +20,7 @@ CASUALTIES = "north-korea.casualties.person"
 
 
 def fusion_of(db: str, reports: list[dict[str, Any]]) -> Fusion:
-    store = Store(db)
+    store = open_store(db)
     add_reports(store, reports)
     return Fusion(store, {})
 
@@ -96,14 +97,14 @@ def test_other_measure_is_a_series_only_when_asked(db: str) -> None:
     assert fu.series(other)["points"][0]["value"] == 40  # `crosswire series ID` finds it
 
 
-def test_one_place_is_the_theatre_two_places_are_scopes(db: str) -> None:
+def test_one_place_is_the_theatre_two_places_are_scopes(db: str, another_db: Any) -> None:
     fu = fusion_of(db, [report("p1", "Wire A", "2025-01-10", [
         claim("About 300 were killed in Kell.", "About 300", 300, "killed", qualifier="approx", location="Kell",
               as_of="2025-01-10"),
         claim("About 900 have been killed in all.", "About 900", 900, "killed", qualifier="approx",
               as_of="2025-01-10"), NK, entity("Kell", "GPE")])])
     assert [f["id"] for f in fu.figures()] == [KILLED]
-    fu = fusion_of(db + "2", [report("p2", "Wire A", "2025-01-10", [
+    fu = fusion_of(another_db(), [report("p2", "Wire A", "2025-01-10", [
         claim("About 300 were killed in Kell.", "About 300", 300, "killed", qualifier="approx", location="Kell",
               as_of="2025-01-10"),
         claim("About 200 were killed in Dorn.", "About 200", 200, "killed", qualifier="approx", location="Dorn",
@@ -137,14 +138,14 @@ def test_overlapping_about_bands_do_not_hide_a_divergence(db: str) -> None:
     assert "1.20 times" in c["reason"]
 
 
-def test_rounding_is_no_divergence_and_one_origin_updating_is_no_disagreement(db: str) -> None:
+def test_rounding_is_no_divergence_and_one_origin_updating_is_no_disagreement(db: str, another_db: Any) -> None:
     fu = fusion_of(db, _two_origins(
         {"s": "HUR said about 300 were killed.", "span": "about 300", "v": 300,
          "kw": {"qualifier": "approx", "source": "HUR", "attribution": ["HUR"], "as_of": "2025-01-18"}},
         {"s": "The NIS said 310 were killed.", "span": "310", "v": 310,
          "kw": {"source": "NIS", "attribution": ["NIS"], "as_of": "2025-01-19"}}))
     assert fu.conflicts() == []
-    fu = fusion_of(db + "2", _two_origins(
+    fu = fusion_of(another_db(), _two_origins(
         {"s": "The NIS said 100 were killed.", "span": "100", "v": 100,
          "kw": {"source": "NIS", "attribution": ["NIS"], "as_of": "2025-01-03"}},
         {"s": "The NIS said 300 were killed.", "span": "300", "v": 300,
@@ -152,7 +153,7 @@ def test_rounding_is_no_divergence_and_one_origin_updating_is_no_disagreement(db
     assert fu.conflicts() == []
 
 
-def test_a_bound_that_misses_is_a_contradiction_but_not_across_periods_or_measures(db: str) -> None:
+def test_a_bound_that_misses_is_a_contradiction_but_not_across_periods_or_measures(db: str, another_db: Any) -> None:
     fu = fusion_of(db, _two_origins(
         {"s": "HUR said more than 1,000 were killed.", "span": "more than 1,000", "v": 1000,
          "kw": {"qualifier": "more_than", "low": 1000, "source": "HUR", "attribution": ["HUR"], "as_of": "2025-01-18"}},
@@ -161,13 +162,13 @@ def test_a_bound_that_misses_is_a_contradiction_but_not_across_periods_or_measur
     [c] = fu.conflicts()
     assert (c["kind"], c["check"]) == ("contradiction", "disjoint") and "cannot both be true" in c["reason"]
     # 100 in December and 300 in January; 300 killed and 4,000 killed or wounded: nothing to compare
-    fu = fusion_of(db + "2", _two_origins(
+    fu = fusion_of(another_db(), _two_origins(
         {"s": "The NIS said at most 100 had been killed by December.", "span": "at most 100", "v": 100,
          "kw": {"qualifier": "at_most", "source": "NIS", "attribution": ["NIS"], "as_of": "2024-12"}},
         {"s": "HUR said at least 300 were killed in January.", "span": "at least 300", "v": 300,
          "kw": {"qualifier": "at_least", "low": 300, "source": "HUR", "attribution": ["HUR"], "as_of": "2025-01"}}))
     assert fu.conflicts() == []
-    fu = fusion_of(db + "3", _two_origins(
+    fu = fusion_of(another_db(), _two_origins(
         {"s": "The NIS said 300 were killed.", "span": "300", "v": 300,
          "kw": {"source": "NIS", "attribution": ["NIS"], "as_of": "2025-01-18"}},
         {"s": "HUR said 4,000 were killed or wounded.", "span": "4,000", "v": 4000, "m": "casualties",

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from crosswire.store import open_store
 from crosswire import Crosswire
 from crosswire.cli import cli
 from crosswire.fuse import service
@@ -21,7 +22,7 @@ from test_fuse import CORPUS, KILLED, add_reports
 
 @pytest.fixture
 def cw(db: str) -> Crosswire:
-    store = Store(db)
+    store = open_store(db)
     add_reports(store, CORPUS)
     store.close()
     engine = Crosswire(db=db)
