@@ -98,15 +98,15 @@ def test_a_reader_sees_the_version_move_as_soon_as_another_connection_commits(pg
     writer = open_store(pg_url)
     reader = open_store(pg_url, read_only=True)
     first = reader.version()
-    assert reader.version() == first  # nothing written: asked once, answered from memory
+    assert reader.version() == first  # nothing written
     with writer.transaction():
         writer.conn.execute("INSERT INTO rejections (source, reason, at) VALUES (?, ?, ?)", ("s", "r", "t"))
         assert reader.version() == first  # not committed yet
-    assert reader.version() != first  # the commit's announcement is heard at once
+    assert reader.version() != first  # seen at once
     mine = writer.version()
     with writer.transaction():
         writer.conn.execute("DELETE FROM rejections")
-    assert writer.version() != mine  # its own write, without an announcement to itself
+    assert writer.version() != mine  # its own write too
     writer.close()
     reader.close()
 

@@ -18,7 +18,6 @@ PostgreSQL variant) searched with ``plainto_tsquery('simple', …)``, ranked by 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -439,12 +438,9 @@ class PgStore(Store):
             else:
                 self.migrate()
             self.pg.load_schema()
-            self.pg.raw.execute("LISTEN crosswire_changes")  # other connections' commits, for version()
         except BaseException:
             self.conn.close()
             raise
-        self._version: tuple[int, int] | None = None
-        self._version_at = 0.0
 
     @property
     def pg(self) -> PgConnection:
@@ -529,23 +525,6 @@ class PgStore(Store):
 
     def quick_check(self) -> list[str]:
         return []
-
-    def version(self) -> tuple[int, int]:
-        """The change counter, read from the server only when it may have moved: after a write on this
-        connection, when another connection's commit was announced (NOTIFY crosswire_changes, sent by the
-        counting trigger), or a second after the last read (a bound should an announcement be missed).
-        The caches ask for it many times per page; each ask would otherwise be a round trip."""
-        pg = self.pg
-        try:
-            heard = bool(list(pg.raw.notifies(timeout=0)))
-        except Exception as exc:  # noqa: BLE001 - a lost connection becomes a StoreError
-            raise pg.error(exc) from exc
-        now_at = time.monotonic()
-        if self._version is None or pg.dirty or heard or now_at - self._version_at > 1.0:
-            pg.dirty = False
-            self._version = super().version()
-            self._version_at = now_at
-        return self._version
 
     # -- full-text search: a tsvector per report instead of FTS5 -------------------------------------
     @staticmethod
