@@ -15,7 +15,7 @@ import pytest
 from crosswire import Crosswire, IngestReport
 from crosswire import parallel
 from crosswire.errors import CrosswireError
-from crosswire.store import Store
+from crosswire.store import Store, open_store
 
 PEOPLE = ["Defence Minister Rustem Umerov", "Kim Byung-kee, a lawmaker,", "a senior US official",
           "the National Intelligence Service"]
@@ -53,7 +53,7 @@ TABLES = ("raw_inputs", "documents", "removed_lines", "rejections", "extractions
 
 def stored(db: str) -> dict[str, tuple[int, str]]:
     """Rows and content hash of every table a run writes (a duplicate row changes both)."""
-    store = Store(db, read_only=True)
+    store = open_store(db, read_only=True)
     try:
         return {t: store.content_hash(t) for t in TABLES}
     finally:
