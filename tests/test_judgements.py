@@ -72,3 +72,10 @@ def test_summary_says_latest_range_and_direction() -> None:
     assert "the latest figure is about 600 (NIS, as of 2025-04-30" in text
     assert "from 100 to 4,000" in text and "2 independent origins" in text
     assert "up from about 300 (2025-01-13)" in text
+
+
+def test_two_figures_of_one_day_are_not_a_direction() -> None:
+    pts = [pt(1, "2025-04-17", 27_400_000_000_000, "KIDA"), pt(2, "2025-04-17", 400_000_000_000, "KIDA")]
+    text = summary_sentence(figure(pts, 2))
+    assert "down from" not in text and "single dated figure" not in text
+    assert "below the period's first figure" in text and "given the same day, so not a trend" in text

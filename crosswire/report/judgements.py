@@ -101,7 +101,9 @@ def direction(figure: dict[str, Any], histories: list[History] | None = None) ->
     mine = next((h for h in histories if h.key == source_key(origin_of(latest))), None)
     value = _stated(latest)
     if mine is not None and len(mine.steps) > 1 and value is not None:
-        prev = next((s for s in reversed(mine.steps) if latest not in s.points), None)
+        mine_now = next((s for s in mine.steps if latest in s.points), None)
+        prev = next((s for s in reversed(mine.steps)  # an earlier date: two figures of one day are no trend
+                     if mine_now is not None and s.day < mine_now.day), None)
         if prev is not None:
             word = "up" if value > prev.value else ("down" if value < prev.value else "unchanged")
             return (f"{word} from {prev.figure} ({prev.points[0].get('date')}) in the same origin's previous estimate"
@@ -113,7 +115,9 @@ def direction(figure: dict[str, Any], histories: list[History] | None = None) ->
     first = dated[0]
     fv = _stated(first) or 0.0
     word = "above" if value > fv else ("below" if value < fv else "level with")
-    return f"{word} the period's first figure, {first.get('figure')} ({_where(first)}); a different origin, so not a trend"
+    why = ("given the same day, so not a trend" if first.get("date") == latest.get("date")
+           else "a different origin, so not a trend")
+    return f"{word} the period's first figure, {first.get('figure')} ({_where(first)}); {why}"
 
 
 def _latest_point(figure: dict[str, Any]) -> dict[str, Any] | None:
