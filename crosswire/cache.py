@@ -1,47 +1,68 @@
-"""The engine's one cache: answers kept until the knowledge base changes.
+"""The engine's one cache: answers kept until the knowledge base changes, and fusion's state.
 
     cache = VersionCache(store.version)
-    model = cache.get(("model", False), build, keep=True)   # kept as long as the version holds
-    page = cache.get(("figures", ...), compute)               # one of the last MAX_CACHED answers
+    page = cache.get(("documents", ...), compute)          # one of the last MAX_CACHED answers, per version
+    state = cache.state(refresh)                           # fusion's state (see below)
+    figures = cache.derived(("figures", ...), compute)     # an answer computed from the served state
 
 Every ``get`` first asks the store for its version (``Store.version()``: anything written by this
-connection or another one changes it); a new version drops everything. ``keep`` entries (fusion's
-models and indexes, costly to rebuild) are never evicted within a version; the others are, oldest
-first, beyond MAX_CACHED.
+connection or another one changes it); a new version drops those answers. ``keep`` entries are never
+evicted within a version; the others are, oldest first, beyond MAX_CACHED.
+
+Fusion's state (``crosswire.fuse.incremental.State``) is not dropped with the version: ``refresh(old,
+background)`` makes the state for the knowledge base now from the previous one (incrementally when only
+reports were added). Without ``background`` (the CLI, the library, tests) a changed version is refreshed
+before answering, under the lock. With ``background`` (the dashboard: stale-while-revalidate) the
+previous state keeps being served while one background thread refreshes it, and ``status()`` says so
+(the pages show "updating — showing data as of ..."); only when there is no state at all (the first
+build, normally started at start-up by ``Crosswire.warm``) does a caller wait for it. Answers computed
+from the state (``derived``) are kept until the next state replaces it.
 
 Garbage collection: fusion over a million claims builds tens of millions of objects, none of them
 cyclic; with the cycle collector on, each of its full scans walks all of them (seconds, many times
-over while building, and again at random later requests). So ``compute`` runs with the collector off
-and what it built is frozen (``gc.freeze``: skipped by the collector, still freed by reference
-counting); a new version unfreezes it.
+over while building, and again at random later requests). So builds run with the collector off and
+what they built is frozen (``gc.freeze``: skipped by the collector, still freed by reference counting
+when the next state replaces it).
 """
 from __future__ import annotations
 
 import gc
+import logging
 import threading
+import time
 from collections.abc import Callable, Hashable
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 MAX_CACHED = 256
+log = logging.getLogger(__name__)
+
+Refresh = Callable[[Any, bool], Any]  # (previous state or None, in a background thread?) -> state
 
 
 class VersionCache:
-    def __init__(self, version: Callable[[], Hashable]) -> None:
+    def __init__(self, version: Callable[[], Hashable], background: bool = False) -> None:
         self._version_of = version
         self._version: Hashable | None = None
         self._kept: dict[Hashable, Any] = {}
         self._recent: dict[Hashable, Any] = {}
         self.lock = threading.RLock()  # one request at a time talks to the store and fills the cache
+        self.background = background  # serve the previous state while a background thread refreshes it
+        self._state: Any = None
+        self._state_version: Hashable | None = None
+        self._derived: dict[Hashable, Any] = {}
+        self._thread: threading.Thread | None = None
+        self._started: float | None = None  # when the running background build started (time.time())
+        self.error: str | None = None  # the last background build's failure, if it failed
 
     def version(self) -> Hashable:
-        """The knowledge base's version now (and the cache emptied if it changed)."""
+        """The knowledge base's version now (and the answers of the previous one dropped if it changed)."""
         with self.lock:
             version = self._version_of()
             if version != self._version:
                 self._kept.clear()
                 self._recent.clear()
-                gc.unfreeze()  # what the old answers held can be collected again
                 self._version = version
             return version
 
@@ -53,19 +74,119 @@ class VersionCache:
                 if key in table:
                     return table[key]  # type: ignore[no-any-return]
             value = without_gc_pauses(compute)
-            if keep:
-                self._kept[key] = value
-            else:
-                while len(self._recent) >= MAX_CACHED:
-                    self._recent.pop(next(iter(self._recent)))
-                self._recent[key] = value
+            _remember(self._kept if keep else self._recent, key, value, keep)
             return value
 
+    # -- fusion's state -----------------------------------------------------------------------
+    def state(self, refresh: Refresh, wait: bool = False) -> Any:
+        """The state to answer from: current, or (``background``, unless ``wait``) the previous one while a
+        background thread makes the current one."""
+        while True:
+            with self.lock:
+                version = self.version()
+                if self._state is not None and self._state_version == version:
+                    return self._state
+                if not self.background:
+                    return self._build_here(refresh, version)
+                self._start(refresh, version)
+                if self._state is not None and not wait:
+                    return self._state  # stale while the background build runs: status() says so
+                thread = self._thread
+            if thread is not None:
+                thread.join()  # no state yet (or asked to wait): wait for the build, then look again
+            if self.error and self._state is None:
+                raise RuntimeError(f"building fusion failed: {self.error}")
+
+    def _build_here(self, refresh: Refresh, version: Hashable) -> Any:
+        new = without_gc_pauses(lambda: refresh(self._state, False))
+        self._swap(new, version)
+        return new
+
+    def _start(self, refresh: Refresh, version: Hashable) -> None:
+        """One background build at a time; a write during it is picked up by the next ``state`` call."""
+        if self._thread is not None:
+            return
+        old = self._state
+
+        def run() -> None:
+            try:
+                new = without_gc_pauses(lambda: refresh(old, True))
+                with self.lock:
+                    dropped = self._swap(new, version)
+                    self.error = None
+                del dropped  # the previous answers are freed here, not while pages wait for the lock
+            except Exception as exc:  # noqa: BLE001 - kept and shown: the previous state stays served
+                log.exception("fusion build failed")
+                self.error = f"{type(exc).__name__}: {exc}"
+            finally:
+                with self.lock:
+                    self._thread = None
+                    self._started = None
+
+        self._started = time.time()
+        self._thread = threading.Thread(target=run, name="crosswire-fusion-build", daemon=True)
+        self._thread.start()
+
+    def _swap(self, new: Any, version: Hashable) -> dict[Hashable, Any]:
+        """Serve ``new`` (made at ``version``); the answers derived from the previous state are returned."""
+        dropped = self._derived
+        if new is not self._state:
+            self._derived = {}
+        self._state, self._state_version = new, version
+        return dropped
+
+    def derived(self, key: Hashable, state: Any, compute: Callable[[], T]) -> T:
+        """``compute()`` once per fusion state and ``key`` (``state``: the one ``compute`` answers from)."""
+        with self.lock:
+            if state is not self._state:  # the state changed while the caller looked: do not keep it
+                return without_gc_pauses(compute)
+            if key in self._derived:
+                return self._derived[key]  # type: ignore[no-any-return]
+            value = without_gc_pauses(compute)
+            if state is self._state:
+                _remember(self._derived, key, value, False)
+            return value
+
+    @property
+    def has_state(self) -> bool:
+        return self._state is not None
+
+    def wait(self) -> None:
+        """Until no background build runs (tests, benchmarks, shutting down)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+
+    def status(self) -> dict[str, Any]:
+        """Whether the state served is current, or the previous one while a build runs (and since when)."""
+        with self.lock:
+            version = self.version()
+            current = self._state is not None and self._state_version == version
+            building = self._thread is not None
+            info: dict[str, Any] = dict(self._state.status()) if hasattr(self._state, "status") else {}
+            info.update({"current": current, "updating": building and not current,
+                         "building": building, "error": None if current else self.error})
+            if self._started is not None:
+                info["build_started"] = datetime.fromtimestamp(self._started, timezone.utc).isoformat(
+                    timespec="seconds")
+            return info
+
     def clear(self) -> None:
+        self.wait()
         with self.lock:
             self._version = None
             self._kept.clear()
             self._recent.clear()
+            self._state = None
+            self._state_version = None
+            self._derived = {}
+
+
+def _remember(table: dict[Hashable, Any], key: Hashable, value: Any, keep: bool) -> None:
+    if not keep:
+        while len(table) >= MAX_CACHED:
+            table.pop(next(iter(table)))
+    table[key] = value
 
 
 def without_gc_pauses(compute: Callable[[], T]) -> T:

@@ -230,7 +230,15 @@ class Crosswire(ReadSide, ReviewSide):
                 flush()
         if batch:
             flush()
+        self._fuse_after_ingest(report)
         return report
+
+    def _fuse_after_ingest(self, report: IngestReport) -> None:
+        """An engine that has fused before (the dashboard's, a library user's) brings fusion up to date
+        itself, incrementally, so that no later reader pays for the build (with a background cache the
+        build runs in its thread and this returns at once)."""
+        if report.added and self._cache is not None and self._cache.has_state:
+            self.fusion.state(wait=not self._cache.background)
 
     def _store_input(self, inp: Input | None, items: list[Document | Rejection],
                      records: dict[str, list[dict[str, Any]]], report: IngestReport,

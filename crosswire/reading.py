@@ -67,6 +67,52 @@ class ReadSide:
         """``compute()`` once per knowledge-base version and ``key``."""
         return self.cache.get(key, compute)
 
+    def fused(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` (an answer from fusion) once per fusion state and ``key``: with a background cache the
+        state may be the previous one while the current one is built (``fusion_status`` says so)."""
+        state = self.fusion.state()  # not under the lock: the first build may be running in a thread
+        return self.cache.derived(key, state, compute)
+
+    def fusion_status(self) -> dict[str, Any]:
+        """Whether fusion's answers are current, or the previous ones while a build runs: ``current``,
+        ``updating``, ``built_at``, ``how`` (full or incremental), ``seconds``, ``reports`` covered."""
+        return self.cache.status()
+
+    def serve_stale(self) -> None:
+        """From now on, a change to the knowledge base is fused in a background thread while the previous
+        answers keep being served (the dashboard: no page waits for a build)."""
+        self.cache.background = True
+
+    def warm(self, parts: bool = True) -> None:
+        """Start building fusion (with ``parts``: the name index and the timeline too) in the background,
+        so that the first page view does not build it; returns at once."""
+        import threading
+
+        def run() -> None:
+            self.fusion.state(wait=True)
+            if parts:
+                self.fusion.build_parts()
+
+        threading.Thread(target=run, name="crosswire-warm", daemon=True).start()
+
+    def watch(self, every: float = 2.0) -> None:
+        """Look for changes every ``every`` seconds and start fusing them in the background (a daemon
+        thread), so a page after an ingest by another process finds the new answers built or being built."""
+        import threading
+        import time
+
+        def run() -> None:
+            while True:
+                time.sleep(every)
+                try:
+                    with self.lock:
+                        if self.cache.has_state:  # the first build is started by warm or a page
+                            self.fusion.state()
+                except Exception:  # noqa: BLE001,S110 - the next look tries again; pages show errors
+                    pass
+
+        threading.Thread(target=run, name="crosswire-watch", daemon=True).start()
+
     @property
     def fusion(self) -> Fusion:
         """The fusion model over this engine's store (built on first use, cached per version)."""
@@ -85,7 +131,7 @@ class ReadSide:
         unreadable date is a SettingsError listing what is valid (``crosswire.checks``), never an empty answer."""
         measure = check_measure(measure)
         since, until = check_window(since, until)
-        return self.cached(("figures", measure, subject, since, until, include_conditional, include_other),
+        return self.fused(("figures", measure, subject, since, until, include_conditional, include_other),
                            lambda: self.fusion.figures(measure=measure, subject=subject, since=since, until=until,
                                                        include_conditional=include_conditional,
                                                        include_other=include_other))
@@ -102,12 +148,12 @@ class ReadSide:
 
     def series(self, series_id: str, include_conditional: bool = False, with_text: bool = True) -> Series:
         """One series: summary, points (with their sentences unless ``with_text`` is False), conflicts, figures."""
-        return self.cached(("series", series_id, include_conditional, with_text),
+        return self.fused(("series", series_id, include_conditional, with_text),
                            lambda: self.fusion.series(series_id, include_conditional, with_text))
 
     def series_page(self, series_id: str, offset: int = 0, limit: int = 200, marks: int = 150) -> Series:
         """One page of a series for a screen (see ``Fusion.series_page``)."""
-        return self.cached(("series-page", series_id, offset, limit, marks),
+        return self.fused(("series-page", series_id, offset, limit, marks),
                            lambda: self.fusion.series_page(series_id, offset, limit, marks))
 
     def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
@@ -121,43 +167,37 @@ class ReadSide:
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Contradictions and divergences still open (those an analyst dismissed are in ``dismissed_conflicts``)."""
-        return self.cached(("conflicts",), self.fusion.conflicts)
+        return self.fused(("conflicts",), self.fusion.conflicts)
 
     def dismissed_conflicts(self) -> list[dict[str, Any]]:
         """Conflicts an analyst dismissed, each with its ``review`` (analyst, created_at, reason)."""
-        return self.cached(("dismissed-conflicts",), self.fusion.dismissed_conflicts)
+        return self.fused(("dismissed-conflicts",), self.fusion.dismissed_conflicts)
 
     def claim_series(self, claim_id: int) -> list[str]:
         """The ids of the series a claim is a point of."""
-        return self.cached(("claim-series",), self.fusion.claim_series).get(claim_id, [])
+        return self.fused(("claim-series",), self.fusion.claim_series).get(claim_id, [])
 
     def conflict_claims(self) -> set[int]:
         """Ids of every claim that takes part in a contradiction."""
-        return self.cached(("conflict_claims",),
+        return self.fused(("conflict_claims",),
                            lambda: {c for conflict in self.conflicts() for c in conflict.get("claim_ids") or []})
 
     def corroboration(self, series_id: str) -> list[dict[str, Any]]:
-        return self.cached(("corroboration", series_id), lambda: self.fusion.corroboration(series_id))
+        return self.fused(("corroboration", series_id), lambda: self.fusion.corroboration(series_id))
 
     def timeline(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
         """Dated events, statements and claims in order; the whole timeline is built once and a window is
         cut from it (the overlap rule of ``crosswire.store.rows``)."""
         since, until = check_window(since, until)
-        every = self.cached(("timeline", None, None), lambda: self.fusion.timeline())
-        if not since and not until:
-            return every
-        from .fuse.rules import in_window
-
-        return self.cached(("timeline", since, until),
-                           lambda: [t for t in every if in_window(t.get("date"), since, until)])
+        return self.fused(("timeline", since, until), lambda: self.fusion.timeline(since, until))
 
     # -- entities -------------------------------------------------------------------------------
     def entities(self, type: str | None = None, query: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
-        return self.cached(("entities", type, query), lambda: self.fusion.entities(type=type, query=query))
+        return self.fused(("entities", type, query), lambda: self.fusion.entities(type=type, query=query))
 
     def entity(self, name: str) -> dict[str, Any]:
         """One entity (id, name or alias): aliases, reports, claims, quotes, co-occurring entities, edits."""
-        return self.cached(("entity", name), lambda: self.fusion.entity(name))
+        return self.fused(("entity", name), lambda: self.fusion.entity(name))
 
     def merge(self, a: str, b: str) -> dict[str, Any]:
         """Merge entity ``b`` into ``a`` (kept across re-ingests; undo with ``unmerge`` or ``undo``)."""

@@ -272,14 +272,7 @@ def find_conflicts(all_series: dict[str, Series]) -> list[dict[str, Any]]:
     r = rules()
     out: list[dict[str, Any]] = []
     for s in all_series.values():
-        if s.measure in r.skip_measures or s.rate in r.skip_rates:
-            continue
-        for period, pts in by_period(s.points).items():
-            if len(pts) < 2:
-                continue
-            for found in (disjoint(s, period, pts, r), divergence(s, period, pts, r)):
-                if found is not None:
-                    out.append(found)
+        out += series_conflicts(s, r)
     out += arithmetic(all_series.values(), r)
     out.sort(key=lambda c: (c["period"], c["series_id"], c["id"]))
     return out
@@ -297,3 +290,17 @@ def split_dismissed(conflicts: list[dict[str, Any]], reviews: dict[str, dict[str
         else:
             open_.append(c)
     return open_, dismissed
+
+
+def series_conflicts(s: Series, r: Rules) -> list[dict[str, Any]]:
+    """The contradictions and divergences within one series (the arithmetic checks are across series)."""
+    out: list[dict[str, Any]] = []
+    if s.measure in r.skip_measures or s.rate in r.skip_rates:
+        return out
+    for period, pts in by_period(s.points).items():
+        if len(pts) < 2:
+            continue
+        for found in (disjoint(s, period, pts, r), divergence(s, period, pts, r)):
+            if found is not None:
+                out.append(found)
+    return out

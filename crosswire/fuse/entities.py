@@ -111,6 +111,7 @@ class Resolver:
                 names.setdefault(node_of(r.name), set()).add(r.kb_id)
                 for s in r.mentions:
                     surfaces.setdefault((node_of(s), r.type), set()).add(r.kb_id)
+        self._name_sets, self._surface_sets = names, surfaces  # kept for extending (fuse/incremental.py)
         self._name_kb = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
         self._ambiguous = {k for k, v in names.items() if len(v) > 1}
         self._surface_kb = {k: next(iter(v)) for k, v in surfaces.items() if len(v) == 1}
@@ -151,6 +152,7 @@ class Resolver:
                     c.merged.append(name)
         for c in clusters.values():
             self._name_cluster(c, votes)
+        self._votes = votes  # kept for extending (fuse/incremental.py)
         return clusters
 
     def _cluster(self, clusters: dict[str, Cluster], node: str, known: bool = True) -> Cluster:

@@ -6,12 +6,16 @@
     fu.conflicts(); fu.corroboration(series_id); fu.timeline(since="2024-10")
     fu.entities(type="PERSON"); fu.entity("NIS"); fu.merge("North Korea", "DPRK"); fu.split(...)
 
-The model (entity clusters, series, conflicts, corroboration) is built on first use and kept in the
-cache (``crosswire.cache.VersionCache``) until the knowledge base changes. The shells call the engine
-(``crosswire.reading``), which keeps every answer in the same cache.
+The model (entity clusters, series, conflicts, corroboration; the name index and the timeline once asked
+for) is one ``crosswire.fuse.incremental.State``, kept in the cache (``crosswire.cache.VersionCache``):
+when the knowledge base changes it is refreshed from the previous state, recomputing only what new
+reports touch (``incremental.refresh``) — in a background thread while the previous state is served,
+when the cache says so (the dashboard). The shells call the engine (``crosswire.reading``), which keeps
+every answer in the same cache.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import heapq
 import json
@@ -25,11 +29,12 @@ from ..errors import CrosswireError, NotFound
 from ..store.rows import ClaimText, EntityEdit, SpeakerQuote
 from ..store.sqlite import Store
 from . import entities as ent
+from . import incremental
 from .conflicts import find_conflicts, split_dismissed
 from .corroboration import group, origins_of, records
+from .incremental import State
 from .rules import in_window, normalize, source_grades
 from .series import Point, Series, SeriesBuilder, latest
-from .timeline import TimelineBuilder
 
 
 
@@ -45,10 +50,10 @@ class Model:
     def figures(self, series_id: str) -> list[dict[str, Any]]:
         return records(self.groups[series_id])
 
-    def prepare_pages(self) -> None:
+    def prepare_pages(self, only: set[str] | None = None) -> None:
         """Once per build: each series' points in date order, its summary and conflicts (its figure
         records on first view), so that a page of a 25,000-claim series costs one page, not the whole
-        series."""
+        series (``only``: these series, the others' pages kept)."""
         by_series: dict[str, list[dict[str, Any]]] = {}
         by_claim: dict[int, list[dict[str, Any]]] = {}
         for c in self.conflicts:
@@ -56,7 +61,8 @@ class Model:
             if c.get("check") == "arithmetic":
                 for cid in c["claim_ids"]:
                     by_claim.setdefault(cid, []).append(c)
-        for sid, s in self.series.items():
+        for sid in self.series if only is None else sorted(only):
+            s = self.series[sid]
             ordered = sorted(s.points, key=lambda p: (p.date or "9999", p.published or "", p.claim_id))
             touching = {id(c): c for p in s.points for c in by_claim.get(p.claim_id, ())}
             for c in by_series.get(sid, ()):
@@ -78,14 +84,78 @@ class Fusion:
         self._n_claims = 0
 
     # -- model ----------------------------------------------------------------------------
+    def state(self, wait: bool = False) -> State:
+        """The state answers come from (see ``crosswire.cache``: with a background cache, the previous one
+        while the current one is being made, unless ``wait``)."""
+        return self.cache.state(self._refresh, wait)  # type: ignore[no-any-return]
+
+    def _refresh(self, old: State | None, background: bool) -> State:
+        store = self.store.reader() if background else self.store  # a build in a thread reads on its own connection
+        try:
+            if old is None:
+                return incremental.build(store, self.settings, self._make_model)
+            return incremental.refresh(old, store, self.settings, self._make_model, self._update_model)
+        finally:
+            if store is not self.store:
+                store.close()
+
+    def _make_model(self, store: Store, resolver: ent.Resolver, series: dict[str, Series]) -> Model:
+        groups = {sid: group(s) for sid, s in series.items()}  # first: grouping follows chains in place
+        found, dismissed = split_dismissed(find_conflicts(series), store.conflict_reviews())
+        model = Model(resolver, series, found, groups, dismissed=dismissed)
+        model.prepare_pages()
+        return model
+
+    def _update_model(self, store: Store, old: Model, resolver: ent.Resolver, series: dict[str, Series],
+                      touched: set[str], affected: set[str]) -> Model:
+        """``old`` with the ``touched`` series regrouped, the ``affected`` ones' conflicts and pages redone."""
+        pages = {sid: page for sid, page in old.pages.items() if sid in series}
+        groups = incremental.regroup(old.groups, series, touched)  # first: grouping follows chains in place
+        every = incremental.conflicts_of(series, affected, old.conflicts + old.dismissed)
+        found, dismissed = split_dismissed(every, store.conflict_reviews())
+        model = Model(resolver, series, found, groups, pages, dismissed=dismissed)
+        model.prepare_pages(affected & set(series))
+        return model
+
+    def build_parts(self) -> None:
+        """The name index and the timeline of the state served, built on a connection of their own (so that
+        a thread can build them while pages are served); kept up to date by later refreshes."""
+        st = self.state()
+        store = self.store.reader()
+        try:
+            if st.names is None:
+                st.names = incremental.names_of(store, st.window)
+            if st.timeline is None:
+                st.timeline = incremental.timeline_of(store, st.resolver, st.window)
+        finally:
+            if store is not self.store:
+                store.close()
+
+    def status(self) -> dict[str, Any]:
+        """What the state served reflects, and whether a newer one is being built."""
+        return self.cache.status()
+
     def resolver(self) -> ent.Resolver:
-        return self.cache.get(("fusion", "resolver"),
+        return self.state().resolver
+
+    def _resolver_now(self) -> ent.Resolver:
+        """The entities as the knowledge base holds them now: an edit answers with its effect at once, while
+        the state catching up with it may still be being built."""
+        return self.cache.get(("fusion", "resolver-now"),
                               lambda: ent.Resolver(self.store.entity_rows(), self.store.entity_edits()), keep=True)
 
     def model(self, include_conditional: bool = False, include_other: bool = False) -> Model:
-        """The fused model; measure 'other' (figures that do not say what they count) only when asked."""
-        return self.cache.get(("fusion", "model", include_conditional, include_other),
-                              lambda: self._build_model(include_conditional, include_other), keep=True)
+        """The fused model; measure 'other' (figures that do not say what they count) only when asked. The
+        usual one is kept up to date incrementally; the others are built when asked for, once per state."""
+        st = self.state()
+        if not include_conditional and not include_other:
+            return st.model  # type: ignore[no-any-return]
+        key = ("model", include_conditional, include_other)
+        if key not in st.extra:
+            rows = self.store.series_claims(include_conditional, st.window)
+            st.extra[key] = self._make_model(self.store, st.resolver, SeriesBuilder(st.resolver, self.grades,
+                                                                        include_other).load(rows))
+        return st.extra[key]  # type: ignore[no-any-return]
 
     def _model_of(self, series_id: str, include_conditional: bool) -> Model:
         """The model that has this series: the usual one, else the one with measure 'other' too."""
@@ -94,15 +164,6 @@ class Fusion:
             return m
         every = self.model(include_conditional, include_other=True)
         return every if series_id in every.series else m
-
-    def _build_model(self, include_conditional: bool, include_other: bool = False) -> Model:
-        resolver = self.resolver()
-        series = SeriesBuilder(resolver, self.grades, include_other).load(self.store.series_claims(include_conditional))
-        groups = {sid: group(s) for sid, s in series.items()}
-        found, dismissed = split_dismissed(find_conflicts(series), self.store.conflict_reviews())
-        model = Model(resolver, series, found, groups, dismissed=dismissed)
-        model.prepare_pages()
-        return model
 
     # -- series ---------------------------------------------------------------------------
     def figures(self, measure: str | None = None, subject: str | None = None, since: str | None = None,
@@ -120,8 +181,8 @@ class Fusion:
                 points = [p for p in s.points if in_window(p.date, since, until)]
                 if points:
                     out.append(_summary(s, points))
-            elif s.points:  # the summary made once per build, with this call's point dicts
-                out.append({**m.pages[s.id]["head"], "points": [p.as_dict() for p in s.points]})
+            elif s.points:  # the summary with its points, made once per series (kept with its page data)
+                out.append(_with_points(m.pages[s.id], s))
         return out
 
     def series(self, series_id: str, include_conditional: bool = False, with_text: bool = True) -> dict[str, Any]:
@@ -197,7 +258,14 @@ class Fusion:
         return m.figures(series_id)
 
     def timeline(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
-        return TimelineBuilder(self.store, self.resolver()).build(since, until)
+        """Dated events, statements and claims in order (the whole timeline is built once per state and
+        extended with new reports; a window is cut from it)."""
+        st = self.state()
+        if st.timeline is None:
+            st.timeline = incremental.timeline_of(self.store, st.resolver, st.window)
+        if not since and not until:
+            return st.timeline
+        return [t for t in _dated_between(st.timeline, since, until) if in_window(t["date"], since, until)]
 
     def _full(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
         return self.store.claim_texts(claim_ids)
@@ -244,7 +312,7 @@ class Fusion:
 
     def merge(self, a: str, b: str) -> dict[str, Any]:
         """Merge entity ``b`` into ``a`` (``a``'s id and name stay); kept across re-ingests; undo with unmerge."""
-        r = self.resolver()
+        r = self._resolver_now()
         ca, cb = self._find(r, a), self._find(r, b)
         if ca.key == cb.key:
             return {"action": "merge", "changed": False, "entity": ca.summary(),
@@ -252,11 +320,11 @@ class Fusion:
         undone = ent.undo_edits(self.store, ent.splits_between(r.edits, ca, cb))
         edit = ent.add_edit(self.store, "merge", ca, cb.key, cb.name)
         return {"action": "merge", "changed": True, "edit_id": edit, "undid": undone,
-                "entity": self._find(self.resolver(), ca.id).summary()}
+                "entity": self._find(self._resolver_now(), ca.id).summary()}
 
     def unmerge(self, a: str, b: str) -> dict[str, Any]:
         """Undo the merges that joined ``b`` to ``a``."""
-        r = self.resolver()
+        r = self._resolver_now()
         ca = self._find(r, a)
         cb = r.resolve(b) if r.known(b) else None
         ids = [e["id"] for e in r.edits if e["action"] == "merge" and e["target_key"] in ca.nodes | {ca.key}
@@ -264,13 +332,13 @@ class Fusion:
         if not ids:
             raise NotFound(f"no merge of {b!r} into {a!r} is active (see `crosswire entities edits`)")
         ent.undo_edits(self.store, ids)
-        r = self.resolver()
+        r = self._resolver_now()
         return {"action": "unmerge", "changed": True, "undid": ids, "entity": self._find(r, a).summary(),
                 "other": self._find(r, b).summary()}
 
     def split(self, entity: str, alias: str) -> dict[str, Any]:
         """Take ``alias`` (a name or surface form of ``entity``) out of it as an entity of its own."""
-        r = self.resolver()
+        r = self._resolver_now()
         c = self._find(r, entity)
         norm = normalize(alias)
         if norm not in c.norms():
@@ -279,12 +347,12 @@ class Fusion:
         if norm == normalize(c.name) and len(c.norms()) > 1:
             raise CrosswireError(f"{alias!r} is the name of the entity itself; split one of its other names instead")
         undone = ent.undo_edits(self.store, ent.merges_bringing(r.edits, r, c, alias))
-        r = self.resolver()
+        r = self._resolver_now()
         c2 = self._find(r, c.id) if c.id.casefold() in r.by_id else self._find(r, entity)
         edit = None
         if norm in c2.norms() and norm != normalize(c2.name):
             edit = ent.add_edit(self.store, "split", c2, ent.node_of(alias), alias)
-            r = self.resolver()
+            r = self._resolver_now()
         return {"action": "split", "changed": True, "edit_id": edit, "undid": undone,
                 "entity": self._find(r, c.id).summary(), "split": r.resolve(alias).summary()}  # type: ignore[union-attr]
 
@@ -314,30 +382,24 @@ class Fusion:
         so an entity page does not scan every claim."""
         return self._names_and_rank()[0]
 
-    def _names_and_rank(self) -> tuple[dict[str, set[int]], dict[int, int]]:
-        """The name index, and each claim id's place in (as_of, id) order."""
-        return self.cache.get(("fusion", "names"), self._build_names, keep=True)
-
-    def _build_names(self) -> tuple[dict[str, set[int]], dict[int, int]]:
-        index: dict[str, set[int]] = {}
-        when: dict[int, str] = {}
-        for cid, subject, source, location, chain, as_of in self.store.claim_names():
-            when[cid] = as_of or ""
-            for name in (subject, source, location, *json.loads(chain or "[]")):
-                if isinstance(name, str) and name:
-                    index.setdefault(name, set()).add(cid)
-        for name in self.store.speaker_and_publisher_names():
-            if isinstance(name, str) and name:
-                index.setdefault(name, set())
-        return index, {cid: n for n, cid in enumerate(sorted(when, key=lambda i: (when[i], i)))}
+    def _names_and_rank(self) -> tuple[dict[str, set[int]], dict[int, str]]:
+        """The name index, and each claim id's as_of ('' when none): claims are ranked by (as_of, id)."""
+        st = self.state()
+        if st.names is None:
+            st.names = incremental.names_of(self.store, st.window)
+        return st.names
 
     def _record_names(self) -> list[str]:
         return list(self._name_index())
 
     def _names_of(self, r: ent.Resolver, c: ent.Cluster) -> list[str]:
         """Every name used in claims or quotes that resolves to ``c`` (each name resolved once)."""
-        return list(self.cache.get(("fusion", "names-by-entity"), lambda: self._names_by_entity(r),
-                                   keep=True).get(c.id, []))
+        st = self.state()
+        if st.resolver is not r:
+            return self._names_by_entity(r).get(c.id, [])
+        if "names-by-entity" not in st.extra:
+            st.extra["names-by-entity"] = self._names_by_entity(r)
+        return list(st.extra["names-by-entity"].get(c.id, []))
 
     def _names_by_entity(self, r: ent.Resolver) -> dict[str, list[str]]:
         by: dict[str, list[str]] = {}
@@ -348,11 +410,15 @@ class Fusion:
         return by
 
     def _claims_of(self, r: ent.Resolver, c: ent.Cluster, names: list[str]) -> list[dict[str, Any]]:
-        index, rank = self._names_and_rank()
+        index, when = self._names_and_rank()
         every = set().union(*(index.get(n, set()) for n in names)) if names else set()
         self._n_claims = len(every)
+
+        def rank(cid: int) -> tuple[str, int]:
+            return (when.get(cid, ""), cid)
+
         # the most recent ENTITY_CLAIMS of them, oldest first (a page, not 60,000 rows; the total is reported)
-        ids = sorted(heapq.nlargest(ENTITY_CLAIMS, every, key=rank.__getitem__), key=rank.__getitem__)
+        ids = sorted(heapq.nlargest(ENTITY_CLAIMS, every, key=rank), key=rank)
         if not ids:
             return []
         wanted = set(names)
@@ -397,6 +463,22 @@ def _summary(s: Series, points: list[Point], with_points: bool = True) -> dict[s
     if with_points:
         out["points"] = [p.as_dict() for p in points]
     return out
+
+
+def _dated_between(items: list[dict[str, Any]], since: str | None, until: str | None) -> list[dict[str, Any]]:
+    """The entries (in date order) that can overlap the window: dated from ``since``'s year (a date as coarse
+    as a year sorts before its months) to ``until`` — a slice, not a scan of the whole timeline."""
+    lo = bisect.bisect_left(items, since[:4], key=lambda t: t["date"]) if since else 0
+    hi = bisect.bisect_right(items, until + "~", key=lambda t: t["date"]) if until else len(items)
+    return items[lo:hi]
+
+
+def _with_points(page: dict[str, Any], s: Series) -> dict[str, Any]:
+    """A series' summary with its lean points, made on first use and kept with its page data (which an
+    incremental refresh keeps for the series new reports do not touch)."""
+    if "summary" not in page:
+        page["summary"] = {**page["head"], "points": [p.as_dict() for p in s.points]}
+    return page["summary"]  # type: ignore[no-any-return]
 
 
 def _touches(conflict: dict[str, Any], ids: set[int]) -> bool:

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from ..store.rows import DocWindow
 from ..store.sqlite import Store
 from .entities import Resolver
 from .rules import date_key, figure_text, in_window
@@ -32,21 +33,23 @@ class TimelineBuilder:
         self.quote_spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         self.claim_sentences: set[tuple[str, str, str]] = set()
 
-    def build(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
-        items = self._statements() + self._claims()
-        items += self._events()
+    def build(self, since: str | None = None, until: str | None = None,
+              docs: DocWindow | None = None) -> list[dict[str, Any]]:
+        """The entries of the reports in the rowid window ``docs`` (all with None) that fall in the window
+        since/until. Each entry depends on its own report only, so windows can be built apart and merged."""
+        items = self._statements(docs) + self._claims(docs)
+        items += self._events(docs)
         items = [i for i in items if in_window(i["date"], since, until)]
-        order = {"event": 0, "statement": 1, "claim": 2}
-        items.sort(key=lambda i: (i["date"], i["published"] or "", order[i["kind"]], i["doc_id"], i["start"] or 0))
+        items.sort(key=order_key)
         return items
 
     def _name(self, name: str | None) -> str | None:
         c = self.resolver.resolve(name)
         return c.name if c else None
 
-    def _statements(self) -> list[dict[str, Any]]:
+    def _statements(self, docs: DocWindow | None) -> list[dict[str, Any]]:
         out = []
-        for doc_id, speaker, text, said_on, start, end, publisher, published in self.store.timeline_quotes():
+        for doc_id, speaker, text, said_on, start, end, publisher, published in self.store.timeline_quotes(docs):
             date = date_key(said_on)
             if date is None:
                 continue
@@ -55,9 +58,9 @@ class TimelineBuilder:
             out.append(_item(date, "statement", f"{who}: “{text}”", doc_id, start, end, who, publisher, published))
         return out
 
-    def _claims(self) -> list[dict[str, Any]]:
+    def _claims(self, docs: DocWindow | None) -> list[dict[str, Any]]:
         out = []
-        for row in self.store.timeline_claims():
+        for row in self.store.timeline_claims(docs):
             (cid, doc_id, as_of, sentence, span, start, end, source, value, low, high, qualifier, unit, measure,
              subject, conditional, publisher, published) = row
             date = date_key(as_of)
@@ -76,9 +79,9 @@ class TimelineBuilder:
             out.append(item)
         return out
 
-    def _events(self) -> list[dict[str, Any]]:
+    def _events(self, docs: DocWindow | None) -> list[dict[str, Any]]:
         out = []
-        for doc_id, text, value, start, end, publisher, published, ctx, ctx_start in self.store.timeline_times():
+        for doc_id, text, value, start, end, publisher, published, ctx, ctx_start in self.store.timeline_times(docs):
             date = date_key(value)
             if date is None or self._inside_quote(doc_id, start, end, date):
                 continue
@@ -93,6 +96,14 @@ class TimelineBuilder:
     def _inside_quote(self, doc_id: str, start: int, end: int | None, date: str) -> bool:
         stop = start if end is None else end
         return any(a <= start and stop <= b and d == date for a, b, d in self.quote_spans.get(doc_id, ()))
+
+
+ORDER = {"event": 0, "statement": 1, "claim": 2}
+
+
+def order_key(item: dict[str, Any]) -> tuple[Any, ...]:
+    """Timeline order: date, then published, events before statements before claims, report, offset."""
+    return (item["date"], item["published"] or "", ORDER[item["kind"]], item["doc_id"], item["start"] or 0)
 
 
 def _item(date: str, kind: str, text: str, doc_id: str, start: int | None, end: int | None, source: str | None,

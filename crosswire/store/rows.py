@@ -27,6 +27,27 @@ class DocFilter:
     language: str | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class FusionMark:
+    """What of the knowledge base a fusion build reflects: per table (name, largest rowid, row count), and
+    fingerprints of what changes in place (entity edits: count and how many undone; the analyst's reviews
+    of claims and conflicts: largest id and count). Reports are
+    written whole with their records in one transaction, so the reports up to ``docs`` (a rowid) are a
+    consistent cut: ``Store.appended_since(mark)`` says whether everything since is new reports only."""
+    tables: tuple[tuple[str, int, int], ...]
+    edits: tuple[int, int]
+    reviews: tuple[int, ...] = ()
+
+    @property
+    def docs(self) -> int:
+        """The largest report rowid covered."""
+        return next(top for name, top, _ in self.tables if name == "documents")
+
+
+# (after, upto]: the reports with a rowid in this window (``None``: every report)
+DocWindow = tuple[int, int]
+
+
 @dataclass(slots=True)
 class EntityRow:
     """One per-document entity row of the latest version of its report (type OTHER left out)."""

@@ -158,6 +158,14 @@ class Store(Reads, FusionReads, ReviewStore):
     def close(self) -> None:
         self.conn.close()
 
+    def reader(self) -> Store:
+        """Another connection to this knowledge base, for a reader in another thread (a background fusion
+        build): WAL lets it read while this one writes. An in-memory database has no other connection:
+        this store itself is returned."""
+        if self.path in ("", ":memory:") or self.path.startswith("file::memory:"):
+            return self
+        return type(self)(self.path, read_only=True)
+
     # -- writing ------------------------------------------------------------------------------
     @mapped
     def has_raw(self, sha: str) -> bool:

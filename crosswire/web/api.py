@@ -96,6 +96,11 @@ def overview_data(v: Crosswire) -> dict[str, Any]:
 
 
 # -- routes ------------------------------------------------------------------------------------
+@router.get("/status", summary="Whether fusion's answers are current or the previous ones while a build runs")
+def api_status(request: Request) -> dict[str, Any]:
+    return {"fusion": views_of(request).fusion_status()}
+
+
 @router.get("/overview", summary="Counts, the most-reported figures and the latest reports")
 def api_overview(request: Request) -> dict[str, Any]:
     return overview_data(views_of(request))

@@ -60,6 +60,7 @@ def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] |
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.middleware("http")(secure_headers)
+    app.middleware("http")(fusion_header)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(review.api_router)
@@ -67,6 +68,26 @@ def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] |
     app.include_router(pages.router)
     _errors(app)
     return app
+
+
+async def fusion_header(request: Request, call_next: Any) -> Any:
+    """Every answer says whether fusion's data in it is current or the previous while a build runs:
+    ``X-Crosswire-Fusion: current; as-of=<time>`` or ``updating; as-of=<time>`` (``none``: not built yet)."""
+    response = await call_next(request)
+    if not request.url.path.startswith("/static"):
+        try:
+            status = request.app.state.engine.fusion_status()
+        except (CrosswireError, sqlite3.Error):  # the store cannot be read: the answer itself says so
+            return response
+        response.headers["X-Crosswire-Fusion"] = fusion_word(status)
+    return response
+
+
+def fusion_word(status: dict[str, Any]) -> str:
+    if not status.get("built_at"):
+        return "building" if status.get("building") else "none"
+    word = "current" if status.get("current") else ("updating" if status.get("updating") else "stale")
+    return f"{word}; as-of={status['built_at']}; reports={status.get('reports', 0)}"
 
 
 def _errors(app: FastAPI) -> None:

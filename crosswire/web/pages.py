@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ..engine import Crosswire
 from ..report.sources import origin_of, source_style
+from ..errors import CrosswireError
 from . import api, charts, docpage, highlight
 from ..store import DocFilter
 
@@ -65,7 +66,15 @@ GLOBALS = {"qs": qs, "range": range, "min": min, "max": max, "latest": latest, "
 
 def render(request: Request, name: str, **context: Any) -> HTMLResponse:
     tpl = request.app.state.templates
+    context.setdefault("fusion", _fusion_status(request))  # base.html: "updating — showing data as of"
     return tpl.TemplateResponse(request, name, context)  # type: ignore[no-any-return]
+
+
+def _fusion_status(request: Request) -> dict[str, Any] | None:
+    try:
+        return views_of(request).fusion_status()
+    except CrosswireError:  # the store cannot be read: the page itself says so
+        return None
 
 
 def views_of(request: Request) -> Crosswire:

@@ -1,0 +1,505 @@
+"""Fusion kept up to date as reports arrive, recomputing only what the new reports touch.
+
+    state = build(store, settings)               # everything, over the reports up to the store's mark
+    state = refresh(state, store, settings)      # the reports added since: incremental when it can be
+
+A ``State`` is what one build reflects (``store.rows.FusionMark``: the reports up to a rowid, and a
+fingerprint of what changes in place) and what fusion made of it: the entity resolver, the series model
+with its conflicts, figures and page data, and — once asked for — the name index and the timeline.
+
+``refresh`` is incremental when ``Store.appended_since`` says that only new reports were written (no
+re-extraction, no new version of a known report, no entity edit), in these steps:
+
+1. entities: the new entity rows are attached to the clusters they join (``extend_resolver``); when one
+   joins two existing clusters, changes an existing cluster's id or name, or makes a name the old build
+   resolved resolve elsewhere, the whole build is done again;
+2. series: the new claims are routed to their series (``SeriesBuilder`` with its key caches, on copies of
+   the series they touch); only those series are re-traced, re-sorted and re-grouped into figures;
+3. conflicts: recomputed for the touched series and the series they are checked against (same subject,
+   unit, kind, place and period: the arithmetic checks), kept for every other series;
+4. pages: the page data of those series again;
+5. the name index and the timeline, if built, gain the new reports' claims, quotes and times (each entry
+   depends on its own report only).
+
+Nothing of the previous state is changed (series, points and clusters touched are copies), so the
+previous state keeps being served while the next one is made. ``refresh(..)`` gives the same answers as
+``build`` over the same knowledge base (tests/test_incremental.py checks it after two batches).
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from operator import attrgetter
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from ..store.rows import DocWindow, EntityRow, FusionMark
+from ..store.sqlite import Store
+from .conflicts import arithmetic, series_conflicts
+from .corroboration import group
+from .entities import Cluster, Resolver, node_of
+from .rules import normalize, rules, source_grades
+from .series import Point, Series, SeriesBuilder
+from .timeline import TimelineBuilder, order_key
+
+NameIndex = tuple[dict[str, set[int]], dict[int, str]]  # name -> claim ids; claim id -> as_of ('' if none)
+
+
+@dataclass(slots=True)
+class State:
+    mark: FusionMark
+    resolver: Resolver
+    builder: SeriesBuilder
+    model: Any  # fuse.service.Model (its models and pages)
+    names: NameIndex | None = None  # built when an entity page first asks
+    timeline: list[dict[str, Any]] | None = None  # built when the timeline is first asked for
+    built_at: str = ""
+    seconds: float = 0.0
+    how: str = "full"  # "full" | "incremental" | "unchanged"
+    touched: int = 0  # series recomputed (incremental)
+    extra: dict[Any, Any] = field(default_factory=dict)  # answers derived from this state alone
+
+    @property
+    def window(self) -> DocWindow:
+        return (0, self.mark.docs)
+
+    def status(self) -> dict[str, Any]:
+        return {"built_at": self.built_at, "seconds": round(self.seconds, 3), "how": self.how,
+                "touched_series": self.touched, "reports": self.mark.docs}
+
+
+ModelMaker = Callable[[Store, Resolver, dict[str, Series]], Any]  # (store, resolver, series) -> Model
+ModelUpdater = Callable[[Store, Any, Resolver, dict[str, Series], set[str], set[str]], Any]
+
+
+# ---------------------------------------------------------------- full build
+
+def build(store: Store, settings: dict[str, Any], make_model: ModelMaker) -> State:
+    t0 = time.perf_counter()
+    mark = store.fusion_mark()
+    window = (0, mark.docs)
+    resolver = Resolver(store.entity_rows(window), store.entity_edits())
+    builder = _Builder(resolver, source_grades(settings))
+    series = builder.load(store.series_claims(False, window))
+    return State(mark, resolver, builder, make_model(store, resolver, series), built_at=_now(),
+                 seconds=time.perf_counter() - t0)
+
+
+def names_of(store: Store, window: DocWindow) -> NameIndex:
+    index: dict[str, set[int]] = {}
+    when: dict[int, str] = {}
+    _add_names(index, when, store, window, copied=None)
+    return index, when
+
+
+def timeline_of(store: Store, resolver: Resolver, window: DocWindow) -> list[dict[str, Any]]:
+    return TimelineBuilder(store, resolver).build(docs=window)
+
+
+# ---------------------------------------------------------------- refresh
+
+def refresh(old: State, store: Store, settings: dict[str, Any], make_model: ModelMaker,
+            update_model: ModelUpdater) -> State:
+    """The state for the knowledge base now: ``old`` itself when nothing changed, ``old`` extended by the
+    reports added since when only reports were added, else a full build."""
+    t0 = time.perf_counter()
+    mark = store.fusion_mark()
+    if mark == old.mark:
+        return old
+    if not store.appended_since(old.mark, mark):
+        return _full(store, settings, make_model, old)
+    window = (old.mark.docs, mark.docs)
+    resolver = extend_resolver(old.resolver, store.entity_rows(window))
+    if resolver is None or not _same_names(old.resolver, resolver):
+        return _full(store, settings, make_model, old)
+    extended = extend_series(old.builder, resolver, store.series_claims(False, window))
+    if extended is None:
+        return _full(store, settings, make_model, old)
+    builder, series, touched = extended
+    affected = _affected(series, touched) | builder.removed  # type: ignore[attr-defined]
+    model = update_model(store, old.model, resolver, series, touched, affected)
+    state = State(mark, resolver, builder, model, built_at=_now(), how="incremental", touched=len(touched))
+    if old.names is not None:
+        state.names = _extend_names(old.names, store, window)
+    if old.timeline is not None:
+        state.timeline = _merge_timeline(old.timeline, timeline_of(store, resolver, window))
+    state.seconds = time.perf_counter() - t0
+    return state
+
+
+def _full(store: Store, settings: dict[str, Any], make_model: ModelMaker, old: State) -> State:
+    state = build(store, settings, make_model)
+    if old.names is not None:  # what was built before is built again, so no page waits for it
+        state.names = names_of(store, state.window)
+    if old.timeline is not None:
+        state.timeline = timeline_of(store, state.resolver, state.window)
+    return state
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- 1. entities
+
+class _Changed(Exception):
+    """The new entity rows change what existing clusters are: build again."""
+
+
+def extend_resolver(old: Resolver, rows: list[EntityRow]) -> Resolver | None:
+    """``old`` with ``rows`` attached (a new Resolver; ``old`` unchanged), or None when the rows change an
+    existing cluster's root, id or name (see the module docstring)."""
+    if not rows:
+        return old
+    try:
+        return _Extender(old).extend(rows)
+    except _Changed:
+        return None
+
+
+class _Extender:
+    def __init__(self, old: Resolver) -> None:
+        self.old = old
+        r = self.r = Resolver.__new__(Resolver)
+        r.uf = copy.copy(old.uf)
+        r.uf.parent = dict(old.uf.parent)
+        r.rows, r.edits, r.detached = list(old.rows), old.edits, old.detached
+        r._name_sets, r._surface_sets = dict(old._name_sets), dict(old._surface_sets)
+        r._name_kb, r._ambiguous, r._surface_kb = dict(old._name_kb), set(old._ambiguous), dict(old._surface_kb)
+        r._row_nodes = list(old._row_nodes)
+        r.clusters = dict(old.clusters)
+        r._votes = dict(old._votes)
+        self.copied: dict[str, Cluster] = {}  # root -> the copy of an existing cluster, or a new cluster
+        self.copied_votes: set[str] = set()
+        self.existed = set(old.uf.parent)
+
+    def extend(self, rows: list[EntityRow]) -> Resolver:
+        r = self.r
+        for row in rows:
+            self._index(row)
+        for row in rows:
+            node = self._attach(row)
+            r.rows.append(row)
+            r._row_nodes.append(node)
+            self._add(row, node)
+        self._finish()
+        return r
+
+    def _index(self, row: EntityRow) -> None:
+        """The kb-id indexes with this row; a change that would re-attach existing rows raises _Changed."""
+        if not row.kb_id:
+            return
+        r = self.r
+        nm = node_of(row.name)
+        self._add_kb(r._name_sets, nm, row.kb_id, nm)
+        if len(r._name_sets[nm]) == 1:
+            r._name_kb[nm] = row.kb_id
+        else:
+            r._name_kb.pop(nm, None)
+            r._ambiguous.add(nm)
+        for s in row.mentions:
+            key = (node_of(s), row.type)
+            self._add_kb(r._surface_sets, key, row.kb_id, key[0])
+            if len(r._surface_sets[key]) == 1:
+                r._surface_kb[key] = row.kb_id
+            else:
+                r._surface_kb.pop(key, None)
+
+    def _add_kb(self, sets: dict[Any, set[str]], key: Any, kb: str, node: str) -> None:
+        have = sets.get(key, set())
+        if kb in have:
+            return
+        if node in self.existed:  # existing rows of this name would attach differently
+            raise _Changed(node)
+        sets[key] = have | {kb}
+
+    def _attach(self, row: EntityRow) -> str:
+        r = self.r
+        nm = node_of(row.name)
+        nodes = {nm, f"kb:{row.kb_id}", f"kb:{r._name_kb.get(nm)}", f"kb:{r._surface_kb.get((nm, row.type))}"}
+        before = {n: r.uf.find(n) for n in nodes if n in self.existed}
+        node = r._attach(row)
+        if any(r.uf.find(n) != root for n, root in before.items()):
+            raise _Changed(row.name)  # two existing clusters joined, or an existing root moved
+        return node
+
+    def _cluster(self, node: str, known: bool = True) -> Cluster:
+        root = self.r.uf.find(node)
+        c = self.copied.get(root)
+        if c is None:
+            old = self.old.clusters.get(root)
+            c = _copy_cluster(old) if old is not None else Cluster(key=root, known=known)
+            self.copied[root] = self.r.clusters[root] = c
+        c.known = c.known or known
+        c.nodes.add(node)
+        return c
+
+    def _vote(self, key: str, name: str, n: int) -> None:
+        votes = self.r._votes
+        if key not in self.copied_votes:
+            votes[key] = Counter(votes.get(key) or ())
+            self.copied_votes.add(key)
+        votes[key][name] += n
+
+    def _add(self, row: EntityRow, node: str) -> None:
+        """As ``Resolver._build`` does for one row."""
+        c = self._cluster(node)
+        c.names.add(row.name)
+        c.types[row.type] += max(row.count, 1)
+        c.kb_ids.update([row.kb_id] if row.kb_id and node.startswith("kb:") else [])
+        c.doc_ids.add(row.doc_id)
+        c.count += row.count
+        self._vote(node, row.name, max(row.count, 1))
+        self._vote(node_of(row.name), row.name, max(row.count, 1))
+        for s in row.mentions:
+            key = node_of(s)
+            if key in self.r.detached and key != node_of(row.name):
+                other = self._cluster(key)
+                other.aliases.add(s)
+                other.doc_ids.add(row.doc_id)
+                other.types[row.type] += 1
+            else:
+                c.aliases.add(s)
+
+    def _finish(self) -> None:
+        r, old = self.r, self.old
+        r.by_id = dict(old.by_id)
+        r._surface = dict(old._surface)
+        for root, c in self.copied.items():
+            before = old.clusters.get(root)
+            r._name_cluster(c, r._votes)
+            if before is not None and (before.id, before.name) != (c.id, c.name):
+                raise _Changed(before.name)
+            if before is None and c.id.casefold() in r.by_id:
+                raise _Changed(c.id)  # a new cluster with an existing one's id
+            r.by_id[c.id.casefold()] = c
+            for s in c.aliases:
+                key = normalize(s)
+                have = r._surface.get(key, c)
+                r._surface[key] = c if have is c or (before is not None and have is before) else None
+        r._cache = {}
+
+
+def _copy_cluster(c: Cluster) -> Cluster:
+    return replace(c, types=Counter(c.types), kb_ids=set(c.kb_ids), names=set(c.names), aliases=set(c.aliases),
+                   doc_ids=set(c.doc_ids), nodes=set(c.nodes), merged=list(c.merged))
+
+
+def _same_names(old: Resolver, new: Resolver) -> bool:
+    """Every name the old build resolved (series, chains, timeline) still resolves to the same id and name."""
+    if new is old:
+        return True
+    for name in list(old._cache):
+        a, b = old.resolve(name), new.resolve(name)
+        if (a is None) != (b is None) or (a is not None and b is not None and (a.id, a.name) != (b.id, b.name)):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- 2. series
+
+_point_fields = attrgetter(*(f.name for f in dataclasses.fields(Point)))  # a Point's fields, in order
+
+
+class _Builder(SeriesBuilder):
+    """A SeriesBuilder that remembers, per quantity, every place its figures named and what a lone place's
+    folding into the theatre (``SeriesBuilder._fold_theatres``) moved, so that an extension can fold and
+    unfold alike."""
+
+    places: dict[tuple[Any, ...], frozenset[Any]]
+    folded: dict[tuple[Any, ...], tuple[tuple[Any, ...], Series, bool]]  # base -> (key, series, home made)
+
+    def _fold_theatres(self) -> None:
+        self.places = getattr(self, "places", {})
+        self.folded = getattr(self, "folded", {})
+        self.places.update(_placed(self._keys, self.places))
+        folding = {}
+        for base, where in _placed(self._keys, {}).items():
+            if len(where) == 1:
+                key = base[:4] + (next(iter(where)),) + base[4:]
+                folding[base] = (key, self._keys[key], base[:4] + (None,) + base[4:] not in self._keys)
+        super()._fold_theatres()
+        for base, (key, placed, made) in folding.items():
+            was = self.folded.get(base)
+            self.folded[base] = (key, replace(placed, points=[*(was[1].points if was else ()), *placed.points]),
+                                 was[2] if was else made)
+
+
+def _placed(keys: dict[tuple[Any, ...], Series], known: dict[tuple[Any, ...], frozenset[Any]]
+            ) -> dict[tuple[Any, ...], frozenset[Any]]:
+    """Per quantity (a series key without its place): the places named by ``keys``, with those ``known``."""
+    out: dict[tuple[Any, ...], frozenset[Any]] = {}
+    for key in keys:
+        if key[4] is not None:
+            base = key[:4] + key[5:]
+            out[base] = out.get(base, known.get(base, frozenset())) | {key[4]}
+    return out
+
+
+class _Extending(_Builder):
+    """A SeriesBuilder continuing an earlier one: its key caches shared, the series it adds to copied."""
+
+    def __init__(self, old: SeriesBuilder, resolver: Resolver) -> None:  # noqa: D107 - continues ``old``
+        vars(self).update(vars(old))  # rules, grades and the key caches (shared: only ever added to)
+        self.resolver = resolver
+        self.series = dict(old.series)
+        self._keys = dict(old._keys)
+        self._slugs = dict(old._slugs)
+        self.left_out = dict(old.left_out)
+        self.places = dict(getattr(old, "places", {}))
+        self.folded = dict(getattr(old, "folded", {}))
+        self._copies: dict[int, Series] = {}  # id of a series of the old build -> its copy
+        self._old_ids = set(old.series)
+        self._new: set[str] = set()
+
+    def _series(self, *args: Any, **kwargs: Any) -> Series:
+        return self._own(super()._series(*args, **kwargs))
+
+    def _own(self, s: Series) -> Series:
+        """``s`` if this extension made it, else its copy (made once, its points re-traced)."""
+        hit = self._copies.get(id(s))
+        if hit is not None:
+            return hit
+        if s.id not in self._old_ids:
+            self._new.add(s.id)
+            return s
+        dup = replace(s, points=[self._retraced(p) for p in s.points])
+        self._copies[id(s)] = self.series[s.id] = dup
+        return dup
+
+    def _retraced(self, p: Point) -> Point:
+        """A copy of an earlier point with its trace as built (corroboration follows chains in place)."""
+        q = Point(*_point_fields(p))
+        self._trace(q)
+        q.repeat_of = None
+        return q
+
+    def _fold_theatres(self) -> None:
+        """Fold as a full build would: a quantity with one place that now has two is unfolded (its figures
+        of that place back in a series of their own); one with a lone place is folded into its home."""
+        now = _placed(self._keys, self.places)
+        for base, where in now.items():
+            if len(self.places.get(base, ())) == 1 and len(where) > 1 and base in self.folded:
+                self._unfold(base)
+            elif len(where) == 1:  # its home series is written to: own it
+                home = self._keys.get(base[:4] + (None,) + base[4:])
+                if home is not None:
+                    self._keys[base[:4] + (None,) + base[4:]] = self._own(home)
+        super()._fold_theatres()
+
+    def _unfold(self, base: tuple[Any, ...]) -> None:
+        key, placed, made_home = self.folded.pop(base)
+        home_key = base[:4] + (None,) + base[4:]
+        home = self._keys[home_key] = self._own(self._keys[home_key])
+        moved = {p.claim_id for p in placed.points}
+        back = [p for p in home.points if p.claim_id in moved]
+        home.points = [p for p in home.points if p.claim_id not in moved]
+        target = self._keys.get(key)  # made by this extension's new figures of that place
+        if target is None:
+            target = self._keys[key] = self.series[placed.id] = replace(placed, points=[])
+            self._new.add(placed.id)
+        for p in back:
+            p.series_id = target.id
+        target.points += back
+        if made_home and not home.points:
+            del self._keys[home_key]
+            del self.series[home.id]
+
+    def extend(self, rows: Any) -> tuple[dict[str, Series], set[str]]:
+        for row in rows:
+            self.add(row)
+        for k, s in list(self._keys.items()):
+            if id(s) in self._copies:
+                self._keys[k] = self._copies[id(s)]
+        if self.r.single_place_is_theatre:  # as ``finish`` does, sorting only the series touched
+            self._fold_theatres()
+        present = set(self.series)
+        touched = ({s.id for s in self._copies.values()} | (present - self._old_ids)) & present
+        self.removed = self._old_ids - present
+        for sid in touched:
+            self.series[sid].points.sort(key=lambda p: (p.date or "9999", p.published or "", p.claim_id))
+        return self.series, touched
+
+
+def extend_series(old: SeriesBuilder, resolver: Resolver,
+                  rows: Any) -> tuple[SeriesBuilder, dict[str, Series], set[str]] | None:
+    """The series with the new claims ``rows`` added: (builder to continue from, every series, ids touched),
+    or None when the new claims change how existing ones are sorted (a lone place gets a second one)."""
+    b = _Extending(old, resolver)
+    try:
+        series, touched = b.extend(rows)
+    except _Changed:
+        return None
+    return b, series, touched
+
+
+def _family(s: Series) -> tuple[Any, ...]:
+    return (s.subject_id, s.unit, s.kind, s.place, s.rate)
+
+
+def _affected(series: dict[str, Series], touched: set[str]) -> set[str]:
+    """The touched series and those checked against them by the arithmetic checks (same family)."""
+    r = rules()
+    arith = {r.total, *r.parts}
+    fams = {_family(series[sid]) for sid in touched if series[sid].measure in arith}
+    return set(touched) | {s.id for s in series.values() if s.measure in arith and _family(s) in fams}
+
+
+# ---------------------------------------------------------------- 3. conflicts
+
+def conflicts_of(series: dict[str, Series], affected: set[str], kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``kept`` (conflicts of the last build) without those of ``affected`` series, plus theirs recomputed."""
+    r = rules()
+    out = [c for c in kept if c["series_id"] not in affected]
+    subset = [series[sid] for sid in sorted(affected) if sid in series]
+    for s in subset:
+        out += series_conflicts(s, r)
+    out += arithmetic(subset, r)
+    out.sort(key=lambda c: (c["period"], c["series_id"], c["id"]))
+    return out
+
+
+def regroup(groups: dict[str, Any], series: dict[str, Series], touched: set[str]) -> dict[str, Any]:
+    out = {sid: g for sid, g in groups.items() if sid in series} if len(groups) > len(series) else dict(groups)
+    for sid in touched:
+        out[sid] = group(series[sid])
+    return out
+
+
+# ---------------------------------------------------------------- 5. names and timeline
+
+def _add_names(index: dict[str, set[int]], when: dict[int, str], store: Store, window: DocWindow,
+               copied: set[str] | None) -> None:
+    def add(name: str, cid: int | None) -> None:
+        if copied is not None and name not in copied:
+            index[name] = set(index.get(name, ()))
+            copied.add(name)
+        ids = index.setdefault(name, set())
+        if cid is not None:
+            ids.add(cid)
+
+    for cid, subject, source, location, chain, as_of in store.claim_names(window):
+        when[cid] = as_of or ""
+        for name in (subject, source, location, *json.loads(chain or "[]")):
+            if isinstance(name, str) and name:
+                add(name, cid)
+    for name in store.speaker_and_publisher_names(window):
+        if isinstance(name, str) and name:
+            add(name, None)
+
+
+def _extend_names(old: NameIndex, store: Store, window: DocWindow) -> NameIndex:
+    index, when = dict(old[0]), dict(old[1])
+    _add_names(index, when, store, window, copied=set())
+    return index, when
+
+
+def _merge_timeline(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = old + new
+    out.sort(key=order_key)  # stable: equal keys keep their order (they come from one report)
+    return out

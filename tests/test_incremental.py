@@ -1,0 +1,140 @@
+"""Incremental fusion: adding reports refreshes only what they touch, with the answers of a full build; the
+dashboard serves the previous answers while a build runs in the background, and says so."""
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from crosswire import Crosswire
+from crosswire.fuse import incremental
+from crosswire.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import fuse as bench  # noqa: E402  (benchmarks/fuse.py: the generated reports)
+
+
+def everything(cw: Crosswire) -> dict[str, Any]:
+    """Every answer fusion gives, in a form two builds can be compared by."""
+    fu = cw.fusion
+    m = fu.model()
+    out: dict[str, Any] = {"figures": fu.figures(), "conflicts": fu.conflicts(), "timeline": fu.timeline(),
+                           "entities": fu.entities()}
+    out["series"] = {sid: fu.series(sid, with_text=False) for sid in sorted(m.series)}
+    out["pages"] = {sid: fu.series_page(sid, limit=50, marks=20) for sid in sorted(m.series)}
+    out["entity"] = {e["id"]: fu.entity(e["id"]) for e in out["entities"][:25]}
+    return out
+
+
+def generated(tmp_path: Path, reports: int, seed: int = 11) -> tuple[str, bench.Generator]:
+    db = str(tmp_path / "kb.db")
+    gen = bench.Generator(seed)
+    store = Store(db)
+    bench.add_reports(store, gen, 0, reports)
+    store.close()
+    return db, gen
+
+
+def add(db: str, gen: bench.Generator, first: int, count: int) -> None:
+    """Reports written by another connection (another process's ingest, as far as the engine can tell)."""
+    store = Store(db)
+    bench.add_reports(store, gen, first, count)
+    store.close()
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_incremental_equals_full_build_after_each_batch(tmp_path: Path, seed: int) -> None:
+    db, gen = generated(tmp_path, 300, seed)
+    cw = Crosswire(db=db)
+    everything(cw)  # builds the state, the name index and the timeline
+    n_series = len(cw.fusion.model().series)
+    for first, count in ((300, 40), (340, 25), (365, 60)):
+        add(db, gen, first, count)
+        incremental_answers = everything(cw)
+        status = cw.fusion_status()
+        assert status["how"] == "incremental", status
+        assert 0 < status["touched_series"] < n_series  # not everything was recomputed
+        full = Crosswire(db=db)
+        assert incremental_answers == everything(full)
+        assert full.fusion_status()["how"] == "full"
+        full.close()
+    cw.close()
+
+
+def test_a_new_version_of_a_report_or_an_edit_rebuilds_everything(tmp_path: Path) -> None:
+    db, gen = generated(tmp_path, 60)
+    cw = Crosswire(db=db)
+    cw.figures()
+    store = Store(db)
+    with store.transaction() as conn:  # a re-extraction: the claims of one report replaced
+        conn.execute("DELETE FROM claims WHERE id = (SELECT max(id) FROM claims WHERE doc_id = 'doc0000003')")
+    store.close()
+    cw.figures()
+    assert cw.fusion_status()["how"] == "full"
+    add(db, gen, 60, 5)
+    cw.figures()
+    assert cw.fusion_status()["how"] == "incremental"
+    cw.merge("Russia", "Belarus")
+    assert cw.entity("Russia")["merged"] == ["Belarus"]
+    cw.figures()
+    assert cw.fusion_status()["how"] == "full"
+    assert everything(cw) == everything(Crosswire(db=db))
+
+
+def test_page_is_served_stale_while_the_rebuild_runs_and_says_so(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from crosswire.web.app import create_app
+
+    db, gen = generated(tmp_path, 80)
+    cw = Crosswire(db=db)
+    cw.serve_stale()
+    client = TestClient(create_app(cw))
+    before = client.get("/api/figures?limit=100").json()
+    assert "updating" not in client.get("/figures").text.lower()
+
+    release = threading.Event()
+    entered = threading.Event()
+    real = incremental.refresh
+
+    def slow_refresh(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "refresh", slow_refresh)
+    add(db, gen, 80, 30)
+    page = client.get("/figures")  # answered at once, from the previous state
+    assert entered.wait(10)
+    assert page.status_code == 200
+    assert "Updating" in page.text and "showing data as of" in page.text
+    stale = client.get("/api/figures?limit=100")
+    assert stale.json() == before
+    assert stale.headers["x-crosswire-fusion"].startswith("updating")
+    assert client.get("/api/status").json()["fusion"]["updating"] is True
+
+    release.set()
+    cw.cache.wait()
+    fresh = client.get("/api/figures?limit=100")
+    assert fresh.headers["x-crosswire-fusion"].startswith("current")
+    assert fresh.json()["total"] >= before["total"]
+    assert sum(s["n_points"] for s in fresh.json()["items"]) > sum(s["n_points"] for s in before["items"])
+    assert "Updating" not in client.get("/figures").text
+    assert cw.fusion_status()["how"] == "incremental"
+
+
+def test_an_ingesting_engine_fuses_what_it_added(tmp_path: Path) -> None:
+    db, _ = generated(tmp_path, 20)
+    cw = Crosswire(db=db)
+    cw.figures()
+    before = cw.cache.status()["built_at"], cw.fusion.state()
+    report = tmp_path / "r.txt"
+    report.write_text("Officials said 300 troops were killed in Kursk last week, according to the ministry.\n")
+    result = cw.ingest([str(report)], extract=False)
+    assert result.added == 1
+    assert cw.cache.status()["current"]  # refreshed by the ingest, before anyone asked
+    assert cw.fusion.state() is not before[1]
+    assert cw.fusion.state().mark.docs == 21
