@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crosswire.nlp.entities import RULER_NAME, group_entities, link_entities, make_ruler  # noqa: E402
-from crosswire.nlp.gazetteer import DATA_PATH, Gazetteer, alias_key  # noqa: E402
+from crosswire.names import alias_key  # noqa: E402
+from crosswire.nlp.gazetteer import DATA_PATH, Gazetteer  # noqa: E402
 
 DEFAULT_EVAL = Path(os.environ.get("CROSSWIRE_EVAL", "/work/shared/eval"))
 FURNITURE = [

@@ -10,13 +10,8 @@ import pytest
 
 from crosswire.models import Entity, Mention
 from crosswire.nlp.entities import group_entities, link_entities, make_ruler
-from crosswire.nlp.gazetteer import (
-    Gazetteer,
-    alias_key,
-    canonical_person,
-    name_key,
-    strip_titles,
-)
+from crosswire.names import alias_key, canonical_person, name_key, strip_titles
+from crosswire.nlp.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from crosswire.clean.layouts import (credit_line, headline_of, masthead, outlet_
 from crosswire.clean.metadata import canonical_publisher, copyright_owner, explicit_fields
 from crosswire.errors import SettingsError
 from crosswire.ingest.readers import Input, read_items
-from crosswire.nlp.gazetteer import name_key
+from crosswire.names import name_key
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
 

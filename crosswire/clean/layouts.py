@@ -30,7 +30,7 @@ Hooks the cleaner calls per line (they fill its Clues and name the rule of a rem
                    turn labels of interviews and briefings ("Q:", "A:", "MS. LEE:") stay in the text.
 
 Outlets are the entries of the gazetteer's "outlets" section (data/gazetteer.toml) plus the
-``[[outlet]]`` entries of data/layouts.toml; names match after the gazetteer's ``alias_key``
+``[[outlet]]`` entries of data/layouts.toml; names match after ``crosswire.names.alias_key``
 (case, punctuation, a leading "The"); short all-capital aliases ("AP") match only in capitals.
 """
 from __future__ import annotations
@@ -45,7 +45,7 @@ from typing import Any
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ..models import RemovedLine
-from ..nlp.gazetteer import DATA_PATH as GAZETTEER, alias_key
+from ..names import GAZETTEER_PATH as GAZETTEER, alias_key
 from .dates import find_dates, header_stamp, month_number
 from .rules import first_match
 

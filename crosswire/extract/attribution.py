@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Mention, Quote, TimeRef
+from ..names import country_of
 from .statements import Relation
 from .vocab import vocab
 
@@ -355,8 +356,6 @@ class Attributor:
     # -- mentions -------------------------------------------------------------------------
     def _name(self, m: Mention) -> str:
         if m.label == "NORP":
-            from .claims import country_of
-
             return country_of(m.canonical) or country_of(m.text) or m.canonical
         return self.canon.get(m.canonical, m.canonical)
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Claim, Mention, Quantity, TimeRef
-from ..nlp.gazetteer import alias_key, default_rules
+from ..names import country_of, default_rules
 from .asof import Dated, Dater
 from .attribution import Attribution, Attributor, Speaker, hedge_near, is_conditional
 from .vocab import vocab
@@ -85,11 +84,6 @@ class Context:
             if country:
                 return country
         return self.canon.get(m.canonical, m.canonical)
-
-
-def country_of(demonym: str) -> str | None:
-    hit = default_rules().demonyms.get(alias_key(demonym))
-    return hit[1] if hit and hit[1] else None
 
 
 def read_claims(quantities: list[Quantity], ctx: Context) -> list[Claim]:
@@ -295,12 +289,7 @@ def _mention_over(tok: Token, candidates: list[Mention], ctx: Context) -> str | 
 
 def _is_state(m: Mention, ctx: Context) -> bool:
     """A country (or its demonym) rather than a region, city or facility."""
-    return m.label == "NORP" or ctx.name(m) in _countries()
-
-
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    return frozenset(v for _k, v in default_rules().demonyms.values() if v)
+    return m.label == "NORP" or ctx.name(m) in default_rules().countries
 
 
 def _dominant(ctx: Context) -> str | None:

@@ -22,7 +22,8 @@ from typing import Any
 import bisect
 import functools
 
-from .rules import Rules, days_apart, figure_text, normalize, rules
+from ..names import normalize
+from .rules import Rules, days_apart, figure_text, rules
 from .series import Point, Series
 
 _MAX_HOPS = 8

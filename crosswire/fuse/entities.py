@@ -24,7 +24,7 @@ from typing import Any
 
 from ..store.rows import EntityEdit, EntityRow as Row
 from ..store.sqlite import Store, now
-from .rules import normalize, slug
+from ..names import normalize, slug
 
 
 @dataclass(slots=True)

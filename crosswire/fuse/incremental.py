@@ -43,7 +43,8 @@ from ..store.sqlite import Store
 from .conflicts import arithmetic, series_conflicts
 from .corroboration import group
 from .entities import Cluster, Resolver, node_of
-from .rules import normalize, rules, source_grades
+from ..names import normalize
+from .rules import rules, source_grades
 from .series import Point, Series, SeriesBuilder
 from .timeline import TimelineBuilder, order_key
 

@@ -1,7 +1,7 @@
 """Fusion heuristics, read from ``data/fusion.toml`` and ``data/estimative.toml``.
 
-Also the small shared helpers every fuse module needs: name normalisation, slugs, dates and
-plain-words number formatting.
+Also the small shared helpers every fuse module needs: dates and plain-words number formatting
+(names are normalised by crosswire/names.py, as in every stage).
 """
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import functools
 import math
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import SettingsError
+from ..names import normalize
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 INF = math.inf
@@ -112,28 +112,6 @@ def rules() -> Rules:
         people_measures=frozenset(fusion["people"]["measures"]),
         far_apart=float(fusion["disagreement"]["far_apart"]),
     )
-
-
-# ---------------------------------------------------------------- names
-
-_APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def normalize(name: str) -> str:
-    """Lower-case words of a name without accents, punctuation, possessive 's or leading "the"."""
-    t = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name))
-    t = "".join(ch for ch in t if not unicodedata.combining(ch)).translate(_APOS).casefold().strip()
-    t = re.sub(r"'s\b|'$", "", t)
-    t = re.sub(r"^the\s+", "", t)
-    t = re.sub(r"[-‐‑‒–—_/.]+", " ", t)
-    t = re.sub(r"[^\w\s]", "", t)
-    return " ".join(t.split())
-
-
-def slug(text: str | None) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", normalize(text or "")).strip("-")
-    return s or "unspecified"
 
 
 # ---------------------------------------------------------------- likelihood and grades

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .rules import normalize
+from ..names import normalize
 
 VALUE_TOLERANCE = 0.005
 

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..nlp.gazetteer import Gazetteer
+from ..names import slug
 from ..store.rows import SeriesClaimRow
 from .entities import Resolver
-from .rules import INF, Period, Rules, date_key, figure_text, likelihood, period_of, rules, slug
+from .rules import INF, Period, Rules, date_key, figure_text, likelihood, period_of, rules
+
 
 @dataclass(slots=True)
 class Point:

@@ -29,11 +29,12 @@ from ..errors import CrosswireError, NotFound
 from ..store.rows import ClaimText, EntityEdit, SpeakerQuote
 from ..store.sqlite import Store
 from . import entities as ent
+from ..names import normalize
 from . import incremental
 from .conflicts import find_conflicts, split_dismissed
 from .corroboration import group, origins_of, records
 from .incremental import State
-from .rules import in_window, normalize, source_grades
+from .rules import in_window, source_grades
 from .series import Point, Series, SeriesBuilder, latest
 
 

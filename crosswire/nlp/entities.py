@@ -24,10 +24,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from crosswire.models import Entity, Mention
-from crosswire.nlp.gazetteer import (
-    VERSION as GAZETTEER_VERSION,
-    GazEntry,
-    Gazetteer,
+from crosswire.names import (
     alias_key,
     canonical_person,
     default_rules,
@@ -36,6 +33,7 @@ from crosswire.nlp.gazetteer import (
     normalize,
     strip_titles,
 )
+from crosswire.nlp.gazetteer import VERSION as GAZETTEER_VERSION, GazEntry, Gazetteer
 
 if TYPE_CHECKING:
     from spacy.language import Language

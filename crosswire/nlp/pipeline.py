@@ -19,6 +19,7 @@ from ..extract import attribution, claims, quotes, statements, timex
 from ..extract.cues import CueTable, load_cues
 from ..extract import quantities as quantities_mod
 from ..models import Document, Entity, Mention
+from ..names import name_key
 from . import entities as entities_mod
 from . import gazetteer as gazetteer_mod
 from . import sections
@@ -217,15 +218,15 @@ def _canon_map(mentions: list[Mention], ents: list[Entity]) -> dict[str, str]:
 
 def _with_metadata_entities(ents: list[Entity], doc: Document, gaz: gazetteer_mod.Gazetteer) -> list[Entity]:
     """The publisher and the authors are entities of the report even when only the byline names them."""
-    keys = {gazetteer_mod.name_key(e.name) for e in ents} | {gazetteer_mod.name_key(m) for e in ents for m in e.mentions}
+    keys = {name_key(e.name) for e in ents} | {name_key(m) for e in ents for m in e.mentions}
     extra = []
     if doc.publisher:
         entry = gaz.lookup(doc.publisher)
         name = entry.name if entry else doc.publisher
-        if gazetteer_mod.name_key(name) not in keys and gazetteer_mod.name_key(doc.publisher) not in keys:
+        if name_key(name) not in keys and name_key(doc.publisher) not in keys:
             extra.append(Entity(name, "ORG", [doc.publisher], entry.kb_id if entry else None, 0))
     for author in doc.authors:
-        if gazetteer_mod.name_key(author) in keys:
+        if name_key(author) in keys:
             continue
         partial = next((e for e in ents if e.type == "PERSON" and " " not in e.name and e.name in author.split()), None)
         if partial is not None:  # the model tagged only "Lee" of "Lee Do-hyun reports."
@@ -238,11 +239,11 @@ def _with_metadata_entities(ents: list[Entity], doc: Document, gaz: gazetteer_mo
 
 def _with_speakers(ents: list[Entity], qs: list[Any]) -> list[Entity]:
     """A quoted speaker the model did not tag is still a person of the report."""
-    known = {gazetteer_mod.name_key(n) for e in ents for n in [e.name, *e.mentions]}
+    known = {name_key(n) for e in ents for n in [e.name, *e.mentions]}
     extra = []
     for q in qs:
-        if q.speaker and gazetteer_mod.name_key(q.speaker) not in known:
-            known.add(gazetteer_mod.name_key(q.speaker))
+        if q.speaker and name_key(q.speaker) not in known:
+            known.add(name_key(q.speaker))
             extra.append(Entity(q.speaker, "PERSON", [q.speaker_surface or q.speaker], None, 1))
     return ents + extra
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from ..errors import CrosswireError
-from ..fuse.rules import normalize, source_grades
+from ..fuse.rules import source_grades
+from ..names import normalize
 from .judgements import key_judgement, summary_sentence
 from .points import point_value
 from ..fuse.ranking import ranked
