@@ -7,6 +7,7 @@
     │   ├── TooLarge
     │   └── BadFormat       invalid JSON line, a feed that is not XML, ...
     ├── SettingsError       an unknown setting or a value of the wrong kind
+    ├── ComponentError      the extraction component table is inconsistent (checked at start-up)
     ├── StoreError          the knowledge base cannot be opened or written            (exit 3)
     │   ├── NoKnowledgeBase     a read command on a file that does not exist              (exit 4)
     │   ├── NotAKnowledgeBase   not SQLite, another program's database, or a 0-byte file  (exit 5)
@@ -56,6 +57,10 @@ class BadFormat(InputError):
 
 class SettingsError(CrosswireError):
     pass
+
+
+class ComponentError(CrosswireError):
+    """A component needs an attribute no component before it assigns, or names one that does not exist."""
 
 
 class StoreError(CrosswireError):

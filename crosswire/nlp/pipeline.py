@@ -1,24 +1,30 @@
 """Extraction pipeline: spaCy (the model named in settings) plus crosswire's own components.
 
-Every component is registered in ``COMPONENTS`` with what it needs, what it makes and its version;
-the version is stored on every record it makes (``version``) and the whole table on each
-document's extraction row.
+``COMPONENTS`` is what runs. Each entry names what it needs (``requires``) and what it makes
+(``assigns``): attributes of :class:`Annotations`, the one object a document's components read
+and write. The table is checked at start-up (:func:`check_components`: a component may only
+require what the input or an earlier component assigns). The first entries are spaCy
+components, added to the model's pipeline at start-up (``install``); the rest run per document,
+in table order (``run``, :func:`extract_document`). Every record is stamped with the version of
+the component that made it, and the table's versions are stored on each document's extraction row.
 """
 from __future__ import annotations
 
 import dataclasses
 import re
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-from ..errors import SettingsError
+from ..errors import ComponentError, SettingsError
 from ..extract import attribution, claims, quotes, statements, timex
-from ..extract.cues import CueTable, load_cues
 from ..extract import quantities as quantities_mod
-from ..models import Document, Entity, Mention
+from ..extract.attribution import Attributor, Speaker
+from ..extract.cues import CueTable, load_cues
+from ..extract.statements import Relation
+from ..models import Claim, Document, Entity, Mention, Quantity, Quote, TimeRef
 from ..names import name_key
 from . import entities as entities_mod
 from . import gazetteer as gazetteer_mod
@@ -29,25 +35,74 @@ LONG_DOC = 50_000  # characters: longer clean texts are read in sections (nlp/se
 SECTION_CHARS = 25_000  # at most this many characters per section (well under spaCy's max_length)
 
 
+@dataclass(slots=True)
+class Annotations:
+    """What one document's components read and write; ``requires``/``assigns`` name these fields."""
+
+    doc: Document
+    sdoc: Any  # the spaCy parse
+    gazetteer: gazetteer_mod.Gazetteer
+    cues: CueTable
+    mentions: list[Mention] = field(default_factory=list)
+    canon: dict[str, str] = field(default_factory=dict)  # mention canonical -> document entity name
+    entities: list[Entity] = field(default_factory=list)
+    times: list[TimeRef] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    attributor: Attributor | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    made_by: dict[int, tuple[str, object]] = field(default_factory=dict)  # id(record object) -> (component, object)
+
+    def maker(self, obj: object) -> str | None:
+        """Name of the component that made ``obj`` (a mention, entity, time, quote or claim)."""
+        hit = self.made_by.get(id(obj))
+        return hit[0] if hit is not None and hit[1] is obj else None
+
+
+INPUTS = ("doc", "gazetteer", "cues")  # what a document starts with; spaCy adds "sdoc"
+FIELDS = frozenset(f.name for f in dataclasses.fields(Annotations)) - {"made_by"}
+RECORDS = ("mentions", "entities", "times", "quotes", "claims")  # assigned lists whose items become records
+
+
 @dataclass(frozen=True, slots=True)
 class Component:
+    """One registered component: a spaCy component (``install``) or a document component (``run``)."""
+
     name: str
     version: str
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
+    run: Callable[[Annotations], None] | None = None
+    install: Callable[[Any, gazetteer_mod.Gazetteer], None] | None = None
 
 
-COMPONENTS: tuple[Component, ...] = (
-    Component("paragraph_breaks", PARAGRAPHS_VERSION, ("text",), ("sentence starts at paragraph breaks",)),
-    Component("gazetteer_ruler", gazetteer_mod.VERSION, ("tokens",), ("doc.ents for curated names",)),
-    Component("entities", entities_mod.VERSION, ("doc.ents",), ("mention", "entity")),
-    Component("timex", timex.VERSION, ("text", "published"), ("time",)),
-    Component("quotes", quotes.VERSION, ("segments", "mention", "time"), ("quote",)),
-    Component("statements", statements.VERSION, ("parse", "cue table"), ("relation",)),
-    Component("attribution", attribution.VERSION, ("relation", "mention", "quote", "time"), ("quote", "claim.source")),
-    Component("quantities", quantities_mod.VERSION, ("text",), ("quantity",)),
-    Component("claims", claims.VERSION, ("quantity", "attribution", "time", "mention"), ("claim",)),
-)
+def check_components(table: tuple[Component, ...], inputs: tuple[str, ...] = INPUTS) -> None:
+    """Each component requires only what the input or an earlier component assigns; spaCy ones come first."""
+    have = set(inputs)
+    seen: set[str] = set()
+    documents = False
+    for c in table:
+        if (c.run is None) == (c.install is None):
+            raise ComponentError(f"component {c.name!r} needs exactly one of run (a document component) "
+                                 "or install (a spaCy component)")
+        if c.name in seen:
+            raise ComponentError(f"component {c.name!r} is registered twice")
+        seen.add(c.name)
+        if c.install is not None and documents:
+            raise ComponentError(f"spaCy component {c.name!r} comes after a document component; "
+                                 "spaCy components run in the parse, before every document component")
+        documents = documents or c.run is not None
+        for attr in (*c.requires, *c.assigns):
+            if attr not in FIELDS:
+                raise ComponentError(f"component {c.name!r} names {attr!r}, which is not an attribute of a "
+                                     f"document's annotations; valid: {', '.join(sorted(FIELDS))}")
+        missing = [a for a in c.requires if a not in have]
+        if missing:
+            raise ComponentError(f"component {c.name!r} requires {', '.join(map(repr, missing))}, which no "
+                                 f"component before it assigns (available then: {', '.join(sorted(have))})")
+        have.update(c.assigns)
 
 
 def _register_paragraph_breaks() -> None:
@@ -92,15 +147,12 @@ class Extractor:
         self.nlp = load_model(model)
         self.gaz = gazetteer_mod.Gazetteer.load()
         self.cues = load_cues()
-        entities_mod.make_ruler(self.nlp, self.gaz)
-        _register_paragraph_breaks()
-        if "parser" in self.nlp.pipe_names and "senter" in self.nlp.pipe_names:
-            self.nlp.disable_pipe("senter")  # the parser sets sentence boundaries
-        if "parser" in self.nlp.pipe_names:
-            self.nlp.add_pipe("crosswire_paragraphs", before="parser")
-        else:
-            self.nlp.add_pipe("crosswire_paragraphs", first=True)
-        self.versions = {c.name: c.version for c in COMPONENTS}
+        self.components = COMPONENTS
+        check_components(self.components)
+        for c in self.components:
+            if c.install is not None:
+                c.install(self.nlp, self.gaz)
+        self.versions = {c.name: c.version for c in self.components}
         self.versions["statements"] += "+" + self.cues.version  # the learned model is part of the component
         self.versions["model"] = f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}"
 
@@ -154,45 +206,129 @@ class Extractor:
         if isinstance(sdoc, Exception):
             return [{"record": "error", "stage": "parse", "reason": f"{type(sdoc).__name__}: {sdoc}"}]
         try:
-            return extract_document(doc, sdoc, self.gaz, self.cues)
+            return extract_document(doc, sdoc, self.gaz, self.cues, self.components)
         except Exception as exc:  # noqa: BLE001 - one odd report yields a flagged record, never a crash
             return [{"record": "error", "stage": "extract", "reason": f"{type(exc).__name__}: {exc}"}]
 
 
-def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer,
-                     cues: CueTable | None = None) -> list[dict[str, Any]]:
-    """All records of one document: mentions, entities, times, quotes, claims."""
-    ref = doc.published[:10] if doc.published else None
-    mentions = entities_mod.link_entities(sdoc, gaz)
-    ents = entities_mod.group_entities(mentions)
-    ents = _with_metadata_entities(ents, doc, gaz)
-    canon = _canon_map(mentions, ents)
-    times = timex.find_times(doc.text, ref)
-    if doc.published is None:
-        doc.published_bounds = _inferred_bounds(times)
-    qs = quotes.soundbites(doc.text, doc.segments, mentions, canon, times)
-    qs += quotes.direct_quotes(sdoc, mentions, canon, [(q.start, q.end) for q in qs])
-    speakers = quotes.speakers_of(qs, doc.text)
-    ents = _with_speakers(ents, qs)
-    relations = statements.find_relations(sdoc, cues or load_cues(), doc.segments)
-    atts = attribution.Attributor(sdoc, mentions, canon, speakers, relations, times, _titles(mentions, gaz))
-    qs = atts.quotes(qs)
-    speakers = quotes.speakers_of([q for q in qs if q.version == quotes.VERSION], doc.text)
-    atts.use_speakers(speakers)  # a direct quote a statement replaced no longer speaks for its span
-    bound = doc.published_bounds[0] if doc.published_bounds and doc.published_bounds[0] else None
-    ctx = claims.Context(sdoc, mentions, canon, atts, times, speakers, doc.publisher, doc.published,
-                         reference=bound)  # year-less dates of an undated report fall before its inferred date
-    found = claims.read_claims(quantities_mod.find_quantities(doc.text), ctx)
+def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer, cues: CueTable | None = None,
+                     components: tuple[Component, ...] | None = None) -> list[dict[str, Any]]:
+    """All records of one document (mentions, entities, times, quotes, claims): the document components
+    of the table, in its order; each record carries the version of the component that made it."""
+    table = COMPONENTS if components is None else components
+    ann = Annotations(doc, sdoc, gaz, cues or load_cues())
+    for c in table:
+        if c.run is not None:
+            before = {name: list(getattr(ann, name)) for name in c.assigns if name in RECORDS}
+            c.run(ann)
+            _stamp(ann, c, before)
+    versions = {c.name: c.version for c in table}
     records: list[dict[str, Any]] = [{"record": "mention", "start": m.start, "end": m.end, "text": m.text,
-                                      "label": m.label, "canonical": canon.get(m.canonical, m.canonical),
-                                      "kb_id": m.kb_id, "source": m.source} for m in mentions]
-    for e in ents:
-        e.version = entities_mod.VERSION
-    records += [e.record() for e in ents]
-    records += [t.record() for t in times]
-    records += [q.record() for q in qs]
-    records += [c.record() for c in found]
+                                      "label": m.label, "canonical": ann.canon.get(m.canonical, m.canonical),
+                                      "kb_id": m.kb_id, "source": m.source} for m in ann.mentions]
+    for rec, m in zip(records, ann.mentions):
+        rec["version"] = versions.get(ann.maker(m) or "", "")
+    made: list[Entity | TimeRef | Quote | Claim] = [*ann.entities, *ann.times, *ann.quotes, *ann.claims]
+    for obj in made:
+        obj.version = versions.get(ann.maker(obj) or "", "")
+        records.append(obj.record())
     return records
+
+
+def _stamp(ann: Annotations, c: Component, before: dict[str, list[Any]]) -> None:
+    """Note ``c`` as the maker of every object it put in its assigned record lists (kept alive with it)."""
+    for name, old in before.items():
+        known = {id(x) for x in old}
+        for obj in getattr(ann, name):
+            if id(obj) not in known and ann.maker(obj) is None:
+                ann.made_by[id(obj)] = (c.name, obj)
+
+
+# ---------------------------------------------------------------- the components
+
+def _install_paragraph_breaks(nlp: Any, gaz: gazetteer_mod.Gazetteer) -> None:
+    _register_paragraph_breaks()
+    if "parser" in nlp.pipe_names and "senter" in nlp.pipe_names:
+        nlp.disable_pipe("senter")  # the parser sets sentence boundaries
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("crosswire_paragraphs", before="parser")
+    else:
+        nlp.add_pipe("crosswire_paragraphs", first=True)
+
+
+def _install_gazetteer_ruler(nlp: Any, gaz: gazetteer_mod.Gazetteer) -> None:
+    entities_mod.make_ruler(nlp, gaz)
+
+
+def _entities(a: Annotations) -> None:
+    a.mentions = entities_mod.link_entities(a.sdoc, a.gazetteer)
+    a.entities = _with_metadata_entities(entities_mod.group_entities(a.mentions), a.doc, a.gazetteer)
+    a.canon = _canon_map(a.mentions, a.entities)
+
+
+def _times(a: Annotations) -> None:
+    a.times = timex.find_times(a.doc.text, a.doc.published[:10] if a.doc.published else None)
+    if a.doc.published is None:
+        a.doc.published_bounds = _inferred_bounds(a.times)
+
+
+def _quotes(a: Annotations) -> None:
+    qs = quotes.soundbites(a.doc.text, a.doc.segments, a.mentions, a.canon, a.times)
+    qs += quotes.direct_quotes(a.sdoc, a.mentions, a.canon, [(q.start, q.end) for q in qs])
+    a.quotes = qs
+    a.speakers = quotes.speakers_of(qs, a.doc.text)
+
+
+def _speaker_entities(a: Annotations) -> None:
+    a.entities = _with_speakers(a.entities, a.quotes)
+
+
+def _statements(a: Annotations) -> None:
+    a.relations = statements.find_relations(a.sdoc, a.cues, a.doc.segments)
+
+
+def _attribution(a: Annotations) -> None:
+    atts = attribution.Attributor(a.sdoc, a.mentions, a.canon, a.speakers, a.relations, a.times,
+                                  _titles(a.mentions, a.gazetteer))
+    a.quotes = atts.quotes(a.quotes)
+    a.speakers = quotes.speakers_of([q for q in a.quotes if a.maker(q) == "quotes"], a.doc.text)
+    atts.use_speakers(a.speakers)  # a direct quote a statement replaced no longer speaks for its span
+    a.attributor = atts
+
+
+def _quantities(a: Annotations) -> None:
+    a.quantities = quantities_mod.find_quantities(a.doc.text)
+
+
+def _claims(a: Annotations) -> None:
+    if a.attributor is None:
+        raise ComponentError("component 'claims' ran before 'attribution' assigned 'attributor'")
+    doc = a.doc
+    bound = doc.published_bounds[0] if doc.published_bounds and doc.published_bounds[0] else None
+    ctx = claims.Context(a.sdoc, a.mentions, a.canon, a.attributor, a.times, a.speakers, doc.publisher,
+                         doc.published, reference=bound)  # year-less dates of an undated report fall before its inferred date
+    a.claims = claims.read_claims(a.quantities, ctx)
+
+
+COMPONENTS: tuple[Component, ...] = (
+    Component("paragraph_breaks", PARAGRAPHS_VERSION, ("doc",), ("sdoc",), install=_install_paragraph_breaks),
+    Component("gazetteer_ruler", gazetteer_mod.VERSION, ("sdoc", "gazetteer"), ("sdoc",),
+              install=_install_gazetteer_ruler),
+    Component("entities", entities_mod.VERSION, ("doc", "sdoc", "gazetteer"), ("mentions", "entities", "canon"),
+              run=_entities),
+    Component("timex", timex.VERSION, ("doc",), ("times",), run=_times),
+    Component("quotes", quotes.VERSION, ("doc", "sdoc", "mentions", "canon", "times"), ("quotes", "speakers"),
+              run=_quotes),
+    Component("speaker_entities", entities_mod.VERSION, ("entities", "quotes"), ("entities",), run=_speaker_entities),
+    Component("statements", statements.VERSION, ("doc", "sdoc", "cues"), ("relations",), run=_statements),
+    Component("attribution", attribution.VERSION,
+              ("sdoc", "mentions", "canon", "speakers", "relations", "times", "gazetteer", "quotes"),
+              ("quotes", "speakers", "attributor"), run=_attribution),
+    Component("quantities", quantities_mod.VERSION, ("doc",), ("quantities",), run=_quantities),
+    Component("claims", claims.VERSION,
+              ("doc", "sdoc", "mentions", "canon", "attributor", "times", "speakers", "quantities"), ("claims",),
+              run=_claims),
+)
 
 
 def _titles(mentions: list[Mention], gaz: gazetteer_mod.Gazetteer) -> dict[str, str]:
