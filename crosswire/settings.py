@@ -35,6 +35,9 @@ SETTINGS: tuple[Setting, ...] = (
             "flagged as partial."),
     Setting("source_grades", {}, "CROSSWIRE_SOURCE_GRADES",
             "Admiralty reliability grade (A-F) per source name, e.g. {\"KBS\" = \"B\"}."),
+    Setting("data", None, "CROSSWIRE_DATA",
+            "Folder of data files read instead of the bundled ones (gazetteer.toml, cue_model.json, numbers.toml, "
+            "units.toml, asof.toml); a file missing there comes from the bundled data."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

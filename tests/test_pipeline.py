@@ -38,7 +38,7 @@ def parsed(cw: Crosswire) -> tuple[Document, Any]:
 
 def run(cw: Crosswire, parsed: tuple[Document, Any], table: tuple[Component, ...]) -> list[dict[str, Any]]:
     doc, sdoc = parsed
-    return extract_document(dataclasses.replace(doc), sdoc, cw.extractor.gaz, cw.extractor.cues, table)
+    return extract_document(dataclasses.replace(doc), sdoc, cw.extractor.resources, table)
 
 
 def by_name(name: str) -> Component:

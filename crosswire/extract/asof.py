@@ -93,7 +93,13 @@ class Cues:
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
-    data = tomllib.loads(_DATA.read_text(encoding="utf-8"))
+    """The bundled file's cues, for callers without an engine's resources."""
+    return load_cues(_DATA)
+
+
+def load_cues(path: Path) -> Cues:
+    """The recall, anchor and period cues of an ``asof.toml`` file."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     rec, anc, per = data["recall"], data["anchor"], data["period"]
     phrases = "|".join(re.escape(p) for p in sorted(anc["phrases"], key=len, reverse=True))
     after = "|".join(re.escape(w) for w in anc["offset_after"])
@@ -121,7 +127,7 @@ class Dater:
     """Dates the figures of one document; build once, call ``date`` per figure."""
 
     def __init__(self, sdoc: Doc, sents: list[Span], times: list[TimeRef], speakers: list[Speaker],
-                 published: str | None, reference: str | None = None) -> None:
+                 published: str | None, reference: str | None = None, asof_cues: Cues | None = None) -> None:
         self.sdoc = sdoc
         self.text = sdoc.text
         self.sents = sents
@@ -135,7 +141,7 @@ class Dater:
         self.speaker_starts = [sp.start for sp in self.speakers]
         self.published = published[:10] if published else None
         self.reference = parse_ref(reference) if reference and not published else None
-        self.cues = cues()
+        self.cues = asof_cues or cues()
         self.speech = vocab().speech_verbs
         self._marks: dict[int, list[_Mark]] = {}
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Claim, Mention, Quantity, TimeRef
 from ..names import country_of, default_rules
-from .asof import Dated, Dater
+from .asof import Cues, Dated, Dater
 from .attribution import Attribution, Attributor, Speaker, hedge_near, is_conditional
 from .vocab import vocab
 
@@ -51,6 +51,7 @@ class Context:
     publisher: str | None
     published: str | None
     reference: str | None = None  # an undated report's reference date (inferred bounds, its batch): year-less dates
+    asof_cues: Cues | None = None  # the recall/anchor cues of the engine's resources (bundled when None)
     text: str = field(default="", init=False)  # Doc.text rebuilds the string on every access: read once
     sents: list = field(default_factory=list, init=False)
     phrases: list[tuple[int, int]] = field(default_factory=list, init=False)  # each figure's noun phrase
@@ -93,7 +94,7 @@ def read_claims(quantities: list[Quantity], ctx: Context) -> list[Claim]:
     ctx.figures = {}
     for span in ctx.phrases:
         ctx.figures.setdefault(ctx.sentence_index(span[0]), []).append(span)
-    ctx.dater = Dater(ctx.sdoc, ctx.sents, ctx.times, ctx.speakers, ctx.published, ctx.reference)
+    ctx.dater = Dater(ctx.sdoc, ctx.sents, ctx.times, ctx.speakers, ctx.published, ctx.reference, ctx.asof_cues)
     claims = [_claim(q, ctx) for q in kept]
     _share_attribution(claims)
     return claims

@@ -58,11 +58,14 @@ _CODE = re.compile(
 
 # ------------------------------------------------------------------ public API
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Every quantity in ``text``, sorted by start offset. Malformed input gives []."""
+def find_quantities(text: str, v: Vocab | None = None) -> list[Quantity]:
+    """Every quantity in ``text``, sorted by start offset. Malformed input gives [].
+
+    ``v``: the number and unit vocabulary (an engine's resources); the bundled files' when None.
+    """
     if not isinstance(text, str) or not text.strip():
         return []
-    v = vocab()
+    v = v or vocab()
     mask = mask_text(text)
     _mask_code(text, mask)
     for m in v.index_re.finditer(text):  # "S&P 500", "FTSE 100": the number is part of a name

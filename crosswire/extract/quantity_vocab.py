@@ -244,13 +244,19 @@ class Vocab:
         return single
 
 
+def load(numbers: Path = DATA / "numbers.toml", units: Path = DATA / "units.toml") -> Vocab:
+    """The vocabulary of two data files (an engine loads it once, from its data folder)."""
+    with open(numbers, "rb") as fh:
+        num = tomllib.load(fh)
+    with open(units, "rb") as fh:
+        unit_data = tomllib.load(fh)
+    return Vocab(num, unit_data)
+
+
 @lru_cache(maxsize=1)
 def vocab() -> Vocab:
-    with open(DATA / "numbers.toml", "rb") as fh:
-        num = tomllib.load(fh)
-    with open(DATA / "units.toml", "rb") as fh:
-        units = tomllib.load(fh)
-    return Vocab(num, units)
+    """The bundled files' vocabulary, for callers without an engine's resources (tests, benchmarks)."""
+    return load()
 
 
 def mask_text(text: str) -> bytearray:

@@ -22,10 +22,11 @@ from ..errors import ComponentError, SettingsError
 from ..extract import attribution, claims, quotes, statements, timex
 from ..extract import quantities as quantities_mod
 from ..extract.attribution import Attributor, Speaker
-from ..extract.cues import CueTable, load_cues
+from ..extract.cues import CueTable
 from ..extract.statements import Relation
 from ..models import Claim, Document, Entity, Mention, Quantity, Quote, TimeRef
 from ..names import name_key
+from ..resources import Resources
 from . import entities as entities_mod
 from . import gazetteer as gazetteer_mod
 from . import sections
@@ -41,6 +42,7 @@ class Annotations:
 
     doc: Document
     sdoc: Any  # the spaCy parse
+    resources: Resources  # the engine's vocabularies (crosswire/resources.py)
     gazetteer: gazetteer_mod.Gazetteer
     cues: CueTable
     mentions: list[Mention] = field(default_factory=list)
@@ -61,7 +63,7 @@ class Annotations:
         return hit[0] if hit is not None and hit[1] is obj else None
 
 
-INPUTS = ("doc", "gazetteer", "cues")  # what a document starts with; spaCy adds "sdoc"
+INPUTS = ("doc", "resources", "gazetteer", "cues")  # what a document starts with; spaCy adds "sdoc"
 FIELDS = frozenset(f.name for f in dataclasses.fields(Annotations)) - {"made_by"}
 RECORDS = ("mentions", "entities", "times", "quotes", "claims")  # assigned lists whose items become records
 
@@ -141,12 +143,13 @@ def load_model(name: str) -> Any:
 class Extractor:
     """Loads the pipeline once; ``extract_many`` turns documents into records."""
 
-    def __init__(self, model: str, time_budget: float = 600.0) -> None:
+    def __init__(self, model: str, time_budget: float = 600.0, resources: Resources | None = None) -> None:
         self.model = model
         self.time_budget = float(time_budget)  # seconds per long document (settings: time_budget)
+        self.resources = resources or Resources()
         self.nlp = load_model(model)
-        self.gaz = gazetteer_mod.Gazetteer.load()
-        self.cues = load_cues()
+        self.gaz = self.resources.gazetteer
+        self.cues = self.resources.cues
         self.components = COMPONENTS
         check_components(self.components)
         for c in self.components:
@@ -206,17 +209,18 @@ class Extractor:
         if isinstance(sdoc, Exception):
             return [{"record": "error", "stage": "parse", "reason": f"{type(sdoc).__name__}: {sdoc}"}]
         try:
-            return extract_document(doc, sdoc, self.gaz, self.cues, self.components)
+            return extract_document(doc, sdoc, self.resources, self.components)
         except Exception as exc:  # noqa: BLE001 - one odd report yields a flagged record, never a crash
             return [{"record": "error", "stage": "extract", "reason": f"{type(exc).__name__}: {exc}"}]
 
 
-def extract_document(doc: Document, sdoc: Any, gaz: gazetteer_mod.Gazetteer, cues: CueTable | None = None,
+def extract_document(doc: Document, sdoc: Any, resources: Resources | None = None,
                      components: tuple[Component, ...] | None = None) -> list[dict[str, Any]]:
     """All records of one document (mentions, entities, times, quotes, claims): the document components
     of the table, in its order; each record carries the version of the component that made it."""
     table = COMPONENTS if components is None else components
-    ann = Annotations(doc, sdoc, gaz, cues or load_cues())
+    res = resources or Resources()
+    ann = Annotations(doc, sdoc, res, res.gazetteer, res.cues)
     for c in table:
         if c.run is not None:
             before = {name: list(getattr(ann, name)) for name in c.assigns if name in RECORDS}
@@ -297,7 +301,7 @@ def _attribution(a: Annotations) -> None:
 
 
 def _quantities(a: Annotations) -> None:
-    a.quantities = quantities_mod.find_quantities(a.doc.text)
+    a.quantities = quantities_mod.find_quantities(a.doc.text, a.resources.quantity_vocab)
 
 
 def _claims(a: Annotations) -> None:
@@ -306,7 +310,7 @@ def _claims(a: Annotations) -> None:
     doc = a.doc
     bound = doc.published_bounds[0] if doc.published_bounds and doc.published_bounds[0] else None
     ctx = claims.Context(a.sdoc, a.mentions, a.canon, a.attributor, a.times, a.speakers, doc.publisher,
-                         doc.published, reference=bound)  # year-less dates of an undated report fall before its inferred date
+                         doc.published, reference=bound, asof_cues=a.resources.asof_cues)  # year-less dates of an undated report fall before its inferred date
     a.claims = claims.read_claims(a.quantities, ctx)
 
 
@@ -324,9 +328,10 @@ COMPONENTS: tuple[Component, ...] = (
     Component("attribution", attribution.VERSION,
               ("sdoc", "mentions", "canon", "speakers", "relations", "times", "gazetteer", "quotes"),
               ("quotes", "speakers", "attributor"), run=_attribution),
-    Component("quantities", quantities_mod.VERSION, ("doc",), ("quantities",), run=_quantities),
+    Component("quantities", quantities_mod.VERSION, ("doc", "resources"), ("quantities",), run=_quantities),
     Component("claims", claims.VERSION,
-              ("doc", "sdoc", "mentions", "canon", "attributor", "times", "speakers", "quantities"), ("claims",),
+              ("doc", "sdoc", "resources", "mentions", "canon", "attributor", "times", "speakers", "quantities"),
+              ("claims",),
               run=_claims),
 )
 
