@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..models import RemovedLine, Segment
 from .boilerplate import find_body
-from .layouts import Dateline, headline_above, layout_line, note_dateline, stamp_line, tail_stamps, take_turn
+from .layouts import Clues, headline_above, layout_line, note_dateline, stamp_line, tail_stamps, take_turn
 from .rules import first_match
 
 HEADER_LINES = 6  # a date header sits among the first non-empty lines
@@ -18,18 +18,6 @@ FOOTER_MAX_WORDS = 20
 _TERMINAL = re.compile(r"[.!?:;\"'”’)\]…]$")
 _RUN_TOGETHER = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 _SOUNDBITE = re.compile(r"^[\[［]")
-
-
-@dataclass(slots=True)
-class Clues:
-    """What the cleaner read about the report while cleaning (fed to the metadata cascade)."""
-
-    header_date: str | None = None
-    header_kind: str = ""  # entry | edit | plain (an entry time beats an edit time)
-    dateline: Dateline | None = None
-    title: str | None = None
-    publishers: list[tuple[str, str]] = field(default_factory=list)  # (layer, name)
-    authors: list[tuple[str, str]] = field(default_factory=list)  # (layer, name)
 
 
 @dataclass(slots=True)

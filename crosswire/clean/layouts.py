@@ -37,20 +37,17 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from ..models import RemovedLine
 from ..names import GAZETTEER_PATH as GAZETTEER, alias_key
 from .dates import find_dates, header_stamp, month_number
 from .rules import first_match
-
-if TYPE_CHECKING:
-    from .cleaner import Clues
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "layouts.toml"
 _SECTION = re.compile(r"^# -{10,} (?P<name>.+)$", re.M)
@@ -69,6 +66,18 @@ class Dateline:
     day: int | None
     publisher: str | None
     year: int | None = None  # only when the dateline writes it ("March 3, 2024")
+
+
+@dataclass(slots=True)
+class Clues:
+    """What the cleaner read about the report while cleaning (fed to the metadata cascade)."""
+
+    header_date: str | None = None
+    header_kind: str = ""  # entry | edit | plain (an entry time beats an edit time)
+    dateline: Dateline | None = None
+    title: str | None = None
+    publishers: list[tuple[str, str]] = field(default_factory=list)  # (layer, name)
+    authors: list[tuple[str, str]] = field(default_factory=list)  # (layer, name)
 
 
 @dataclass(frozen=True, slots=True)

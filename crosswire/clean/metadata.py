@@ -28,7 +28,7 @@ from datetime import date, datetime
 from ..errors import SettingsError
 from ..models import Document, RemovedLine
 from ..names import name_key  # one key for romanisation variants, shared with entity grouping
-from .cleaner import Clues
+from .layouts import Clues
 from .dates import date_evidence, dateline_date, parse_date
 from .layouts import headline_of, layout_data, outlet_name, outlet_prefix
 

@@ -20,6 +20,7 @@ from ..errors import BadFormat
 from ..clean.metadata import iso_date
 from ..models import Rejection
 from .html import html_to_text
+from .items import RawItem
 from .safe import safe_text, safe_value
 
 _CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
@@ -97,8 +98,6 @@ def feed_items(source: str, raw: bytes) -> Iterator[Any]:
 
 
 def _entry_item(source: str, n: int, entry: Any, site: Any, replaced_refs: bool) -> Any:
-    from .readers import RawItem
-
     body = _entry_text(entry)
     text, repaired = safe_text(html_to_text(body) if "<" in body else body)
     if not text.strip():

@@ -11,19 +11,18 @@ repair is written on the item (``notes``/``warnings``) so the user sees it.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..models import Rejection
 from .decode import decode_flagged
+from .items import Input, RawItem
 from .safe import safe_name, safe_text, safe_value
 
 TEXT_EXT = {".txt", ".text", ".md", ""}
@@ -31,32 +30,6 @@ HTML_EXT = {".html", ".htm", ".xhtml"}
 JSONL_EXT = {".jsonl", ".ndjson"}
 FEED_EXT = {".rss", ".atom", ".xml", ".feed"}
 KNOWN_EXT = TEXT_EXT | HTML_EXT | JSONL_EXT | FEED_EXT
-
-
-@dataclass(slots=True)
-class RawItem:
-    """One report as read, before cleaning. ``raw`` is the bytes of this report as received."""
-
-    source: str
-    raw: bytes
-    kind: str  # text | html | jsonl | feed
-    locator: str = ""  # "line 3", "entry 2"
-    text: str = ""  # decoded text (html: the page source)
-    encoding: str = "utf-8"
-    fields: dict[str, Any] = field(default_factory=dict)  # explicit metadata (jsonl / feed / html meta)
-    notes: dict[str, str] = field(default_factory=dict)  # repairs and values kept as given (to meta_sources)
-    warnings: list[str] = field(default_factory=list)  # one line each, shown to the user
-
-
-@dataclass(slots=True)
-class Input:
-    source: str
-    raw: bytes
-    repairs: list[str] = field(default_factory=list)  # e.g. the file name was escaped
-
-    @property
-    def sha(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
 
 
 def _walk(path: Path) -> Iterator[Path]:
