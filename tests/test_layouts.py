@@ -11,7 +11,7 @@ from fixture_checks import check_snippets, clean_fixture
 
 from crosswire.clean import clean_document
 from crosswire.clean.cleaner import clean_text
-from crosswire.clean.dates import date_evidence, dateline_date, header_stamp
+from crosswire.dates import date_evidence, dateline_date, header_stamp
 from crosswire.clean.layouts import (credit_line, headline_of, masthead, outlet_name, read_dateline,
                                      speaker_turn)
 from crosswire.clean.metadata import canonical_publisher, copyright_owner, explicit_fields

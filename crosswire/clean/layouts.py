@@ -46,7 +46,7 @@ from typing import Protocol, TypeVar
 
 from ..models import RemovedLine
 from ..names import GAZETTEER_PATH as GAZETTEER, alias_key
-from .dates import find_dates, header_stamp, month_number
+from ..dates import find_dates, header_stamp, month_number
 from .rules import first_match
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "layouts.toml"

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 from ..errors import SettingsError
 from ..models import Document, RemovedLine
 from ..names import name_key  # one key for romanisation variants, shared with entity grouping
-from .layouts import Clues
-from .dates import date_evidence, dateline_date, parse_date
-from .layouts import headline_of, layout_data, outlet_name, outlet_prefix
+from ..dates import EXPECTED_DATE, date_evidence, dateline_date, iso_date, parse_date
+from .layouts import Clues, headline_of, layout_data, outlet_name, outlet_prefix
 
 _COPYRIGHT_MARK = re.compile(r"(?:\(c\)|ⓒ|©|copyright(?: holder)?)\s*(?:\(c\)|ⓒ|©|copyright)?\s*(?:(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\s*[,.]?\s*)?(?:by\s+)?",
                             re.I)
@@ -42,8 +41,6 @@ AUTHOR_LAYERS = ("explicit", "byline", "byline-in-text", "credit-line", "sign-of
 PUBLISHER_LAYERS = ("explicit", "sign-off", "byline", "copyright-footer", "tip-line-footer", "provenance",
                     "masthead", "dateline")
 OPTION_FIELDS = ("publisher", "published", "title")
-EXPECTED_DATE = ("an ISO date or date-time (2024-11-02, 2024-11-02T09:41, 2024-11-02T09:41:00+09:00), "
-                 "a year-month (2024-11) or a written date (Nov. 2, 2024; 2 November 2024; 2024.11.02)")
 
 
 def canonical_publisher(name: str) -> str:
@@ -74,24 +71,6 @@ def explicit_fields(publisher: str | None = None, published: str | None = None,
     if fields:
         fields["explicit_options"] = tuple(k for k in OPTION_FIELDS if k in fields)
     return fields
-
-
-def iso_date(value: object) -> str | None:
-    """An explicit date field (ISO string, RFC date, datetime) -> ISO; None when unreadable."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()[:16]
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return parsed.date().isoformat() if len(text) <= 10 else parsed.isoformat()[:16]
-    except ValueError:
-        pass
-    if re.fullmatch(r"\d{4}(-\d{2})?", text):
-        return text
-    found = parse_date(text)
-    return found[0] if found else None
 
 
 def copyright_owner(line: str) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 import feedparser
 
 from ..errors import BadFormat
-from ..clean.metadata import iso_date
+from ..dates import iso_date
 from ..models import Rejection
 from .html import html_to_text
 from .items import RawItem

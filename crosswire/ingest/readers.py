@@ -229,7 +229,7 @@ def _describe(value: Any) -> str:
 
 def _jsonl_fields(obj: dict[str, Any], item: RawItem) -> dict[str, Any]:
     """The metadata fields of one JSONL object, type-checked; a wrong one is kept as given and warned about."""
-    from ..clean.metadata import iso_date  # here: crosswire.clean imports this module
+    from ..dates import iso_date
 
     fields: dict[str, Any] = {}
 

@@ -9,6 +9,7 @@ Public functions:
                          time; None when the line is a sentence rather than a stamp;
 - ``header_date(line)``  the ISO date of ``header_stamp``;
 - ``date_evidence(text)`` full dates and month-year mentions of a text (for a dateline's year);
+- ``iso_date(value)``    an explicit date field (ISO string, RFC date, datetime) -> ISO, or None;
 - ``dateline_date(month, day, evidence, today)`` the year of a dateline's "March 3" from the
                          report's own dates: the year that puts it nearest the latest evidence date,
                          never after ``today`` (None without evidence).
@@ -17,17 +18,19 @@ Formats: 2025-04-28, 2024.10.05. PM 8:58, 2024/10/05, 2024년 10월 5일, Novemb
 2 November 2024, 02.11.2024 (day first, as Ukrainian and Russian outlets write it), with an optional
 time after the date (AM/PM, 오전/오후, 24-hour, 09.41) or before it in a header line, and a zone word.
 Timestamp labels (entry / edit) come from data/layouts.toml ``[timestamps]``.
+
+On the ground floor: the readers (ingest/) and the cleaner (clean/) both read dates with it.
 """
 from __future__ import annotations
 
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-LAYOUTS = Path(__file__).resolve().parent.parent / "data" / "layouts.toml"
+LAYOUTS = Path(__file__).resolve().parent / "data" / "layouts.toml"
 MONTHS = {m: i for i, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
      ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
@@ -191,3 +194,25 @@ def dateline_date(month: int, day: int, evidence: list[date], today: date) -> st
     if not cands:
         return None
     return min(cands, key=lambda c: abs((c - ref).days)).isoformat()
+
+
+EXPECTED_DATE = ("an ISO date or date-time (2024-11-02, 2024-11-02T09:41, 2024-11-02T09:41:00+09:00), "
+                 "a year-month (2024-11) or a written date (Nov. 2, 2024; 2 November 2024; 2024.11.02)")
+
+
+def iso_date(value: object) -> str | None:
+    """An explicit date field (ISO string, RFC date, datetime) -> ISO; None when unreadable."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:16]
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parsed.date().isoformat() if len(text) <= 10 else parsed.isoformat()[:16]
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{4}(-\d{2})?", text):
+        return text
+    found = parse_date(text)
+    return found[0] if found else None
