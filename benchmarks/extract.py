@@ -21,6 +21,7 @@ from crosswire.clean import clean_document
 from crosswire.engine import Crosswire
 from crosswire.ingest.readers import RawItem, iter_inputs, read_items
 from crosswire.nlp.pipeline import Extractor, load_model
+from crosswire.resources import Resources
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = [ROOT / "examples", ROOT.parent / "shared" / "eval" / "seeds" / "docs"]
@@ -51,7 +52,7 @@ def main() -> None:
     for _ in nlp.pipe(texts, batch_size=16):
         pass
     spacy_s = time.perf_counter() - t0
-    ex = Extractor(model)
+    ex = Extractor(model, Resources())
     ex.extract_many(docs[:5])  # warm up
     t0 = time.perf_counter()
     records = ex.extract_many(docs)

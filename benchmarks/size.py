@@ -43,10 +43,11 @@ def report_text(n_bytes: int, lines: bool) -> str:
 def child(kb: int, budget: float, lines: bool) -> None:
     from crosswire.models import Document
     from crosswire.nlp.pipeline import Extractor
+    from crosswire.resources import Resources
     from crosswire.settings import load
 
     text = report_text(kb * 1000, lines)
-    ex = Extractor(load()["model"], time_budget=budget)
+    ex = Extractor(load()["model"], Resources(), time_budget=budget)
     warm = Document(id="w", source="w.txt", raw=b"", text=report_text(10_000, lines))
     ex.extract_many([warm])  # first use loads lazy resources (cue model, patterns): not the size's cost
     doc = Document(id="d", source="d.txt", raw=text.encode(), text=text, decoded=text)

@@ -81,7 +81,7 @@ class Crosswire(ReadSide, ReviewSide):
         if self._extractor is None:
             from .nlp.pipeline import Extractor
 
-            self._extractor = Extractor(self.settings["model"], self.settings["time_budget"], self.resources)
+            self._extractor = Extractor(self.settings["model"], self.resources, self.settings["time_budget"])
         return self._extractor
 
     def check(self) -> Any:

@@ -142,10 +142,11 @@ def main() -> None:
     from spacy.tokens import DocBin
 
     from crosswire.nlp.pipeline import Extractor
+    from crosswire.resources import Resources
 
     docs = [json.loads(line) for line in open(args.inputs, encoding="utf-8") if line.strip()]
     gold = json.load(open(args.gold, encoding="utf-8"))["docs"]
-    ex = Extractor(args.model)
+    ex = Extractor(args.model, Resources())
     if args.cache and Path(args.cache).exists():
         parsed = list(DocBin().from_disk(args.cache).get_docs(ex.nlp.vocab))
     else:

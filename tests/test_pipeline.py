@@ -14,6 +14,7 @@ from crosswire.clean import clean_document
 from crosswire.errors import ComponentError
 from crosswire.ingest.readers import Input, read_items
 from crosswire.models import Document
+from crosswire.resources import Resources
 from crosswire.nlp.pipeline import COMPONENTS, Annotations, Component, check_components, extract_document
 
 REPORT = """Seoul, Jan. 14 (Wire) -- South Korea's spy agency said on Monday that about 300 North Korean
@@ -74,7 +75,7 @@ def test_the_extractor_checks_its_table_at_start_up(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(pipeline, "COMPONENTS", broken)
     monkeypatch.setattr(pipeline, "load_model", lambda name: object())
     with pytest.raises(ComponentError, match=r"'claims' requires 'attributor'"):
-        pipeline.Extractor("any-model")
+        pipeline.Extractor("any-model", Resources())
 
 
 # ---------------------------------------------------------------- what runs, in which order

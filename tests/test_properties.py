@@ -81,7 +81,9 @@ def extractor() -> Any:
     from crosswire.nlp.pipeline import Extractor
     from crosswire.settings import load
 
-    return Extractor(load()["model"])
+    from crosswire.resources import Resources
+
+    return Extractor(load()["model"], Resources())
 
 
 _SPAN_FIELD = {"claim": "span", "time": "text", "mention": "text", "quote": "text"}

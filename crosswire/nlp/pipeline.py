@@ -16,17 +16,17 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import ComponentError, SettingsError
 from ..extract import attribution, claims, quotes, statements, timex
+from ..extract import asof, quantity_vocab
 from ..extract import quantities as quantities_mod
 from ..extract.attribution import Attributor, Speaker
 from ..extract.cues import CueTable
 from ..extract.statements import Relation
 from ..models import Claim, Document, Entity, Mention, Quantity, Quote, TimeRef
 from ..names import name_key
-from ..resources import Resources
 from . import entities as entities_mod
 from . import gazetteer as gazetteer_mod
 from . import sections
@@ -36,13 +36,29 @@ LONG_DOC = 50_000  # characters: longer clean texts are read in sections (nlp/se
 SECTION_CHARS = 25_000  # at most this many characters per section (well under spaCy's max_length)
 
 
+class Vocabularies(Protocol):
+    """What extraction reads from an engine's resources (crosswire/resources.py builds them)."""
+
+    @property
+    def gazetteer(self) -> gazetteer_mod.Gazetteer: ...
+
+    @property
+    def cues(self) -> CueTable: ...
+
+    @property
+    def quantity_vocab(self) -> quantity_vocab.Vocab: ...
+
+    @property
+    def asof_cues(self) -> asof.Cues: ...
+
+
 @dataclass(slots=True)
 class Annotations:
     """What one document's components read and write; ``requires``/``assigns`` name these fields."""
 
     doc: Document
     sdoc: Any  # the spaCy parse
-    resources: Resources  # the engine's vocabularies (crosswire/resources.py)
+    resources: Vocabularies  # the engine's vocabularies (crosswire/resources.py)
     gazetteer: gazetteer_mod.Gazetteer
     cues: CueTable
     mentions: list[Mention] = field(default_factory=list)
@@ -143,10 +159,10 @@ def load_model(name: str) -> Any:
 class Extractor:
     """Loads the pipeline once; ``extract_many`` turns documents into records."""
 
-    def __init__(self, model: str, time_budget: float = 600.0, resources: Resources | None = None) -> None:
+    def __init__(self, model: str, resources: Vocabularies, time_budget: float = 600.0) -> None:
         self.model = model
         self.time_budget = float(time_budget)  # seconds per long document (settings: time_budget)
-        self.resources = resources or Resources()
+        self.resources = resources
         self.nlp = load_model(model)
         self.gaz = self.resources.gazetteer
         self.cues = self.resources.cues
@@ -214,13 +230,12 @@ class Extractor:
             return [{"record": "error", "stage": "extract", "reason": f"{type(exc).__name__}: {exc}"}]
 
 
-def extract_document(doc: Document, sdoc: Any, resources: Resources | None = None,
+def extract_document(doc: Document, sdoc: Any, resources: Vocabularies,
                      components: tuple[Component, ...] | None = None) -> list[dict[str, Any]]:
     """All records of one document (mentions, entities, times, quotes, claims): the document components
     of the table, in its order; each record carries the version of the component that made it."""
     table = COMPONENTS if components is None else components
-    res = resources or Resources()
-    ann = Annotations(doc, sdoc, res, res.gazetteer, res.cues)
+    ann = Annotations(doc, sdoc, resources, resources.gazetteer, resources.cues)
     for c in table:
         if c.run is not None:
             before = {name: list(getattr(ann, name)) for name in c.assigns if name in RECORDS}
