@@ -19,8 +19,7 @@ from importlib import import_module
 from typing import Any, Protocol
 
 from ..errors import ComponentError, SettingsError
-from ..extract import attribution, claims, quotes, statements, timex
-from ..extract import asof, quantity_vocab
+from ..extract import asof, attribution, claims, quantity_vocab, quotes, statements, timex
 from ..extract import quantities as quantities_mod
 from ..extract.attribution import Attributor, Speaker
 from ..extract.cues import CueTable
