@@ -5,8 +5,9 @@
 and write. The table is checked at start-up (:func:`check_components`: a component may only
 require what the input or an earlier component assigns). The first entries are spaCy
 components, added to the model's pipeline at start-up (``install``); the rest run per document,
-in table order (``run``, :func:`extract_document`). Every record is stamped with the version of
-the component that made it, and the table's versions are stored on each document's extraction row.
+in table order (``run``, :func:`extract_document`). Every entity, time, quote and claim record is
+stamped with the version of the component that made it (mentions belong to their entities), and the
+table's versions are stored on each document's extraction row.
 """
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ class Annotations:
 
 INPUTS = ("doc", "resources", "gazetteer", "cues")  # what a document starts with; spaCy adds "sdoc"
 FIELDS = frozenset(f.name for f in dataclasses.fields(Annotations)) - {"made_by"}
-RECORDS = ("mentions", "entities", "times", "quotes", "claims")  # assigned lists whose items become records
+RECORDS = ("entities", "times", "quotes", "claims")  # assigned lists whose items become versioned records
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +233,8 @@ class Extractor:
 def extract_document(doc: Document, sdoc: Any, resources: Vocabularies,
                      components: tuple[Component, ...] | None = None) -> list[dict[str, Any]]:
     """All records of one document (mentions, entities, times, quotes, claims): the document components
-    of the table, in its order; each record carries the version of the component that made it."""
+    of the table, in its order; each entity, time, quote and claim carries the version of the component
+    that made it."""
     table = COMPONENTS if components is None else components
     ann = Annotations(doc, sdoc, resources, resources.gazetteer, resources.cues)
     for c in table:
@@ -244,8 +246,7 @@ def extract_document(doc: Document, sdoc: Any, resources: Vocabularies,
     records: list[dict[str, Any]] = [{"record": "mention", "start": m.start, "end": m.end, "text": m.text,
                                       "label": m.label, "canonical": ann.canon.get(m.canonical, m.canonical),
                                       "kb_id": m.kb_id, "source": m.source} for m in ann.mentions]
-    for rec, m in zip(records, ann.mentions):
-        rec["version"] = versions.get(ann.maker(m) or "", "")
+    # mentions have no version of their own: their entities carry the entities component's
     made: list[Entity | TimeRef | Quote | Claim] = [*ann.entities, *ann.times, *ann.quotes, *ann.claims]
     for obj in made:
         obj.version = versions.get(ann.maker(obj) or "", "")
