@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import combinations
@@ -37,6 +36,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..errors import CrosswireError
 from ..store.reads import EXPORT_RECORDS, decode_row
 from ..store.sqlite import Store
+from .cells import spreadsheet_safe
 
 FORMATS = ("csv", "jsonl", "parquet", "graphml", "ftm", "xlsx")
 RECORDS = EXPORT_RECORDS  # record type -> (table, columns); raw bytes stay out (see `crosswire show --raw`)
@@ -75,18 +75,6 @@ def export(engine: Any, fmt: str, out: str | Path) -> list[Path]:
 
 def rows(store: Store, name: str) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     return store.export_rows(name)
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a
-    leading single quote, unless it is a plain number; other values are returned as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def write_csv(store: Store, name: str, path: Path) -> Path:

@@ -10,7 +10,7 @@ dismissed, by whom, why). Series rows are the points of every series the engine 
 so they are the reviewed figures too.
 
 Spreadsheets run text that starts with ``=``, ``+``, ``-`` or ``@`` as a formula. CSV cells go through
-``export.spreadsheet_safe`` (a leading single quote); XLSX cells are written as text cells with Excel's
+``cells.spreadsheet_safe`` (a leading single quote); XLSX cells are written as text cells with Excel's
 own "quote prefix" style (the cell shows the text as it is, and editing it does not turn it into a
 formula), never as formulas. Characters XML cannot hold are dropped and a cell is cut at Excel's limit.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fuse.rules import figure_text
-from .export import FORMULA_START, spreadsheet_safe
+from .cells import FORMULA_START, spreadsheet_safe
 
 Table = tuple[list[str], Iterable[list[Any]]]
 LEDGER = ("claim_id", "ref", "doc_id", "published", "publisher", "title", "url", "span", "figure", "value", "low",
