@@ -33,7 +33,7 @@ from typing import Any
 
 from .points import point_date, point_value
 
-from ..names import name_key as _name_key  # the key every stage groups names by
+from ..names import normalize as _name_key  # the normal form every stage compares names by
 
 # Okabe–Ito without yellow (#F0E442): blue, vermillion, bluish green, reddish purple, orange, sky blue, black
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
