@@ -23,11 +23,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, obje
     import uvicorn
 
     from crosswire import Crosswire
-    from crosswire.store.sqlite import Store
+    from crosswire.store import open_store
     from crosswire.web.app import create_app
 
     db = str(tmp_path_factory.mktemp("review") / "kb.db")
-    store = Store(db)
+    store = open_store(db)
     add_reports(store, CORPUS)
     store.close()
     cw = Crosswire(db=db, read_only=True)  # as `crosswire serve` opens it: reviews go through a writer

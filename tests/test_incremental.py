@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from crosswire import Crosswire
 from crosswire.fuse import incremental
-from crosswire.store import Store
+from crosswire.store import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import fuse as bench  # noqa: E402  (benchmarks/fuse.py: the generated reports)
@@ -33,7 +33,7 @@ def everything(cw: Crosswire) -> dict[str, Any]:
 def generated(tmp_path: Path, reports: int, seed: int = 11) -> tuple[str, bench.Generator]:
     db = str(tmp_path / "kb.db")
     gen = bench.Generator(seed)
-    store = Store(db)
+    store = open_store(db)
     bench.add_reports(store, gen, 0, reports)
     store.close()
     return db, gen
@@ -41,7 +41,7 @@ def generated(tmp_path: Path, reports: int, seed: int = 11) -> tuple[str, bench.
 
 def add(db: str, gen: bench.Generator, first: int, count: int) -> None:
     """Reports written by another connection (another process's ingest, as far as the engine can tell)."""
-    store = Store(db)
+    store = open_store(db)
     bench.add_reports(store, gen, first, count)
     store.close()
 
@@ -69,7 +69,7 @@ def test_a_new_version_of_a_report_or_an_edit_rebuilds_everything(tmp_path: Path
     db, gen = generated(tmp_path, 60)
     cw = Crosswire(db=db)
     cw.figures()
-    store = Store(db)
+    store = open_store(db)
     with store.transaction() as conn:  # a re-extraction: the claims of one report replaced
         conn.execute("DELETE FROM claims WHERE id = (SELECT max(id) FROM claims WHERE doc_id = 'doc0000003')")
     store.close()

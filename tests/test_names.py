@@ -10,7 +10,7 @@ from test_fuse import add_reports, claim, entity, report
 from crosswire.fuse import Fusion
 from crosswire.names import alias_key, country_of, name_key, normalize, slug
 from crosswire.nlp.gazetteer import Gazetteer
-from crosswire.store.sqlite import Store
+from crosswire.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ def test_extraction_links_what_fusion_groups() -> None:
 
 
 def test_fusion_joins_a_name_written_with_and_without_dots(db: str) -> None:
-    store = Store(db)
+    store = open_store(db)
     add_reports(store, [
         report("dots", "Wire A", "2025-01-02", [
             claim("U.S. Forces said 40 drones were downed.", "40", 40, "materiel", subject="U.S. Forces"),

@@ -77,6 +77,9 @@ class Store(Reads, FusionReads, ReviewStore):
 
     def __init__(self, path: str | Path, read_only: bool = False, as_found: bool = False) -> None:
         self.path = str(path)
+        if "://" in self.path and not self.path.startswith("file:"):
+            raise StoreError(f"{self.path} is a URL, not a SQLite file: open it with crosswire.store.open_store "
+                             "(as the engine does), which picks the backend by the URL's scheme")
         self.read_only = read_only or as_found
         self.conn = connect(self.path, self.read_only, as_found)
         try:
