@@ -7,41 +7,28 @@ Screenshots go to a temporary folder, or to $CROSSWIRE_SCREENSHOTS when it is se
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from test_browser import ARGS, CHROMIUM, _free_port, not_blank, sync_api  # skips without chromium/playwright
+from test_browser import ARGS, CHROMIUM, not_blank, running, sync_api  # skips without chromium/playwright
 from test_fuse import CORPUS, KILLED, add_reports
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
-    import uvicorn
 
     from crosswire import Crosswire
     from crosswire.store import open_store
-    from crosswire.web.app import create_app
 
     db = str(tmp_path_factory.mktemp("review") / "kb.db")
     store = open_store(db)
     add_reports(store, CORPUS)
     store.close()
     cw = Crosswire(db=db, read_only=True)  # as `crosswire serve` opens it: reviews go through a writer
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(cw), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "the dashboard did not start"
-    yield f"http://127.0.0.1:{port}", cw
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running(cw) as url:
+        yield url, cw
     cw.close()
 
 
