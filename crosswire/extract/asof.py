@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..models import TimeRef
 from .timex_calendar import add_months, parse_ref, ymd
+from .parsed import text_of
 from .vocab import vocab
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ class Dater:
     def __init__(self, sdoc: Doc, sents: list[Span], times: list[TimeRef], speakers: list[Speaker],
                  published: str | None, reference: str | None = None, asof_cues: Cues | None = None) -> None:
         self.sdoc = sdoc
-        self.text = sdoc.text
+        self.text = text_of(sdoc)
         self.sents = sents
         self.starts = [s.start_char for s in sents]
         self.times = sorted(times, key=lambda t: t.start)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from ..models import Mention, Quote, TimeRef
 from ..names import country_of
 from .statements import Relation
+from .parsed import text_of
 from .vocab import vocab
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class Attributor:
                  relations: list[Relation] | None = None, times: list[TimeRef] | None = None,
                  titles: dict[str, str] | None = None) -> None:
         self.sdoc = sdoc
-        self.text = sdoc.text  # Doc.text rebuilds the string on every access: read once
+        self.text = text_of(sdoc)
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self._mstarts = [m.start for m in self.mentions]
         self.canon = canon

@@ -20,6 +20,7 @@ from ..models import Claim, Mention, Quantity, TimeRef
 from ..names import country_of, default_rules
 from .asof import Cues, Dated, Dater
 from .attribution import Attribution, Attributor, Speaker, hedge_near, is_conditional
+from .parsed import text_of, token_at
 from .vocab import vocab
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class Context:
     dominant: tuple[str | None] | None = field(default=None, init=False)  # computed on first use
 
     def __post_init__(self) -> None:
-        self.text = self.sdoc.text
+        self.text = text_of(self.sdoc)
         self.sents = list(self.sdoc.sents)
         self.starts = [s.start_char for s in self.sents]
         self.by_sentence = [[] for _ in self.sents]
@@ -176,14 +177,14 @@ def _measure(q: Quantity, sent: Span, ctx: Context) -> str:
 def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: int = 10) -> str | None:
     """The measure of the cue word nearest the number (event measures win ties: they come first)."""
     after_only = bool(_SUBSET.search(ctx.text[q.start:q.end + 12]))
-    here = _token_at(ctx.sdoc, q.start)
+    here = token_at(ctx.sdoc, q.start)
     best: tuple[int, int, str] | None = None
     phrases = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in _CASUALTY_PHRASE.finditer(sent.text)]
     if any(m.name == "casualties" for m in measures):
         for at, _end in phrases:
             if after_only and at < q.end:
                 continue
-            d = abs(_token_at(ctx.sdoc, at) - here)
+            d = abs(token_at(ctx.sdoc, at) - here)
             if d <= window and (best is None or (d, -1) < best[:2]):
                 best = (d, -1, "casualties")
     for tok in sent:
@@ -199,11 +200,6 @@ def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: 
             if (lemma in m.cues or low in m.cues) and (best is None or (d, rank) < best[:2]):
                 best = (d, rank, m.name)
     return best[2] if best else None
-
-
-def _token_at(sdoc: Doc, char: int) -> int:
-    span = sdoc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else 0
 
 
 def _singular(word: str) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Mention, Quote, Segment, TimeRef
 from .attribution import Speaker
+from .parsed import text_of
 from .vocab import vocab
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def direct_quotes(sdoc: Doc, mentions: list[Mention], canon: dict[str, str], ski
     """Quotes in running text with a speech verb and a named speaker in the same sentence."""
     v = vocab()
     out = []
-    text = sdoc.text
+    text = text_of(sdoc)
     for m in _DIRECT.finditer(text):
         if any(s <= m.start() < e for s, e in skip) or len(m.group("body").split()) < 5:
             continue

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .parsed import text_of
 from .vocab import vocab
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class Relation:
 
 def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = None) -> list[Relation]:
     """Every attribution relation of ``sdoc`` (see the module docstring for the steps)."""
-    text = sdoc.text
+    text = text_of(sdoc)
     quoted = quotations(text)
     out: list[Relation] = _turns(text, segments or [])
     out += _quoted_turns(text, out)

@@ -1,6 +1,6 @@
 """Entity linking: spaCy entities → canonical, typed :class:`Mention` records → document entities.
 
-The pipeline is spaCy's model NER plus a gazetteer EntityRuler (:func:`make_ruler`). The linker
+The pipeline is spaCy's model NER plus the gazetteer's phrase ruler (:func:`make_ruler`). The linker
 then corrects what the model gets wrong on broadcast transcripts:
 
 * names known to the gazetteer take its canonical name and type ("Tony Blinken" → Antony
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from crosswire.models import Entity, Mention
 from crosswire.names import (
@@ -37,8 +37,9 @@ from crosswire.nlp.gazetteer import VERSION as GAZETTEER_VERSION, GazEntry, Gaze
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.pipeline import EntityRuler
     from spacy.tokens import Doc, Span
+
+    from crosswire.nlp.ruler import GazetteerRuler
 
 VERSION = "entities-1"
 RULER_NAME = "crosswire_gazetteer"
@@ -52,23 +53,25 @@ CONTEXT_CHARS = 300
 
 # ---------------------------------------------------------------- pipeline
 
-def make_ruler(nlp: Language, gaz: Gazetteer, *, before_ner: bool = True) -> EntityRuler:
-    """Add the gazetteer EntityRuler to ``nlp`` (once) and return it.
+def make_ruler(nlp: Language, gaz: Gazetteer, *, before_ner: bool = True) -> GazetteerRuler:
+    """Add the gazetteer ruler (:class:`crosswire.nlp.ruler.GazetteerRuler`) to ``nlp`` (once) and
+    return it.
 
     Before "ner" by default: the ruler fixes the spans it knows and the model labels the rest
     around them, so "James Nixie Chatham House" becomes PERSON + ORG instead of one PERSON
     (measured on the seed reports by benchmarks/entities_eval.py: before > after).
     """
+    from crosswire.nlp import ruler as ruler_mod  # registers the spaCy factory
+
     if RULER_NAME in nlp.pipe_names:
         return nlp.get_pipe(RULER_NAME)  # type: ignore[return-value]
     has_ner = "ner" in nlp.pipe_names
-    config = {"overwrite_ents": True, "validate": False, "phrase_matcher_attr": "LOWER"}
-    ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, config=config,
+    ruler = nlp.add_pipe(ruler_mod.FACTORY, name=RULER_NAME,
                          before="ner" if has_ner and before_ner else None,
                          after="ner" if has_ner and not before_ner else None)
-    with nlp.select_pipes(enable=[]):  # phrase patterns need only the tokenizer
-        ruler.add_patterns(gaz.ruler_patterns())  # type: ignore[attr-defined]
-    return ruler  # type: ignore[return-value]
+    ruler = cast("GazetteerRuler", ruler)
+    ruler.add_patterns(gaz.ruler_patterns())
+    return ruler
 
 
 # ---------------------------------------------------------------- linking

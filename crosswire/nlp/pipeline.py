@@ -20,7 +20,7 @@ from importlib import import_module
 from typing import Any, Protocol
 
 from ..errors import ComponentError, SettingsError
-from ..extract import asof, attribution, claims, quantity_vocab, quotes, statements, timex
+from ..extract import asof, attribution, claims, parsed, quantity_vocab, quotes, statements, timex
 from ..extract import quantities as quantities_mod
 from ..extract.attribution import Attributor, Speaker
 from ..extract.cues import CueTable
@@ -236,6 +236,7 @@ def extract_document(doc: Document, sdoc: Any, resources: Vocabularies,
     of the table, in its order; each entity, time, quote and claim carries the version of the component
     that made it."""
     table = COMPONENTS if components is None else components
+    parsed.remember_text(sdoc, doc.text)
     ann = Annotations(doc, sdoc, resources, resources.gazetteer, resources.cues)
     for c in table:
         if c.run is not None:
