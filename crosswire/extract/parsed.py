@@ -38,9 +38,7 @@ def token_at(sdoc: Doc, char: int) -> int:
     ``sdoc.char_span(char, char + 1, alignment_mode="expand").start``; 0 outside the text."""
     ends = sdoc.user_data.get(_ENDS)
     if not isinstance(ends, list):
-        from spacy.attrs import IDX, LENGTH
-
-        ends = [int(i + n) for i, n in sdoc.to_array([IDX, LENGTH])] if len(sdoc) else []
+        ends = [int(i + n) for i, n in sdoc.to_array(["IDX", "LENGTH"])] if len(sdoc) else []
         sdoc.user_data[_ENDS] = ends
     if not 0 <= char < len(text_of(sdoc)):
         return 0
