@@ -9,6 +9,13 @@ Every ``get`` first asks the store for its version (``Store.version()``: anythin
 connection or another one changes it); a new version drops those answers. ``keep`` entries are never
 evicted within a version; the others are, oldest first, beyond MAX_CACHED.
 
+Within ``with cache.pinned():`` (a dashboard request that only reads) the store is asked for its version
+once, on first need; every later ``version()`` in the block, on this thread or a worker thread the block
+hands its context to, answers the version then known without asking again. On PostgreSQL asking is a
+round trip to the server, and a page asks a dozen times (every cached answer, fusion's state, the
+fusion header). A write inside the block is not seen by the block's later reads: pin only what does
+not write.
+
 Fusion's state (``crosswire.fuse.incremental.State``) is not dropped with the version: ``refresh(old,
 background)`` makes the state for the knowledge base now from the previous one (incrementally when only
 reports were added). Without ``background`` (the CLI, the library, tests) a changed version is refreshed
@@ -26,11 +33,13 @@ when the next state replaces it).
 """
 from __future__ import annotations
 
+import contextvars
 import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -39,6 +48,9 @@ MAX_CACHED = 256
 log = logging.getLogger(__name__)
 
 Refresh = Callable[[Any, bool], Any]  # (previous state or None, in a background thread?) -> state
+# the caches that asked the store for their version in the current pinned block (None: not in one); a
+# context variable, so the worker thread a request's handler runs in sees its request's block
+_ASKED: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar("crosswire_version_asked", default=None)
 
 
 class VersionCache:
@@ -57,14 +69,33 @@ class VersionCache:
         self.error: str | None = None  # the last background build's failure, if it failed
 
     def version(self) -> Hashable:
-        """The knowledge base's version now (and the answers of the previous one dropped if it changed)."""
+        """The knowledge base's version now (and the answers of the previous one dropped if it changed); in a
+        ``pinned`` block, the store is asked once and the version then known is answered after that."""
+        asked = _ASKED.get()
         with self.lock:
+            if asked is not None and id(self) in asked and self._version is not None:
+                return self._version
             version = self._version_of()
             if version != self._version:
                 self._kept.clear()
                 self._recent.clear()
                 self._version = version
+            if asked is not None:
+                asked.add(id(self))
             return version
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """A block (one request that only reads) in which the store is asked for its version at most once
+        (see the module docstring); blocks nest (the outermost one counts)."""
+        if _ASKED.get() is not None:
+            yield
+            return
+        token = _ASKED.set(set())
+        try:
+            yield
+        finally:
+            _ASKED.reset(token)
 
     def get(self, key: Hashable, compute: Callable[[], T], keep: bool = False) -> T:
         """``compute()`` once per knowledge-base version and ``key``."""

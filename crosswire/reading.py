@@ -18,6 +18,7 @@ the cache's lock: the dashboard serves requests from several threads over one co
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import VersionCache
@@ -62,6 +63,11 @@ class ReadSide:
     def version(self) -> Hashable:
         """The knowledge base's version (changes with every write, by this process or another)."""
         return self.cache.version()
+
+    def pinned_version(self) -> AbstractContextManager[None]:
+        """A block that only reads (a dashboard GET): the knowledge base's version is asked of the store once
+        in it, not by every cached answer (on PostgreSQL each ask is a round trip); see ``crosswire.cache``."""
+        return self.cache.pinned()
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per knowledge-base version and ``key``."""

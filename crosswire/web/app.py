@@ -61,6 +61,7 @@ def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] |
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.middleware("http")(secure_headers)
     app.middleware("http")(fusion_header)
+    app.middleware("http")(one_version)  # added last, runs first: the fusion header reuses its version
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(review.api_router)
@@ -68,6 +69,18 @@ def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] |
     app.include_router(pages.router)
     _errors(app)
     return app
+
+
+READ_ONLY_METHODS = {"GET", "HEAD"}
+
+
+async def one_version(request: Request, call_next: Any) -> Any:
+    """A GET or HEAD (which writes nothing) asks the knowledge base for its version once, not once per cached
+    answer (``Crosswire.pinned_version``); a POST may write, and its later reads must see that."""
+    if request.method not in READ_ONLY_METHODS:
+        return await call_next(request)
+    with request.app.state.engine.pinned_version():
+        return await call_next(request)
 
 
 async def fusion_header(request: Request, call_next: Any) -> Any:
