@@ -157,10 +157,11 @@ class ReadSide:
         return self.fused(("series", series_id, include_conditional, with_text),
                            lambda: self.fusion.series(series_id, include_conditional, with_text))
 
-    def series_page(self, series_id: str, offset: int = 0, limit: int = 200, marks: int = 150) -> Series:
-        """One page of a series for a screen (see ``Fusion.series_page``)."""
-        return self.fused(("series-page", series_id, offset, limit, marks),
-                           lambda: self.fusion.series_page(series_id, offset, limit, marks))
+    def series_page(self, series_id: str, offset: int = 0, limit: int = 200, marks: int = 150,
+                    figures: bool = True) -> Series:
+        """One page of a series for a screen (see ``Fusion.series_page``; ``figures``: with its figure records)."""
+        return self.fused(("series-page", series_id, offset, limit, marks, figures),
+                           lambda: self.fusion.series_page(series_id, offset, limit, marks, figures=figures))
 
     def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
         with self.lock:

@@ -12,9 +12,11 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
 from crosswire import Crosswire
 from crosswire.cache import VersionCache
+from crosswire.fuse.service import Fusion
 from crosswire.web.app import create_app
 
 BENCH = Path(__file__).parent.parent / "benchmarks" / "web.py"
@@ -139,3 +141,32 @@ def test_a_write_between_requests_is_seen_by_the_next_page(counted: tuple[TestCl
         cw.store.conn.execute("INSERT INTO times (doc_id, text, value, type, start, \"end\")"
                               " VALUES (?, 'then', '2024-01-01', 'DATE', 0, 4)", (doc,))
     assert client.get("/api/overview").json()["counts"]["times"] == before + 1
+
+
+def test_api_series_answers_what_fastapi_would_serialize(counted: tuple[TestClient, Counter, Crosswire]) -> None:
+    client, _, cw = counted
+    sid = client.get("/api/figures").json()["items"][0]["id"]
+    page = dict(cw.series_page(sid, 0, 1000, 0))
+    rows = page.pop("rows")
+    page.pop("chart_points")
+    expected = TypeAdapter(dict[str, Any]).dump_json({**page, "points": cw.with_text(rows), "limit": 1000,
+                                                      "offset": 0})
+    assert page["figures"] and list(page)[-1] == "figures"
+    for _ in range(2):  # the figures serialized on the first answer, kept for the second
+        r = client.get(f"/api/series/{quote(sid, safe='')}")
+        assert r.headers["content-type"] == "application/json"
+        assert r.content == expected
+
+
+def test_series_page_builds_no_figure_records(counted: tuple[TestClient, Counter, Crosswire],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    client, _, cw = counted
+    sid = quote(client.get("/api/figures").json()["items"][1]["id"], safe="")
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("the HTML series page does not show figure records")
+
+    monkeypatch.setattr(Fusion, "_page_figures", staticmethod(refuse))
+    assert client.get(f"/series/{sid}").status_code == 200
+    with pytest.raises(AssertionError):
+        client.get(f"/api/series/{sid}")  # the JSON twin has them

@@ -192,10 +192,11 @@ class Fusion:
         return self._series(series_id, include_conditional, with_text)
 
     def series_page(self, series_id: str, offset: int = 0, limit: int = 200, marks: int = 150,
-                    include_conditional: bool = False) -> dict[str, Any]:
+                    include_conditional: bool = False, figures: bool = True) -> dict[str, Any]:
         """One page of a series for a screen: the summary, ``limit`` rows in date order (undated last)
         from ``offset``, and the ``marks`` latest dated points for its chart — not every point as a
-        dict, so a series of 25,000 claims costs what a page of it costs."""
+        dict, so a series of 25,000 claims costs what a page of it costs. Its figure records too, unless
+        ``figures`` is False (the HTML page does not show them)."""
         m = self._model_of(series_id, include_conditional)
         prep = m.pages.get(series_id)
         if prep is None:
@@ -207,7 +208,9 @@ class Fusion:
         out.update({"rows": [p.as_dict() for p in ordered[offset:offset + limit]],
                     "chart_points": [p.as_dict() for p in dated_tail],
                     "points_total": len(ordered), "n_undated": prep["n_undated"],
-                    "conflicts": list(prep["conflicts"]), "figures": self._page_figures(m, series_id)})
+                    "conflicts": list(prep["conflicts"])})
+        if figures:
+            out["figures"] = self._page_figures(m, series_id)
         return out
 
     @staticmethod

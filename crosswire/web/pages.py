@@ -162,7 +162,7 @@ def figures(request: Request, q: str | None = None, measure: str | None = None, 
 @router.get("/series/{series_id:path}", response_class=HTMLResponse)
 def series(request: Request, series_id: str, offset: int = Offset) -> HTMLResponse:
     v = views_of(request)
-    page = v.series_page(series_id, offset, SERIES_ROWS, charts.MAX_MARKS)
+    page = v.series_page(series_id, offset, SERIES_ROWS, charts.MAX_MARKS, figures=False)  # not shown here
     conflict_ids = {c for k in page.get("conflicts") or [] for c in k.get("claim_ids") or []} | v.conflict_claims()
     chart = v.cached(("series-chart", page["id"]),
                      lambda: charts.build({**page, "points": page["chart_points"]}, conflict_ids, claim_href))
