@@ -170,9 +170,11 @@ def chart_html(request: Request, v: Crosswire, s: dict[str, Any]) -> Markup:
 def series(request: Request, series_id: str, offset: int = Offset) -> HTMLResponse:
     v = views_of(request)
     page = v.series_page(series_id, offset, SERIES_ROWS, charts.MAX_MARKS, figures=False)  # not shown here
-    conflict_ids = {c for k in page.get("conflicts") or [] for c in k.get("claim_ids") or []} | v.conflict_claims()
+    own = {c for k in page.get("conflicts") or [] for c in k.get("claim_ids") or []}
+    every = v.conflict_claims()  # 100,000s of claims on a big knowledge base: looked into, not copied
     chart = v.cached(("series-chart", page["id"]),
-                     lambda: charts.build({**page, "points": page["chart_points"]}, conflict_ids, claim_href))
+                     lambda: charts.build({**page, "points": page["chart_points"]}, own | every, claim_href))
+    conflict_ids = {p["claim_id"] for p in page["rows"] if p["claim_id"] in own or p["claim_id"] in every}
     chart.undated = page["n_undated"]
     chart.hidden = max(0, page["points_total"] - page["n_undated"] - len(page["chart_points"]))
     return render(request, "series.html", s=page, chart=chart, rows=v.with_text(page["rows"]),
