@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from crosswire import Crosswire
 from crosswire.cache import VersionCache
 from crosswire.fuse.service import Fusion
+from crosswire.web import charts
 from crosswire.web.app import create_app
 
 BENCH = Path(__file__).parent.parent / "benchmarks" / "web.py"
@@ -170,3 +171,23 @@ def test_series_page_builds_no_figure_records(counted: tuple[TestClient, Counter
     assert client.get(f"/series/{sid}").status_code == 200
     with pytest.raises(AssertionError):
         client.get(f"/api/series/{sid}")  # the JSON twin has them
+
+
+def test_figures_cards_are_drawn_once_per_fusion_state(counted: tuple[TestClient, Counter, Crosswire],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    client, _, cw = counted
+    drawn: list[str] = []
+    build = charts.build
+
+    def counting(series: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        drawn.append(series["id"])
+        return build(series, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "build", counting)
+    first = client.get("/figures?limit=3&since=2023-02-01")
+    assert first.status_code == 200 and len(drawn) == 3
+    assert first.text.count('<figure class="chart">') == 3
+    again = client.get("/figures?limit=3&since=2023-02-01")
+    assert again.text == first.text and len(drawn) == 3  # the same cards, not drawn again
+    client.get("/figures?limit=3&offset=3&since=2023-02-01")
+    assert len(drawn) == 6 and len(set(drawn)) == 6
