@@ -182,11 +182,17 @@ class VersionCache:
     def has_state(self) -> bool:
         return self._state is not None
 
-    def wait(self) -> None:
-        """Until no background build runs (tests, benchmarks, shutting down)."""
+    def wait(self, timeout: float | None = None) -> None:
+        """Until no background build runs (tests, benchmarks, shutting down), at most ``timeout`` seconds."""
         thread = self._thread
         if thread is not None:
-            thread.join()
+            thread.join(timeout)
+
+    @property
+    def building(self) -> bool:
+        """Whether a background build runs now."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
 
     def status(self) -> dict[str, Any]:
         """Whether the state served is current, or the previous one while a build runs (and since when)."""

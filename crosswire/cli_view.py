@@ -37,7 +37,9 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
     """Serve the dashboard: reports, figures, contradictions, entities, timeline, search and a JSON API.
 
     The JSON API is under /api and described at /openapi.json. The knowledge base is opened read-only
-    and checked first (PRAGMA quick_check): a damaged one is refused.
+    and checked first (PRAGMA quick_check): a damaged one is refused. Fusion is built when the server
+    starts and refreshed in the background when reports are added (by any process): pages show the
+    previous answers, marked as updating, until the new ones are ready.
     """
     from .web.app import LOOPBACK_HOSTS, create_app
     from .web.security import is_loopback
@@ -59,7 +61,8 @@ def serve(ctx: click.Context, host: str, port: int, token: str | None) -> None:
         click.echo(f"crosswire dashboard on http://{host}:{port}/ — {engine.settings['db']}"
                    + (" (token required)" if token else ""), err=True)
     hosts = LOOPBACK_HOSTS if is_loopback(host) else None
-    uvicorn.run(create_app(engine, token=token, allowed_hosts=hosts), host=host, port=port, log_level="warning")
+    app = create_app(engine, token=token, allowed_hosts=hosts, live=True)  # fusion built at start-up, kept fresh
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @click.command()

@@ -67,6 +67,7 @@ class Crosswire(ReadSide, ReviewSide):
         self._extractor: Any = None
         self._cache: VersionCache | None = None
         self._fusion: Any = None
+        self._bg = None  # the threads of a served engine (reading.Background), stopped by close
         self.resources = Resources(self.settings["data"])  # the vocabularies, loaded once, passed down
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -128,6 +129,7 @@ class Crosswire(ReadSide, ReviewSide):
             dst.close()
 
     def close(self) -> None:
+        self.stop_background()  # no thread may read a connection closed under it
         if self._store is not None:
             self._store.close()
             self._store = None

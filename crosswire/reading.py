@@ -17,6 +17,8 @@ the cache's lock: the dashboard serves requests from several threads over one co
 """
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Hashable, Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -29,13 +31,36 @@ from .store.rows import (ClaimText, DocumentPage, DocumentSummary, EntityEdit, F
                          SearchHit, SearchPage)
 
 if TYPE_CHECKING:
-    import threading
-
     from .fuse.service import Fusion
     from .store.sqlite import Store
 
 T = TypeVar("T")
 __all__ = ["ReadSide", "ranked"]
+
+
+WATCH_EVERY = 2.0  # seconds between two looks for reports another process added (``watch``)
+log = logging.getLogger(__name__)
+
+
+class Background:
+    """The threads a served engine runs beside its pages (``warm``, ``watch``), and the event that ends them."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def start(self, name: str, run: Callable[[], None]) -> threading.Thread:
+        thread = threading.Thread(target=run, name=name, daemon=True)
+        self.threads.append(thread)
+        thread.start()
+        return thread
+
+    def stop_all(self, timeout: float | None) -> list[str]:
+        """Ask every thread to end and wait for them (at most ``timeout`` seconds each); those still running."""
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout)
+        return [t.name for t in self.threads if t.is_alive()]
 
 
 class ReadSide:
@@ -44,6 +69,7 @@ class ReadSide:
     settings: dict[str, Any]
     _cache: VersionCache | None
     _fusion: Fusion | None
+    _bg: Background | None
 
     if TYPE_CHECKING:
         @property
@@ -89,35 +115,59 @@ class ReadSide:
         answers keep being served (the dashboard: no page waits for a build)."""
         self.cache.background = True
 
-    def warm(self, parts: bool = True) -> None:
+    def start_background(self, watch_every: float | None = WATCH_EVERY, parts: bool = True) -> None:
+        """What a served knowledge base needs (the dashboard's start-up): answers served stale while fusion
+        is refreshed in the background (``serve_stale``), the first build started now (``warm``) and, every
+        ``watch_every`` seconds, a look for reports another process added (``watch``; None: no watching).
+        ``stop_background`` (called by ``close``) ends the threads."""
+        self.serve_stale()
+        self.warm(parts)
+        if watch_every is not None:
+            self.watch(watch_every)
+
+    def warm(self, parts: bool = True) -> threading.Thread:
         """Start building fusion (with ``parts``: the name index and the timeline too) in the background,
-        so that the first page view does not build it; returns at once."""
-        import threading
+        so that the first page view does not build it; returns the thread at once."""
+        bg = self._background()
 
         def run() -> None:
             self.fusion.state(wait=True)
-            if parts:
+            if parts and not bg.stop.is_set():
                 self.fusion.build_parts()
 
-        threading.Thread(target=run, name="crosswire-warm", daemon=True).start()
+        return bg.start("crosswire-warm", run)
 
-    def watch(self, every: float = 2.0) -> None:
-        """Look for changes every ``every`` seconds and start fusing them in the background (a daemon
-        thread), so a page after an ingest by another process finds the new answers built or being built."""
-        import threading
-        import time
+    def watch(self, every: float = WATCH_EVERY) -> threading.Thread:
+        """Look for changes every ``every`` seconds and start fusing them in the background, so a page after
+        an ingest by another process finds the new answers built or being built (until ``stop_background``)."""
+        bg = self._background()
 
         def run() -> None:
-            while True:
-                time.sleep(every)
+            while not bg.stop.wait(every):
                 try:
                     with self.lock:
                         if self.cache.has_state:  # the first build is started by warm or a page
                             self.fusion.state()
-                except Exception:  # noqa: BLE001,S110 - the next look tries again; pages show errors
-                    pass
+                except Exception:  # noqa: BLE001 - the next look tries again; pages show errors
+                    log.debug("watching the knowledge base failed", exc_info=True)
 
-        threading.Thread(target=run, name="crosswire-watch", daemon=True).start()
+        return bg.start("crosswire-watch", run)
+
+    def stop_background(self, timeout: float | None = None) -> list[str]:
+        """End the threads ``warm`` and ``watch`` started and wait for a running fusion build (at most
+        ``timeout`` seconds for each); the names of the threads still running after that (none normally)."""
+        bg, self._bg = self._bg, None
+        left = bg.stop_all(timeout) if bg is not None else []
+        if self._cache is not None:
+            self._cache.wait(timeout)
+            if self._cache.building:
+                left.append("crosswire-fusion-build")
+        return left
+
+    def _background(self) -> Background:
+        if self._bg is None:
+            self._bg = Background()
+        return self._bg
 
     @property
     def fusion(self) -> Fusion:

@@ -138,3 +138,64 @@ def test_an_ingesting_engine_fuses_what_it_added(tmp_path: Path) -> None:
     assert cw.cache.status()["current"]  # refreshed by the ingest, before anyone asked
     assert cw.fusion.state() is not before[1]
     assert cw.fusion.state().mark.docs == 21
+
+
+def _background_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("crosswire-") and t.is_alive()]
+
+
+def test_a_live_app_builds_at_start_up_serves_stale_after_an_ingest_and_leaves_no_thread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from crosswire.web.app import create_app
+
+    db, gen = generated(tmp_path, 80)
+    cw = Crosswire(db=db)
+    assert not _background_threads()
+    with TestClient(create_app(cw, live=True, watch_every=0.05)) as client:
+        assert cw.cache.background  # serve_stale: switched on by the start-up hook
+        deadline = time.monotonic() + 30
+        while not (cw.fusion_status().get("current") and cw.fusion.state().names is not None):
+            assert time.monotonic() < deadline, cw.fusion_status()
+            time.sleep(0.02)  # warm: built at start-up with its name index, no page asked for it
+        before = client.get("/api/figures?limit=100").json()
+
+        release, entered = threading.Event(), threading.Event()
+        real = incremental.refresh
+
+        def slow_refresh(*args: Any, **kwargs: Any) -> Any:
+            entered.set()
+            assert release.wait(30)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(incremental, "refresh", slow_refresh)
+        add(db, gen, 80, 30)  # another process's ingest: the watcher starts the refresh, no page asked
+        assert entered.wait(10)
+        assert cw.fusion_status()["building"]
+        t0 = time.perf_counter()
+        page = client.get("/api/figures?limit=100")
+        waited = time.perf_counter() - t0
+        assert page.json() == before and page.headers["x-crosswire-fusion"].startswith("updating")
+        assert waited < 0.3, waited  # the previous answers, not a wait for the build
+        release.set()
+        cw.cache.wait()
+        deadline = time.monotonic() + 30
+        while not client.get("/api/status").json()["fusion"]["current"]:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        after = client.get("/api/figures?limit=100").json()
+        assert sum(s["n_points"] for s in after["items"]) > sum(s["n_points"] for s in before["items"])
+        assert _background_threads()  # the watcher runs while the server does
+    assert not _background_threads()  # shutdown ended the watcher and waited for the builds
+    cw.close()
+
+
+def test_closing_an_engine_stops_its_background_threads(tmp_path: Path) -> None:
+    db, _ = generated(tmp_path, 30)
+    cw = Crosswire(db=db)
+    cw.start_background(watch_every=0.01)
+    assert _background_threads()
+    cw.close()
+    assert not _background_threads()
+    assert Crosswire(db=db).figures()  # the knowledge base is still readable by another engine

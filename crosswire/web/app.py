@@ -2,13 +2,23 @@
 
     app = create_app(Crosswire(db="kb.db"))          # loopback, no token
     app = create_app(engine, token="s3cret")          # every request must carry the token
+    app = create_app(engine, live=True)               # `crosswire serve`: fusion kept fresh in the background
 
 The JSON API lives under /api (described at /openapi.json); the HTML pages render the same data
 with Jinja2 templates (autoescape on). Nothing is built before it runs.
+
+With ``live`` the app's lifespan starts the engine's background work when the server starts
+(``Crosswire.start_background``: pages are answered from the previous fusion state while a newer one is
+built, the first build starts at once rather than on the first page view, and reports another process
+adds are picked up every ``watch_every`` seconds) and ends it when the server shuts down
+(``Crosswire.stop_background``: no thread is left to read a connection the engine closes).
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +31,14 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import CrosswireError, NotFound, StoreError
+from ..reading import WATCH_EVERY
 from ..store.health import store_error
 from . import api, pages, review
 from .docpage import PageCache
 from .security import secure_headers, token_guard
 
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 
 
 def templates() -> Jinja2Templates:
@@ -40,13 +52,16 @@ def templates() -> Jinja2Templates:
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
 
-def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] | None = None) -> FastAPI:
+def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] | None = None, live: bool = False,
+               watch_every: float | None = WATCH_EVERY) -> FastAPI:
     """The dashboard app over ``engine``; with ``token`` every request must present it.
 
     ``allowed_hosts`` limits the Host header (``crosswire serve`` on loopback passes LOOPBACK_HOSTS, so a
-    web page cannot reach the dashboard through DNS rebinding).
+    web page cannot reach the dashboard through DNS rebinding). ``live``: fusion kept up to date in the
+    background while the server runs (see the module docstring; ``watch_every`` None: no watching).
     """
     app = FastAPI(title="crosswire", version="1", docs_url=None, redoc_url=None,
+                  lifespan=background_work(engine, watch_every) if live else None,
                   description="Who claims what: reports, estimate series, contradictions, entities and "
                               "a timeline, each traced to its sentence. Every HTML page has a JSON twin "
                               "under /api.")
@@ -81,6 +96,24 @@ async def one_version(request: Request, call_next: Any) -> Any:
         return await call_next(request)
     with request.app.state.engine.pinned_version():
         return await call_next(request)
+
+
+def background_work(engine: Any, watch_every: float | None) -> Any:
+    """The lifespan of a live app: the engine's background work from start-up to shutdown."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine.start_background(watch_every=watch_every)
+        try:
+            yield
+        finally:
+            left = engine.stop_background(timeout=SHUTDOWN_WAIT)
+            if left:
+                log.warning("threads still running after %s s at shutdown: %s", SHUTDOWN_WAIT, ", ".join(left))
+
+    return lifespan
+
+
+SHUTDOWN_WAIT = 60.0  # seconds a shutdown waits for each background thread (a fusion build ends its step)
 
 
 async def fusion_header(request: Request, call_next: Any) -> Any:
