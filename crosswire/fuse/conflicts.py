@@ -197,13 +197,16 @@ def _apart_pairs(bottoms: list[Point], tops: list[Point], series: Series, r: Rul
 
 # ---------------------------------------------------------------- contradiction: arithmetic
 
-def arithmetic(all_series: Iterable[Series], r: Rules) -> list[dict[str, Any]]:
+def arithmetic(all_series: Iterable[Series], r: Rules, periods: set[str] | None = None) -> list[dict[str, Any]]:
+    """The arithmetic checks over ``all_series`` (only for ``periods``, when given)."""
     groups: dict[tuple[Any, ...], dict[str, list[Point]]] = defaultdict(lambda: defaultdict(list))
     labels: dict[tuple[Any, ...], Series] = {}
     for s in all_series:
         if (s.measure != r.total and s.measure not in r.parts) or s.rate in r.skip_rates:
             continue
         for period, pts in by_period(s.points).items():
+            if periods is not None and period not in periods:
+                continue
             key = (s.subject_id, s.unit, s.kind, s.place, s.rate, period)
             groups[key][s.measure].extend(pts)
             if s.measure == r.total:
@@ -292,13 +295,14 @@ def split_dismissed(conflicts: list[dict[str, Any]], reviews: dict[str, dict[str
     return open_, dismissed
 
 
-def series_conflicts(s: Series, r: Rules) -> list[dict[str, Any]]:
-    """The contradictions and divergences within one series (the arithmetic checks are across series)."""
+def series_conflicts(s: Series, r: Rules, periods: set[str] | None = None) -> list[dict[str, Any]]:
+    """The contradictions and divergences within one series (the arithmetic checks are across series), of
+    every period or only of ``periods``."""
     out: list[dict[str, Any]] = []
     if s.measure in r.skip_measures or s.rate in r.skip_rates:
         return out
     for period, pts in by_period(s.points).items():
-        if len(pts) < 2:
+        if len(pts) < 2 or (periods is not None and period not in periods):
             continue
         for found in (disjoint(s, period, pts, r), divergence(s, period, pts, r)):
             if found is not None:

@@ -27,6 +27,7 @@ previous state keeps being served while the next one is made. ``refresh(..)`` gi
 """
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import json
@@ -42,6 +43,7 @@ from ..store.rows import DocWindow, EntityRow, FusionMark
 from ..store.sqlite import Store
 from .conflicts import arithmetic, series_conflicts
 from .corroboration import group
+from .regroup import Changed, Groups, point_order, regroup
 from .entities import Cluster, Resolver, node_of
 from ..names import normalize
 from .rules import rules, source_grades
@@ -74,8 +76,23 @@ class State:
                 "touched_series": self.touched, "reports": self.mark.docs}
 
 
+@dataclass(slots=True)
+class Change:
+    """What an extension of the series did: the series it ``touched`` (copied: new points, or a home written
+    to), those whose conflicts may change (``affected``: the touched ones and their arithmetic family), the
+    ``fresh`` points per series, the series to redo ``whole`` (new ones, and those a place moved out of or
+    into), the series ``removed``, and ``retrace`` (a copy of an earlier point as traced, not grouped)."""
+
+    touched: set[str]
+    affected: set[str]
+    fresh: dict[str, list[Point]]
+    whole: set[str]
+    removed: set[str]
+    retrace: Callable[[Point], Point]
+
+
 ModelMaker = Callable[[Store, Resolver, dict[str, Series]], Any]  # (store, resolver, series) -> Model
-ModelUpdater = Callable[[Store, Any, Resolver, dict[str, Series], set[str], set[str]], Any]
+ModelUpdater = Callable[[Store, Any, Resolver, dict[str, Series], Change], Any]
 
 
 # ---------------------------------------------------------------- full build
@@ -121,10 +138,9 @@ def refresh(old: State, store: Store, settings: dict[str, Any], make_model: Mode
     extended = extend_series(old.builder, resolver, store.series_claims(False, window))
     if extended is None:
         return _full(store, settings, make_model, old)
-    builder, series, touched = extended
-    affected = _affected(series, touched) | builder.removed  # type: ignore[attr-defined]
-    model = update_model(store, old.model, resolver, series, touched, affected)
-    state = State(mark, resolver, builder, model, built_at=_now(), how="incremental", touched=len(touched))
+    builder, series, change = extended
+    model = update_model(store, old.model, resolver, series, change)
+    state = State(mark, resolver, builder, model, built_at=_now(), how="incremental", touched=len(change.touched))
     if old.names is not None:
         state.names = _extend_names(old.names, store, window)
     if old.timeline is not None:
@@ -357,26 +373,38 @@ class _Extending(_Builder):
         self._copies: dict[int, Series] = {}  # id of a series of the old build -> its copy
         self._old_ids = set(old.series)
         self._new: set[str] = set()
+        self._old_len: dict[str, int] = {}  # series id -> its points before (new ones are appended after)
+        self._fresh: list[Point] = []  # the points of the new claims
+        self.whole: set[str] = set()  # series a place moved out of or into: grouped again whole
+        self.removed: set[str] = set()
 
     def _series(self, *args: Any, **kwargs: Any) -> Series:
         return self._own(super()._series(*args, **kwargs))
 
     def _own(self, s: Series) -> Series:
-        """``s`` if this extension made it, else its copy (made once, its points re-traced)."""
+        """``s`` if this extension made it, else its copy (made once; the points themselves are shared until
+        grouping changes one: see ``regroup``)."""
         hit = self._copies.get(id(s))
         if hit is not None:
             return hit
+        if s.id in self._old_len and self.series.get(s.id) is s:  # the copy itself
+            return s
         if s.id not in self._old_ids:
             self._new.add(s.id)
             return s
-        dup = replace(s, points=[self._retraced(p) for p in s.points])
+        dup = replace(s, points=list(s.points))
         self._copies[id(s)] = self.series[s.id] = dup
+        self._old_len[s.id] = len(s.points)
         return dup
 
-    def _retraced(self, p: Point) -> Point:
+    def _trace(self, p: Point) -> None:
+        super()._trace(p)
+        self._fresh.append(p)  # ``add`` traces each new point once
+
+    def retraced(self, p: Point) -> Point:
         """A copy of an earlier point with its trace as built (corroboration follows chains in place)."""
         q = Point(*_point_fields(p))
-        self._trace(q)
+        SeriesBuilder._trace(self, q)
         q.repeat_of = None
         return q
 
@@ -398,7 +426,7 @@ class _Extending(_Builder):
         home_key = base[:4] + (None,) + base[4:]
         home = self._keys[home_key] = self._own(self._keys[home_key])
         moved = {p.claim_id for p in placed.points}
-        back = [p for p in home.points if p.claim_id in moved]
+        back = [self.retraced(p) for p in home.points if p.claim_id in moved]  # copies: their series changes
         home.points = [p for p in home.points if p.claim_id not in moved]
         target = self._keys.get(key)  # made by this extension's new figures of that place
         if target is None:
@@ -407,11 +435,12 @@ class _Extending(_Builder):
         for p in back:
             p.series_id = target.id
         target.points += back
+        self.whole |= {home.id, target.id}
         if made_home and not home.points:
             del self._keys[home_key]
             del self.series[home.id]
 
-    def extend(self, rows: Any) -> tuple[dict[str, Series], set[str]]:
+    def extend(self, rows: Any) -> tuple[dict[str, Series], Change]:
         for row in rows:
             self.add(row)
         for k, s in list(self._keys.items()):
@@ -420,23 +449,37 @@ class _Extending(_Builder):
         if self.r.single_place_is_theatre:  # as ``finish`` does, sorting only the series touched
             self._fold_theatres()
         present = set(self.series)
-        touched = ({s.id for s in self._copies.values()} | (present - self._old_ids)) & present
+        new = present - self._old_ids
+        touched = ({s.id for s in self._copies.values()} | new) & present
         self.removed = self._old_ids - present
+        self.whole = (self.whole | new) & present
         for sid in touched:
-            self.series[sid].points.sort(key=lambda p: (p.date or "9999", p.published or "", p.claim_id))
-        return self.series, touched
+            points = self.series[sid].points
+            if sid in self.whole:
+                points.sort(key=point_order)
+            else:  # the earlier points are in order: put the new ones (appended) in their places
+                tail = sorted(points[self._old_len[sid]:], key=point_order)
+                del points[self._old_len[sid]:]
+                for p in tail:
+                    bisect.insort(points, p, key=point_order)
+        fresh: dict[str, list[Point]] = {}
+        for p in self._fresh:
+            fresh.setdefault(p.series_id, []).append(p)
+        change = Change(touched, _affected(self.series, touched) | self.removed, fresh, self.whole, self.removed,
+                        self.retraced)
+        return self.series, change
 
 
 def extend_series(old: SeriesBuilder, resolver: Resolver,
-                  rows: Any) -> tuple[SeriesBuilder, dict[str, Series], set[str]] | None:
-    """The series with the new claims ``rows`` added: (builder to continue from, every series, ids touched),
-    or None when the new claims change how existing ones are sorted (a lone place gets a second one)."""
+                  rows: Any) -> tuple[SeriesBuilder, dict[str, Series], Change] | None:
+    """The series with the new claims ``rows`` added: (builder to continue from, every series, what changed),
+    or None when the new claims change how existing ones are sorted."""
     b = _Extending(old, resolver)
     try:
-        series, touched = b.extend(rows)
+        series, change = b.extend(rows)
     except _Changed:
         return None
-    return b, series, touched
+    return b, series, change
 
 
 def _family(s: Series) -> tuple[Any, ...]:
@@ -453,23 +496,79 @@ def _affected(series: dict[str, Series], touched: set[str]) -> set[str]:
 
 # ---------------------------------------------------------------- 3. conflicts
 
-def conflicts_of(series: dict[str, Series], affected: set[str], kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``kept`` (conflicts of the last build) without those of ``affected`` series, plus theirs recomputed."""
+def conflicts_of(series: dict[str, Series], before: dict[str, Series], kept: list[dict[str, Any]],
+                 periods: dict[str, set[str] | None]) -> list[dict[str, Any]]:
+    """``kept`` (the conflicts of the last build, its series ``before``) with those of the series and periods
+    in ``periods`` (series id -> periods to redo, None: all) redone, and the arithmetic checks of their
+    families for those periods."""
     r = rules()
-    out = [c for c in kept if c["series_id"] not in affected]
-    subset = [series[sid] for sid in sorted(affected) if sid in series]
-    for s in subset:
-        out += series_conflicts(s, r)
-    out += arithmetic(subset, r)
+    arith = {r.total, *r.parts}
+
+    def family(sid: str) -> tuple[Any, ...] | None:
+        s = series.get(sid) or before.get(sid)
+        return _family(s) if s is not None and s.measure in arith else None
+
+    families: dict[tuple[Any, ...], set[str] | None] = {}
+    for sid, ps in periods.items():
+        fam = family(sid)
+        if fam is not None:
+            was = families.get(fam, set())
+            families[fam] = None if ps is None or was is None else was | ps
+
+    def redone(c: dict[str, Any]) -> bool:
+        if c["check"] == "arithmetic":  # its series is the family's total
+            fam = family(c["series_id"])
+            if fam is None or fam not in families:
+                return False
+            ps = families[fam]
+        elif c["series_id"] in periods:
+            ps = periods[c["series_id"]]
+        else:
+            return False
+        return ps is None or c["period"] in ps
+
+    out = [c for c in kept if not redone(c)]
+    for sid, ps in periods.items():
+        if sid in series:
+            out += series_conflicts(series[sid], r, ps)
+    members: dict[tuple[Any, ...], list[Series]] = {}
+    if families:
+        for s in series.values():
+            if s.measure in arith and _family(s) in families:
+                members.setdefault(_family(s), []).append(s)
+    for fam, ps in families.items():
+        out += arithmetic(members.get(fam, []), r, ps)
     out.sort(key=lambda c: (c["period"], c["series_id"], c["id"]))
     return out
 
 
-def regroup(groups: dict[str, Any], series: dict[str, Series], touched: set[str]) -> dict[str, Any]:
-    out = {sid: g for sid, g in groups.items() if sid in series} if len(groups) > len(series) else dict(groups)
-    for sid in touched:
-        out[sid] = group(series[sid])
+def periods_to_redo(change: Change, changed: dict[str, Changed]) -> dict[str, set[str] | None]:
+    """Series id -> the periods whose conflicts may change (None: every period): those of the new points
+    and of the points whose grouping changed."""
+    out: dict[str, set[str] | None] = {sid: None for sid in change.whole | change.removed}
+    for sid in change.touched - change.whole:
+        ps = {p.period for p in change.fresh.get(sid, ())} | {old.period for old, _ in changed.get(sid, ())}
+        ps.discard(None)
+        if ps:
+            out[sid] = ps  # type: ignore[assignment]
     return out
+
+
+def regroup_all(groups: dict[str, Groups], series: dict[str, Series],
+                change: Change) -> tuple[dict[str, Groups], dict[str, Changed]]:
+    """Every series' figures: the touched ones' redone (see ``regroup``), the others kept; and per touched
+    series the points grouping replaced."""
+    out = {sid: g for sid, g in groups.items() if sid in series} if len(groups) > len(series) else dict(groups)
+    changed: dict[str, Changed] = {}
+    for sid in sorted(change.touched):
+        s = series[sid]
+        if sid in change.whole or sid not in groups:
+            new = {id(p) for p in change.fresh.get(sid, ())}
+            s.points = [p if id(p) in new else change.retrace(p) for p in s.points]
+            out[sid] = group(s)
+        else:
+            out[sid], changed[sid] = regroup(groups[sid], s, change.fresh.get(sid, []), change.retrace)
+    return out, changed
 
 
 # ---------------------------------------------------------------- 5. names and timeline
@@ -501,6 +600,14 @@ def _extend_names(old: NameIndex, store: Store, window: DocWindow) -> NameIndex:
 
 
 def _merge_timeline(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = old + new
-    out.sort(key=order_key)  # stable: equal keys keep their order (they come from one report)
+    """``old`` and ``new`` (each in order) in one list, as a stable sort of ``old + new`` orders them: each new
+    entry after the old ones it ties with (a slice of the old list between two new entries, copied once)."""
+    out: list[dict[str, Any]] = []
+    at = 0
+    for item in new:
+        i = bisect.bisect_right(old, order_key(item), lo=at, key=order_key)
+        out += old[at:i]
+        out.append(item)
+        at = i
+    out += old[at:]
     return out

@@ -34,7 +34,8 @@ from . import incremental
 from .conflicts import find_conflicts, split_dismissed
 from .corroboration import group, origins_of, records
 from .incremental import State
-from .rules import in_window, source_grades
+from .regroup import extend_head, origin_index
+from .rules import in_window, rules, source_grades
 from .series import Point, Series, SeriesBuilder, latest
 
 
@@ -51,10 +52,12 @@ class Model:
     def figures(self, series_id: str) -> list[dict[str, Any]]:
         return records(self.groups[series_id])
 
-    def prepare_pages(self, only: set[str] | None = None) -> None:
+    def prepare_pages(self, only: set[str] | None = None, made: dict[str, dict[str, Any]] | None = None) -> None:
         """Once per build: each series' points in date order, its summary and conflicts (its figure
         records on first view), so that a page of a 25,000-claim series costs one page, not the whole
-        series (``only``: these series, the others' pages kept)."""
+        series (``only``: these series, the others' pages kept; ``made``: page data already made for
+        some of them, given their conflicts here)."""
+        arith = {rules().total, *rules().parts}
         by_series: dict[str, list[dict[str, Any]]] = {}
         by_claim: dict[int, list[dict[str, Any]]] = {}
         for c in self.conflicts:
@@ -64,13 +67,22 @@ class Model:
                     by_claim.setdefault(cid, []).append(c)
         for sid in self.series if only is None else sorted(only):
             s = self.series[sid]
-            ordered = sorted(s.points, key=lambda p: (p.date or "9999", p.published or "", p.claim_id))
-            touching = {id(c): c for p in s.points for c in by_claim.get(p.claim_id, ())}
+            page = (made or {}).get(sid) or _page(s)
+            touching = {}
+            if s.measure in arith:  # only their claims are in arithmetic checks
+                touching = {id(c): c for p in s.points for c in by_claim.get(p.claim_id, ())}
             for c in by_series.get(sid, ()):
                 touching[id(c)] = c
-            self.pages[sid] = {"ordered": ordered, "head": _summary(s, s.points, with_points=False),
-                               "conflicts": list(touching.values()),
-                               "n_undated": sum(1 for p in ordered if not p.date)}
+            page["conflicts"] = list(touching.values())
+            self.pages[sid] = page
+
+
+def _page(s: Series) -> dict[str, Any]:
+    """What a page of ``s`` needs but its conflicts: its points in order (``s.points`` are), its summary, its
+    points by origin and its asserters (from which a refresh recounts only what new points change)."""
+    return {"ordered": s.points, "head": _summary(s, s.points, with_points=False),
+            "by_origin": origin_index(s.points), "asserters": {p.asserter_id for p in s.points},
+            "n_undated": sum(1 for p in s.points if not p.date)}
 
 
 ENTITY_CLAIMS = 500  # claims listed on an entity page (the most recent); the total is in n_claims
@@ -108,14 +120,21 @@ class Fusion:
         return model
 
     def _update_model(self, store: Store, old: Model, resolver: ent.Resolver, series: dict[str, Series],
-                      touched: set[str], affected: set[str]) -> Model:
-        """``old`` with the ``touched`` series regrouped, the ``affected`` ones' conflicts and pages redone."""
-        pages = {sid: page for sid, page in old.pages.items() if sid in series}
-        groups = incremental.regroup(old.groups, series, touched)  # first: grouping follows chains in place
-        every = incremental.conflicts_of(series, affected, old.conflicts + old.dismissed)
+                      change: incremental.Change) -> Model:
+        """``old`` with the touched series' figures regrouped where new points fall, the conflicts of the
+        periods those points (and the points whose grouping changed) are in redone, the touched series'
+        summaries extended and the affected series' page conflicts redone."""
+        groups, changed = incremental.regroup_all(old.groups, series, change)  # first: it replaces points
+        periods = incremental.periods_to_redo(change, changed)
+        every = incremental.conflicts_of(series, old.series, old.conflicts + old.dismissed, periods)
         found, dismissed = split_dismissed(every, store.conflict_reviews())
+        pages = {sid: page for sid, page in old.pages.items() if sid in series}
         model = Model(resolver, series, found, groups, pages, dismissed=dismissed)
-        model.prepare_pages(affected & set(series))
+        made = {sid: extend_head(old.pages[sid], series[sid], change.fresh.get(sid, []), changed.get(sid, []))
+                for sid in change.touched - change.whole if sid in old.pages}
+        made.update({sid: {k: v for k, v in old.pages[sid].items() if k != "conflicts"}
+                     for sid in change.affected - change.touched if sid in old.pages and sid in series})
+        model.prepare_pages(change.affected & set(series), made)
         return model
 
     def build_parts(self) -> None:

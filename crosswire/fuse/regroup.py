@@ -1,0 +1,214 @@
+"""Corroboration groups and series summaries redone for the part of a series that new points touch.
+
+    groups, changed = regroup(old_groups, series, fresh, retrace)    # only the figures the new points join
+    page = extend_head(old_page, series, fresh, changed)              # only the origins that changed
+
+A series' figures (``corroboration.figure_groups``) are made per qualifier class, greedily from the smallest
+value: a figure starts at its first (smallest) point and takes the next ones while they stay within the
+tolerance of that first one. A new point changes the figure it falls in and, when it becomes a figure's
+first point, the ones after it — until a figure starts at the same point as before, from where everything
+is as it was. Those figures are rebuilt (``follow_outlets`` and ``join_repeats`` on fresh copies of their
+points, as ``corroboration.group`` does); every other figure, and its points, is kept.
+
+A point of a rebuilt figure whose chain, origin or repeat came out as before stays the very same object;
+one that changed is replaced by its copy (``changed``: (old, new) pairs). So the points of the previous
+state are never written to (it keeps being served), and whatever depends on points that did not change
+(conflicts of other periods, origins, pages) can be kept.
+
+A series summary (``extend_head``) keeps its points by origin: only the origins of new or changed points
+are counted again; range, latest point, sources and undated count are extended by the new points.
+"""
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from .corroboration import close, follow_outlets, join_repeats, origins_of, qclass, rep
+from .rules import Rules, rules
+from .series import Point, Series, latest
+
+Groups = list[tuple[str, list[Point]]]  # a series' figures: (qualifier class, points by value)
+Changed = list[tuple[Point, Point]]  # (point of the previous state, its replacement)
+Key = tuple[tuple[float, float], int]  # a point's place in its class: (value as compared, claim id)
+GROUPED = ("chain", "chain_ids", "origin", "origin_id", "repeat_of")  # what grouping writes on a point
+
+
+def point_order(p: Point) -> tuple[str, str, int]:
+    """A series' order: date (undated last), publication date, claim id (``SeriesBuilder.finish``)."""
+    return (p.date or "9999", p.published or "", p.claim_id)
+
+
+# ---------------------------------------------------------------- figures
+
+def regroup(old: Groups, series: Series, fresh: Sequence[Point],
+            retrace: Callable[[Point], Point]) -> tuple[Groups, Changed]:
+    """``series``' figures with the ``fresh`` points (already in ``series.points``) added, and the points
+    replaced; ``series.points`` gets the replacements. ``retrace``: a copy of a point as traced, ungrouped."""
+    r = rules()
+    by_class: dict[str, list[tuple[str, list[Point]]]] = {}
+    for cls, pts in old:
+        by_class.setdefault(cls, []).append((cls, pts))
+    new_items: dict[str, list[tuple[Key, Point]]] = {}
+    for p in fresh:
+        cls = qclass(p, r)
+        new_items.setdefault(cls, []).append(((rep(p, cls), p.claim_id), p))
+    changed: Changed = []
+    fresh_ids = {id(p) for p in fresh}
+    for cls, items in new_items.items():
+        items.sort(key=lambda x: x[0])
+        figures, rebuilt = _resync(cls, [pts for _, pts in by_class.get(cls, [])], items, r)
+        old_of = {id(pts[0]): pts for _, pts in by_class.get(cls, [])}
+        groups = [_kept(pts, old_of) for pts in figures]
+        for k in rebuilt:
+            if groups[k] is figures[k]:  # not the same points as an earlier figure: group them again
+                groups[k] = _grouped(figures[k], fresh_ids, retrace, changed, r)
+        kept = {id(pts): (cls, pts) for _, pts in by_class.get(cls, [])}
+        by_class[cls] = [kept.get(id(pts)) or (cls, pts) for pts in groups]
+    _replace(series.points, changed)
+    return [g for cls in _class_order(series.points, set(by_class), r) for g in by_class[cls]], changed
+
+
+def _resync(cls: str, figures: list[list[Point]], new: list[tuple[Key, Point]],
+            r: Rules) -> tuple[list[list[Point]], list[int]]:
+    """The class's figures with the ``new`` items (sorted) merged in, and the indexes of those formed
+    again (from the figure a new item falls in to where a figure starts at the same point as before)."""
+    starts = [(rep(pts[0], cls), pts[0].claim_id) for pts in figures]
+    out: list[list[Point]] = []
+    rebuilt: list[int] = []
+    i = n = 0
+    while n < len(new):
+        m = max(bisect.bisect_right(starts, new[n][0], lo=i) - 1, i)
+        out += figures[i:m]
+        stream = heapq.merge(_old_items(figures, m, cls), ((k, p, -1) for k, p in new[n:]), key=lambda x: x[0])
+        anchor: tuple[float, float] | None = None
+        took_new = False
+        i = len(figures)
+        for key, p, starts_figure in stream:
+            if anchor is None or not (close(anchor[0], key[0][0], r.tolerance) and
+                                      close(anchor[1], key[0][1], r.tolerance)):
+                if starts_figure >= 0 and took_new:
+                    i = starts_figure  # a figure starts where it did before: the rest is as it was
+                    break
+                anchor = key[0]
+                rebuilt.append(len(out))
+                out.append([])
+            out[-1].append(p)
+            if starts_figure == -1:
+                n += 1
+                took_new = True
+    out += figures[i:]
+    return out, rebuilt
+
+
+def _old_items(figures: list[list[Point]], first: int, cls: str) -> Iterator[tuple[Key, Point, int]]:
+    """The points of ``figures[first:]`` in order, each with the index of the figure it starts (else -2)."""
+    for k in range(first, len(figures)):
+        for j, p in enumerate(figures[k]):
+            yield (rep(p, cls), p.claim_id), p, (k if j == 0 else -2)
+
+
+def _kept(pts: list[Point], old_of: dict[int, list[Point]]) -> list[Point]:
+    """The earlier figure with exactly these points, if there was one, else ``pts``."""
+    was = old_of.get(id(pts[0]))
+    if was is not None and len(was) == len(pts) and all(a is b for a, b in zip(was, pts)):
+        return was
+    return pts
+
+
+def _grouped(pts: list[Point], fresh_ids: set[int], retrace: Callable[[Point], Point], changed: Changed,
+             r: Rules) -> list[Point]:
+    """One figure grouped again (``corroboration.group``): the new points as they are, fresh copies of the
+    earlier ones; an earlier point whose grouping came out as before is kept, the others replaced (and
+    listed in ``changed``)."""
+    work = [p if id(p) in fresh_ids else retrace(p) for p in pts]
+    follow_outlets(work)
+    join_repeats(work, r)
+    out = []
+    for p, q in zip(pts, work):
+        if p is q or all(getattr(p, f) == getattr(q, f) for f in GROUPED):
+            out.append(p)
+        else:
+            out.append(q)
+            changed.append((p, q))
+    return out
+
+
+def _replace(points: list[Point], changed: Changed) -> None:
+    """Put each replacement where its point stands in ``points`` (in ``point_order``)."""
+    for old, new in changed:
+        i = bisect.bisect_left(points, point_order(old), key=point_order)
+        if i < len(points) and points[i] is old:
+            points[i] = new
+
+
+def _class_order(points: list[Point], classes: set[str], r: Rules) -> list[str]:
+    """The classes in the order their first points come in the series (as ``figure_groups`` meets them)."""
+    order: list[str] = []
+    for p in points:
+        cls = qclass(p, r)
+        if cls in classes and cls not in order:
+            order.append(cls)
+            if len(order) == len(classes):
+                break
+    return order
+
+
+# ---------------------------------------------------------------- summaries
+
+def origin_index(points: Sequence[Point]) -> dict[str, list[Point]]:
+    """A series' points by origin id, each list in series order."""
+    out: dict[str, list[Point]] = {}
+    for p in points:
+        out.setdefault(p.origin_id, []).append(p)
+    return out
+
+
+def origin_records(by_origin: dict[str, list[Point]], records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The origin records (``corroboration.origins_of``) in its order: most claims first, then first date and
+    name, then the order their first points come in."""
+    out = sorted(by_origin, key=lambda o: (-records[o]["n_claims"], records[o]["first_date"] or "9999",
+                                           records[o]["origin"], point_order(by_origin[o][0])))
+    return [records[o] for o in out]
+
+
+def extend_head(page: dict[str, Any], s: Series, fresh: Sequence[Point], changed: Changed) -> dict[str, Any]:
+    """The page data of ``s`` with the ``fresh`` points added and the ``changed`` ones replaced, from the
+    previous one (``page``: head, by_origin, asserters, n_undated): only the origins they touch recounted."""
+    head = page["head"]
+    by_origin = dict(page["by_origin"])
+    gone = {id(old) for old, _ in changed}
+    touched = {p.origin_id for p in fresh} | {o.origin_id for o, _ in changed} | {n.origin_id for _, n in changed}
+    added: dict[str, list[Point]] = {}
+    for p in [*fresh, *(n for _, n in changed)]:
+        added.setdefault(p.origin_id, []).append(p)
+    records = {o["origin_id"]: o for o in head["origins"]}
+    for o in touched:
+        pts = [p for p in by_origin.get(o, ()) if id(p) not in gone]
+        for p in added.get(o, ()):
+            bisect.insort(pts, p, key=point_order)
+        if pts:
+            by_origin[o] = pts
+            records[o] = origins_of(pts, ordered=True)[0]
+        else:
+            by_origin.pop(o, None)
+            records.pop(o, None)
+    asserters = page["asserters"] | {p.asserter_id for p in fresh}
+    newest = _latest_now(head, s.points, fresh)
+    out = s.head()
+    origins = origin_records(by_origin, records)
+    out.update({"n_points": len(s.points), "low": min([head["low"], *(p.stated[0] for p in fresh)]),
+                "high": max([head["high"], *(p.stated[1] for p in fresh)]), "latest": newest.as_dict(),
+                "n_sources": len(asserters), "n_independent": len(origins), "origins": origins})
+    return {"ordered": s.points, "head": out, "by_origin": by_origin, "asserters": asserters,
+            "n_undated": page["n_undated"] + sum(1 for p in fresh if not p.date)}
+
+
+def _latest_now(head: dict[str, Any], points: list[Point], fresh: Sequence[Point]) -> Point:
+    """``series.latest`` over the points now, from the previous latest point and the new ones."""
+    was = head["latest"]
+    if not was["date"]:  # no dated point before
+        return latest(fresh) or points[-1]
+    i = bisect.bisect_left(points, (was["date"], was["published"] or "", was["claim_id"]), key=point_order)
+    return latest([points[i], *fresh])  # type: ignore[return-value]
