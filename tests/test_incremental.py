@@ -2,6 +2,7 @@
 dashboard serves the previous answers while a build runs in the background, and says so."""
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from pathlib import Path
@@ -199,3 +200,73 @@ def test_closing_an_engine_stops_its_background_threads(tmp_path: Path) -> None:
     cw.close()
     assert not _background_threads()
     assert Crosswire(db=db).figures()  # the knowledge base is still readable by another engine
+
+
+def _report(db: str, doc_id: str, published: str, publisher: str,
+            claims: list[tuple[float, str | None, str | None]]) -> None:
+    """One report (written by another connection) of North Korean troops killed: (value, source, as_of) each;
+    a claim without a source is the outlet's own figure."""
+    store = open_store(db)
+    rows = []
+    for value, source, as_of in claims:
+        span = f"{value:,.0f} troops"
+        rows.append((doc_id, value, None, None, "exact", "person", "troops", "killed", "North Korea",
+                     source or publisher, json.dumps([source] if source else []), None, 0, as_of, None, span,
+                     f"{source or publisher} said {span} were killed.", 0, len(span), "[]", "test"))
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO documents (id, key, version, source, input_kind, text, publisher, published,"
+                     " ingested_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                     (doc_id, doc_id, 1, f"{doc_id}.txt", "text", "a report", publisher, published, published))
+        conn.executemany("INSERT INTO claims (doc_id, value, low, high, qualifier, unit, counted, measure, subject,"
+                         " source, attribution, hedge, conditional, as_of, location, span, sentence, start, \"end\","
+                         " flags, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        conn.execute("INSERT INTO entities (doc_id, name, type, kb_id, mentions, count) VALUES (?,?,?,?,?,?)",
+                     (doc_id, "North Korea", "GPE", "Q100", json.dumps(["North Korea"]), 1))
+    store.close()
+
+
+SERIES = "north-korea.killed.person"
+
+
+def _point(cw: Crosswire, value: float, as_of: str) -> dict[str, Any]:
+    return next(p for p in cw.fusion.series(SERIES, with_text=False)["points"]
+                if p["value"] == value and p["date"] == as_of)
+
+
+def test_each_kind_of_change_to_a_series_refreshes_as_a_full_build_does(tmp_path: Path) -> None:
+    """New figures in an existing period and in a new one, a new latest figure, a new conflict, a repeat
+    that makes an earlier report of its origin a repeat of it, and a figure below an existing one's first."""
+    db, _ = generated(tmp_path, 120)
+    cw = Crosswire(db=db)
+    everything(cw)
+    steps: list[tuple[str, str, str, list[tuple[float, str | None, str | None]]]] = [
+        ("t1", "2031-03-20", "Outlet 1", [(7100, "NIS", "2031-03-18")]),          # a new period
+        ("t2", "2031-03-25", "Outlet 2", [(7150, "NIS", "2031-03-24")]),          # the same period, a repeat
+        ("t3", "2031-03-26", "Outlet 3", [(21000, "CIA", "2031-03-25")]),         # a divergence in it
+        ("t4", "2031-03-27", "Outlet 4", [(7120, "NIS", "2031-03-10")]),          # earlier: the others repeat it
+        ("t5", "2031-04-02", "Outlet 5", [(6000, "NIS", "2031-04-01"), (7130, None, "2031-03-29")]),  # own figure
+        ("t6", "2031-04-03", "Outlet 6", [(150, "CIA", "2024-05-01"), (7140, "JCS", "2031-03-25")]),
+        ("t7", "2031-04-04", "Outlet 7", [(7135, "CIA", "2031-04-01")]),  # nearer: the own figure joins CIA
+    ]
+    for doc_id, published, publisher, claims in steps:
+        _report(db, doc_id, published, publisher, claims)
+        answers = everything(cw)
+        assert cw.fusion_status()["how"] == "incremental"
+        full = Crosswire(db=db)
+        assert answers == everything(full), doc_id
+        full.close()
+        if doc_id == "t1":
+            assert cw.fusion.series(SERIES, with_text=False)["latest"]["value"] == 7100  # a new latest
+        if doc_id == "t3":
+            assert any(c["kind"] == "divergence" and c["period"] == "2031-03" and c["series_id"] == SERIES
+                       for c in cw.conflicts())
+        if doc_id == "t4":  # the earlier report of the same figure: the later ones repeat it
+            first = _point(cw, 7120, "2031-03-10")
+            assert first["repeat_of"] is None
+            assert _point(cw, 7100, "2031-03-18")["repeat_of"] == _point(cw, 7150, "2031-03-24")["repeat_of"] \
+                is not None
+        if doc_id in ("t6", "t7"):  # a new point in April changes a March point's origin and March's conflict
+            assert _point(cw, 7130, "2031-03-29")["origin"] == ("CIA" if doc_id == "t7" else "JCS")
+            march = [c for c in cw.conflicts() if c["period"] == "2031-03" and c["series_id"] == SERIES]
+            assert bool(march) == (doc_id == "t6")
+    cw.close()
