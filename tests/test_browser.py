@@ -28,27 +28,25 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def running(cw: Any) -> Iterator[str]:
-    """The dashboard of ``cw`` served on a free loopback port in a thread; yields its base URL."""
+    """The dashboard of ``cw`` served on a free loopback port in a thread; yields its base URL. The port is
+    bound here and its socket handed to the server (a port found free and bound later may be taken in
+    between by another process on a busy machine)."""
     import uvicorn
 
     from crosswire.web.app import create_app
 
-    port = _free_port()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
     server = uvicorn.Server(uvicorn.Config(create_app(cw), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60  # against a hang only: a server that fails stops its thread
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert server.started, "the dashboard did not start"
+    assert server.started, "the dashboard did not start (its error, if any, is in the captured output)"
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

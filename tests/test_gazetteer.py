@@ -38,9 +38,9 @@ def mentions(nlp, gaz: Gazetteer, text: str) -> list[Mention]:
 # ---------------------------------------------------------------- loading and exact lookup
 
 def test_load_is_fast_and_has_countries() -> None:
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: wall time grows with the machine's load
     g = Gazetteer.load()
-    assert time.perf_counter() - t0 < 1.0
+    assert time.process_time() - t0 < 1.0
     assert g.lookup("North Korea").name == "North Korea"
     assert g.lookup("Korea, Democratic People's Republic of") is None  # ISO form is not an alias
     assert g.lookup("Democratic People's Republic of Korea").name == "North Korea"
