@@ -32,6 +32,7 @@ from .store.rows import (ClaimText, DocumentPage, DocumentSummary, EntityEdit, F
 
 if TYPE_CHECKING:
     from .fuse.service import Fusion
+    from .resources import Resources
     from .store.sqlite import Store
 
 T = TypeVar("T")
@@ -67,6 +68,7 @@ class ReadSide:
     """Mixed into ``Crosswire``, which provides ``store`` and ``settings``."""
 
     settings: dict[str, Any]
+    resources: Resources
     _cache: VersionCache | None
     _fusion: Fusion | None
     _bg: Background | None
@@ -175,7 +177,7 @@ class ReadSide:
         if self._fusion is None:
             from .fuse.service import Fusion
 
-            self._fusion = Fusion(self.store, self.settings, self.cache)
+            self._fusion = Fusion(self.store, self.settings, self.cache, self.resources.gazetteer)
         return self._fusion
 
     # -- figures --------------------------------------------------------------------------------

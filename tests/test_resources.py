@@ -97,3 +97,32 @@ def test_resources_pickle_as_their_folder_and_reload_in_the_receiver(data_dir: P
     other = pickle.loads(blob)
     assert other.data == data_dir and other.gazetteer.lookup("Zorblax") is not None
     assert set(other.sources()) == set(FILES)
+
+
+BELGOROD = '[[entry]]\nname = "Belgorod"\ntype = "GPE"\naliases = ["Belgorod Oblast", "Belgorod region", "Belgorod Region"]\n'
+
+
+def test_fusion_tells_countries_from_places_by_the_engines_gazetteer(tmp_path: Path) -> None:
+    """A figure "in Belgorod" is a series of its own; where the data folder's gazetteer makes Belgorod a name
+    of Russia (a country: the setting, not a scope), it joins the unplaced series, and so does the figure
+    of Kursk, then the only place named (the theatre)."""
+    for i, (place, n) in enumerate([("Kursk", 300), ("Belgorod", 120), ("Kursk", 350)]):
+        (tmp_path / f"r{i}.txt").write_text(f"Yonhap News 2025-01-{10 + i}\n\nUkraine's military said on Monday that "
+                                            f"{n} North Korean soldiers were killed in {place}.\n", encoding="utf-8")
+    db = str(tmp_path / "kb.db")
+    bundled = Crosswire(db=db)
+    bundled.ingest([str(p) for p in sorted(tmp_path.glob("r*.txt"))])
+    assert sorted(s["label"] for s in bundled.figures()) == ["North Korea — killed (person), in Belgorod",
+                                                               "North Korea — killed (person), in Kursk"]
+    bundled.close()
+    folder = tmp_path / "data"
+    folder.mkdir()
+    gaz = (BUNDLED / "gazetteer.toml").read_text(encoding="utf-8")
+    assert BELGOROD in gaz and 'aliases = ["Russian Federation"]' in gaz
+    (folder / "gazetteer.toml").write_text(gaz.replace(BELGOROD, "").replace(
+        'aliases = ["Russian Federation"]', 'aliases = ["Russian Federation", "Belgorod"]'), encoding="utf-8")
+    changed = Crosswire(db=db, data=str(folder))
+    try:
+        assert [(s["label"], s["n_points"]) for s in changed.figures()] == [("North Korea — killed (person)", 3)]
+    finally:
+        changed.close()

@@ -46,6 +46,7 @@ from .corroboration import group
 from .regroup import Changed, Groups, point_order, regroup
 from .entities import Cluster, Resolver, node_of
 from ..names import normalize
+from ..nlp.gazetteer import Gazetteer
 from .rules import rules, source_grades
 from .series import Point, Series, SeriesBuilder
 from .timeline import TimelineBuilder, order_key
@@ -97,12 +98,13 @@ ModelUpdater = Callable[[Store, Any, Resolver, dict[str, Series], Change], Any]
 
 # ---------------------------------------------------------------- full build
 
-def build(store: Store, settings: dict[str, Any], make_model: ModelMaker) -> State:
+def build(store: Store, settings: dict[str, Any], make_model: ModelMaker, gazetteer: Gazetteer) -> State:
+    """Everything over the reports up to the store's mark; ``gazetteer``: the engine's (SeriesBuilder)."""
     t0 = time.perf_counter()
     mark = store.fusion_mark()
     window = (0, mark.docs)
     resolver = Resolver(store.entity_rows(window), store.entity_edits())
-    builder = _Builder(resolver, source_grades(settings))
+    builder = _Builder(resolver, source_grades(settings), gazetteer)
     series = builder.load(store.series_claims(False, window))
     return State(mark, resolver, builder, make_model(store, resolver, series), built_at=_now(),
                  seconds=time.perf_counter() - t0)
@@ -122,7 +124,7 @@ def timeline_of(store: Store, resolver: Resolver, window: DocWindow) -> list[dic
 # ---------------------------------------------------------------- refresh
 
 def refresh(old: State, store: Store, settings: dict[str, Any], make_model: ModelMaker,
-            update_model: ModelUpdater) -> State:
+            update_model: ModelUpdater, gazetteer: Gazetteer) -> State:
     """The state for the knowledge base now: ``old`` itself when nothing changed, ``old`` extended by the
     reports added since when only reports were added, else a full build."""
     t0 = time.perf_counter()
@@ -130,14 +132,14 @@ def refresh(old: State, store: Store, settings: dict[str, Any], make_model: Mode
     if mark == old.mark:
         return old
     if not store.appended_since(old.mark, mark):
-        return _full(store, settings, make_model, old)
+        return _full(store, settings, make_model, old, gazetteer)
     window = (old.mark.docs, mark.docs)
     resolver = extend_resolver(old.resolver, store.entity_rows(window))
     if resolver is None or not _same_names(old.resolver, resolver):
-        return _full(store, settings, make_model, old)
+        return _full(store, settings, make_model, old, gazetteer)
     extended = extend_series(old.builder, resolver, store.series_claims(False, window))
     if extended is None:
-        return _full(store, settings, make_model, old)
+        return _full(store, settings, make_model, old, gazetteer)
     builder, series, change = extended
     model = update_model(store, old.model, resolver, series, change)
     state = State(mark, resolver, builder, model, built_at=_now(), how="incremental", touched=len(change.touched))
@@ -149,8 +151,9 @@ def refresh(old: State, store: Store, settings: dict[str, Any], make_model: Mode
     return state
 
 
-def _full(store: Store, settings: dict[str, Any], make_model: ModelMaker, old: State) -> State:
-    state = build(store, settings, make_model)
+def _full(store: Store, settings: dict[str, Any], make_model: ModelMaker, old: State,
+          gazetteer: Gazetteer) -> State:
+    state = build(store, settings, make_model, gazetteer)
     if old.names is not None:  # what was built before is built again, so no page waits for it
         state.names = names_of(store, state.window)
     if old.timeline is not None:

@@ -12,8 +12,6 @@ hedge with its ICD 203 likelihood and the user's Admiralty grade of its source.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -200,8 +198,11 @@ def _pattern_kind(text: str, r: Rules) -> str | None:
 class SeriesBuilder:
     """Reads the claims once and sorts them into series (one pass, keys cached)."""
 
-    def __init__(self, resolver: Resolver, grades: dict[str, str], include_other: bool = False) -> None:
+    def __init__(self, resolver: Resolver, grades: dict[str, str], gazetteer: Gazetteer,
+                 include_other: bool = False) -> None:
         self.r = rules()
+        self.gazetteer = gazetteer  # the engine's (its --data folder): which places are whole countries
+        self._countries: dict[str, bool] = {}
         self.include_other = include_other
         self.left_out: dict[str, int] = {}  # reason -> claims that stay claims but are no series point
         self._not_series: dict[str | None, str | None] = {}  # span -> reason (measures other than 'other')
@@ -318,7 +319,7 @@ class SeriesBuilder:
     def _series(self, subject: str | None, measure: str, unit: str | None, kind: str | None,
                 location: str | None, rate: str | None) -> Series:
         subj = self.resolver.resolve(subject)
-        place = self.resolver.resolve(location) if location and not _is_country(location) else None
+        place = self.resolver.resolve(location) if location and not self._is_country(location) else None
         key = (subj.id if subj else None, measure, unit, kind, place.id if place else None, rate)
         hit = self._keys.get(key)
         if hit is None:
@@ -327,6 +328,15 @@ class SeriesBuilder:
             hit = self._keys[key] = self.series[sid] = Series(
                 sid, name, subj.id if subj else "", measure, unit, kind, place.name if place else None, rate,
                 label(name, measure, unit, kind, place.name if place else None, rate))
+        return hit
+
+    def _is_country(self, name: str) -> bool:
+        """A whole country is the setting of the war, not a scope: "in Russia" and "to Russia" are one
+        series with the unplaced figures; a region or town (Kursk, Donetsk) is a scope of its own."""
+        hit = self._countries.get(name)
+        if hit is None:
+            entry = self.gazetteer.lookup(name)
+            hit = self._countries[name] = entry is not None and entry.origin == "country"
         return hit
 
     def _series_id(self, subject: str, subject_id: str, measure: str, unit: str | None, kind: str | None,
@@ -391,16 +401,3 @@ def label(subject: str, measure: str, unit: str | None, kind: str | None, place:
     if period:
         out += f", {period.label}"
     return out
-
-
-@lru_cache(maxsize=4096)
-def _is_country(name: str) -> bool:
-    """A whole country is the setting of the war, not a scope: "in Russia" and "to Russia" are one
-    series with the unplaced figures; a region or town (Kursk, Donetsk) is a scope of its own."""
-    entry = _gazetteer().lookup(name)
-    return entry is not None and entry.origin == "country"
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> Gazetteer:
-    return Gazetteer.load()

@@ -1,6 +1,6 @@
 """``Fusion``: the cross-report picture, built by the engine (``Crosswire.fusion``) over its store.
 
-    fu = Fusion(store, settings, cache)                    # the engine passes its one cache
+    fu = Fusion(store, settings, cache, gazetteer)         # the engine passes its one cache, its gazetteer
     fu.figures(measure="killed", subject="North Korea")   # series summaries with their points
     fu.series("north-korea.killed.person")                 # one series, full points, conflicts, figures
     fu.conflicts(); fu.corroboration(series_id); fu.timeline(since="2024-10")
@@ -30,6 +30,7 @@ from ..store.rows import ClaimText, EntityEdit, SpeakerQuote
 from ..store.sqlite import Store
 from . import entities as ent
 from ..names import normalize
+from ..nlp.gazetteer import Gazetteer
 from . import incremental
 from .conflicts import find_conflicts, split_dismissed
 from .corroboration import group, origins_of, records
@@ -89,8 +90,9 @@ ENTITY_CLAIMS = 500  # claims listed on an entity page (the most recent); the to
 
 class Fusion:
     def __init__(self, store: Store, settings: dict[str, Any] | None = None,
-                 cache: VersionCache | None = None) -> None:
+                 cache: VersionCache | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.store = store
+        self.gazetteer = gazetteer or Gazetteer.load()  # the engine's (its --data folder); bundled without one
         self.settings = settings or {}
         self.grades = source_grades(self.settings)
         self.cache = cache or VersionCache(store.version)
@@ -106,8 +108,9 @@ class Fusion:
         store = self.store.reader() if background else self.store  # a build in a thread reads on its own connection
         try:
             if old is None:
-                return incremental.build(store, self.settings, self._make_model)
-            return incremental.refresh(old, store, self.settings, self._make_model, self._update_model)
+                return incremental.build(store, self.settings, self._make_model, self.gazetteer)
+            return incremental.refresh(old, store, self.settings, self._make_model, self._update_model,
+                                       self.gazetteer)
         finally:
             if store is not self.store:
                 store.close()
@@ -173,7 +176,7 @@ class Fusion:
         key = ("model", include_conditional, include_other)
         if key not in st.extra:
             rows = self.store.series_claims(include_conditional, st.window)
-            st.extra[key] = self._make_model(self.store, st.resolver, SeriesBuilder(st.resolver, self.grades,
+            st.extra[key] = self._make_model(self.store, st.resolver, SeriesBuilder(st.resolver, self.grades, self.gazetteer,
                                                                         include_other).load(rows))
         return st.extra[key]  # type: ignore[no-any-return]
 
