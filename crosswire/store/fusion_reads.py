@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
+from .base import StoreMixin
 from .reads import mapped, mapped_stream
 from .rows import (ClaimNamesRow, ClaimText, DocWindow, EntityClaim, EntityEdit, EntityRow, FusionMark,
                    SeriesClaimRow, SpeakerQuote, TimelineClaimRow, TimelineQuoteRow, TimelineTimeRow)
@@ -27,14 +27,8 @@ CHUNK = 500  # ids per IN (...) list (SQLite allows 999 parameters by default)
 _CTX = 200  # characters of clean text read around a time expression for its sentence
 
 
-class FusionReads:
-    """Fusion's reads; mixed into ``Store`` (which sets ``conn`` and ``path``)."""
-
-    conn: sqlite3.Connection
-    path: str
-
-    if TYPE_CHECKING:
-        def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+class FusionReads(StoreMixin):
+    """Fusion's reads; mixed into ``Store`` (store/base.py: what it uses of it)."""
 
     # -- SQLite-only pieces ---------------------------------------------------------------------
     @mapped

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ParamSpec, TypeVar, cast
 
 from ..errors import NotFound
+from .base import StoreMixin
 from .health import store_error
 from .rows import (DocFilter, DocumentPage, DocumentSummary, Facet, Original, QuoteInWindow, Record, SearchHit,
                    SearchPage)
@@ -97,11 +98,8 @@ def window(since: str | None, until: str | None, column: str = "published") -> t
     return " AND ".join(clauses) or "1=1", args
 
 
-class Reads:
-    """Report reads; mixed into ``Store`` (which sets ``conn`` and ``path``)."""
-
-    conn: sqlite3.Connection
-    path: str
+class Reads(StoreMixin):
+    """Report reads; mixed into ``Store`` (store/base.py: what it uses of it)."""
 
     # -- SQLite-only pieces (a PostgreSQL store overrides these) ---------------------------------
     def _nocase(self, column: str) -> str:

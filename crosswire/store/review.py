@@ -20,13 +20,12 @@ Portable SQL only (qmark parameters, no JSON functions): the JSON columns are re
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import NotFound
+from .base import StoreMixin
 from .reads import mapped, mapped_stream
 
 # Claim columns a review may change. "attribution" follows "source"; "as_of_rule" follows "as_of".
@@ -53,14 +52,8 @@ def fold(base: dict[str, Any], reviews: list[dict[str, Any]]) -> tuple[dict[str,
     return out, dismissed
 
 
-class ReviewStore:
-    """Review reads and writes; mixed into ``Store`` (which sets ``conn`` and ``path``)."""
-
-    conn: sqlite3.Connection
-    path: str
-
-    if TYPE_CHECKING:
-        def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+class ReviewStore(StoreMixin):
+    """Review reads and writes; mixed into ``Store`` (store/base.py: what it uses of it)."""
 
     # -- one claim ------------------------------------------------------------------------------
     @mapped
