@@ -1,8 +1,8 @@
 """The vocabularies crosswire reads, loaded once per engine from one data folder.
 
 An engine builds one :class:`Resources` (``Crosswire.resources``) and passes it down: the extractor
-takes its gazetteer (with the name rules), cue model, number and unit vocabulary and as-of cues
-from it. ``--data DIR`` (setting ``data``) names another folder: each file of :data:`FILES` found
+takes its gazetteer (with the name rules), cue model, number and unit vocabulary, as-of cues and
+claims vocabulary from it, and fusion its gazetteer. ``--data DIR`` (setting ``data``) names another folder: each file of :data:`FILES` found
 there is read from there, and a file missing there comes from the bundled folder
 (``crosswire/data``). A data file of crosswire's that is in ``DIR`` but not read from it (not in
 :data:`FILES`) is an error, so an edited vocabulary is never ignored in silence.
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
-from .extract import asof, quantity_vocab
+from .extract import asof, quantity_vocab, vocab as claims_vocab_mod
 from .extract.cues import CueTable, load_cues
 from .names import NameRules
 from .nlp.gazetteer import Gazetteer
@@ -29,6 +29,7 @@ FILES: dict[str, str] = {  # file -> what reads it
     "numbers.toml": "quantities (number words, magnitudes)",
     "units.toml": "quantities (units, counted nouns)",
     "asof.toml": "as-of dates of figures (recall and anchor cues)",
+    "claims.toml": "quotes, statements, attribution and claims (speech verbs, sources, roles, hedges, measures)",
 }
 
 
@@ -71,6 +72,10 @@ class Resources:
     @cached_property
     def asof_cues(self) -> asof.Cues:
         return asof.load_cues(self.path("asof.toml"))
+
+    @cached_property
+    def claims_vocab(self) -> claims_vocab_mod.Vocab:
+        return claims_vocab_mod.load(self.path("claims.toml"))
 
     def __getstate__(self) -> dict[str, Any]:
         return {"data": self.data}  # the vocabularies load again where the object lands

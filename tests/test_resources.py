@@ -126,3 +126,26 @@ def test_fusion_tells_countries_from_places_by_the_engines_gazetteer(tmp_path: P
         assert [(s["label"], s["n_points"]) for s in changed.figures()] == [("North Korea — killed (person)", 3)]
     finally:
         changed.close()
+
+
+def _claims(run_cli: Callable[..., Any], tmp_path: Path, *options: str) -> list[dict[str, Any]]:
+    report = tmp_path / "said.txt"
+    report.write_text("The defence ministry said on Monday that 40 drones were downed near the border.\n",
+                      encoding="utf-8")
+    out = tmp_path / f"claims{len(options)}.jsonl"
+    result = run_cli(*options, "extract", str(report), "--jsonl", str(out))
+    assert result.exit_code == 0, result.output
+    return [r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines()) if r["record"] == "claim"]
+
+
+def test_the_claims_vocabulary_is_taken_from_the_folder(run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    """claims.toml in --data reaches extraction: a hedge label changed there is the claim's hedge."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    claims = (BUNDLED / "claims.toml").read_text(encoding="utf-8")
+    assert '\n"say" = "said"\n' in claims
+    (folder / "claims.toml").write_text(claims.replace('\n"say" = "said"\n', '\n"say" = "claimed"\n'),
+                                        encoding="utf-8")
+    assert [c["hedge"] for c in _claims(run_cli, tmp_path)] == ["said"]
+    assert [c["hedge"] for c in _claims(run_cli, tmp_path, "--data", str(folder))] == ["claimed"]
+    assert Resources(folder).claims_vocab.hedges["say"] == "claimed" and Resources().claims_vocab.hedges["say"] == "said"

@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 from ..models import TimeRef
 from .timex_calendar import add_months, parse_ref, ymd
 from .parsed import text_of
-from .vocab import vocab
+from .vocab import Vocab, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -128,7 +128,8 @@ class Dater:
     """Dates the figures of one document; build once, call ``date`` per figure."""
 
     def __init__(self, sdoc: Doc, sents: list[Span], times: list[TimeRef], speakers: list[Speaker],
-                 published: str | None, reference: str | None = None, asof_cues: Cues | None = None) -> None:
+                 published: str | None, reference: str | None = None, asof_cues: Cues | None = None,
+                 v: Vocab | None = None) -> None:
         self.sdoc = sdoc
         self.text = text_of(sdoc)
         self.sents = sents
@@ -143,7 +144,7 @@ class Dater:
         self.published = published[:10] if published else None
         self.reference = parse_ref(reference) if reference and not published else None
         self.cues = asof_cues or cues()
-        self.speech = vocab().speech_verbs
+        self.speech = (v or vocab()).speech_verbs  # the engine's claims vocabulary (bundled when None)
         self._marks: dict[int, list[_Mark]] = {}
 
     # -- public ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from ..models import Mention, Quote, TimeRef
 from ..names import country_of
 from .statements import Relation
 from .parsed import text_of
-from .vocab import vocab
+from .vocab import Vocab, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -114,7 +114,7 @@ class Attributor:
 
     def __init__(self, sdoc: Doc, mentions: list[Mention], canon: dict[str, str], speakers: list[Speaker],
                  relations: list[Relation] | None = None, times: list[TimeRef] | None = None,
-                 titles: dict[str, str] | None = None) -> None:
+                 titles: dict[str, str] | None = None, v: Vocab | None = None) -> None:
         self.sdoc = sdoc
         self.text = text_of(sdoc)
         self.mentions = sorted(mentions, key=lambda m: m.start)
@@ -122,7 +122,7 @@ class Attributor:
         self.canon = canon
         self.speakers = speakers
         self.titles = titles or {}
-        self.v = vocab()
+        self.v = v or vocab()  # the engine's claims vocabulary (the bundled one when None)
         self.sent_starts = [s.start_char for s in sdoc.sents]
         self.roles = self._role_holders()
         self.people = {self._name(m) for m in self.mentions if m.label == "PERSON"} | set(self.roles.values())
@@ -457,9 +457,10 @@ def _described(head: Token) -> str:
     return phrase if len(phrase.split()) <= 6 else head.text
 
 
-def hedge_near(sent: Span, char: int) -> str | None:
-    """The hedge cue nearest to ``char`` within the sentence ("said to" -> reported, ...)."""
-    cues = _hedge_cues(sent)
+def hedge_near(sent: Span, char: int, v: Vocab | None = None) -> str | None:
+    """The hedge cue nearest to ``char`` within the sentence ("said to" -> reported, ...); ``v``: the claims
+    vocabulary (the bundled one when None)."""
+    cues = _hedge_cues(sent, v or vocab())
     if not cues:
         return None
     i = bisect.bisect_left(cues, (char, ""))
@@ -467,13 +468,12 @@ def hedge_near(sent: Span, char: int) -> str | None:
     return min(near, key=lambda c: abs(c[0] - char))[1]
 
 
-def _hedge_cues(sent: Span) -> list[tuple[int, str]]:
+def _hedge_cues(sent: Span, v: Vocab) -> list[tuple[int, str]]:
     """(char, label) of every hedge cue of the sentence, in order: worked out once per sentence."""
     memo = sent.doc.user_data.setdefault("crosswire.hedges", {})  # kept with the parse it describes
     hit = memo.get(sent.start)
     if hit is not None:
         return hit
-    v = vocab()
     found: list[tuple[int, str]] = []
     low = sent.text.lower()
     for phrase, label in v.hedges.items():
@@ -487,12 +487,13 @@ def _hedge_cues(sent: Span) -> list[tuple[int, str]]:
     return memo[sent.start]
 
 
-def is_conditional(sent: Span) -> bool:
-    """Does the sentence state a hypothetical ("even if", "unless", "were to")? Once per sentence."""
+def is_conditional(sent: Span, v: Vocab | None = None) -> bool:
+    """Does the sentence state a hypothetical ("even if", "unless", "were to")? Once per sentence (``v``: as
+    for :func:`hedge_near`)."""
     memo = sent.doc.user_data.setdefault("crosswire.conditional", {})
     hit = memo.get(sent.start)
     if hit is None:
         low = " " + re.sub(r"\s+", " ", sent.text.lower()) + " "
         hit = memo[sent.start] = any(re.search(rf"[\s,;(]{re.escape(m)}[\s,]", low)
-                                     for m in vocab().conditional)
+                                     for m in (v or vocab()).conditional)
     return hit

@@ -21,7 +21,6 @@ from ..names import country_of, default_rules
 from .asof import Cues, Dated, Dater
 from .attribution import Attribution, Attributor, Speaker, hedge_near, is_conditional
 from .parsed import text_of, token_at
-from .vocab import vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -95,7 +94,8 @@ def read_claims(quantities: list[Quantity], ctx: Context) -> list[Claim]:
     ctx.figures = {}
     for span in ctx.phrases:
         ctx.figures.setdefault(ctx.sentence_index(span[0]), []).append(span)
-    ctx.dater = Dater(ctx.sdoc, ctx.sents, ctx.times, ctx.speakers, ctx.published, ctx.reference, ctx.asof_cues)
+    ctx.dater = Dater(ctx.sdoc, ctx.sents, ctx.times, ctx.speakers, ctx.published, ctx.reference, ctx.asof_cues,
+                      ctx.attributions.v)
     claims = [_claim(q, ctx) for q in kept]
     _share_attribution(claims)
     return claims
@@ -131,7 +131,8 @@ def _claim(q: Quantity, ctx: Context) -> Claim:
         value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=unit, trend=q.trend,
         span=q.text, sentence=sent.text.strip(), start=q.start, end=q.end, counted=q.counted,
         measure=measure, subject=_subject(q, sent, att, ctx), source=source, attribution=chain,
-        hedge=hedge_near(sent, q.start), conditional=is_conditional(sent), as_of=dated.value, as_of_rule=dated.rule,
+        hedge=hedge_near(sent, q.start, ctx.attributions.v), conditional=is_conditional(sent, ctx.attributions.v),
+        as_of=dated.value, as_of_rule=dated.rule,
         location=_location(q, sent, ctx),
         flags=list(q.flags) + ([] if att.source else ["default-source"]) + dated.flags, version=VERSION)
 
@@ -141,7 +142,7 @@ def _measure(q: Quantity, sent: Span, ctx: Context) -> str:
     """Unit (money, share) > "killed or wounded" (casualties) > event noun (fatalities, "100 killed") >
     materiel noun (shells) > nearest event or deployment verb (killed, injured / sent, fighting) >
     people noun (personnel) > other."""
-    v = vocab()
+    v = ctx.attributions.v  # the engine's claims vocabulary
     counted = q.counted
     if counted and counted not in q.text and _SUBSET.search(ctx.text[q.start:q.end + 12]):
         counted = None  # "3,600 injuries, 300 of whom returned": the subset's own verb says what it counts
@@ -254,7 +255,7 @@ def _clause_subject(q: Quantity, ctx: Context, candidates: list[Mention]) -> str
     if number is None:
         return None
     tok = number
-    speech = vocab().speech_verbs
+    speech = ctx.attributions.v.speech_verbs
     for _ in range(12):
         says = tok.lemma_.lower() in speech and tok.i != number.i  # its subject is the source, not the owner
         for child in tok.children:

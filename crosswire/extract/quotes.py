@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..models import Mention, Quote, Segment, TimeRef
 from .attribution import Speaker
 from .parsed import text_of
-from .vocab import vocab
+from .vocab import Vocab, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -28,15 +28,17 @@ _NAME = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}$")
 
 
 def soundbites(text: str, segments: list[Segment], mentions: list[Mention], canon: dict[str, str],
-               times: list[TimeRef]) -> list[Quote]:
-    """Quotes from soundbite paragraphs (a bracket at the start of a paragraph)."""
+               times: list[TimeRef], v: Vocab | None = None) -> list[Quote]:
+    """Quotes from soundbite paragraphs (a bracket at the start of a paragraph); ``v``: the engine's claims
+    vocabulary (the bundled one when None)."""
+    v = v or vocab()
     out = []
     for seg in segments:
         if seg.role != "soundbite":
             continue
         pos = seg.start
         for para in text[seg.start:seg.end].split("\n\n"):
-            quote = _soundbite(para, pos, mentions, canon, times)
+            quote = _soundbite(para, pos, mentions, canon, times, v)
             if quote:
                 out.append(quote)
             pos += len(para) + 2
@@ -44,7 +46,7 @@ def soundbites(text: str, segments: list[Segment], mentions: list[Mention], cano
 
 
 def _soundbite(para: str, pos: int, mentions: list[Mention], canon: dict[str, str],
-               times: list[TimeRef]) -> Quote | None:
+               times: list[TimeRef], v: Vocab) -> Quote | None:
     inner = para.strip()
     if not inner.startswith(("[", "［")):
         return None
@@ -54,7 +56,7 @@ def _soundbite(para: str, pos: int, mentions: list[Mention], canon: dict[str, st
         return None
     header, body = inner[:cut.start()], inner[cut.end():]
     h_start = pos + para.index(header) if header else pos
-    speaker, surface = _header_speaker(header, h_start, mentions, canon)
+    speaker, surface = _header_speaker(header, h_start, mentions, canon, v)
     if not speaker:
         return None
     body = body.rstrip().removesuffix("]").removesuffix("］").strip()
@@ -67,13 +69,14 @@ def _soundbite(para: str, pos: int, mentions: list[Mention], canon: dict[str, st
                  kind="soundbite", speaker_surface=surface, version=VERSION)
 
 
-def _header_speaker(header: str, start: int, mentions: list[Mention], canon: dict[str, str]) -> tuple[str | None, str | None]:
+def _header_speaker(header: str, start: int, mentions: list[Mention], canon: dict[str, str],
+                    v: Vocab) -> tuple[str | None, str | None]:
     people = [m for m in mentions if start <= m.start < start + len(header) and m.label == "PERSON"]
     if people:
         m = people[0]
         return canon.get(m.canonical, m.canonical), m.text
     first = re.split(r"\s*[/,(]\s*", header.strip())[0].strip()
-    if _NAME.match(first) and not vocab().role_of(first.split()[0]):
+    if _NAME.match(first) and not v.role_of(first.split()[0]):
         return first, first
     return None, None
 
@@ -85,9 +88,11 @@ def _title(header: str, surface: str | None) -> str | None:
     return rest[0] if rest else None
 
 
-def direct_quotes(sdoc: Doc, mentions: list[Mention], canon: dict[str, str], skip: list[tuple[int, int]]) -> list[Quote]:
-    """Quotes in running text with a speech verb and a named speaker in the same sentence."""
-    v = vocab()
+def direct_quotes(sdoc: Doc, mentions: list[Mention], canon: dict[str, str], skip: list[tuple[int, int]],
+                  v: Vocab | None = None) -> list[Quote]:
+    """Quotes in running text with a speech verb and a named speaker in the same sentence (``v``: as for
+    :func:`soundbites`)."""
+    v = v or vocab()
     out = []
     text = text_of(sdoc)
     for m in _DIRECT.finditer(text):

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .parsed import text_of
-from .vocab import vocab
+from .vocab import Vocab, vocab
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -75,8 +75,10 @@ class Relation:
     mention_end: int = -1  # the source mention as written runs to here (its apposition included); -1: source_end
 
 
-def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = None) -> list[Relation]:
-    """Every attribution relation of ``sdoc`` (see the module docstring for the steps)."""
+def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = None,
+                   v: Vocab | None = None) -> list[Relation]:
+    """Every attribution relation of ``sdoc`` (see the module docstring for the steps); ``v``: the engine's
+    claims vocabulary (the bundled one when None)."""
     text = text_of(sdoc)
     quoted = quotations(text)
     out: list[Relation] = _turns(text, segments or [])
@@ -85,7 +87,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
         out += _according_to(sent, text)
         out += _verb_cues(sent, cues, quoted, text)
     out += _signed_quotations(text)
-    out += _headline(sdoc, text, out)
+    out += _headline(sdoc, text, out, v or vocab())
     _outside_labels(out, text)
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
@@ -232,7 +234,7 @@ _HEADLINE_LABEL_WORDS = 6
 _NAMED = ("PERSON", "ORG", "NORP", "GPE")
 
 
-def _headline(sdoc: Doc, text: str, found: list[Relation]) -> list[Relation]:
+def _headline(sdoc: Doc, text: str, found: list[Relation], v: Vocab) -> list[Relation]:
     """A headline that gives its words to a source before a colon ("Senator Reyes: The Bill Is Dead"): the
     label names a person or organisation, or its last word is a speaker noun ("Poll: …", "Report: …")."""
     line = text.split("\n", 1)[0]
@@ -243,7 +245,7 @@ def _headline(sdoc: Doc, text: str, found: list[Relation]) -> list[Relation]:
     label_end = m.end("label")
     named = any(e.label_ in _NAMED and e.start_char < label_end for e in sdoc.ents if e.start_char < len(line))
     last = m.group("label").split()[-1].lower()
-    if not named and last not in vocab().people_like and last not in vocab().generic_sources:
+    if not named and last not in v.people_like and last not in v.generic_sources:
         return []
     end = len(line.rstrip(" .\u00a0"))
     if end <= m.end():

@@ -1,4 +1,7 @@
-"""The claims vocabulary of data/claims.toml, loaded once."""
+"""The claims vocabulary of data/claims.toml: speech verbs, sources, roles, hedges, measures.
+
+An engine reads it from its data folder (``Crosswire.resources.claims_vocab``, :func:`load`) and passes it
+down; :func:`vocab` is the bundled file's, loaded once, for callers without an engine (tests, tools)."""
 from __future__ import annotations
 
 import tomllib
@@ -47,7 +50,13 @@ def _measures(items: list[dict[str, Any]]) -> tuple[Measure, ...]:
 
 @lru_cache(maxsize=1)
 def vocab() -> Vocab:
-    data = tomllib.loads((DATA / "claims.toml").read_text(encoding="utf-8"))
+    """The bundled file's vocabulary, for callers without an engine's resources."""
+    return load(DATA / "claims.toml")
+
+
+def load(path: Path) -> Vocab:
+    """The vocabulary of the claims file at ``path``."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     att = data["attribution"]
     return Vocab(
         speech_verbs=frozenset(att["speech_verbs"]),

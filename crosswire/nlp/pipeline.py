@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from ..errors import ComponentError, SettingsError
 from ..extract import asof, attribution, claims, parsed, quantity_vocab, quotes, statements, timex
+from ..extract import vocab as vocab_mod
 from ..extract import quantities as quantities_mod
 from ..extract.attribution import Attributor, Speaker
 from ..extract.cues import CueTable
@@ -50,6 +51,9 @@ class Vocabularies(Protocol):
 
     @property
     def asof_cues(self) -> asof.Cues: ...
+
+    @property
+    def claims_vocab(self) -> vocab_mod.Vocab: ...
 
 
 @dataclass(slots=True)
@@ -293,8 +297,9 @@ def _times(a: Annotations) -> None:
 
 
 def _quotes(a: Annotations) -> None:
-    qs = quotes.soundbites(a.doc.text, a.doc.segments, a.mentions, a.canon, a.times)
-    qs += quotes.direct_quotes(a.sdoc, a.mentions, a.canon, [(q.start, q.end) for q in qs])
+    v = a.resources.claims_vocab
+    qs = quotes.soundbites(a.doc.text, a.doc.segments, a.mentions, a.canon, a.times, v)
+    qs += quotes.direct_quotes(a.sdoc, a.mentions, a.canon, [(q.start, q.end) for q in qs], v)
     a.quotes = qs
     a.speakers = quotes.speakers_of(qs, a.doc.text)
 
@@ -304,12 +309,12 @@ def _speaker_entities(a: Annotations) -> None:
 
 
 def _statements(a: Annotations) -> None:
-    a.relations = statements.find_relations(a.sdoc, a.cues, a.doc.segments)
+    a.relations = statements.find_relations(a.sdoc, a.cues, a.doc.segments, a.resources.claims_vocab)
 
 
 def _attribution(a: Annotations) -> None:
     atts = attribution.Attributor(a.sdoc, a.mentions, a.canon, a.speakers, a.relations, a.times,
-                                  _titles(a.mentions, a.gazetteer))
+                                  _titles(a.mentions, a.gazetteer), a.resources.claims_vocab)
     a.quotes = atts.quotes(a.quotes)
     a.speakers = quotes.speakers_of([q for q in a.quotes if a.maker(q) == "quotes"], a.doc.text)
     atts.use_speakers(a.speakers)  # a direct quote a statement replaced no longer speaks for its span
@@ -337,12 +342,12 @@ COMPONENTS: tuple[Component, ...] = (
     Component("entities", entities_mod.VERSION, ("doc", "sdoc", "gazetteer"), ("mentions", "entities", "canon"),
               run=_entities),
     Component("timex", timex.VERSION, ("doc",), ("times",), run=_times),
-    Component("quotes", quotes.VERSION, ("doc", "sdoc", "mentions", "canon", "times"), ("quotes", "speakers"),
+    Component("quotes", quotes.VERSION, ("doc", "sdoc", "resources", "mentions", "canon", "times"), ("quotes", "speakers"),
               run=_quotes),
     Component("speaker_entities", entities_mod.VERSION, ("entities", "quotes"), ("entities",), run=_speaker_entities),
-    Component("statements", statements.VERSION, ("doc", "sdoc", "cues"), ("relations",), run=_statements),
+    Component("statements", statements.VERSION, ("doc", "sdoc", "resources", "cues"), ("relations",), run=_statements),
     Component("attribution", attribution.VERSION,
-              ("sdoc", "mentions", "canon", "speakers", "relations", "times", "gazetteer", "quotes"),
+              ("sdoc", "resources", "mentions", "canon", "speakers", "relations", "times", "gazetteer", "quotes"),
               ("quotes", "speakers", "attributor"), run=_attribution),
     Component("quantities", quantities_mod.VERSION, ("doc", "resources"), ("quantities",), run=_quantities),
     Component("claims", claims.VERSION,
