@@ -83,10 +83,12 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def another_db(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """A function giving one more empty knowledge base location per call, on the suite's backend."""
     made: list[str] = []
+    files: list[str] = []
 
     def make() -> str:
-        if not ON_POSTGRES:
-            return str(tmp_path / f"kb{len(made) + 2}.db")
+        if not ON_POSTGRES:  # a new file each call (the same name each time gave a full knowledge base again)
+            files.append(str(tmp_path / f"kb{len(files) + 2}.db"))
+            return files[-1]
         server = request.getfixturevalue("pg_server")
         name = f"kb_{os.getpid()}_{next(_names)}"
         made.append(name)
