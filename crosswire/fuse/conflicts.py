@@ -197,16 +197,16 @@ def _apart_pairs(bottoms: list[Point], tops: list[Point], series: Series, r: Rul
 
 # ---------------------------------------------------------------- contradiction: arithmetic
 
-def arithmetic(all_series: Iterable[Series], r: Rules, periods: set[str] | None = None) -> list[dict[str, Any]]:
-    """The arithmetic checks over ``all_series`` (only for ``periods``, when given)."""
+def arithmetic(all_series: Iterable[Series], r: Rules, periods: set[str] | None = None,
+               index: Callable[[Series], dict[str, list[Point]]] | None = None) -> list[dict[str, Any]]:
+    """The arithmetic checks over ``all_series`` (only for ``periods``, when given; ``index``: a series'
+    points by period, when kept)."""
     groups: dict[tuple[Any, ...], dict[str, list[Point]]] = defaultdict(lambda: defaultdict(list))
     labels: dict[tuple[Any, ...], Series] = {}
     for s in all_series:
         if (s.measure != r.total and s.measure not in r.parts) or s.rate in r.skip_rates:
             continue
-        for period, pts in by_period(s.points).items():
-            if periods is not None and period not in periods:
-                continue
+        for period, pts in _periods(s, periods, index(s) if index else None):
             key = (s.subject_id, s.unit, s.kind, s.place, s.rate, period)
             groups[key][s.measure].extend(pts)
             if s.measure == r.total:
@@ -295,16 +295,28 @@ def split_dismissed(conflicts: list[dict[str, Any]], reviews: dict[str, dict[str
     return open_, dismissed
 
 
-def series_conflicts(s: Series, r: Rules, periods: set[str] | None = None) -> list[dict[str, Any]]:
+def series_conflicts(s: Series, r: Rules, periods: set[str] | None = None,
+                     index: dict[str, list[Point]] | None = None) -> list[dict[str, Any]]:
     """The contradictions and divergences within one series (the arithmetic checks are across series), of
-    every period or only of ``periods``."""
+    every period or only of ``periods`` (``index``: its points by period, when kept)."""
     out: list[dict[str, Any]] = []
     if s.measure in r.skip_measures or s.rate in r.skip_rates:
         return out
-    for period, pts in by_period(s.points).items():
-        if len(pts) < 2 or (periods is not None and period not in periods):
+    for period, pts in _periods(s, periods, index):
+        if len(pts) < 2:
             continue
         for found in (disjoint(s, period, pts, r), divergence(s, period, pts, r)):
             if found is not None:
                 out.append(found)
     return out
+
+
+def _periods(s: Series, periods: set[str] | None, index: dict[str, list[Point]] | None
+             ) -> Iterable[tuple[str, list[Point]]]:
+    """(period, its points) of ``s``: every period, or those of ``periods`` (from ``index`` when given)."""
+    if index is None:
+        every = by_period(s.points).items()
+        return every if periods is None else [(k, v) for k, v in every if k in periods]
+    if periods is None:
+        return index.items()
+    return [(k, index[k]) for k in sorted(periods) if k in index]

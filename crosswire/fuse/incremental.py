@@ -41,7 +41,7 @@ from typing import Any
 
 from ..store.rows import DocWindow, EntityRow, FusionMark
 from ..store.sqlite import Store
-from .conflicts import arithmetic, series_conflicts
+from .conflicts import arithmetic, by_period, series_conflicts
 from .corroboration import group
 from .regroup import Changed, Groups, point_order, regroup
 from .entities import Cluster, Resolver, node_of
@@ -92,6 +92,7 @@ class Change:
     retrace: Callable[[Point], Point]
 
 
+PeriodIndex = dict[str, dict[str, list[Point]]]  # series id -> period -> its points, in series order
 ModelMaker = Callable[[Store, Resolver, dict[str, Series]], Any]  # (store, resolver, series) -> Model
 ModelUpdater = Callable[[Store, Any, Resolver, dict[str, Series], Change], Any]
 
@@ -418,7 +419,8 @@ class _Extending(_Builder):
         for base, where in now.items():
             if len(self.places.get(base, ())) == 1 and len(where) > 1 and base in self.folded:
                 self._unfold(base)
-            elif len(where) == 1:  # its home series is written to: own it
+            elif len(where) == 1 and base[:4] + (next(iter(where)),) + base[4:] in self._keys:
+                # new figures of its lone place: they are moved into its home series, so own that one
                 home = self._keys.get(base[:4] + (None,) + base[4:])
                 if home is not None:
                     self._keys[base[:4] + (None,) + base[4:]] = self._own(home)
@@ -485,7 +487,8 @@ def extend_series(old: SeriesBuilder, resolver: Resolver,
     return b, series, change
 
 
-def _family(s: Series) -> tuple[Any, ...]:
+def family(s: Series) -> tuple[Any, ...]:
+    """What the arithmetic checks compare a series within: subject, unit, kind, place and rate."""
     return (s.subject_id, s.unit, s.kind, s.place, s.rate)
 
 
@@ -493,34 +496,34 @@ def _affected(series: dict[str, Series], touched: set[str]) -> set[str]:
     """The touched series and those checked against them by the arithmetic checks (same family)."""
     r = rules()
     arith = {r.total, *r.parts}
-    fams = {_family(series[sid]) for sid in touched if series[sid].measure in arith}
-    return set(touched) | {s.id for s in series.values() if s.measure in arith and _family(s) in fams}
+    fams = {family(series[sid]) for sid in touched if series[sid].measure in arith}
+    return set(touched) | {s.id for s in series.values() if s.measure in arith and family(s) in fams}
 
 
 # ---------------------------------------------------------------- 3. conflicts
 
 def conflicts_of(series: dict[str, Series], before: dict[str, Series], kept: list[dict[str, Any]],
-                 periods: dict[str, set[str] | None]) -> list[dict[str, Any]]:
+                 periods: dict[str, set[str] | None], index: PeriodIndex) -> list[dict[str, Any]]:
     """``kept`` (the conflicts of the last build, its series ``before``) with those of the series and periods
     in ``periods`` (series id -> periods to redo, None: all) redone, and the arithmetic checks of their
-    families for those periods."""
+    families for those periods (``index``: every series' points by period)."""
     r = rules()
     arith = {r.total, *r.parts}
 
-    def family(sid: str) -> tuple[Any, ...] | None:
+    def family_of(sid: str) -> tuple[Any, ...] | None:
         s = series.get(sid) or before.get(sid)
-        return _family(s) if s is not None and s.measure in arith else None
+        return family(s) if s is not None and s.measure in arith else None
 
     families: dict[tuple[Any, ...], set[str] | None] = {}
     for sid, ps in periods.items():
-        fam = family(sid)
+        fam = family_of(sid)
         if fam is not None:
             was = families.get(fam, set())
             families[fam] = None if ps is None or was is None else was | ps
 
     def redone(c: dict[str, Any]) -> bool:
         if c["check"] == "arithmetic":  # its series is the family's total
-            fam = family(c["series_id"])
+            fam = family_of(c["series_id"])
             if fam is None or fam not in families:
                 return False
             ps = families[fam]
@@ -533,14 +536,14 @@ def conflicts_of(series: dict[str, Series], before: dict[str, Series], kept: lis
     out = [c for c in kept if not redone(c)]
     for sid, ps in periods.items():
         if sid in series:
-            out += series_conflicts(series[sid], r, ps)
+            out += series_conflicts(series[sid], r, ps, index[sid])
     members: dict[tuple[Any, ...], list[Series]] = {}
     if families:
         for s in series.values():
-            if s.measure in arith and _family(s) in families:
-                members.setdefault(_family(s), []).append(s)
+            if s.measure in arith and family(s) in families:
+                members.setdefault(family(s), []).append(s)
     for fam, ps in families.items():
-        out += arithmetic(members.get(fam, []), r, ps)
+        out += arithmetic(members.get(fam, []), r, ps, lambda s: index[s.id])
     out.sort(key=lambda c: (c["period"], c["series_id"], c["id"]))
     return out
 
@@ -554,6 +557,33 @@ def periods_to_redo(change: Change, changed: dict[str, Changed]) -> dict[str, se
         ps.discard(None)
         if ps:
             out[sid] = ps  # type: ignore[assignment]
+    return out
+
+
+def reindex(index: PeriodIndex, series: dict[str, Series], change: Change,
+            changed: dict[str, Changed]) -> PeriodIndex:
+    """Every series' points by period (``conflicts.by_period``), from the previous ``index``: only the periods
+    of new and replaced points are made again."""
+    out = dict(index)
+    for sid in change.removed:
+        out.pop(sid, None)
+    for sid in change.touched:
+        if sid in change.whole or sid not in index:
+            out[sid] = dict(by_period(series[sid].points))
+            continue
+        swaps = {id(old): new for old, new in changed.get(sid, ())}
+        add: dict[str, list[Point]] = {}
+        for p in change.fresh.get(sid, ()):
+            if p.period is not None:
+                add.setdefault(p.period, []).append(p)
+        redo = set(add) | {old.period for old, _ in changed.get(sid, ()) if old.period is not None}
+        if redo:
+            periods = out[sid] = dict(index[sid])
+            for period in redo:
+                pts = [swaps.get(id(p), p) for p in periods.get(period, ())]
+                for p in add.get(period, ()):
+                    bisect.insort(pts, p, key=point_order)
+                periods[period] = pts
     return out
 
 

@@ -60,8 +60,9 @@ def regroup(old: Groups, series: Series, fresh: Sequence[Point],
         items.sort(key=lambda x: x[0])
         figures, rebuilt = _resync(cls, [pts for _, pts in by_class.get(cls, [])], items, r)
         old_of = {id(pts[0]): pts for _, pts in by_class.get(cls, [])}
-        groups = [_kept(pts, old_of) for pts in figures]
+        groups = list(figures)
         for k in rebuilt:
+            groups[k] = _kept(figures[k], old_of)
             if groups[k] is figures[k]:  # not the same points as an earlier figure: group them again
                 groups[k] = _grouped(figures[k], fresh_ids, retrace, changed, r)
         kept = {id(pts): (cls, pts) for _, pts in by_class.get(cls, [])}
@@ -165,12 +166,10 @@ def origin_index(points: Sequence[Point]) -> dict[str, list[Point]]:
     return out
 
 
-def origin_records(by_origin: dict[str, list[Point]], records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The origin records (``corroboration.origins_of``) in its order: most claims first, then first date and
-    name, then the order their first points come in."""
-    out = sorted(by_origin, key=lambda o: (-records[o]["n_claims"], records[o]["first_date"] or "9999",
-                                           records[o]["origin"], point_order(by_origin[o][0])))
-    return [records[o] for o in out]
+def _origin_rank(rec: dict[str, Any], by_origin: dict[str, list[Point]]) -> tuple[Any, ...]:
+    """Where ``corroboration.origins_of`` puts an origin: most claims first, then first date and name, then
+    the order the first points come in."""
+    return (-rec["n_claims"], rec["first_date"] or "9999", rec["origin"], point_order(by_origin[rec["origin_id"]][0]))
 
 
 def extend_head(page: dict[str, Any], s: Series, fresh: Sequence[Point], changed: Changed) -> dict[str, Any]:
@@ -183,26 +182,45 @@ def extend_head(page: dict[str, Any], s: Series, fresh: Sequence[Point], changed
     added: dict[str, list[Point]] = {}
     for p in [*fresh, *(n for _, n in changed)]:
         added.setdefault(p.origin_id, []).append(p)
-    records = {o["origin_id"]: o for o in head["origins"]}
+    origins = [o for o in head["origins"] if o["origin_id"] not in touched]
     for o in touched:
         pts = [p for p in by_origin.get(o, ()) if id(p) not in gone]
         for p in added.get(o, ()):
             bisect.insort(pts, p, key=point_order)
         if pts:
             by_origin[o] = pts
-            records[o] = origins_of(pts, ordered=True)[0]
         else:
             by_origin.pop(o, None)
-            records.pop(o, None)
+    for o in sorted(touched & by_origin.keys(), key=lambda o: point_order(by_origin[o][0])):
+        bisect.insort(origins, origins_of(by_origin[o], ordered=True)[0], key=lambda rec: _origin_rank(rec, by_origin))
     asserters = page["asserters"] | {p.asserter_id for p in fresh}
     newest = _latest_now(head, s.points, fresh)
     out = s.head()
-    origins = origin_records(by_origin, records)
     out.update({"n_points": len(s.points), "low": min([head["low"], *(p.stated[0] for p in fresh)]),
                 "high": max([head["high"], *(p.stated[1] for p in fresh)]), "latest": newest.as_dict(),
                 "n_sources": len(asserters), "n_independent": len(origins), "origins": origins})
-    return {"ordered": s.points, "head": out, "by_origin": by_origin, "asserters": asserters,
+    made = {"ordered": s.points, "head": out, "by_origin": by_origin, "asserters": asserters,
             "n_undated": page["n_undated"] + sum(1 for p in fresh if not p.date)}
+    if "summary" in page:  # the summary with every point (``Fusion.figures``): only new and changed ones made
+        made["summary"] = {**out, "points": spliced(page["summary"]["points"], s.points, fresh, changed)}
+    return made
+
+
+def spliced(dicts: list[dict[str, Any]], points: list[Point], fresh: Sequence[Point],
+            changed: Changed) -> list[dict[str, Any]]:
+    """``dicts`` (``as_dict`` of the earlier points, in order) with those of the ``fresh`` points put where
+    they stand in ``points`` and those of the ``changed`` ones made again."""
+    at = sorted(bisect.bisect_left(points, point_order(p), key=point_order) for p in fresh)
+    out: list[dict[str, Any]] = []
+    taken = 0
+    for k, i in enumerate(at):  # ``i - k`` earlier points come before the k-th new one
+        out += dicts[taken:i - k]
+        out.append(points[i].as_dict())
+        taken = i - k
+    out += dicts[taken:]
+    for _, new in changed:
+        out[bisect.bisect_left(points, point_order(new), key=point_order)] = new.as_dict()
+    return out
 
 
 def _latest_now(head: dict[str, Any], points: list[Point], fresh: Sequence[Point]) -> Point:

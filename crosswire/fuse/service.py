@@ -32,10 +32,10 @@ from . import entities as ent
 from ..names import normalize
 from ..nlp.gazetteer import Gazetteer
 from . import incremental
-from .conflicts import find_conflicts, split_dismissed
+from .conflicts import by_period, find_conflicts, split_dismissed
 from .corroboration import group, origins_of, records
 from .incremental import State
-from .regroup import extend_head, origin_index
+from .regroup import extend_head, origin_index, point_order
 from .rules import in_window, rules, source_grades
 from .series import Point, Series, SeriesBuilder, latest
 
@@ -48,6 +48,7 @@ class Model:
     conflicts: list[dict[str, Any]]
     groups: dict[str, list[tuple[str, list[Point]]]]  # series id -> its figures (class, points)
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # series id -> what a page of it needs
+    periods: dict[str, dict[str, list[Point]]] = field(default_factory=dict)  # series id -> period -> points
     dismissed: list[dict[str, Any]] = field(default_factory=list)  # conflicts an analyst dismissed (with "review")
 
     def figures(self, series_id: str) -> list[dict[str, Any]]:
@@ -60,22 +61,35 @@ class Model:
         some of them, given their conflicts here)."""
         arith = {rules().total, *rules().parts}
         by_series: dict[str, list[dict[str, Any]]] = {}
-        by_claim: dict[int, list[dict[str, Any]]] = {}
-        for c in self.conflicts:
+        by_family: dict[tuple[Any, ...], list[tuple[int, dict[str, Any]]]] = {}
+        for pos, c in enumerate(self.conflicts):
             by_series.setdefault(c["series_id"], []).append(c)
             if c.get("check") == "arithmetic":
-                for cid in c["claim_ids"]:
-                    by_claim.setdefault(cid, []).append(c)
+                by_family.setdefault(incremental.family(self.series[c["series_id"]]), []).append((pos, c))
         for sid in self.series if only is None else sorted(only):
             s = self.series[sid]
             page = (made or {}).get(sid) or _page(s)
             touching = {}
-            if s.measure in arith:  # only their claims are in arithmetic checks
-                touching = {id(c): c for p in s.points for c in by_claim.get(p.claim_id, ())}
+            if s.measure in arith:  # only their claims are in arithmetic checks (of their family)
+                touching = _arithmetic_touching(by_family.get(incremental.family(s), []), self.periods[sid])
             for c in by_series.get(sid, ()):
                 touching[id(c)] = c
             page["conflicts"] = list(touching.values())
             self.pages[sid] = page
+
+
+def _arithmetic_touching(checks: list[tuple[int, dict[str, Any]]], periods: dict[str, list[Point]]
+                         ) -> dict[int, dict[str, Any]]:
+    """The arithmetic ``checks`` (position, record) that use a claim of a series (its points by period), in
+    the order of the first point of the series each uses, then in their own order."""
+    found = []
+    for pos, c in checks:
+        ids = set(c["claim_ids"])
+        first = next((p for p in periods.get(c["period"], ()) if p.claim_id in ids), None)
+        if first is not None:
+            found.append((point_order(first), pos, c))
+    found.sort(key=lambda x: (x[0], x[1]))
+    return {id(c): c for _, _, c in found}
 
 
 def _page(s: Series) -> dict[str, Any]:
@@ -118,7 +132,8 @@ class Fusion:
     def _make_model(self, store: Store, resolver: ent.Resolver, series: dict[str, Series]) -> Model:
         groups = {sid: group(s) for sid, s in series.items()}  # first: grouping follows chains in place
         found, dismissed = split_dismissed(find_conflicts(series), store.conflict_reviews())
-        model = Model(resolver, series, found, groups, dismissed=dismissed)
+        model = Model(resolver, series, found, groups, dismissed=dismissed,
+                      periods={sid: dict(by_period(s.points)) for sid, s in series.items()})
         model.prepare_pages()
         return model
 
@@ -128,11 +143,12 @@ class Fusion:
         periods those points (and the points whose grouping changed) are in redone, the touched series'
         summaries extended and the affected series' page conflicts redone."""
         groups, changed = incremental.regroup_all(old.groups, series, change)  # first: it replaces points
+        index = incremental.reindex(old.periods, series, change, changed)
         periods = incremental.periods_to_redo(change, changed)
-        every = incremental.conflicts_of(series, old.series, old.conflicts + old.dismissed, periods)
+        every = incremental.conflicts_of(series, old.series, old.conflicts + old.dismissed, periods, index)
         found, dismissed = split_dismissed(every, store.conflict_reviews())
         pages = {sid: page for sid, page in old.pages.items() if sid in series}
-        model = Model(resolver, series, found, groups, pages, dismissed=dismissed)
+        model = Model(resolver, series, found, groups, pages, dismissed=dismissed, periods=index)
         made = {sid: extend_head(old.pages[sid], series[sid], change.fresh.get(sid, []), changed.get(sid, []))
                 for sid in change.touched - change.whole if sid in old.pages}
         made.update({sid: {k: v for k, v in old.pages[sid].items() if k != "conflicts"}
