@@ -244,6 +244,19 @@ def group(series: Series) -> list[tuple[str, list[Point]]]:
 
 def records(groups: list[tuple[str, list[Point]]]) -> list[dict[str, Any]]:
     """Figure records, most corroborated first."""
-    out = [figure_record(cls, pts) for cls, pts in groups]
+    return records_kept(groups, None)[0]
+
+
+Made = dict[int, tuple[list[Point], dict[str, Any]]]  # id of a figure's points -> (those points, its record)
+
+
+def records_kept(groups: list[tuple[str, list[Point]]], made: Made | None) -> tuple[list[dict[str, Any]], Made]:
+    """Figure records, most corroborated first, reusing those ``made`` before for the same points (an
+    incremental refresh keeps the figures new points do not touch); and what they were made from."""
+    now: Made = {}
+    for cls, pts in groups:
+        hit = (made or {}).get(id(pts))
+        now[id(pts)] = (pts, hit[1] if hit is not None and hit[0] is pts else figure_record(cls, pts))
+    out = [rec for _, rec in now.values()]
     out.sort(key=lambda f: (-f["n_independent"], -f["n_reports"], f["value"]))
-    return out
+    return out, now

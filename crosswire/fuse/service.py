@@ -33,7 +33,7 @@ from ..names import normalize
 from ..nlp.gazetteer import Gazetteer
 from . import incremental
 from .conflicts import by_period, find_conflicts, split_dismissed
-from .corroboration import group, origins_of, records
+from .corroboration import group, origins_of, records, records_kept
 from .incremental import State
 from .regroup import extend_head, origin_index, point_order
 from .rules import in_window, rules, source_grades
@@ -255,8 +255,8 @@ class Fusion:
     def _page_figures(m: Model, series_id: str) -> list[dict[str, Any]]:
         """A series' figure records, made on the first page that shows them and kept with the model."""
         prep = m.pages[series_id]
-        if "figures" not in prep:
-            prep["figures"] = m.figures(series_id)
+        if "figures" not in prep:  # the records of figures an earlier state had already made are kept
+            prep["figures"], prep["figure_records"] = records_kept(m.groups[series_id], prep.get("figure_records"))
         return prep["figures"]  # type: ignore[no-any-return]
 
     def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
