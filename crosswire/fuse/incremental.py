@@ -51,7 +51,7 @@ from .rules import rules, source_grades
 from .series import Point, Series, SeriesBuilder
 from .timeline import TimelineBuilder, order_key
 
-NameIndex = tuple[dict[str, set[int]], dict[int, str]]  # name -> claim ids; claim id -> as_of ('' if none)
+NameIndex = tuple[dict[str, tuple[set[int], ...]], dict[int, str]]  # name -> claim ids (in parts); claim -> as_of
 
 
 @dataclass(slots=True)
@@ -114,8 +114,8 @@ def build(store: Store, settings: dict[str, Any], make_model: ModelMaker, gazett
 def names_of(store: Store, window: DocWindow) -> NameIndex:
     index: dict[str, set[int]] = {}
     when: dict[int, str] = {}
-    _add_names(index, when, store, window, copied=None)
-    return index, when
+    _add_names(index, when, store, window)
+    return {name: (ids,) for name, ids in index.items()}, when
 
 
 def timeline_of(store: Store, resolver: Resolver, window: DocWindow) -> list[dict[str, Any]]:
@@ -606,30 +606,37 @@ def regroup_all(groups: dict[str, Groups], series: dict[str, Series],
 
 # ---------------------------------------------------------------- 5. names and timeline
 
-def _add_names(index: dict[str, set[int]], when: dict[int, str], store: Store, window: DocWindow,
-               copied: set[str] | None) -> None:
-    def add(name: str, cid: int | None) -> None:
-        if copied is not None and name not in copied:
-            index[name] = set(index.get(name, ()))
-            copied.add(name)
-        ids = index.setdefault(name, set())
-        if cid is not None:
-            ids.add(cid)
-
+def _add_names(index: dict[str, set[int]], when: dict[int, str], store: Store, window: DocWindow) -> None:
     for cid, subject, source, location, chain, as_of in store.claim_names(window):
         when[cid] = as_of or ""
         for name in (subject, source, location, *json.loads(chain or "[]")):
             if isinstance(name, str) and name:
-                add(name, cid)
+                index.setdefault(name, set()).add(cid)
     for name in store.speaker_and_publisher_names(window):
         if isinstance(name, str) and name:
-            add(name, None)
+            index.setdefault(name, set())
 
 
 def _extend_names(old: NameIndex, store: Store, window: DocWindow) -> NameIndex:
-    index, when = dict(old[0]), dict(old[1])
-    _add_names(index, when, store, window, copied=set())
+    """The name index with the reports of ``window``: a name's claim ids gain a part of their own (the earlier
+    parts shared, never written to; parts of like size merged, so a name has a few). The claims' as_of are
+    added to the earlier map itself: the earlier state never looks up a claim it does not index."""
+    new: dict[str, set[int]] = {}
+    when = old[1]
+    _add_names(new, when, store, window)
+    index = dict(old[0])
+    for name, ids in new.items():
+        index[name] = _parts(index.get(name, ()), ids)
     return index, when
+
+
+def _parts(parts: tuple[set[int], ...], ids: set[int]) -> tuple[set[int], ...]:
+    """``parts`` and ``ids`` as parts of one set of claim ids: the last ones merged while one is no more than
+    twice the size of the next (so a name has about log2(claims) parts, and each id is copied as often)."""
+    out = [*parts, ids] if ids or not parts else list(parts)
+    while len(out) > 1 and len(out[-2]) <= 2 * len(out[-1]):
+        out[-2:] = [out[-2] | out[-1]]
+    return tuple(out)
 
 
 def _merge_timeline(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ import heapq
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from .corroboration import close, follow_outlets, join_repeats, origins_of, qclass, rep
+from .corroboration import close, follow_outlets, join_repeats, qclass, rep
 from .rules import Rules, rules
 from .series import Point, Series, latest
 
@@ -166,6 +166,26 @@ def origin_index(points: Sequence[Point]) -> dict[str, list[Point]]:
     return out
 
 
+def origin_record(pts: list[Point], limit: int = 50) -> dict[str, Any]:
+    """``corroboration.origins_of(pts, limit, ordered=True)[0]`` for the points of one origin (in order), the
+    scan stopped once its lists of repeaters and sources are full."""
+    head = pts[0]
+    reps: list[str] = []
+    sources: list[str] = []
+    for p in pts:
+        if len(reps) >= limit and len(sources) >= limit:
+            break
+        chain = p.chain
+        if len(reps) < limit and (len(chain) > 1 or (chain and chain[0] != p.origin)):
+            for name in chain:
+                if name != p.origin and name not in reps and len(reps) < limit:
+                    reps.append(name)
+        if p.source and p.source not in sources and len(sources) < limit:
+            sources.append(p.source)
+    return {"origin": head.origin, "origin_id": head.origin_id, "claim_ids": [p.claim_id for p in pts[:limit]],
+            "n_claims": len(pts), "first_date": head.date, "repeaters": reps, "sources": sources}
+
+
 def _origin_rank(rec: dict[str, Any], by_origin: dict[str, list[Point]]) -> tuple[Any, ...]:
     """Where ``corroboration.origins_of`` puts an origin: most claims first, then first date and name, then
     the order the first points come in."""
@@ -192,7 +212,7 @@ def extend_head(page: dict[str, Any], s: Series, fresh: Sequence[Point], changed
         else:
             by_origin.pop(o, None)
     for o in sorted(touched & by_origin.keys(), key=lambda o: point_order(by_origin[o][0])):
-        bisect.insort(origins, origins_of(by_origin[o], ordered=True)[0], key=lambda rec: _origin_rank(rec, by_origin))
+        bisect.insort(origins, origin_record(by_origin[o]), key=lambda rec: _origin_rank(rec, by_origin))
     asserters = page["asserters"] | {p.asserter_id for p in fresh}
     newest = _latest_now(head, s.points, fresh)
     out = s.head()

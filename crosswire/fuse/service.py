@@ -418,13 +418,13 @@ class Fusion:
             raise NotFound(_unknown("entity", text, choices, "crosswire entities list"))
         return c
 
-    def _name_index(self) -> dict[str, set[int]]:
+    def _name_index(self) -> dict[str, tuple[set[int], ...]]:
         """Every name claims and quotes use (subjects, sources, places, cited names, speakers, publishers)
-        -> the ids of the claims that use it. Built in one pass and kept until the knowledge base changes,
-        so an entity page does not scan every claim."""
+        -> the ids of the claims that use it (in parts: ``incremental._extend_names``). Built in one pass and
+        kept up to date by refreshes, so an entity page does not scan every claim."""
         return self._names_and_rank()[0]
 
-    def _names_and_rank(self) -> tuple[dict[str, set[int]], dict[int, str]]:
+    def _names_and_rank(self) -> incremental.NameIndex:
         """The name index, and each claim id's as_of ('' when none): claims are ranked by (as_of, id)."""
         st = self.state()
         if st.names is None:
@@ -453,7 +453,7 @@ class Fusion:
 
     def _claims_of(self, r: ent.Resolver, c: ent.Cluster, names: list[str]) -> list[dict[str, Any]]:
         index, when = self._names_and_rank()
-        every = set().union(*(index.get(n, set()) for n in names)) if names else set()
+        every = set().union(*(part for n in names for part in index.get(n, ()))) if names else set()
         self._n_claims = len(every)
 
         def rank(cid: int) -> tuple[str, int]:
