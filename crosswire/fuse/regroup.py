@@ -221,8 +221,9 @@ def extend_head(page: dict[str, Any], s: Series, fresh: Sequence[Point], changed
                 "n_sources": len(asserters), "n_independent": len(origins), "origins": origins})
     made = {"ordered": s.points, "head": out, "by_origin": by_origin, "asserters": asserters,
             "n_undated": page["n_undated"] + sum(1 for p in fresh if not p.date)}
-    if "figure_records" in page:  # those of the figures new points do not touch are kept
-        made["figure_records"] = page["figure_records"]
+    for kept in ("figure_records", "arithmetic_first"):  # what is still true of the figures and checks kept
+        if kept in page:
+            made[kept] = page[kept]
     if "summary" in page:  # the summary with every point (``Fusion.figures``): only new and changed ones made
         made["summary"] = {**out, "points": spliced(page["summary"]["points"], s.points, fresh, changed)}
     return made

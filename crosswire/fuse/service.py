@@ -69,27 +69,39 @@ class Model:
         for sid in self.series if only is None else sorted(only):
             s = self.series[sid]
             page = (made or {}).get(sid) or _page(s)
-            touching = {}
+            touching: dict[int, dict[str, Any]] = {}
             if s.measure in arith:  # only their claims are in arithmetic checks (of their family)
-                touching = _arithmetic_touching(by_family.get(incremental.family(s), []), self.periods[sid])
+                touching, page["arithmetic_first"] = _arithmetic_touching(
+                    by_family.get(incremental.family(s), []), self.periods[sid], page.get("arithmetic_first"))
             for c in by_series.get(sid, ()):
                 touching[id(c)] = c
             page["conflicts"] = list(touching.values())
             self.pages[sid] = page
 
 
-def _arithmetic_touching(checks: list[tuple[int, dict[str, Any]]], periods: dict[str, list[Point]]
-                         ) -> dict[int, dict[str, Any]]:
+FirstUse = dict[int, tuple[dict[str, Any], Any]]  # id of a check -> (the check, order of the first point it uses)
+
+
+def _arithmetic_touching(checks: list[tuple[int, dict[str, Any]]], periods: dict[str, list[Point]],
+                         known: FirstUse | None) -> tuple[dict[int, dict[str, Any]], FirstUse]:
     """The arithmetic ``checks`` (position, record) that use a claim of a series (its points by period), in
-    the order of the first point of the series each uses, then in their own order."""
+    the order of the first point of the series each uses, then in their own order; and where each starts
+    (``known``: from the previous state, valid for the checks it kept: their periods did not change)."""
     found = []
+    now: FirstUse = {}
     for pos, c in checks:
-        ids = set(c["claim_ids"])
-        first = next((p for p in periods.get(c["period"], ()) if p.claim_id in ids), None)
-        if first is not None:
-            found.append((point_order(first), pos, c))
+        hit = (known or {}).get(id(c))
+        if hit is not None and hit[0] is c:
+            key = hit[1]
+        else:
+            ids = set(c["claim_ids"])
+            first = next((p for p in periods.get(c["period"], ()) if p.claim_id in ids), None)
+            key = point_order(first) if first is not None else None
+        now[id(c)] = (c, key)
+        if key is not None:
+            found.append((key, pos, c))
     found.sort(key=lambda x: (x[0], x[1]))
-    return {id(c): c for _, _, c in found}
+    return {id(c): c for _, _, c in found}, now
 
 
 def _page(s: Series) -> dict[str, Any]:
