@@ -130,24 +130,31 @@ def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, s
                 rel.end = end
 
 
-_TURN = re.compile(r"(?P<label>[^\W\d][^:：\n]{0,40}?)\s*[:：]\s+(?=\S)")
 TURN_ROLES = frozenset({"speaker", "question", "answer"})
+_TURN_LABEL_CHARS, _TURN_LABEL_WORDS = 41, 5  # a longer label is no turn of a transcript here
 
 
 def _turns(text: str, segments: list[Segment]) -> list[Relation]:
     """Transcript turns: a paragraph of a briefing or interview that opens with its speaker's label
-    ("MS. HAN: …", "Q: …"); the cleaner marks those segments and leaves the label in the text."""
+    ("MS. HAN: …", "Q: …"); the cleaner marks those segments and leaves the label in the text. The label
+    is read by the cleaner's rule (``clean.layouts.speaker_turn``)."""
+    from ..clean.layouts import speaker_turn
+
     out = []
     for seg in segments:
         if seg.role not in TURN_ROLES:
             continue
         pos = seg.start
         for para in text[seg.start:seg.end].split("\n\n"):
-            m = _TURN.match(para)
-            if m and len(m.group("label").split()) <= 5:
-                colon = pos + m.end("label")
-                out.append(Relation(cue=":", cue_start=colon, cue_end=colon + 1, start=pos + m.end(),
-                                    end=pos + len(para.rstrip()), source_start=pos, source_end=pos + m.end("label"),
+            turn = speaker_turn(para.split("\n", 1)[0])
+            label = turn.label.rstrip(":： ") if turn else ""
+            after = para[len(turn.label):] if turn else ""
+            start = len(para) - len(after.lstrip())  # the turn's words, after the label and the space
+            if turn and len(label) <= _TURN_LABEL_CHARS and len(label.split()) <= _TURN_LABEL_WORDS \
+                    and start > len(turn.label) and start < len(para):
+                colon = pos + len(label)
+                out.append(Relation(cue=":", cue_start=colon, cue_end=colon + 1, start=pos + start,
+                                    end=pos + len(para.rstrip()), source_start=pos, source_end=pos + len(label),
                                     kind="transcript"))
             pos += len(para) + 2
     return out
