@@ -145,3 +145,40 @@ def test_recall_vocabulary_is_data() -> None:
 def test_store_keeps_the_rule(tmp_path) -> None:
     store = Store(tmp_path / "kb.db")
     assert "as_of_rule" in store._columns("claims")
+
+
+def test_a_time_in_another_figures_relative_clause_does_not_date_the_total(cw: Crosswire) -> None:
+    """"17,000 ..., including 5,000 that arrived in May": May dates the 5,000 (its relative clause), not
+    the 17,000, which is the statement's (carried from the sentence before)."""
+    recs = records(cw, "Garrison grows\nPublished 2025-06-12 by Riverside Gazette\n\n"
+                       "The border agency said on Tuesday that the garrison was growing.\n"
+                       "It said about 9,000 guards were now at the river, including a second rotation of "
+                       "about 2,000 guards that arrived in May.\n", "garrison.txt")
+    assert figure(recs, 2000)["as_of"] == "2025-05"
+    total = figure(recs, 9000)
+    assert total["as_of"] != "2025-05" and total["as_of"] == "2025-06-10"
+
+
+def test_backshifted_speech_under_a_participle_or_a_dated_statement_is_not_a_recall(cw: Crosswire) -> None:
+    """"rejected the figure, insisting on Monday that fewer than 90 had drowned" and "said on Friday,
+    citing the coast guard, that about 70 had drowned": the statement's day dates the figure."""
+    recs = records(cw, "Ferry toll disputed\nPublished 2025-03-12 by Riverside Gazette\n\n"
+                       "The port authority rejected the figure, insisting on Monday that fewer than 90 "
+                       "passengers had drowned.\n"
+                       "Ida Marsh, a member of the harbour council, said on Friday, citing the coast guard, "
+                       "that about 70 passengers had drowned in the strait.\n", "ferry.txt")
+    for value, day in ((90, "2025-03-10"), (70, "2025-03-07")):
+        c = figure(recs, value)
+        assert c["as_of"] == day and "recalled" not in c["flags"], c
+
+
+def test_a_headline_figure_takes_the_date_its_body_gives_it(cw: Crosswire) -> None:
+    """The headline's figure (dated only by publication) and the body's (dated by its clause) are one
+    claim: the headline's takes the body's date, even when neither names a source."""
+    import json
+    line = json.dumps({"id": "h1", "title": "Monitor counts 730 flooded homes", "published": "2025-03-12",
+                       "publisher": "Riverside Gazette",
+                       "text": "Monitor counts 730 flooded homes\nRising water flooded 730 homes on Monday in the lower town.\n"})
+    recs = records(cw, line + "\n", "headline.jsonl")
+    dates = [c["as_of"] for c in recs["claim"] if c["value"] == 730]
+    assert len(dates) == 2 and set(dates) == {"2025-03-10"}, dates

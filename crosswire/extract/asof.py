@@ -22,8 +22,9 @@ Read in this order for every figure (first that holds wins):
       here too.)
 2. ``said-on``: the figure is inside a soundbite or quote with a date (or its statement carries
    one): that date.
-3. ``sentence-time``: the dated time expression nearest the figure in its sentence, unless it hangs
-   off another figure of that sentence.
+3. ``sentence-time``: the dated time expression nearest the figure in its sentence, unless it is in
+   another figure's parse scope (walking up from the word it hangs off reaches that figure's phrase
+   before this one's: "17,000, including 5,000 that arrived in February" -- February is the 5,000's).
 4. ``carried``: a day-precise date in one of the two sentences before.
 5. ``published``: the publication date.
 6. ``undated``: nothing dates the figure; as_of is null.
@@ -33,7 +34,9 @@ the dates of the reports it was read with): a year-less date it names ("in Octob
 placed in the latest such month not after the reference, and the claim is flagged ``year-assumed``.
 
 A past perfect is a recall cue only where it is not the backshift of reported speech ("said North
-Korea had sent 500" reports a present perfect). Recall words live in ``crosswire/data/asof.toml``.
+Korea had sent 500", "insisting on Monday that fewer than 500 had been killed" report a present
+perfect): under a past speech verb or its participle clause, or inside a statement with a speech date
+(which then dates the figure by ``said-on``). Recall words live in ``crosswire/data/asof.toml``.
 Everything a figure needs is indexed once per document (dated times by offset, the marks of each
 sentence on first use), so the work per figure is its sentence plus its dependency chain.
 """
@@ -158,7 +161,7 @@ class Dater:
             return walked
         if said:
             return Dated(said, "said-on")
-        here = self._sentence_time(start, i, others)
+        here = self._sentence_time(start, end, i, others)
         if here:
             return Dated(here.value, "sentence-time", ["year-assumed"] if here.assumed else [])
         carried = self._carried(i)
@@ -189,7 +192,7 @@ class Dater:
         for _ in range(_MAX_STEPS):
             foreign = came is not None and any(a <= tok.idx < b for a, b in others) and not (start <= tok.idx < end)
             marks = [] if foreign else by_attach.get(tok.i, [])
-            cue = None if foreign else self._cue(tok, came)
+            cue = None if foreign else self._cue(tok, came, said is not None)
             found = self._resolve(marks, cue, start, i, said)
             if found is not None:
                 return found
@@ -213,11 +216,12 @@ class Dater:
                 return Dated(value, f"recall-{best.kind}", ["recalled"])
         return Dated(None, "recall-undated", ["recalled"])
 
-    def _cue(self, tok: Token, came: Token | None) -> str | None:
-        """A recall cue hanging off ``tok`` (reached from its child ``came``), or None."""
+    def _cue(self, tok: Token, came: Token | None, reported: bool = False) -> str | None:
+        """A recall cue hanging off ``tok`` (reached from its child ``came``), or None. ``reported``: the
+        figure is inside a statement with a speech date, whose past perfect is backshifted speech."""
         for child in tok.children:
             if came is None or child.i != came.i:
-                cue = self._child_cue(tok, child, came)
+                cue = self._child_cue(tok, child, came, reported)
                 if cue:
                     return cue
         if came is not None and came.dep_ == "pobj":  # the figure is the object of a preposition
@@ -227,14 +231,15 @@ class Dater:
                 return "from"  # "up from 800", "rose from 300 to 500"
         return None
 
-    def _child_cue(self, tok: Token, child: Token, came: Token | None) -> str | None:
+    def _child_cue(self, tok: Token, child: Token, came: Token | None, reported: bool = False) -> str | None:
         c, low = self.cues, child.lower_
         value_of = tok.lemma_.lower() in c.figure_nouns or (came is not None and came.lower_ == "of")
         if child.dep_ == "advmod" and low in (c.speech_adverbs if self._says(tok) else c.adverbs):
             return low  # "had previously put"
         if child.dep_ == "amod" and value_of and {low, child.lemma_} & c.adjectives:
             return low  # "its earlier estimate of"
-        if c.past_perfect and child.dep_ == "aux" and low == "had" and tok.tag_ == "VBN" and not self._backshifted(tok):
+        if (c.past_perfect and child.dep_ == "aux" and low == "had" and tok.tag_ == "VBN" and not reported
+                and not self._backshifted(tok)):
             return "had"
         return None
 
@@ -242,13 +247,14 @@ class Dater:
         return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in self.speech
 
     def _backshifted(self, verb: Token) -> bool:
-        """"said (that) North Korea had sent": a reported present perfect, not a recall."""
+        """"said (that) North Korea had sent", "rejected it, insisting that 500 had died": a reported
+        present perfect, not a recall."""
         tok = verb
         for _ in range(3):
             if tok.dep_ not in ("ccomp", "xcomp", "advcl", "conj") or tok.head.i == tok.i:
                 return False
             tok = tok.head
-            if tok.lemma_.lower() in self.speech and tok.tag_ in ("VBD", "VBN"):
+            if tok.lemma_.lower() in self.speech and (tok.tag_ in ("VBD", "VBN") or _past_participle_clause(tok)):
                 return True
         return False
 
@@ -307,19 +313,35 @@ class Dater:
         return head.i
 
     # -- 3-4. the sentence and the ones before --------------------------------------------------
-    def _sentence_time(self, start: int, i: int, others: list[tuple[int, int]]) -> _Mark | None:
+    def _sentence_time(self, start: int, end: int, i: int, others: list[tuple[int, int]]) -> _Mark | None:
         sent = self.sents[i]
         best: tuple[int, _Mark] | None = None
         for m in self._sentence_marks(i):
             if m.kind != "time":
                 continue
-            at = self.sdoc[m.attach].idx
-            if any(a <= at < b and not (a <= start < b) for a, b in others):
-                continue  # it dates another figure ("... 300 by mid-January")
+            if self._dates_other(m.attach, start, end, others):
+                continue  # it dates another figure ("... 300 by mid-January", "... 5,000 that arrived in May")
             d = abs(m.start - start)
             if sent.start_char <= m.start < sent.end_char and (best is None or d < best[0]):
                 best = (d, m)
         return best[1] if best else None
+
+    def _dates_other(self, attach: int, start: int, end: int, others: list[tuple[int, int]]) -> bool:
+        """Does the time hanging off token ``attach`` fall in the parse scope of another figure? Walk up
+        from it: the first figure phrase reached owns it ("17,000 troops, including 5,000 that arrived
+        in February": "arrived" hangs off the 5,000's noun, not the 17,000's)."""
+        own = _own_tokens(self.sdoc, start, end)
+        tok = self.sdoc[attach]
+        for _ in range(_MAX_STEPS):
+            if tok.i in own:
+                return False
+            at = tok.idx
+            if any(a <= at < b and not (a <= start < b) for a, b in others):
+                return True
+            if tok.head.i == tok.i:
+                return False
+            tok = tok.head
+        return False
 
     def _carried(self, i: int) -> str | None:
         for j in range(i - 1, max(-1, i - 1 - _CARRY_SENTENCES), -1):
@@ -368,6 +390,23 @@ def _with_year(t: TimeRef, ref: Any) -> str | None:
     if len(out) == 2 and out[1] < out[0]:  # "between November and February"
         out[0] = f"{int(out[0][:4]) - 1}{out[0][4:]}"
     return "/".join(out)
+
+
+def _own_tokens(sdoc: Doc, start: int, end: int) -> set[int]:
+    """The figure's words and the noun its number counts ("about 5,000 troops": troops)."""
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return set()
+    own = {t.i for t in span}
+    num = _number_token(sdoc, start, end)
+    if num is not None and num.dep_ in ("nummod", "quantmod", "compound", "amod"):
+        own.add(num.head.i)
+    return own
+
+
+def _past_participle_clause(tok: Token) -> bool:
+    """A participle clause of a past verb ("rejected the figure, insisting that ..."): past too."""
+    return tok.tag_ == "VBG" and tok.dep_ in ("advcl", "conj", "xcomp") and tok.head.tag_ in ("VBD", "VBN")
 
 
 def _number_token(sdoc: Doc, start: int, end: int) -> Any:

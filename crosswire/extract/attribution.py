@@ -51,6 +51,7 @@ class Attribution:
     start: int = -1  # char span of the attribution phrase (its mentions are not the claim's subject)
     end: int = -1
     others: list[tuple[int, int]] = field(default_factory=list)  # the sentence's other attribution phrases
+    said_on: str | None = None  # the statement's date ("said on Tuesday"): dates its figures (extract/asof.py)
 
     def names_source(self, char: int) -> bool:
         """Is ``char`` inside an attribution phrase of the sentence (a source's name, not a figure's owner)?"""
@@ -99,7 +100,7 @@ class Statement:
     def attribution(self) -> Attribution:
         start, end = self.phrase
         kind = "according_to" if self.kind == "according_to" else "speech"
-        return Attribution(self.speaker, list(self.chain), kind, start, end)
+        return Attribution(self.speaker, list(self.chain), kind, start, end, said_on=self.said_on)
 
     def quote(self, text: str) -> Quote:
         r = self.relation
@@ -194,7 +195,7 @@ class Attributor:
                     outer.relation.start <= inner.relation.cue_start < outer.relation.end and outer.speaker != inner.speaker:
                 start = min(outer.phrase[0], inner.phrase[0])
                 return Attribution(outer.speaker, [*outer.chain, *inner.chain], "according_to", start,
-                                   max(outer.phrase[1], inner.phrase[1]), phrases)
+                                   max(outer.phrase[1], inner.phrase[1]), phrases, inner.said_on)
         att = inner.attribution()
         att.others = phrases
         return att

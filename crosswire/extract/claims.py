@@ -303,7 +303,7 @@ def _as_of(q: Quantity, i: int, att: Attribution, ctx: Context) -> Dated:
     """The cascade of extract/asof.py for one figure; the statement's date when its attribution has one."""
     assert ctx.dater is not None, "read_claims builds the dater"
     others = [p for p in ctx.figures.get(i, []) if p[0] != q.start]
-    return ctx.dater.date(q.start, q.end, i, others, getattr(att, "said_on", None))
+    return ctx.dater.date(q.start, q.end, i, others, att.said_on)
 
 
 def _location(q: Quantity, sent: Span, ctx: Context) -> str | None:
@@ -326,8 +326,9 @@ _OWN_DATE = ("clause-time", "recall-offset", "recall-anchor", "recall-undated", 
 
 def _share_attribution(claims: list[Claim]) -> None:
     """One figure said twice in a report (the anchor's lede, then the reporter's body) is one claim:
-    the plain mention takes the attribution, date and place of the attributed one, and every mention
-    after the first is flagged ``repeat-in-report`` so that series count it once."""
+    the plain mention takes the attribution and place of the attributed one and the date of a mention
+    its own clause or statement dates (not a publication or carried date), and every mention after the
+    first is flagged ``repeat-in-report`` so that series count it once."""
     def key(c: Claim) -> tuple:
         return (c.value, c.low, c.high, c.unit, c.measure)
 
@@ -338,14 +339,17 @@ def _share_attribution(claims: list[Claim]) -> None:
         if len(same) < 2:
             continue
         donor = next((c for c in same if "default-source" not in c.flags), same[0])
+        dated = next((c for c in same if c.as_of and c.as_of_rule in _OWN_DATE), None)
         place = next((c.location for c in same if c.location), None)
         for c in same:
+            date_from = dated if dated is not None and dated is not c else None
             if "default-source" in c.flags and donor is not c:
                 c.source, c.attribution = donor.source, list(donor.attribution)
-                if donor.as_of and c.as_of_rule not in _OWN_DATE:
-                    c.as_of, c.as_of_rule = donor.as_of, donor.as_of_rule
                 c.flags.remove("default-source")
                 c.flags.append("attribution-from-later-mention")
+                date_from = date_from or (donor if donor.as_of else None)
+            if date_from is not None and c.as_of_rule not in _OWN_DATE:
+                c.as_of, c.as_of_rule = date_from.as_of, date_from.as_of_rule  # the headline's figure, dated by the body
             c.location = c.location or place
         for c in same[1:]:
             c.flags.append("repeat-in-report")
