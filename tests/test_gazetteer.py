@@ -138,6 +138,7 @@ def test_fuzzy_mistranscribed_person_with_context(gaz: Gazetteer) -> None:
     ("Kyiv", "GPE", "Ukrainian media in Kyiv said"),
     ("Jerusalem Post", "ORG", "the Ukrainian war, the Jerusalem Post said"),
     ("Maria Lopez", "PERSON", "Senator Maria Lopez said"),
+    ("defence ministry", "ORG", "Estrava's defence ministry said"),  # a word missing, not misspelt
 ])
 def test_fuzzy_no_false_merges(gaz: Gazetteer, surface: str, label: str, ctx: str) -> None:
     assert gaz.fuzzy(surface, label, ctx) is None
@@ -241,6 +242,16 @@ def test_title_with_country_gives_both(nlp, gaz: Gazetteer) -> None:
     assert ents["Antony Blinken"].type == "PERSON"
     assert ents["United States"].type == "GPE"
     assert "State" not in ents and "Secretary of State" not in ents
+
+
+def test_a_country_qualified_body_never_links_to_another_countrys(nlp, gaz: Gazetteer) -> None:
+    """An invented country's ministry keeps its own name (with its country); a country's own body
+    still links under its possessive."""
+    ents = entities(nlp, gaz, "Estrava's Unification Ministry said on Monday that the talks had failed.")
+    assert not any(e.name == "Ministry of Unification" for e in ents.values()), list(ents)
+    assert any("Estrava" in e.name and "Unification Ministry" in e.name for e in ents.values()), list(ents)
+    ents = entities(nlp, gaz, "South Korea's Unification Ministry said on Monday that the talks had failed.")
+    assert "Ministry of Unification" in ents, list(ents)
 
 
 def test_model_label_errors_corrected(nlp, gaz: Gazetteer) -> None:

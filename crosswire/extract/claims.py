@@ -97,7 +97,9 @@ def read_claims(quantities: list[Quantity], ctx: Context) -> list[Claim]:
     ctx.dater = Dater(ctx.sdoc, ctx.sents, ctx.times, ctx.speakers, ctx.published, ctx.reference, ctx.asof_cues,
                       ctx.attributions.v)
     claims = [_claim(q, ctx) for q in kept]
-    _share_attribution(claims)
+    title_end = ctx.text.find("\n")
+    _headline_measures(claims, title_end)
+    _share_attribution(claims, title_end)
     return claims
 
 
@@ -255,9 +257,10 @@ def _clause_subject(q: Quantity, ctx: Context, candidates: list[Mention]) -> str
     if number is None:
         return None
     tok = number
-    speech = ctx.attributions.v.speech_verbs
+    v = ctx.attributions.v
+    speech = v.speech_verbs | v.counting_verbs
     for _ in range(12):
-        says = tok.lemma_.lower() in speech and tok.i != number.i  # its subject is the source, not the owner
+        says = tok.lemma_.lower() in speech and tok.i != number.i  # its subject is the source or counter, not the owner
         for child in tok.children:
             if child.i == number.i or (child.left_edge.i <= number.i <= child.right_edge.i):
                 continue
@@ -321,10 +324,26 @@ def _location(q: Quantity, sent: Span, ctx: Context) -> str | None:
 
 
 # -- within the report --------------------------------------------------------------------------
+_BROAD = ("casualties", "personnel", "other")  # what a headline's loose verb ("has lost 1,100 soldiers") reads as
+
+
+def _headline_measures(claims: list[Claim], title_end: int) -> None:
+    """A headline figure the body states again with a precise measure is that figure: "MP: army has
+    lost 1,100 soldiers" over "1,100 soldiers had been killed" is killed, not a troop strength."""
+    if title_end <= 0:
+        return
+    body = [c for c in claims if c.start > title_end and c.measure in _EVENT_MEASURES]
+    for c in claims:
+        if c.start < title_end and c.measure in _BROAD:
+            same = [b for b in body if (b.value, b.low, b.high, b.unit) == (c.value, c.low, c.high, c.unit)]
+            if len({b.measure for b in same}) == 1 and same[0].measure != c.measure:
+                c.measure = same[0].measure
+
+
 _OWN_DATE = ("clause-time", "recall-offset", "recall-anchor", "recall-undated", "said-on")  # not overridden by a repeat
 
 
-def _share_attribution(claims: list[Claim]) -> None:
+def _share_attribution(claims: list[Claim], title_end: int = -1) -> None:
     """One figure said twice in a report (the anchor's lede, then the reporter's body) is one claim:
     the plain mention takes the attribution and place of the attributed one and the date of a mention
     its own clause or statement dates (not a publication or carried date), and every mention after the
@@ -338,14 +357,17 @@ def _share_attribution(claims: list[Claim]) -> None:
     for same in groups.values():
         if len(same) < 2:
             continue
-        donor = next((c for c in same if "default-source" not in c.flags), same[0])
+        body = [c for c in same if c.start > title_end and "default-source" not in c.flags]
+        donor = body[0] if body else next((c for c in same if "default-source" not in c.flags), same[0])
         dated = next((c for c in same if c.as_of and c.as_of_rule in _OWN_DATE), None)
         place = next((c.location for c in same if c.location), None)
         for c in same:
             date_from = dated if dated is not None and dated is not c else None
-            if "default-source" in c.flags and donor is not c:
+            headline = c.start < title_end and bool(body)  # a headline's "MP:" is the body's fuller attribution
+            if ("default-source" in c.flags or headline) and donor is not c:
                 c.source, c.attribution = donor.source, list(donor.attribution)
-                c.flags.remove("default-source")
+                if "default-source" in c.flags:
+                    c.flags.remove("default-source")
                 c.flags.append("attribution-from-later-mention")
                 date_from = date_from or (donor if donor.as_of else None)
             if date_from is not None and c.as_of_rule not in _OWN_DATE:

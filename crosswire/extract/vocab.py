@@ -33,6 +33,7 @@ class Vocab:
     measures: tuple[Measure, ...]
     people: frozenset[str]
     people_like: frozenset[str]  # head nouns of a source that names no one
+    counting_verbs: frozenset[str] = frozenset()  # their subject keeps the count, it is not counted
 
     def role_of(self, word: str) -> str | None:
         """The role a noun or title names: 'lawmaker' and 'Rep.' both give 'lawmaker'."""
@@ -69,4 +70,5 @@ def load(path: Path) -> Vocab:
         measures=_measures(data["measure"]),
         people=frozenset(data["people"]["nouns"]),
         people_like=frozenset(att.get("speaker_nouns", [])),
+        counting_verbs=frozenset(att.get("counting_verbs", [])),
     )

@@ -27,6 +27,7 @@ from crosswire.models import Entity, Mention
 from crosswire.names import (
     alias_key,
     canonical_person,
+    country_of,
     default_rules,
     looks_korean_name,
     name_key,
@@ -88,13 +89,85 @@ def _link_ent(ent: Span, gaz: Gazetteer) -> list[Mention]:
     if ent.ent_id_:
         entry = gaz.get(ent.ent_id_)
         if entry is not None:
-            return _entry_mention(ent, entry, "gazetteer") if gaz.matches(ent.text, entry) else []
-    if ent.label_ in gaz.rules.noise_labels:
-        return []
+            if not gaz.matches(ent.text, entry):
+                return []
+            return [_country_checked(m, ent, gaz) for m in _entry_mention(ent, entry, "gazetteer")]
+    label = ent.label_
+    if label in gaz.rules.noise_labels:
+        if label not in ("WORK_OF_ART", "LAW") or ent[-1].lower_ not in gaz.rules.org_heads:
+            return []
+        label = "ORG"  # "The Sarn Conflict Observatory" read as a title after a dateline
     out: list[Mention] = []
     for i, piece in enumerate(_pieces(_extend_hyphen(ent))):
-        out.extend(_resolve(piece, ent.label_ if i == 0 else None, gaz))
+        out.extend(_country_checked(m, piece, gaz) for m in _resolve(piece, label if i == 0 else None, gaz))
     return out
+
+
+# ---------------------------------------------------------------- a country's own bodies
+
+def _country_checked(m: Mention, piece: Span, gaz: Gazetteer) -> Mention:
+    """A description a country qualifies ("Marovia's defence ministry", "Marovian defence ministry")
+    never links to another country's body: the link is undone (the qualifier joins the name) when the
+    entry's own names say which country it belongs to and that is another one."""
+    if m.kb_id is None or m.label not in ("ORG", "FAC"):
+        return m
+    owner = _qualifier(piece, gaz)
+    if owner is None:
+        return m
+    entry = gaz.get(m.kb_id) or next((e for e in gaz.entries.values() if e.kb_id == m.kb_id), None)
+    countries = _entry_countries(entry, gaz) if entry is not None else set()
+    if not countries or normalize(owner) in countries:
+        return m
+    name = _canonical(m.text, m.label)
+    named = name if normalize(owner) in normalize(name) else f"{owner} {name}"
+    return _mention(piece, m.label, named, None, "model")
+
+
+def _qualifier(piece: Span, gaz: Gazetteer) -> str | None:
+    """The country that owns the phrase: a possessive proper name before it ("Marovia's", "South
+    Korea's") or a demonym that opens it ("Marovian", "British"). A known name that is not a country
+    ("Seoul's", "Samsung's") says nothing about which country's body it is: None."""
+    doc = piece.doc
+    if piece.start >= 2 and doc[piece.start - 1].lower_ in ("'s", "’s", "'", "’"):
+        k = piece.start - 2
+        while k >= 0 and doc[k].tag_ in ("NNP", "NNPS") and piece.start - 2 - k < 3:
+            k -= 1
+        words = doc[k + 1:piece.start - 1]
+        if not len(words):
+            return None
+        text = words.text
+        country = country_of(text, gaz.rules)
+        if country:
+            return country
+        known = gaz.lookup(text, None, cities=True)
+        if known is None:
+            return text  # a country the gazetteer does not know (an invented or small one)
+        return known.name if normalize(known.name) in {normalize(c) for c in gaz.rules.countries} else None
+    first = piece[0].text if len(piece) else ""
+    return country_of(first, gaz.rules)
+
+
+_COUNTRIES: dict[str, set[str]] = {}
+
+
+def _entry_countries(entry: GazEntry, gaz: Gazetteer) -> set[str]:
+    """The countries an entry's own names tie it to ("British Defence Ministry", "Ministry of Defence
+    (United Kingdom)" -> united kingdom), normalised; empty when its names say none."""
+    if entry.key not in _COUNTRIES:
+        found: set[str] = set()
+        known = {normalize(c) for c in gaz.rules.countries}
+        for alias in (entry.name, *entry.aliases):
+            words = normalize(alias).split()
+            for n in (1, 2, 3):
+                for k in range(len(words) - n + 1):
+                    gram = " ".join(words[k:k + n])
+                    country = country_of(gram, gaz.rules)
+                    if country:
+                        found.add(normalize(country))
+                    elif gram in known:
+                        found.add(gram)
+        _COUNTRIES[entry.key] = found
+    return _COUNTRIES[entry.key]
 
 
 def _extend_hyphen(span: Span) -> Span:

@@ -327,6 +327,8 @@ def _token_close(word: str, alias_words: list[str]) -> float:
 def _fuzzy_ok(words: list[str], alias: list[str], score: float, entry: GazEntry, ctx: str) -> bool:
     if score >= 100 or abs(len(words) - len(alias)) > 1:
         return False
+    if len(words) < len(alias) and set(words) <= set(alias):
+        return False  # a word missing, not misspelt: "defence ministry" is not the "UK Defence Ministry"
     flat, aflat = "".join(words), "".join(alias)
     if min(len(flat), len(aflat)) / max(len(flat), len(aflat)) < 0.75:
         return False

@@ -1,0 +1,65 @@
+"""How a figure is read inside its report: whose count it is, what a headline's loose verb counts,
+and which country's body says it. Every report here is invented for the project."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crosswire import Crosswire
+
+from test_extract import claim, records
+
+
+@pytest.fixture(scope="module")
+def cw(tmp_path_factory: pytest.TempPathFactory) -> Crosswire:
+    engine = Crosswire(db=str(tmp_path_factory.mktemp("reading") / "kb.db"))
+    yield engine
+    engine.close()
+
+
+def _jsonl(title: str, body: str) -> str:
+    return json.dumps({"id": "r1", "title": title, "published": "2025-04-10", "publisher": "Valley Post",
+                       "text": f"{title}\n{body}\n"}) + "\n"
+
+
+def test_the_counter_is_the_source_not_what_is_counted(cw: Crosswire) -> None:
+    """"the Delta Flood Monitor had counted about 900 dead": the monitor keeps the count (its source);
+    the dead are Tarvish, not the monitor's."""
+    recs = records(cw, _jsonl("Flood deaths disputed",
+                              "Last week, the Delta Flood Monitor had counted about 900 Tarvish dead on April 2."),
+                   "count.jsonl")
+    c = claim(recs, 900)
+    assert c["subject"] != "Delta Flood Monitor" and c["source"] == "Delta Flood Monitor", c
+
+
+def test_a_headline_figure_the_body_states_precisely_takes_its_measure(cw: Crosswire) -> None:
+    """"Army has lost 1,300 soldiers" over "1,300 soldiers had been killed": killed, not a troop count."""
+    recs = records(cw, _jsonl("MP: Tarvish army has lost 1,300 soldiers",
+                              "Ola Brandt, a member of parliament, said on Tuesday that about 1,300 Tarvish "
+                              "soldiers had been killed in the valley."), "lost.jsonl")
+    measures = {c["measure"] for c in recs["claim"] if c["value"] == 1300}
+    assert measures == {"killed"}, measures
+
+
+def test_losing_soldiers_a_day_is_a_casualty_rate(cw: Crosswire) -> None:
+    recs = records(cw, _jsonl("Valley fighting", "Tarvish units were losing about 60 soldiers a day, the monitor said."),
+                   "rate.jsonl")
+    assert claim(recs, 60)["measure"] == "casualties"
+
+
+def test_an_organisation_the_model_reads_as_a_title_is_kept_as_an_organisation(cw: Crosswire) -> None:
+    """After a dateline the model may call "The Valda River Directorate" a WORK_OF_ART (a label
+    crosswire drops); its last word names an organisation, so it stays, as an ORG."""
+    from spacy.tokens import Span
+
+    from crosswire.nlp.entities import link_entities
+
+    nlp = cw.extractor.nlp
+    doc = nlp.make_doc("The Valda River Directorate said on Tuesday that 1,200 homes had been destroyed.")
+    doc.ents = [Span(doc, 0, 4, label="WORK_OF_ART")]
+    found = link_entities(doc, cw.extractor.gaz)
+    assert [(m.canonical, m.label) for m in found] == [("Valda River Directorate", "ORG")]
+    doc = nlp.make_doc("The Long Night said on Tuesday that 1,200 homes had been destroyed.")
+    doc.ents = [Span(doc, 0, 3, label="WORK_OF_ART")]
+    assert link_entities(doc, cw.extractor.gaz) == []
