@@ -63,3 +63,17 @@ def test_an_organisation_the_model_reads_as_a_title_is_kept_as_an_organisation(c
     doc = nlp.make_doc("The Long Night said on Tuesday that 1,200 homes had been destroyed.")
     doc.ents = [Span(doc, 0, 3, label="WORK_OF_ART")]
     assert link_entities(doc, cw.extractor.gaz) == []
+
+
+def test_a_bare_toll_where_the_report_counts_the_wounded_is_casualties(cw: Crosswire) -> None:
+    """"put the toll at 4,000" right after "300 killed and 2,700 wounded" counts the dead and wounded;
+    a "death toll" is always the dead, and a bare toll in a report without wounded is the dead."""
+    recs = records(cw, _jsonl("Estimates rise",
+                              "The agency's January estimate was about 300 killed and 2,700 wounded. "
+                              "The general staff had put the toll at about 4,000 in March. "
+                              "The death toll reached 900 by April, the agency said."), "toll.jsonl")
+    assert claim(recs, 4000)["measure"] == "casualties"
+    assert claim(recs, 900)["measure"] == "killed"
+    recs = records(cw, _jsonl("Toll rises", "The directorate had previously put the toll at about 1,100."),
+                   "toll2.jsonl")
+    assert claim(recs, 1100)["measure"] == "killed"

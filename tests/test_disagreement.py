@@ -87,6 +87,26 @@ def test_increments_calibres_durations_stay_out_of_the_total(db: str) -> None:
     assert not values & {152, 4, 1}  # a calibre, a duration and 'one estimate' are no series point at all
 
 
+def test_parts_of_a_total_stay_out_of_the_total(db: str) -> None:
+    """A total and two of its parts, in one report: the parts form a series of their own and are never
+    compared with each other as two views of one number."""
+    fu = fusion_of(db, [
+        report("p1", "Wire A", "2025-04-17", [
+            claim("The port has earned about 9.1 billion dollars from the transit trade.", "about 9.1 billion dollars",
+                  9.1e9, "money", unit="USD", qualifier="approx", counted=None, as_of="2025-04-17"),
+            claim("The bureau said the bulk of the gain, about 8.2 billion dollars, came from grain.",
+                  "about 8.2 billion dollars", 8.2e9, "money", unit="USD", qualifier="approx", counted=None,
+                  as_of="2025-04-17"),
+            claim("The ferry service added only about 300 million dollars, the bureau said.",
+                  "about 300 million dollars", 3e8, "money", unit="USD", qualifier="approx", counted=None,
+                  as_of="2025-04-17"),
+            NK]),
+    ])
+    assert [p["value"] for p in fu.series("north-korea.money.usd")["points"]] == [9.1e9]
+    assert sorted(p["value"] for p in fu.series("north-korea.money.usd.per-part")["points"]) == [3e8, 8.2e9]
+    assert not [c for c in fu.conflicts() if c["series_id"] == "north-korea.money.usd.per-part"]
+
+
 def test_other_measure_is_a_series_only_when_asked(db: str) -> None:
     fu = fusion_of(db, [report("d1", "Wire A", "2025-01-10", [
         claim("Some 40 drones were seen.", "Some 40", 40, "other", counted="drones", qualifier="approx"),

@@ -97,6 +97,12 @@ def test_markdown(report: dict, tmp_path: Path) -> None:
     assert charts and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in charts)
     assert "](charts/chart-1.png)" in text
     assert "\n_Figure 1. " in text and "Origins: " in text  # every chart has a caption naming its sources
+    contradictions = text.split("## Contradictions", 1)[1].split("## Divergences", 1)[0]
+    divergences = text.split("## Divergences", 1)[1].split("\n## ", 1)[0]
+    for d in report["divergences"]:  # under their own heading, never under Contradictions
+        assert d["reason"] in divergences and d["reason"] not in contradictions
+    for c in report["contradictions"]:
+        assert c["kind"] == "contradiction" and c["reason"] in contradictions
     for d in report["divergences"]:  # each disagreement lists its claims with their dates
         assert f"(ratio {d['ratio']:.2g})" in text
         assert all(f"#{c['claim_id']} " in text for c in d["claims"])

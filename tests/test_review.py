@@ -269,7 +269,12 @@ def test_exports_carry_the_reviewed_ledger_as_csv_and_xlsx(cw: Crosswire, tmp_pa
     with (tmp_path / "csv" / "series.csv").open(encoding="utf-8") as f:
         assert gone not in {int(r["claim_id"]) for r in csv.DictReader(f)}
     with (tmp_path / "csv" / "conflicts.csv").open(encoding="utf-8") as f:
-        assert "dismissed" in {r["status"] for r in csv.DictReader(f)}
+        rows = list(csv.DictReader(f))
+    assert "dismissed" in {r["status"] for r in rows}
+    by_id = {r["conflict_id"]: r for r in rows}
+    for c in cw.conflicts():  # every conflict record's check and ratio are in its row
+        assert by_id[c["id"]]["check"] == (c.get("check") or "")
+        assert by_id[c["id"]]["ratio"] == ("" if c.get("ratio") is None else str(c["ratio"]))
 
     [xlsx] = export(cw, "xlsx", tmp_path / "ledger.xlsx")
     wb = load_workbook(xlsx)

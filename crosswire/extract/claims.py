@@ -123,6 +123,8 @@ def _claim(q: Quantity, ctx: Context) -> Claim:
     unit = q.unit
     in_attribution = att.start <= q.start < att.end and att.kind in ("according_to", "citing")
     measure = "other" if in_attribution else _measure(q, sent, ctx)
+    if measure == "killed" and _bare_toll(q, ctx, i):
+        measure = "casualties"
     if measure in ("personnel", *_EVENT_MEASURES) and (unit in (None, "") or (
             unit in ("unit", "force") and _MILITARY.search(sent.text))):
         unit = "person"  # "500 support units" sent to the front are people; "13 units" of stock are not
@@ -175,6 +177,20 @@ def _measure(q: Quantity, sent: Span, ctx: Context) -> str:
     if not counted and _nearest_cue(q, sent, ctx, [by_name["personnel"]], window=12):
         return "personnel"
     return "other"
+
+
+_TOLL = re.compile(r"(?<!death )(?<!dead )(?<!fatality )\btoll\b(?![- ]of the dead)", re.I)
+_HURT = re.compile(r"\b(wounded|injured|injuries|casualties|killed or wounded|killed and wounded)\b", re.I)
+
+
+def _bare_toll(q: Quantity, ctx: Context, i: int) -> bool:
+    """"put the toll at 4,000" where the report counts the wounded too (this sentence or the two
+    before): a toll of the dead and wounded, not the death toll ("death toll" is always killed)."""
+    before = ctx.text[max(ctx.sents[i].start_char, q.start - 40):q.start]
+    if not _TOLL.search(before):
+        return False
+    lo = ctx.sents[max(0, i - 2)].start_char
+    return bool(_HURT.search(ctx.text[lo:ctx.sents[i].end_char]))
 
 
 def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: int = 10) -> str | None:

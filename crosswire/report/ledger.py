@@ -33,8 +33,8 @@ LEDGER = ("claim_id", "ref", "doc_id", "published", "publisher", "title", "url",
           "extracted", "series")
 SERIES = ("series_id", "label", "measure", "subject", "unit", "date", "dated_by", "figure", "value", "low", "high",
           "qualifier", "source", "origin", "publisher", "published", "claim_id", "latest")
-CONFLICTS = ("conflict_id", "kind", "series_id", "label", "period", "claim_ids", "reason", "status", "dismissed_by",
-             "dismissed_at", "dismiss_reason")
+CONFLICTS = ("conflict_id", "kind", "check", "series_id", "label", "period", "ratio", "claim_ids", "reason", "status",
+             "dismissed_by", "dismissed_at", "dismiss_reason")
 REVIEWS = ("review_id", "of", "target", "span", "analyst", "created_at", "change", "reason")
 XLSX_MAX_ROWS = 1_048_576  # rows of one sheet (Excel's limit); more go on a continuation sheet
 XLSX_MAX_CHARS = 32_767  # characters of one cell
@@ -78,7 +78,7 @@ def _points(engine: Any) -> Iterator[list[Any]]:
 def _conflicts(engine: Any) -> Iterator[list[Any]]:
     for c in [*engine.conflicts(), *engine.dismissed_conflicts()]:
         review = c.get("review") or {}
-        yield [c["id"], c.get("kind"), c.get("series_id"), c.get("label"), c.get("period"),
+        yield [c["id"], c.get("kind"), c.get("check"), c.get("series_id"), c.get("label"), c.get("period"), c.get("ratio"),
                " ".join(str(i) for i in c.get("claim_ids") or []), c.get("reason"),
                "dismissed" if review else "open", review.get("analyst"), review.get("created_at"), review.get("reason")]
 

@@ -48,8 +48,9 @@ def is_divergence(c: dict[str, Any]) -> bool:
 
 
 def split_disagreements(conflicts: Sequence[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(contradictions, divergences), each in the order fusion gives them."""
-    contradictions = [c for c in conflicts if not is_divergence(c)]
+    """(contradictions, divergences), each in the order fusion gives them: only kind=contradiction is a
+    contradiction; a record of any other kind is never shown under that heading."""
+    contradictions = [c for c in conflicts if str(c.get("kind") or "") == "contradiction" and not is_divergence(c)]
     return contradictions, [c for c in conflicts if is_divergence(c)]
 
 
