@@ -54,13 +54,13 @@ def test_scorer_counts_right_and_wrong_answers() -> None:
     from crosswire.fuse.scenario_score import score
 
     key = json.loads((SCENARIO / "expected.json").read_text(encoding="utf-8"))
-    point = {"doc_id": "d1", "value": 2500.0, "date": "2025-03-11", "origin": "Defence Intelligence Directorate"}
-    stray = {"doc_id": "d2", "value": 2500.0, "date": "2025-03-11", "origin": "Somebody"}
+    point = {"doc_id": "d1", "value": 3400.0, "date": "2025-04-14", "origin": "Sarn Conflict Observatory"}
+    stray = {"doc_id": "d2", "value": 3400.0, "date": "2025-04-14", "origin": "Somebody"}
     series = [{"id": "m.killed", "measure": "killed", "subject": "Marovian", "scope": {"period": "total"},
                "points": [point, stray], "latest": point}]
     conflicts = [{"kind": "divergence", "series_id": "m.killed", "period": "2025-01"}]
-    got = score(key, series, conflicts, {"d1": "hw-2025-03-12-briefing", "d2": "nowhere"})
+    got = score(key, series, conflicts, {"d1": "hw-2025-04-15-observatory", "d2": "nowhere"})
     assert (got["points"]["tp"], got["points"]["fp"]) == (1, 1)
-    assert got["latest"]["correct"] == 1  # killed: about 2,500 in March
+    assert got["latest"]["correct"] == 1  # killed: about 3,400 on April 14
     assert got["disagreements"]["tp"] == 0 and got["disagreements"]["fp"] == 1
     assert score(key, [], [], {})["points"]["f1"] == 0.0

@@ -5,7 +5,8 @@
 
 Read in this order for every figure (first that holds wins):
 1. the figure's own clause. Walk from the figure's number up its dependency chain to the root of
-   its sentence; at each word look at what hangs off it (the nearest word wins; at one word a time
+   its sentence (at the noun it counts, its relative clause too: "5,000 troops that arrived in
+   February"); at each word look at what hangs off it (the nearest word wins; at one word a time
    expression beats a recall cue, an offset beats an anchor, an anchor beats a bare cue):
    a. ``clause-time``: a dated time expression ("rose to 100 in December and 300 by mid-January",
       "said on Wednesday that ...", "last month's figure of", "its January estimate of");
@@ -189,9 +190,12 @@ class Dater:
             if not (m.start < end and start < m.end):
                 by_attach.setdefault(m.attach, []).append(m)
         came: Token | None = None
+        start_tok = tok.i
         for _ in range(_MAX_STEPS):
             foreign = came is not None and any(a <= tok.idx < b for a, b in others) and not (start <= tok.idx < end)
             marks = [] if foreign else by_attach.get(tok.i, [])
+            if not foreign and came is not None and came.i == start_tok:  # the figure's noun: its own clause
+                marks = marks + [m for c in tok.children if c.dep_ in ("relcl", "acl") for m in by_attach.get(c.i, [])]
             cue = None if foreign else self._cue(tok, came, said is not None)
             found = self._resolve(marks, cue, start, i, said)
             if found is not None:

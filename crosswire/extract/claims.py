@@ -60,6 +60,8 @@ class Context:
     figures: dict[int, list[tuple[int, int]]] = field(default_factory=dict, init=False)  # sentence -> phrases
     dater: Dater | None = field(default=None, init=False)
     dominant: tuple[str | None] | None = field(default=None, init=False)  # computed on first use
+    demonyms: dict[str, str] | None = field(default=None, init=False)  # NORP surface -> name, on first use
+    places: list[str] = field(default_factory=list, init=False)  # the report's GPE names, lower case
 
     def __post_init__(self) -> None:
         self.text = text_of(self.sdoc)
@@ -236,6 +238,9 @@ def _subject(q: Quantity, sent: Span, att: Attribution, ctx: Context) -> str | N
     own = [m for m in in_sent if q.start <= m.start and m.end <= np_end and m.label in ("NORP", "GPE")]
     if own:
         return ctx.name(own[0])
+    unlabelled = _named_elsewhere(q.start, np_end, ctx)
+    if unlabelled:
+        return unlabelled
     clause = _clause_subject(q, ctx, in_sent)
     if clause:
         return clause
@@ -254,6 +259,29 @@ def _subject(q: Quantity, sent: Span, att: Attribution, ctx: Context) -> str | N
     if (q.counted or "").lower() in _GENERIC_PEOPLE:
         return None  # "20 people" killed in an attack: nobody's figure in particular
     return _dominant(ctx)
+
+
+def _named_elsewhere(start: int, end: int, ctx: Context) -> str | None:
+    """A nationality in the figure's own phrase that the model left unlabelled here but labelled elsewhere
+    in the report ("about 21,000 Marovian troops", "Marovian" a NORP two sentences on)."""
+    if ctx.demonyms is None:
+        ctx.demonyms = {m.text: ctx.name(m) for m in ctx.mentions if m.label == "NORP"}
+        ctx.places = sorted({ctx.name(m).lower() for m in ctx.mentions if m.label == "GPE"})
+    for word in re.findall(r"\b[A-Z][\w-]+", ctx.text[start:end]):
+        if word in ctx.demonyms:
+            return ctx.demonyms[word]
+        if any(_demonym_of(word.lower(), place) for place in ctx.places):
+            return word  # as a NORP mention of it would be named
+    return None
+
+
+_DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish", "ic")
+
+
+def _demonym_of(word: str, place: str) -> bool:
+    """Is ``word`` a regular demonym of ``place`` ("marovian" of "marovia", "ukrainian" of "ukraine")?"""
+    stems = {place, place[:-1]} if len(place) > 4 else {place}
+    return any(word == stem + end for stem in stems for end in _DEMONYM_ENDINGS)
 
 
 def _phrase_end(q: Quantity, ctx: Context) -> int:
@@ -281,7 +309,8 @@ def _clause_subject(q: Quantity, ctx: Context, candidates: list[Mention]) -> str
             if child.i == number.i or (child.left_edge.i <= number.i <= child.right_edge.i):
                 continue
             if child.dep_ in ("nsubj", "poss", "nsubjpass") and not says:
-                name = _mention_over(child, candidates, ctx)
+                name = _mention_over(child, candidates, ctx) or _named_elsewhere(
+                    child.left_edge.idx, child.right_edge.idx + len(child.right_edge.text), ctx)
                 if name:
                     return name
         if tok.head.i == tok.i:
