@@ -77,3 +77,12 @@ def test_a_bare_toll_where_the_report_counts_the_wounded_is_casualties(cw: Cross
     recs = records(cw, _jsonl("Toll rises", "The directorate had previously put the toll at about 1,100."),
                    "toll2.jsonl")
     assert claim(recs, 1100)["measure"] == "killed"
+
+
+def test_a_nationality_the_model_leaves_unlabelled_is_still_the_subject(cw: Crosswire) -> None:
+    """"about 30,000 Tarvish troops": the model tags no NORP there, but "Tarvish" is a regular demonym of
+    Tarvia, which the report names, so the figure is Tarvish, not the Kessian army's who reported it."""
+    recs = records(cw, _jsonl("Garrison swells",
+                              "The Kessian army said on Friday that about 30,000 Tarvish troops were deployed "
+                              "along the border.\nTarvia's defence ministry has not commented."), "demonym.jsonl")
+    assert claim(recs, 30000)["subject"] == "Tarvish"

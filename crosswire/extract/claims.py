@@ -266,7 +266,8 @@ def _named_elsewhere(start: int, end: int, ctx: Context) -> str | None:
     in the report ("about 21,000 Marovian troops", "Marovian" a NORP two sentences on)."""
     if ctx.demonyms is None:
         ctx.demonyms = {m.text: ctx.name(m) for m in ctx.mentions if m.label == "NORP"}
-        ctx.places = sorted({ctx.name(m).lower() for m in ctx.mentions if m.label == "GPE"})
+        ctx.places = sorted({ctx.name(m).lower() for m in ctx.mentions  # a country the model called an ORG too
+                             if m.label == "GPE" or (m.label == "ORG" and " " not in ctx.name(m))})
     for word in re.findall(r"\b[A-Z][\w-]+", ctx.text[start:end]):
         if word in ctx.demonyms:
             return ctx.demonyms[word]
@@ -279,8 +280,9 @@ _DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish", "ic")
 
 
 def _demonym_of(word: str, place: str) -> bool:
-    """Is ``word`` a regular demonym of ``place`` ("marovian" of "marovia", "ukrainian" of "ukraine")?"""
-    stems = {place, place[:-1]} if len(place) > 4 else {place}
+    """Is ``word`` a regular demonym of ``place`` ("marovian" of "marovia", "ukrainian" of "ukraine",
+    "tarvish" of "tarvia")?"""
+    stems = {place, place[:-1], place[:-2]} if len(place) > 5 else {place}  # "tarvish" of "tarvia"
     return any(word == stem + end for stem in stems for end in _DEMONYM_ENDINGS)
 
 
