@@ -14,20 +14,23 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .errors import SettingsError
+
+if TYPE_CHECKING:
+    from .extract.vocab import Vocab
 
 DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD (for example 2025, 2025-01 or 2025-01-31)"
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
-@lru_cache(maxsize=1)
-def measures() -> tuple[str, ...]:
-    """Every measure a claim can have: the vocabulary's, then 'other'."""
+def measures(v: Vocab | None = None) -> tuple[str, ...]:
+    """Every measure a claim can have: those of the claims vocabulary ``v`` (an engine's
+    ``resources.claims_vocab``, read from its --data folder; the bundled file's when None), then 'other'."""
     from .extract.vocab import vocab
 
-    return (*(m.name for m in vocab().measures), "other")
+    return (*(m.name for m in (v or vocab()).measures), "other")
 
 
 def _suggest(value: str, choices: tuple[str, ...] | list[str]) -> str:
@@ -35,15 +38,17 @@ def _suggest(value: str, choices: tuple[str, ...] | list[str]) -> str:
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
 
-def check_measure(value: str | None) -> str | None:
-    """``value`` if it is a measure (case ignored, returned in lower case); SettingsError listing them if not."""
+def check_measure(value: str | None, v: Vocab | None = None) -> str | None:
+    """``value`` if it is a measure of ``v`` (see :func:`measures`; case ignored, returned in lower case);
+    SettingsError listing them if not."""
     if value is None or value == "":
         return None
     wanted = value.strip().casefold()
-    if wanted in measures():
+    choices = measures(v)
+    if wanted in choices:
         return wanted
-    raise SettingsError(f"unknown measure {value!r}{_suggest(wanted, measures())}; the measures are: "
-                        f"{', '.join(measures())}")
+    raise SettingsError(f"unknown measure {value!r}{_suggest(wanted, choices)}; the measures are: "
+                        f"{', '.join(choices)}")
 
 
 def check_date(value: str | None, what: str = "date") -> str | None:

@@ -187,7 +187,7 @@ class ReadSide:
         """Estimate series (with their points), ordered by label; measure 'other' (figures that do not
         say what they count) only with ``include_other`` or ``measure='other'``. An unknown measure or an
         unreadable date is a SettingsError listing what is valid (``crosswire.checks``), never an empty answer."""
-        measure = check_measure(measure)
+        measure = check_measure(measure, self.resources.claims_vocab)
         since, until = check_window(since, until)
         return self.fused(("figures", measure, subject, since, until, include_conditional, include_other),
                            lambda: self.fusion.figures(measure=measure, subject=subject, since=since, until=until,
@@ -199,7 +199,7 @@ class ReadSide:
                     include_conditional: bool = False, include_other: bool = False) -> list[Series]:
         """The ``n`` key figures (all with None), ranked by ``ranked``; measure 'other' is left out unless
         ``measure`` or ``include_other`` asks for it."""
-        measure = check_measure(measure)
+        measure = check_measure(measure, self.resources.claims_vocab)
         rows = ranked(s for s in self.figures(measure, subject, since, until, include_conditional, include_other)
                       if measure or include_other or s["measure"] != "other")
         return rows[:n] if n else rows

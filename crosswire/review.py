@@ -27,6 +27,8 @@ from .errors import NotFound, SettingsError
 if TYPE_CHECKING:
     import threading
 
+    from .extract.vocab import Vocab
+    from .resources import Resources
     from .store.sqlite import Store
 
 Parser = Callable[[str], Any]
@@ -56,8 +58,8 @@ def _as_of(text: str) -> str | None:
     return check_date(text, "an as-of date")
 
 
-def _measure(text: str) -> str:
-    value = check_measure(text)
+def _measure(text: str, v: Vocab | None = None) -> str:
+    value = check_measure(text, v)
     if value is None:
         raise SettingsError("an empty measure: to return it to what extraction said, use --unset measure")
     return value
@@ -108,15 +110,16 @@ def fields_help() -> str:
     return "; ".join(f"{name}: {what}" for name, (what, _) in FIELDS.items())
 
 
-def parse_changes(pairs: dict[str, str]) -> dict[str, Any]:
-    """Field values as the store keeps them, each checked (SettingsError naming the field and what is valid)."""
+def parse_changes(pairs: dict[str, str], v: Vocab | None = None) -> dict[str, Any]:
+    """Field values as the store keeps them, each checked (SettingsError naming the field and what is valid);
+    a measure is one of the claims vocabulary ``v`` (the engine's; the bundled one when None)."""
     out: dict[str, Any] = {}
     for name, text in pairs.items():
         key = name.strip().casefold().replace("-", "_")
         if key not in FIELDS:
             raise SettingsError(f"unknown field {name!r}; the fields you can set are: {', '.join(FIELDS)}")
         try:
-            out[key] = FIELDS[key][1](text)
+            out[key] = _measure(text, v) if key == "measure" else FIELDS[key][1](text)
         except SettingsError as exc:
             raise SettingsError(f"{key}: {exc}") from None
         if key == "source":
@@ -155,6 +158,7 @@ class ReviewSide:
     """Mixed into ``Crosswire`` (which provides ``store``, ``settings``, ``read_only`` and the read side)."""
 
     settings: dict[str, Any]
+    resources: Resources
     read_only: bool
 
     if TYPE_CHECKING:
@@ -228,7 +232,7 @@ class ReviewSide:
                      dismiss: bool | None = None, reason: str | None = None, analyst: str | None = None) -> dict[str, Any]:
         """Correct fields of one claim (``changes``: field -> text, checked by ``FIELDS``), return fields to what
         extraction said (``unset``), dismiss or restore it; recorded with ``analyst`` and the time. The claim after."""
-        values = parse_changes(changes or {})
+        values = parse_changes(changes or {}, self.resources.claims_vocab)
         cleared = check_unset(unset)
         if not values and not cleared and dismiss is None:
             raise SettingsError("nothing to change: give --set FIELD=VALUE, --unset FIELD, --dismiss or --restore "

@@ -149,3 +149,24 @@ def test_the_claims_vocabulary_is_taken_from_the_folder(run_cli: Callable[..., A
     assert [c["hedge"] for c in _claims(run_cli, tmp_path)] == ["said"]
     assert [c["hedge"] for c in _claims(run_cli, tmp_path, "--data", str(folder))] == ["claimed"]
     assert Resources(folder).claims_vocab.hedges["say"] == "claimed" and Resources().claims_vocab.hedges["say"] == "said"
+
+
+def test_a_measure_of_the_folders_claims_vocabulary_is_one_the_filters_and_the_review_accept(tmp_path: Path) -> None:
+    from crosswire.review import parse_changes
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "claims.toml").write_text((BUNDLED / "claims.toml").read_text(encoding="utf-8")
+                                        + '\n[[measure]]\nname = "evacuated"\nnouns = ["evacuee"]\n', encoding="utf-8")
+    bundled = Crosswire(db=str(tmp_path / "a.db"))
+    changed = Crosswire(db=str(tmp_path / "b.db"), data=str(folder))
+    try:
+        with pytest.raises(SettingsError, match="unknown measure 'evacuated'"):
+            bundled.figures(measure="evacuated")
+        assert changed.figures(measure="evacuated") == []  # a known measure: nothing of it yet, not an error
+        with pytest.raises(SettingsError, match="unknown measure"):
+            parse_changes({"measure": "evacuated"})
+        assert parse_changes({"measure": "Evacuated"}, changed.resources.claims_vocab) == {"measure": "evacuated"}
+    finally:
+        bundled.close()
+        changed.close()

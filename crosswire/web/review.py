@@ -49,7 +49,7 @@ def claim_page(request: Request, claim_id: str) -> HTMLResponse:
     c = _engine(request).claim(claim_id)
     tpl = request.app.state.templates
     return tpl.TemplateResponse(request, "claim.html", {  # type: ignore[no-any-return]
-        "c": c, "fields": FIELDS, "measures": measures(), "qualifiers": qualifiers(), "analyst": default_analyst(),
+        "c": c, "fields": FIELDS, "measures": measures(_engine(request).resources.claims_vocab), "qualifiers": qualifiers(), "analyst": default_analyst(),
         "sentence": _sentence_parts(c), "shown": shown})
 
 
