@@ -177,7 +177,7 @@ class Crosswire(ReadSide, ReviewSide):
                on_warning: Callable[[Rejection], None] | None = None,
                metadata: dict[str, str | None] | None = None, engine: str = "local",
                workers: int | None = None, address: str | None = None) -> IngestReport:
-        """Read, clean, (extract) and store every input; one transaction per input file.
+        """Read, clean, (extract) and store every input; one transaction per batch of ``batch_size`` inputs.
 
         ``metadata`` (publisher, published, title) overrides the metadata cascade of every report
         (see ``read``); it is checked before anything is read.
@@ -204,34 +204,65 @@ class Crosswire(ReadSide, ReviewSide):
     def _ingest_here(self, paths: list[str], explicit: dict[str, object], extract: bool, progress: Progress | None,
                      on_reject: Callable[[Rejection], None] | None,
                      on_warning: Callable[[Rejection], None] | None) -> IngestReport:
-        """``ingest`` in this process: inputs read, cleaned and extracted in batches of ``batch_size``."""
+        """``ingest`` in this process: inputs looked up in the knowledge base ``batch_size`` at a time (one
+        query), those not stored whole before read, cleaned, extracted and written in batches of
+        ``batch_size``, one transaction per batch (``_store_batch``)."""
         report = IngestReport()
         store = self.store
+        size = int(self.settings["batch_size"])
         batch: list[tuple[Input | None, list[Document | Rejection]]] = []
+        known: dict[str, set[tuple[str, str]]] = {}  # rejections stored for the raw inputs of the batch
+        waiting: list[Input | Rejection] = []  # read from disk, not yet looked up
+        pending: set[str] = set()  # raw inputs waiting or in the batch, not yet written
 
         def flush() -> None:
-            docs = [d for _, items in batch for d in items if isinstance(d, Document)
-                    and not store.has_document(d.id)]
-            records = self.extractor.extract_many(docs) if extract and docs else {}
-            for inp, items in batch:
-                self._store_input(inp, items, records, report, on_reject, on_warning)
+            docs = [d for _, items in batch for d in items if isinstance(d, Document)]
+            records: dict[str, list[dict[str, Any]]] = {}
+            if extract and docs:  # the reports not stored yet
+                stored, _ = store.documents_and_versions([d.id for d in docs], [])
+                new = list({d.id: d for d in docs if d.id not in stored}.values())
+                records = self.extractor.extract_many(new) if new else {}
+            self._store_batch(batch, known, records, report, on_reject, on_warning)
             if progress:
                 progress(len(batch))
+            pending.difference_update(inp.sha for inp, _ in batch if inp is not None)
             batch.clear()
+            known.clear()
+
+        def sort() -> None:
+            """Skip the waiting inputs stored whole before; read and clean the others into the batch."""
+            states = store.raw_states([inp.sha for inp in waiting if isinstance(inp, Input)])
+            for inp in waiting:
+                if isinstance(inp, Rejection):
+                    batch.append((None, [inp]))
+                else:
+                    state = states.get(inp.sha)
+                    if state is not None and state.whole:
+                        pending.discard(inp.sha)
+                        report.unchanged += 1
+                        if progress:
+                            progress(1)
+                        continue
+                    if state is not None:
+                        known[inp.sha] = state.rejections
+                    batch.append((inp, [self._clean(i, explicit) if isinstance(i, RawItem) else i
+                                        for i in read_items(inp)]))
+                if len(batch) >= size:
+                    flush()
+            waiting.clear()
 
         for inp in iter_inputs(paths, int(self.settings["max_bytes"])):
-            if isinstance(inp, Input) and store.raw_done(inp.sha):
-                report.unchanged += 1
-                if progress:
-                    progress(1)
-                continue
-            if isinstance(inp, Rejection):
-                batch.append((None, [inp]))
-            else:
-                batch.append((inp, [self._clean(i, explicit) if isinstance(i, RawItem) else i
-                                    for i in read_items(inp)]))
-            if len(batch) >= int(self.settings["batch_size"]):
-                flush()
+            if isinstance(inp, Input):
+                sha = inp.sha
+                if sha in pending:  # the same bytes again: looked up once the first copy is written
+                    sort()
+                    if batch:
+                        flush()
+                pending.add(sha)
+            waiting.append(inp)
+            if len(waiting) >= size:
+                sort()
+        sort()
         if batch:
             flush()
         self._fuse_after_ingest(report)
@@ -251,42 +282,59 @@ class Crosswire(ReadSide, ReviewSide):
                      versions: dict[str, str] | None = None) -> None:
         """Write one input's documents, records and rejections in one transaction (``versions``: of the
         pipeline that made the records, when it ran in another process)."""
+        known: dict[str, set[tuple[str, str]]] = {}
+        if inp is not None:
+            state = self.store.raw_states([inp.sha]).get(inp.sha)
+            if state is not None:
+                known[inp.sha] = state.rejections
+        self._store_batch([(inp, items)], known, records, report, on_reject, on_warning, versions)
+
+    def _store_batch(self, batch: list[tuple[Input | None, list[Document | Rejection]]],
+                     known: dict[str, set[tuple[str, str]]], records: dict[str, list[dict[str, Any]]],
+                     report: IngestReport, on_reject: Callable[[Rejection], None] | None,
+                     on_warning: Callable[[Rejection], None] | None = None,
+                     versions: dict[str, str] | None = None) -> None:
+        """Write the documents, records and rejections of a batch of inputs in one transaction (``known``: the
+        rejections stored before for each raw input of the batch stored before)."""
         store = self.store
-        with store.transaction():
-            raw_id = None
-            known: set[tuple[str, str]] = set()
-            if inp is not None:
-                raw_id = inp.sha
-                known = store.raw_rejections(inp.sha)
-                store.add_raw(inp.sha, inp.source, inp.raw, len(inp.raw))
-            for item in items:
-                if isinstance(item, Rejection):
-                    item.source, _ = safe_text(item.source)
-                    item.reason, _ = safe_text(item.reason)
-                    if (item.source, item.reason) not in known:  # a rerun reports it again, stores it once
-                        store.add_rejection(item, raw_id)
-                    report.rejected.append(item)
-                    if on_reject:
-                        on_reject(item)
-                    continue
-                key = _doc_key(item)
-                had_key = bool(store.versions(key))
-                if store.add_document(item, raw_id, key, CLEAN_VERSION):
-                    report.added += 1
-                    if item.meta_sources.get("warnings"):
-                        warning = Rejection(item.source, item.meta_sources["warnings"])
-                        report.warnings.append(warning)
-                        if on_warning:
-                            on_warning(warning)
-                    report.new_versions += had_key
-                    if item.id in records:
-                        store.save_extraction(item.id, records[item.id], versions or self.extractor.versions)
-                        for failed in _failures(item, records[item.id]):  # stored by the store; said here
-                            report.rejected.append(failed)
-                            if on_reject:
-                                on_reject(failed)
+        docs = [d for _, items in batch for d in items if isinstance(d, Document)]
+        with store.batch_writes(known, [(d.id, _doc_key(d)) for d in docs]) as writes:
+            for inp, items in batch:
+                raw_id = None
+                if inp is not None:
+                    raw_id = inp.sha
+                    already = writes.rejections_of(inp.sha)
+                    writes.add_raw(inp.sha, inp.source, inp.raw, len(inp.raw))
                 else:
-                    report.unchanged += 1
+                    already = set()
+                for item in items:
+                    if isinstance(item, Rejection):
+                        item.source, _ = safe_text(item.source)
+                        item.reason, _ = safe_text(item.reason)
+                        if (item.source, item.reason) not in already:  # a rerun reports it again, stores it once
+                            writes.add_rejection(item, raw_id)
+                        report.rejected.append(item)
+                        if on_reject:
+                            on_reject(item)
+                        continue
+                    key = _doc_key(item)
+                    had_key = writes.has_key(key)
+                    if writes.add_document(item, raw_id, key, CLEAN_VERSION):
+                        report.added += 1
+                        if item.meta_sources.get("warnings"):
+                            warning = Rejection(item.source, item.meta_sources["warnings"])
+                            report.warnings.append(warning)
+                            if on_warning:
+                                on_warning(warning)
+                        report.new_versions += had_key
+                        if item.id in records:
+                            writes.save_extraction(item.id, records[item.id], versions or self.extractor.versions)
+                            for failed in _failures(item, records[item.id]):  # stored by the store; said here
+                                report.rejected.append(failed)
+                                if on_reject:
+                                    on_reject(failed)
+                    else:
+                        report.unchanged += 1
 
     # -- extract without storing ------------------------------------------------------------
     def extract_records(self, paths: list[str], extract: bool = True,

@@ -466,7 +466,8 @@ class Driver:
         store = self.cw.store
         seq = 0
         for inp in iter_inputs(paths, int(self.cw.settings["max_bytes"])):
-            if isinstance(inp, Input) and store.has_raw(inp.sha) and not store.raw_rejections(inp.sha):
+            state = store.raw_states([inp.sha]).get(inp.sha) if isinstance(inp, Input) else None
+            if state is not None and state.whole:
                 self.report.unchanged += 1
                 if self.progress:
                     self.progress(1)

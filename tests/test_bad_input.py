@@ -8,7 +8,7 @@ import pytest
 
 from crosswire import Crosswire
 from crosswire.store import open_store
-from crosswire.store.sqlite import Store
+from crosswire.store.writes import BatchWrites
 
 GOOD = "[Anchor]\nNorth Korea sent about 3,000 more troops, officials said.\nThis is KBS News, Park Ji-won.\n"
 
@@ -87,7 +87,7 @@ def test_crash_mid_batch_leaves_db_consistent_and_rerun_completes(tmp_path: Path
     folder.mkdir()
     for i in range(6):
         (folder / f"r{i}.txt").write_text(GOOD.replace("3,000", f"{i + 1},000"), encoding="utf-8")
-    real_add = Store.add_document
+    real_add = BatchWrites.add_document
     calls = {"n": 0}
 
     def crashing_add(self, doc, raw_id, key, cleaner):  # type: ignore[no-untyped-def]
@@ -96,20 +96,20 @@ def test_crash_mid_batch_leaves_db_consistent_and_rerun_completes(tmp_path: Path
             raise KeyboardInterrupt("simulated crash")
         return real_add(self, doc, raw_id, key, cleaner)
 
-    monkeypatch.setattr(Store, "add_document", crashing_add)
-    cw = Crosswire(db=db, batch_size=2)
+    monkeypatch.setattr(BatchWrites, "add_document", crashing_add)
+    cw = Crosswire(db=db, batch_size=2)  # one transaction per batch of two inputs
     with pytest.raises(KeyboardInterrupt):
         cw.ingest([str(folder)], extract=False)
     cw.close()
     store = open_store(db, read_only=True)  # SQLite or PostgreSQL (CROSSWIRE_TEST_DB)
     assert store.check().ok
     n_docs, n_raw = store.count("documents"), store.count("raw_inputs")
-    assert n_docs == n_raw == 3  # the fourth input's transaction was rolled back whole
+    assert n_docs == n_raw == 2  # the second batch (third and fourth inputs) was rolled back whole
     store.close()
-    monkeypatch.setattr(Store, "add_document", real_add)
+    monkeypatch.setattr(BatchWrites, "add_document", real_add)
     cw = Crosswire(db=db)
     report = cw.ingest([str(folder)], extract=False)
-    assert (report.added, report.unchanged) == (3, 3)
+    assert (report.added, report.unchanged) == (4, 2)
     assert cw.store.count("documents") == 6
     cw.close()
 

@@ -169,3 +169,22 @@ def test_migrate_copies_sqlite_to_postgresql_and_back_with_equal_hashes(tmp_path
         assert shown.output == expected
     hit = runner.invoke(cli, ["--db", pg_url, "search", "kursk", "--json"], obj={}, catch_exceptions=False)
     assert len(json.loads(hit.output)) == 2
+
+
+def test_storing_a_batch_of_reports_takes_a_few_round_trips_not_a_dozen_per_report(tmp_path: Path,
+                                                                                    pg_url: str) -> None:
+    n = 128  # two batches of batch_size 64
+    for i in range(n):
+        (tmp_path / f"r{i:03d}.txt").write_text(TEXT.replace("3,000", f"{1000 + i:,}"), encoding="utf-8")
+    cw = Crosswire(db=pg_url, batch_size=64)
+    conn = cw.store.pg
+    before = conn.round_trips
+    assert cw.ingest([str(tmp_path)], extract=False).added == n
+    first = conn.round_trips - before
+    # per batch: look up its raw inputs, its reports, their keys' versions, BEGIN, one INSERT per table, COMMIT
+    # (storing each report by itself took 11 per report)
+    assert first <= 2 * 8, first
+    before = conn.round_trips
+    assert cw.ingest([str(tmp_path)], extract=False).unchanged == n
+    assert conn.round_trips - before <= 2, conn.round_trips - before  # one look-up per batch, nothing written
+    cw.close()

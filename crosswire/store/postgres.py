@@ -158,6 +158,7 @@ class PgCursor:
             return self
         q = self.connection.translate(sql, True, False)
         self.connection.dirty = True
+        self.connection.round_trips += 1  # psycopg sends every row in one pipeline: one wait for the server
         try:
             self._cur.executemany(q, rows)
         except Exception as exc:  # noqa: BLE001 - psycopg errors only (mapped); others re-raised
@@ -165,6 +166,7 @@ class PgCursor:
         return self
 
     def _run(self, q: str, args: Sequence[Any] | None) -> None:
+        self.connection.round_trips += 1
         try:
             self._cur.execute(q, args)
         except Exception as exc:  # noqa: BLE001
@@ -287,6 +289,7 @@ class PgConnection:
         self.schema = Schema()
         self.hidden_rowid: set[int] = set()
         self.dirty = True  # written (or not yet asked) since the change counter was last read
+        self.round_trips = 0  # statements sent after opening, each one wait for the server (tests count them)
         self._sql: dict[tuple[str, bool, bool], str] = {}
         self.raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
         self.raw.execute("SET synchronous_commit = off")
@@ -375,6 +378,7 @@ class PgConnection:
         if name == "table_info" and arg:
             types = {"bigint": "INTEGER", "integer": "INTEGER", "double precision": "REAL", "bytea": "BLOB",
                      "text": "TEXT", "boolean": "INTEGER"}
+            self.round_trips += 1
             rows = self.raw.execute(
                 "SELECT column_name, data_type, is_nullable, column_default FROM information_schema.columns"
                 " WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position", (arg,)).fetchall()
@@ -556,6 +560,7 @@ class PgStore(Store):
         return out
 
     def _pg_rows(self, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+        self.pg.round_trips += 1
         try:
             return self.pg.raw.execute(sql.encode("utf-8"), args).fetchall()
         except Exception as exc:  # noqa: BLE001 - psycopg errors become StoreErrors

@@ -1,8 +1,8 @@
 """SQLite knowledge base: numbered migrations, WAL, one writer, content-hash ids, FTS5 search.
 
-Only this package writes. Each input is written in one transaction together with its
-``raw_inputs`` row, so a crash in the middle of a batch leaves the database consistent and a
-rerun completes it (inputs already marked done are skipped).
+Only this package writes. Each input is written together with its ``raw_inputs`` row, in one
+transaction per batch of inputs (``batch_writes``, store/writes.py), so a crash in the middle of a
+batch leaves the database consistent and a rerun completes it (inputs already marked done are skipped).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
@@ -24,6 +24,7 @@ from .fusion_reads import FusionReads
 from .health import CheckReport, check, connect, quick_check, store_error, writable
 from .reads import JSON_COLUMNS, Reads, decode_row, fts_query, mapped
 from .review import ReviewStore
+from .writes import BatchWrites, chunks, marks
 
 __all__ = ["JSON_COLUMNS", "Store", "decode_row", "fts_query", "migrations", "now"]
 
@@ -34,6 +35,18 @@ RECORD_TABLES = {"mention": "mentions", "entity": "entities", "quote": "quotes",
 SAME_AS = {"quote": {"speaker_text": "speaker_surface"}}
 WRITTEN_AT = frozenset({"received_at", "ingested_at", "at"})  # columns saying when a row was written
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one before "locked" (StoreBusy)
+
+
+@dataclass(slots=True)
+class RawState:
+    """A raw input as stored: whether it was read whole or in part ("done"), the rejections kept for it."""
+    done: bool
+    rejections: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def whole(self) -> bool:
+        """Stored whole before: nothing of it rejected (a rerun skips it)."""
+        return self.done and not self.rejections
 
 
 def now() -> str:
@@ -171,22 +184,44 @@ class Store(Reads, FusionReads, ReviewStore):
 
     # -- writing ------------------------------------------------------------------------------
     @mapped
-    def has_raw(self, sha: str) -> bool:
-        row = self.conn.execute("SELECT status FROM raw_inputs WHERE id = ?", (sha,)).fetchone()
-        return bool(row and row[0] == "done")
+    def raw_states(self, shas: Sequence[str]) -> dict[str, RawState]:
+        """What is stored of each of these raw inputs (those never stored are left out): one query per
+        ``IN_CHUNK`` of them."""
+        out: dict[str, RawState] = {}
+        for part in chunks(list(dict.fromkeys(shas))):
+            for sha, status, source, reason in self.conn.execute(
+                    "SELECT r.id, r.status, j.source, j.reason FROM raw_inputs r LEFT JOIN rejections j"  # noqa: S608
+                    f" ON j.raw_id = r.id WHERE r.id IN ({marks(len(part))})", list(part)):
+                state = out.setdefault(sha, RawState(status == "done"))
+                if reason is not None:
+                    state.rejections.add((source, reason))
+        return out
 
     @mapped
-    def raw_done(self, sha: str) -> bool:
-        """True if this raw input was stored whole before (done, nothing of it rejected): one query."""
-        row = self.conn.execute("SELECT 1 FROM raw_inputs r WHERE r.id = ? AND r.status = 'done' AND NOT EXISTS"
-                                " (SELECT 1 FROM rejections j WHERE j.raw_id = r.id)", (sha,)).fetchone()
-        return row is not None
+    def documents_and_versions(self, doc_ids: Sequence[str], keys: Sequence[str]) -> tuple[set[str], dict[str, int]]:
+        """Which of these reports are stored, and the latest version stored under each of these keys (keys
+        with none left out)."""
+        stored: set[str] = set()
+        latest: dict[str, int] = {}
+        for part in chunks(list(doc_ids)):
+            stored.update(r[0] for r in self.conn.execute(
+                f"SELECT id FROM documents WHERE id IN ({marks(len(part))})", list(part)))  # noqa: S608
+        for part in chunks(list(keys)):
+            latest.update((r[0], int(r[1])) for r in self.conn.execute(
+                f"SELECT key, MAX(version) FROM documents WHERE key IN ({marks(len(part))}) GROUP BY key",  # noqa: S608
+                list(part)))
+        return stored, latest
 
-    @mapped
-    def raw_rejections(self, sha: str) -> set[tuple[str, str]]:
-        """(source, reason) of each rejection stored for one raw input (empty when it was read whole)."""
-        rows = self.conn.execute("SELECT source, reason FROM rejections WHERE raw_id = ?", (sha,))
-        return {(r[0], r[1]) for r in rows}
+    @contextmanager
+    def batch_writes(self, known: dict[str, set[tuple[str, str]]],
+                     docs: Iterable[tuple[str, str]]) -> Iterator[BatchWrites]:
+        """One transaction writing a batch of inputs (store/writes.py): ``known`` the rejections stored for
+        each raw input of the batch stored before (``raw_states``), ``docs`` (id, key) of its reports. The
+        rows queued are written when the block ends; an error rolls the whole batch back."""
+        with self.transaction():
+            writes = BatchWrites(self, known, docs)
+            yield writes
+            writes.write()
 
     def add_raw(self, sha: str, source: str, raw: bytes | None, size: int) -> None:
         self.conn.execute("INSERT OR IGNORE INTO raw_inputs (id, source, size, bytes, received_at)"
