@@ -24,7 +24,7 @@ from .fusion_reads import FusionReads
 from .health import CheckReport, check, connect, quick_check, store_error, writable
 from .reads import JSON_COLUMNS, Reads, decode_row, fts_query, mapped
 from .review import ReviewStore
-from .writes import BatchWrites, chunks, marks
+from .writes import BatchWrites, chunks, marks, sql_value
 
 __all__ = ["JSON_COLUMNS", "Store", "decode_row", "fts_query", "migrations", "now"]
 
@@ -219,7 +219,7 @@ class Store(Reads, FusionReads, ReviewStore):
         each raw input of the batch stored before (``raw_states``), ``docs`` (id, key) of its reports. The
         rows queued are written when the block ends; an error rolls the whole batch back."""
         with self.transaction():
-            writes = BatchWrites(self, known, docs)
+            writes = BatchWrites(self, known, docs, now())
             yield writes
             writes.write()
 
@@ -271,7 +271,7 @@ class Store(Reads, FusionReads, ReviewStore):
                                    None, now()))
                 continue
             table, cols = self._record_columns(doc_id, rec)
-            values = [_sql_value(rec[c]) for c in cols]
+            values = [sql_value(rec[c]) for c in cols]
             quoted = ", ".join(f'"{c}"' for c in cols)
             self.conn.execute(f"INSERT INTO {table} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
                               [doc_id, *values])
@@ -351,14 +351,6 @@ def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence
             batch = []
     if batch:
         yield batch
-
-
-def _sql_value(v: Any) -> Any:
-    if isinstance(v, (list, dict, tuple)):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, bool):
-        return int(v)
-    return v
 
 
 def _statements(sql: str) -> list[str]:

@@ -20,12 +20,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..models import Document, Rejection
-
-if TYPE_CHECKING:
-    from .sqlite import Store
 
 IN_CHUNK = 500  # values per IN (...) list (SQLite allows 32,766 parameters; PostgreSQL 65,535)
 
@@ -40,6 +37,33 @@ EXTRACTION_SQL = "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?)"
 # the tables a batch writes, each after those its rows refer to (documents → raw_inputs, records → documents)
 WRITE_ORDER = ("raw_inputs", "documents", "removed_lines", "mentions", "entities", "quotes", "claims", "times",
                "extractions", "rejections")
+
+
+class Connection(Protocol):
+    def executemany(self, sql: str, seq: Any) -> Any: ...
+
+
+class Store(Protocol):
+    """What a batch needs of the store (store/sqlite.py's Store, which imports this module)."""
+
+    @property
+    def conn(self) -> Connection: ...
+
+    def documents_and_versions(self, doc_ids: Sequence[str], keys: Sequence[str]) -> tuple[set[str], dict[str, int]]:
+        ...
+
+    def _record_columns(self, doc_id: str, rec: dict[str, Any]) -> tuple[str, list[str]]: ...
+
+    def apply_claim_reviews_if_any(self, doc_ids: list[str]) -> int: ...
+
+
+def sql_value(v: Any) -> Any:
+    """A record's field as stored: lists and dicts as JSON text, booleans as 0/1."""
+    if isinstance(v, (list, dict, tuple)):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, bool):
+        return int(v)
+    return v
 
 
 def chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
@@ -63,11 +87,10 @@ def document_row(doc: Document, raw_id: str | None, key: str, version: int, clea
 class BatchWrites:
     """The rows of a batch of inputs, queued in order; made by ``Store.batch_writes`` inside its transaction."""
 
-    def __init__(self, store: Store, known: dict[str, set[tuple[str, str]]], docs: Iterable[tuple[str, str]]) -> None:
-        from .sqlite import now
-
+    def __init__(self, store: Store, known: dict[str, set[tuple[str, str]]], docs: Iterable[tuple[str, str]],
+                 at: str) -> None:
         self.store = store
-        self.at = now()
+        self.at = at  # the time written on every row of the batch
         # per table, in WRITE_ORDER: (statement, rows) runs of one statement, in the order queued
         self.queue: dict[str, list[tuple[str, list[Sequence[Any]]]]] = {}
         self.extracted: list[str] = []  # reports whose claims the analyst's reviews may change
@@ -120,8 +143,6 @@ class BatchWrites:
     def save_extraction(self, doc_id: str, records: list[dict[str, Any]], pipeline: dict[str, str]) -> None:
         """The extraction records of a report queued here (``Store.save_extraction`` for a report new in
         this batch: it has no records to replace). A record that has no place raises a StoreError now."""
-        from .sqlite import _sql_value
-
         for rec in records:
             if rec.get("record") == "error":  # a failed stage is kept as a rejection naming the document
                 reason = f"{rec.get('stage')} failed: {rec.get('reason')}"
@@ -130,7 +151,7 @@ class BatchWrites:
             table, cols = self.store._record_columns(doc_id, rec)
             quoted = ", ".join(f'"{c}"' for c in cols)
             self._queue(table, f"INSERT INTO {table} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
-                        [doc_id, *(_sql_value(rec[c]) for c in cols)])
+                        [doc_id, *(sql_value(rec[c]) for c in cols)])
         self._queue("extractions", EXTRACTION_SQL, (doc_id, json.dumps(pipeline), self.at))
         self.extracted.append(doc_id)
 
