@@ -188,3 +188,23 @@ def test_storing_a_batch_of_reports_takes_a_few_round_trips_not_a_dozen_per_repo
     assert cw.ingest([str(tmp_path)], extract=False).unchanged == n
     assert conn.round_trips - before <= 2, conn.round_trips - before  # one look-up per batch, nothing written
     cw.close()
+
+
+def test_a_reader_connects_with_the_password_of_the_url(pg_server) -> None:
+    import psycopg
+
+    name = "kb_reader_password"
+    with psycopg.connect(pg_server.admin_url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS ann")
+        conn.execute("CREATE ROLE ann LOGIN PASSWORD 's3cret'")
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" OWNER ann')
+    url = f"postgresql://ann:s3cret@127.0.0.1:{pg_server.port}/{name}"
+    store = open_store(url)
+    reader = store.reader()
+    assert reader is not store and reader.read_only and "s3cret" not in reader.path
+    assert reader.url == url  # reopened from the URL, not from the path shown in messages
+    assert reader.count("documents") == 0
+    reader.close()
+    store.close()
+    pg_server.drop_database(name)

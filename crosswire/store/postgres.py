@@ -446,6 +446,11 @@ class PgStore(Store):
             self.conn.close()
             raise
 
+    def reader(self) -> PgStore:
+        """Another connection, read-only, for a reader in another thread: opened from the URL itself (``path``
+        is the URL without its password, which a server asking for one refuses)."""
+        return PgStore(self.url, read_only=True)
+
     @property
     def pg(self) -> PgConnection:
         return self.conn  # type: ignore[return-value]
