@@ -91,7 +91,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
     _outside_labels(out, text)
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
-            _extend_to_quotes(rel, quoted, text, sdoc[rel.head].sent.end_char)
+            _extend_to_quotes(rel, quoted, text, sdoc[rel.head].sent)
     return [r for r in out if r.end > r.start]
 
 
@@ -109,25 +109,49 @@ def quotations(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, sent_end: int) -> None:
-    """A quotation the content starts or ends inside belongs to it whole; so does the quotation that
-    resumes the speaker's words in the next sentence ('"A," she said. "B. C."')."""
+def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, sent: Span) -> None:
+    """A quotation the content starts or ends inside belongs to it whole; so do the quotations of the same
+    speaker around the cue: one that resumes after it ('"A," she said, "B."' and '"A," she said. "B. C."')
+    and one that it interrupts ('"A," she said, "B."' read from B)."""
     i = bisect.bisect_right(quoted, (rel.start, len(text) + 1)) - 1
     if i >= 0 and quoted[i][0] < rel.start < quoted[i][1]:
         rel.start = quoted[i][0]
     j = bisect.bisect_right(quoted, (rel.end, len(text) + 1)) - 1
     if j >= 0 and quoted[j][0] < rel.end < quoted[j][1]:
         rel.end = quoted[j][1]
-    if rel.end <= rel.cue_start and any(ch in "“”\"" or text[k:k + 2] == "''" for k, ch in
-                                         enumerate(text[rel.start:rel.end + 2], rel.start)):
-        k = bisect.bisect_left(quoted, (max(rel.cue_end, sent_end - 1), 0))
-        if k < len(quoted):
-            start, end = quoted[k]
-            gap = text[sent_end:start]
-            resumed = len(gap) <= 3 and "\n" not in gap and not re.search(r",\W{0,3}$", text[start:end])
-            if resumed:
-                rel.parts = [(rel.start, rel.end), (start, end)]
-                rel.end = end
+    right = max(rel.cue_end, rel.source_end, rel.mention_end)
+    left = min(rel.cue_start, rel.source_start) if rel.source_start >= 0 else rel.cue_start
+    if rel.end <= rel.cue_start and _has_mark(text, rel.start, rel.end):
+        k = bisect.bisect_left(quoted, (right, 0))
+        if k < len(quoted) and _resumes(text, right, quoted[k], sent) and \
+                not re.search(r",\W{0,3}$", text[quoted[k][0]:quoted[k][1]]):
+            rel.parts = [(rel.start, rel.end), quoted[k]]
+            rel.end = quoted[k][1]
+    elif rel.start >= rel.cue_end and rel.parts is None and (rel.start, rel.end) in quoted:
+        k = bisect.bisect_left(quoted, (left, 0)) - 1  # the quotation the cue interrupts, ending "…,"
+        if k >= 0 and quoted[k][1] <= left and quoted[k][0] >= sent.start_char and \
+                not text[quoted[k][1]:left].strip(" \u00a0") and re.search(r"[,—–]\W{0,3}$", text[quoted[k][0]:quoted[k][1]]):
+            rel.parts = [quoted[k], (rel.start, rel.end)]
+            rel.start = quoted[k][0]
+
+
+def _has_mark(text: str, start: int, end: int) -> bool:
+    return any(ch in "“”\"" or text[k:k + 2] == "''" for k, ch in enumerate(text[start:end + 2], start))
+
+
+def _resumes(text: str, right: int, quote: tuple[int, int], sent: Span) -> bool:
+    """Does ``quote`` go on with the words before a cue that ends at ``right``: nothing but the rest of the
+    cue's own sentence (its source's apposition, a date) between them, closed by a comma or a stop, and the
+    quotation opening the next sentence or going on after that comma?"""
+    between = text[right:quote[0]]
+    if "\n" in between or any(ch in "“”\"" for ch in between) or "''" in between:
+        return False
+    tail = between.rstrip(" \u00a0")
+    if not tail.endswith((",", ".", ";")) and tail:
+        return False
+    if quote[0] >= sent.end_char:  # the next sentence must open with it
+        return quote[0] - sent.end_char <= 3
+    return len(between) - len(tail) <= 3 and sent.end_char - quote[0] <= 3 + quote[1] - quote[0] + 3
 
 
 TURN_ROLES = frozenset({"speaker", "question", "answer"})
