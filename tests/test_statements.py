@@ -257,3 +257,29 @@ def test_a_passive_cue_has_its_subject_as_content_and_its_agent_as_source(cw: Cr
     st = next(q for q in got["quote"] if q["cue"] and "reported" in q["cue"])
     assert st["text"] == "The new harbour plan" and "Coastal Tribune" in (st["speaker"] or "")
     spans_are_exact(got)
+
+
+def test_a_quotation_the_cue_interrupts_is_one_statement_in_two_parts(cw: Crosswire, tmp_path: Path) -> None:
+    report = read(cw, tmp_path, "Harbour reopens\n\n"
+                  "“If the cranes are back by May,” the port director says, “the first ships can dock in June.”\n\n"
+                  "“We lost two berths,” said Lena Ortiz, an engineer who has worked at the port for a decade. "
+                  "“The rest held. The sea wall did its job.”\n")
+    spans_are_exact(report)
+    first = statement(report, "the first ships can dock")
+    assert "If the cranes are back by May" in first["text"] and len(first["parts"]) == 2
+    assert "port director" in (first["speaker_text"] or "") and "says" not in first["text"]
+    second = statement(report, "The sea wall did its job")
+    assert "We lost two berths" in second["text"] and second["speaker"] == "Lena Ortiz"
+    assert "engineer" not in second["text"]
+
+
+def test_the_setting_of_an_act_is_not_its_content(cw: Crosswire, tmp_path: Path) -> None:
+    report = read(cw, tmp_path, "Mayor and the budget\n\n"
+                  "Mayor Dana Whitfield criticized the new budget as a “gift to developers” during a campaign "
+                  "stop in Riverton on Tuesday.\n\n"
+                  "The council member praised the plan as he toured the new depot.\n")
+    spans_are_exact(report)
+    budget = statement(report, "gift to developers")
+    assert budget["text"] == "the new budget as a “gift to developers”"
+    plan = statement(report, "the plan")
+    assert "toured" not in plan["text"]

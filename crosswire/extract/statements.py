@@ -553,10 +553,77 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
             continue  # "said Friday", "also said", "blasted Clinton … Wednesday"
         if child.dep_ == "prep" and (_is_setting(child) or (words and child.lower_ not in _CONTENT_PREPS)):
             continue  # "said in a statement", "on Fox News", "challenged the rules before 10 judges"
-        if child.dep_ == "advcl" and words and _after_comma(child):
-            continue  # "ruled against X, dealing a blow to Y": the writer's gloss
-        words.extend(t for t in child.subtree if not _gloss(t, child))
-    return _trim(sent, words) if words else None
+        if child.dep_ == "advcl" and words and (_after_comma(child) or _is_setting_tail(child)):
+            continue  # "ruled against X, dealing a blow to Y": the writer's gloss; "… as he toured": the setting
+        mine = [t for t in child.subtree if not _gloss(t, child)]
+        words.extend(mine if child.dep_ in ("xcomp", "ccomp") else _before_setting(mine))  # (an infinitive
+    return _trim(sent, words) if words else None  # is a clause: it keeps its setting, as a "that" clause does)
+
+
+_OCCASION_PREPS = frozenset({"during", "amid", "amidst", "despite", "following", "since", "throughout"})
+_FRAMING_MARKS = frozenset({"when", "as", "while", "after", "before", "because", "since", "although", "though",
+                            "until", "once", "whereas"})
+
+
+def _before_setting(words: list[Token]) -> list[Token]:
+    """A complement that is not a clause ("criticized the act as a crazy system", "made the reference") ends
+    where the writer's setting of the act begins, found from the parse at any depth: an occasion phrase
+    ("during a campaign stop in Flint", "in an interview on Monday"), a time ("Monday"), a framing clause
+    ("when he ran", "as he discussed …"), or a gloss set off by a comma or dash (", who has not been
+    charged", ", contradicting …", "— a charge that …"). (A clause — "said that …" — keeps all of it:
+    measured, annotators count a clause's setting and glosses as part of what was said.)"""
+    words = sorted(words, key=lambda t: t.i)
+    if len(words) < 2:
+        return words
+    first = words[0].i
+    last = max((t.i for t in words if not (t.is_punct or t.is_space)), default=words[-1].i)
+    cut = None
+    for t in words:
+        if t.i <= first or (cut is not None and t.left_edge.i >= cut):
+            continue  # a gloss ends the content; one between dashes or commas inside it does not
+        tail = t.right_edge.i >= last
+        if (_is_gloss_tail(t) and tail) or (_is_setting_tail(t) and (tail or t.head.pos_ in ("VERB", "AUX"))):
+            edge = t.left_edge.i
+            if edge > first and (cut is None or edge < cut):
+                cut = edge
+    return words if cut is None else [t for t in words if t.i < cut]
+
+
+def _is_setting_tail(t: Token) -> bool:
+    dep = t.dep_
+    if dep == "prep":
+        if t.lower_ in _OCCASION_PREPS:
+            return True
+        obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+        return obj is not None and t.lower_ in ("in", "on", "at", "after", "before") and (
+            obj.ent_type_ in ("DATE", "TIME", "EVENT") or obj.lemma_.lower() in vocab().occasions)
+    if dep == "npadvmod":  # "made the reference Monday"
+        return t.head.pos_ in ("VERB", "AUX") and (t.ent_type_ in ("DATE", "TIME") or t.lower_ in _TIME_WORDS)
+    if dep == "advcl":  # "… when he ran", "… as he discussed": a clause of its own, with its subject
+        return any(c.dep_ == "mark" and c.lower_ in _FRAMING_MARKS for c in t.children) and \
+            any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+    return False
+
+
+def _is_gloss_tail(t: Token) -> bool:
+    dep = t.dep_
+    if dep in ("punct", "cc", "conj"):
+        return False
+    edge = t.left_edge.i
+    if edge > 1 and _is_dash(t.doc[edge - 1]):
+        return True  # "… the Constitution" — a charge that might have stung"
+    if dep == "advcl":
+        return t.tag_ == "VBG" and _after_comma(t)
+    if dep in ("relcl", "acl", "appos"):
+        return t.doc[edge - 1].text == "," and (t.head.pos_ == "PROPN" or t.tag_ == "VBG")
+    return False
+
+
+def _is_dash(tok: Token) -> bool:
+    """A dash that sets off a phrase: "—", or a hyphen with a space on each side."""
+    if tok.text in ("—", "–", "―", "--"):
+        return True
+    return tok.text == "-" and bool(tok.whitespace_) and bool(tok.doc[tok.i - 1].whitespace_)
 
 
 _CONTENT_PREPS = frozenset({"about", "of", "for", "against", "as", "over", "that", "with", "to", "on"})
@@ -595,9 +662,7 @@ def _is_setting(prep: Token) -> bool:
     obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
     if prep.lower_ not in ("in", "on", "at", "during", "after", "before", "from", "to", "with"):
         return False
-    return obj is not None and (obj.lower_ in {"statement", "interview", "speech", "letter", "email", "post",
-                                               "tweet", "release", "conference", "call", "press", "rally",
-                                               "hearing", "debate", "appearance", "remarks", "op-ed"}
+    return obj is not None and (obj.lemma_.lower() in vocab().occasions
                                 or obj.ent_type_ in ("ORG", "DATE", "TIME", "GPE", "FAC", "EVENT"))
 
 

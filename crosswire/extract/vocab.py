@@ -34,6 +34,7 @@ class Vocab:
     people: frozenset[str]
     people_like: frozenset[str]  # head nouns of a source that names no one
     counting_verbs: frozenset[str] = frozenset()  # their subject keeps the count, it is not counted
+    occasions: frozenset[str] = frozenset()  # on which something is said: "in a statement", "during a campaign stop"
 
     def role_of(self, word: str) -> str | None:
         """The role a noun or title names: 'lawmaker' and 'Rep.' both give 'lawmaker'."""
@@ -71,4 +72,5 @@ def load(path: Path) -> Vocab:
         people=frozenset(data["people"]["nouns"]),
         people_like=frozenset(att.get("speaker_nouns", [])),
         counting_verbs=frozenset(att.get("counting_verbs", [])),
+        occasions=frozenset(att.get("occasions", [])),
     )
