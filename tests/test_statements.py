@@ -283,3 +283,23 @@ def test_the_setting_of_an_act_is_not_its_content(cw: Crosswire, tmp_path: Path)
     assert budget["text"] == "the new budget as a “gift to developers”"
     plan = statement(report, "the plan")
     assert "toured" not in plan["text"]
+
+
+def test_said_citing_a_source_that_takes_the_clause_and_the_chain(cw: Crosswire, tmp_path: Path) -> None:
+    report = read(cw, tmp_path, "Flood toll rises\n\n"
+                  "Mara Quist, a member of the regional assembly, said on Friday, citing the Coastal Survey Office, "
+                  "that about 240 homes had been flooded in the delta.\n")
+    st = statement(report, "240 homes had been flooded")
+    assert "citing" not in st["text"] and st["speaker"] == "Mara Quist"
+    assert st["chain"][-1].endswith("Coastal Survey Office") and len(st["chain"]) == 2
+    homes = next(c for c in report["claim"] if c["value"] == 240)
+    assert homes["source"] == "Mara Quist"
+
+
+def test_a_possessive_organisation_is_not_its_possessor(cw: Crosswire, tmp_path: Path) -> None:
+    report = read(cw, tmp_path, "Border report\n\n"
+                  "About 700 troops crossed the river overnight, Velmar's Joint Border Command said on Monday.\n")
+    st = statement(report, "700 troops crossed the river")
+    assert st["speaker"] in ("Velmar's Joint Border Command", "Joint Border Command")  # never "Velmar"
+    troops = next(c for c in report["claim"] if c["value"] == 700)
+    assert troops["source"] == st["speaker"]

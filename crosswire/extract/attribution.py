@@ -263,6 +263,8 @@ class Attributor:
         att = self._subject_source(head, prev)  # ("the ministry" never carries over to a person)
         if att is not None and att.source:
             return att.source, True
+        if _proper(head) and not head.ent_type_:  # a name the tagger missed ("Esland's General Staff"): as written
+            return _name_phrase(head), True
         if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.lemma_.lower() in self.v.people_like:
             return _np_text(span), True  # "a senior defense official": the role is the speaker, as written
         return None, False  # "the footage shows": no speaker, the mention stays in speaker_text
@@ -373,9 +375,9 @@ class Attributor:
         hi = max(w.right_edge.idx + len(w.right_edge.text) for w in words) + 1
         hits = [m for m in self._between(max(0, lo - 80), hi)
                 if m.label in _PREFER and any(m.start <= w.idx < m.end for w in words)]
-        if not hits:
-            return None
         on_head = [m for m in hits if m.start <= head.idx < m.end]
+        if not hits or (not on_head and _proper(head)):  # "Esland's General Staff" is not Esland: a name of its
+            return None  # own, kept whole by the caller
         return self._name((on_head or sorted(hits, key=lambda m: _PREFER[m.label]))[0])
 
     def _described_people(self) -> dict[str, str]:
@@ -413,6 +415,29 @@ class Attributor:
                     out.setdefault(role, self._name(m))
                     break
         return out
+
+
+def _proper(head: Token) -> bool:
+    """A capitalised proper noun heads the mention: a name, even one no entity covers ("General Staff")."""
+    return head.pos_ == "PROPN" and head.text[:1].isupper() and not head.is_sent_start
+
+
+def _name_phrase(head: Token) -> str:
+    """The name a proper noun heads, with the capitalised words and possessor right before it and nothing
+    else (no article, no dateline the parser took into the phrase): "the General Staff" -> "General Staff",
+    "Esland's Defence Intelligence Directorate" stays whole."""
+    first = head.i
+    doc = head.doc
+    while first > 0:
+        prev = doc[first - 1]
+        if prev.head.i < first - 1 or prev.head.i > head.i or "\n" in prev.text:
+            break
+        if not ((prev.pos_ in ("PROPN", "ADJ", "NOUN") and prev.text[:1].isupper()) or prev.tag_ == "POS"):
+            break
+        first -= 1
+    while first < head.i and doc[first].tag_ == "POS":
+        first += 1
+    return doc[first:head.i + 1].text
 
 
 def _np_text(span: Span) -> str:

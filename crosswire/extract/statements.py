@@ -540,7 +540,7 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
             c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > tok.i for c in tok.children):
         mine = {t.i for t in tok.subtree}  # "…, he said" or "But, he said, …": the clause around the cue
         return _trim(sent, [t for t in tok.head.subtree if t.i not in mine and not _concessive(t, tok)])
-    clause = [c for c in tok.rights if c.dep_ == "ccomp"]
+    clause = [c for c in tok.rights if c.dep_ == "ccomp"] or _clause_after_citing(tok)
     if clause:  # "told lawmakers on Friday that …": the clause, not whom it was told to
         return _trim(sent, [t for c in clause for t in c.subtree if not _concessive(t, tok)])
     words: list[Token] = []
@@ -624,6 +624,17 @@ def _is_dash(tok: Token) -> bool:
     if tok.text in ("—", "–", "―", "--"):
         return True
     return tok.text == "-" and bool(tok.whitespace_) and bool(tok.doc[tok.i - 1].whitespace_)
+
+
+def _clause_after_citing(tok: Token) -> list[Token]:
+    """'said, citing X, that …': the parser often hangs the "that" clause on X; it is the cue's content."""
+    for child in tok.rights:
+        if child.lower_ in ACCORDING:
+            for t in child.subtree:
+                if t.dep_ in ("relcl", "ccomp", "acl") and any(
+                        c.dep_ == "mark" and c.lower_ == "that" and c.pos_ == "SCONJ" for c in t.children):
+                    return [t]
+    return []
 
 
 _CONTENT_PREPS = frozenset({"about", "of", "for", "against", "as", "over", "that", "with", "to", "on"})
