@@ -555,8 +555,8 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
             continue  # "said in a statement", "on Fox News", "challenged the rules before 10 judges"
         if child.dep_ == "advcl" and words and (_after_comma(child) or _is_setting_tail(child)):
             continue  # "ruled against X, dealing a blow to Y": the writer's gloss; "… as he toured": the setting
-        mine = [t for t in child.subtree if not _gloss(t, child)]
-        words.extend(mine if child.dep_ in ("xcomp", "ccomp") else _before_setting(mine))  # (an infinitive
+        part = [t for t in child.subtree if not _gloss(t, child)]
+        words.extend(part if child.dep_ in ("xcomp", "ccomp") else _before_setting(part))  # (an infinitive
     return _trim(sent, words) if words else None  # is a clause: it keeps its setting, as a "that" clause does)
 
 
