@@ -303,3 +303,24 @@ def test_a_possessive_organisation_is_not_its_possessor(cw: Crosswire, tmp_path:
     assert st["speaker"] in ("Velmar's Joint Border Command", "Joint Border Command")  # never "Velmar"
     troops = next(c for c in report["claim"] if c["value"] == 700)
     assert troops["source"] == st["speaker"]
+
+
+def test_a_stance_noun_attributes_its_object_to_its_owner(cw: Crosswire, tmp_path: Path) -> None:
+    report = read(cw, tmp_path, "Harbour budget\n\n"
+                  "The mayor's critique of the harbour budget drew applause. "
+                  "Councillor Ines Varga raised questions about the ferry contract.\n\n"
+                  "Support for the ferry grew over the summer.\n")
+    spans_are_exact(report)
+    criticism = statement(report, "the harbour budget")
+    assert criticism["text"] == "the harbour budget" and criticism["speaker_text"] == "The mayor"
+    questions = statement(report, "the ferry contract")
+    assert questions["text"] == "the ferry contract" and "Ines Varga" in (questions["speaker"] or "")
+    assert "about" in questions["cue"] and not any(q["text"].startswith("questions") for q in report["quote"])
+    assert not any("the ferry" == q["text"] for q in report["quote"])  # support with no owner: no statement
+
+
+def test_a_name_after_the_cue_is_the_source_when_the_parser_took_a_quoted_subject(cw: Crosswire, tmp_path: Path) -> None:
+    report = read(cw, tmp_path, "Port strike\n\n"
+                  "“The port is closed. Fully closed,” said Tomas Reyl, a spokesman for the dockers' union.\n")
+    st = statement(report, "Fully closed")
+    assert st["speaker"] == "Tomas Reyl"

@@ -86,6 +86,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
     for sent in sdoc.sents:
         out += _according_to(sent, text)
         out += _verb_cues(sent, cues, quoted, text)
+        out += _noun_cues(sent, quoted, text, out)
     out += _signed_quotations(text)
     out += _headline(sdoc, text, out, v or vocab())
     _outside_labels(out, text)
@@ -358,7 +359,9 @@ def candidates(sent: Span, quoted: list[tuple[int, int]], text: str) -> Iterator
             continue  # the speaker's own "I think" inside a quotation: the quotation is the statement
         src = _source_of(tok)
         if src is not None and in_quotation(src[0], quoted):  # the parse took words of the quotation
-            src = _between_quotation_and_cue(tok, quoted)  # '"…," the commander said'
+            after = next((c for c in tok.rights if c.dep_ in ("nsubj", "nsubjpass") and not in_quotation(c.idx, quoted)), None)
+            src = _np_span(after) if after is not None else _between_quotation_and_cue(tok, quoted)  # '"…," said
+            # Jane Roe' (a second subject after the cue) or '"…," the commander said'
         yield tok, src, _adjacent_quotation(tok, src, quoted, text) or _block_span(tok, src, text)
 
 
@@ -524,6 +527,57 @@ def _only_punct(gap: str, colon: bool = False) -> bool:
         return False
     allowed = " ,—–-\u00a0" + (":" if colon else "")
     return all(ch in allowed for ch in gap) and (colon or "," in gap or "—" in gap or "–" in gap)
+
+
+def _noun_cues(sent: Span, quoted: list[tuple[int, int]], text: str, found: list[Relation]) -> list[Relation]:
+    """Nouns that attribute a stance to their owner (``data/claims.toml`` [attribution.cue_nouns]):
+    "Trump's criticism of the deal", "the senator raised questions about the plan", "her claim that …".
+    The owner is the possessor, or the subject of the verb the noun is the object of; without one there is
+    no relation ("support for the bill grew"). The content is the object of the noun's preposition or its
+    "that" clause; a noun inside a quotation or inside another relation's cue is skipped."""
+    nouns = vocab().cue_nouns
+    cue_spans = [(r.cue_start, r.cue_end) for r in found]
+    out = []
+    for tok in sent:
+        frames = nouns.get(tok.lemma_.lower()) if tok.pos_ == "NOUN" else None
+        if not frames or in_quotation(tok.idx, quoted) or any(a <= tok.idx < b for a, b in cue_spans):
+            continue
+        content: list[Token] = []
+        last = tok
+        for child in tok.rights:
+            if child.dep_ == "prep" and child.lower_ in frames:
+                obj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+                if obj is not None and obj.ent_type_ not in ("DATE", "TIME"):  # "remarks on Saturday"
+                    content, last = list(obj.subtree), child
+                break
+            if "that" in frames and child.dep_ in ("acl", "ccomp", "relcl") and any(
+                    c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
+                content = list(child.subtree)
+                break
+        span = _trim(sent, content) if content else None
+        if span is None:
+            continue
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        src = _np_span(owner) if owner is not None else None
+        if owner is not None and owner.right_edge.tag_ == "POS" and owner.right_edge.i > owner.left_edge.i:
+            src = (owner.left_edge.idx, owner.right_edge.idx)  # "The mayor's" -> "The mayor"
+            src = (src[0], len(text[:src[1]].rstrip()))
+        start = tok.left_edge.idx if owner is not None else tok.idx
+        verb = None
+        if src is None and tok.dep_ == "dobj" and lemma_of(tok.head) in vocab().owning_verbs:
+            src = _source_of(tok.head)  # "raised questions about", "launched attacks on"
+            start, verb = _cue_start(tok.head), tok.head.i
+        if src is None or in_quotation(src[0], quoted) or src[0] >= span[0]:
+            continue
+        if owner is not None:
+            start = max(start, owner.right_edge.idx + len(owner.right_edge.text))
+        for rel in found:  # the verb's own relation had the noun phrase as content: the noun's replaces it
+            if verb is not None and rel.head == verb and rel.start <= tok.idx < rel.end:
+                rel.end = rel.start
+        end = last.idx + len(last.text)
+        out.append(Relation(cue=re.sub(r"^[’']s\s+", "", text[start:end]).strip(), cue_start=start, cue_end=end,
+                            start=span[0], end=span[1], source_start=src[0], source_end=src[1], head=tok.i))
+    return out
 
 
 # -- 3. content -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ down; :func:`vocab` is the bundled file's, loaded once, for callers without an e
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ class Vocab:
     people_like: frozenset[str]  # head nouns of a source that names no one
     counting_verbs: frozenset[str] = frozenset()  # their subject keeps the count, it is not counted
     occasions: frozenset[str] = frozenset()  # on which something is said: "in a statement", "during a campaign stop"
+    cue_nouns: dict[str, frozenset[str]] = field(default_factory=dict)  # noun -> what introduces its content
+    owning_verbs: frozenset[str] = frozenset()  # their subject owns the cue noun they take as object ("raised questions")
 
     def role_of(self, word: str) -> str | None:
         """The role a noun or title names: 'lawmaker' and 'Rep.' both give 'lawmaker'."""
@@ -73,4 +75,6 @@ def load(path: Path) -> Vocab:
         people_like=frozenset(att.get("speaker_nouns", [])),
         counting_verbs=frozenset(att.get("counting_verbs", [])),
         occasions=frozenset(att.get("occasions", [])),
+        cue_nouns={k: frozenset(v) for k, v in att.get("cue_nouns", {}).items()},
+        owning_verbs=frozenset(att.get("owning_verbs", [])),
     )
