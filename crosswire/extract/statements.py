@@ -83,12 +83,13 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
     quoted = quotations(text)
     out: list[Relation] = _turns(text, segments or [])
     out += _quoted_turns(text, out)
+    words = v or vocab()
     for sent in sdoc.sents:
         out += _according_to(sent, text)
         out += _verb_cues(sent, cues, quoted, text)
-        out += _noun_cues(sent, quoted, text, out)
+        out += _noun_cues(sent, quoted, text, out, words)
     out += _signed_quotations(text)
-    out += _headline(sdoc, text, out, v or vocab())
+    out += _headline(sdoc, text, out, words)
     _outside_labels(out, text)
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
@@ -529,13 +530,14 @@ def _only_punct(gap: str, colon: bool = False) -> bool:
     return all(ch in allowed for ch in gap) and (colon or "," in gap or "—" in gap or "–" in gap)
 
 
-def _noun_cues(sent: Span, quoted: list[tuple[int, int]], text: str, found: list[Relation]) -> list[Relation]:
+def _noun_cues(sent: Span, quoted: list[tuple[int, int]], text: str, found: list[Relation],
+               v: Vocab) -> list[Relation]:
     """Nouns that attribute a stance to their owner (``data/claims.toml`` [attribution.cue_nouns]):
     "Trump's criticism of the deal", "the senator raised questions about the plan", "her claim that …".
     The owner is the possessor, or the subject of the verb the noun is the object of; without one there is
     no relation ("support for the bill grew"). The content is the object of the noun's preposition or its
     "that" clause; a noun inside a quotation or inside another relation's cue is skipped."""
-    nouns = vocab().cue_nouns
+    nouns = v.cue_nouns
     cue_spans = [(r.cue_start, r.cue_end) for r in found]
     out = []
     for tok in sent:
@@ -564,7 +566,7 @@ def _noun_cues(sent: Span, quoted: list[tuple[int, int]], text: str, found: list
             src = (src[0], len(text[:src[1]].rstrip()))
         start = tok.left_edge.idx if owner is not None else tok.idx
         verb = None
-        if src is None and tok.dep_ == "dobj" and lemma_of(tok.head) in vocab().owning_verbs:
+        if src is None and tok.dep_ == "dobj" and lemma_of(tok.head) in v.owning_verbs:
             src = _source_of(tok.head)  # "raised questions about", "launched attacks on"
             start, verb = _cue_start(tok.head), tok.head.i
         if src is None or in_quotation(src[0], quoted) or src[0] >= span[0]:
