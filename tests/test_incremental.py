@@ -47,6 +47,21 @@ def add(db: str, gen: bench.Generator, first: int, count: int) -> None:
     store.close()
 
 
+def hold_refresh(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make the next incremental refresh wait: ``entered`` is set when it starts, and it goes on when
+    ``release`` is set."""
+    release, entered = threading.Event(), threading.Event()
+    real = incremental.refresh
+
+    def slow_refresh(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        assert release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "refresh", slow_refresh)
+    return release, entered
+
+
 @pytest.mark.parametrize("seed", [11, 12])
 def test_incremental_equals_full_build_after_each_batch(tmp_path: Path, seed: int) -> None:
     db, gen = generated(tmp_path, 300, seed)
@@ -97,16 +112,7 @@ def test_page_is_served_stale_while_the_rebuild_runs_and_says_so(tmp_path: Path,
     before = client.get("/api/figures?limit=100").json()
     assert "updating" not in client.get("/figures").text.lower()
 
-    release = threading.Event()
-    entered = threading.Event()
-    real = incremental.refresh
-
-    def slow_refresh(*args: Any, **kwargs: Any) -> Any:
-        entered.set()
-        assert release.wait(30)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(incremental, "refresh", slow_refresh)
+    release, entered = hold_refresh(monkeypatch)
     add(db, gen, 80, 30)
     page = client.get("/figures")  # answered at once, from the previous state
     assert entered.wait(10)
@@ -162,15 +168,7 @@ def test_a_live_app_builds_at_start_up_serves_stale_after_an_ingest_and_leaves_n
             time.sleep(0.02)  # warm: built at start-up with its name index, no page asked for it
         before = client.get("/api/figures?limit=100").json()
 
-        release, entered = threading.Event(), threading.Event()
-        real = incremental.refresh
-
-        def slow_refresh(*args: Any, **kwargs: Any) -> Any:
-            entered.set()
-            assert release.wait(30)
-            return real(*args, **kwargs)
-
-        monkeypatch.setattr(incremental, "refresh", slow_refresh)
+        release, entered = hold_refresh(monkeypatch)
         add(db, gen, 80, 30)  # another process's ingest: the watcher starts the refresh, no page asked
         assert entered.wait(10)
         assert cw.fusion_status()["building"]

@@ -27,14 +27,7 @@ def server_running(folder: Path) -> bool:
     pid_file = folder / "data" / "postmaster.pid"
     if not pid_file.exists():
         return False
-    pid = int(pid_file.read_text().split()[0])
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pg_server._alive(int(pid_file.read_text().split()[0]))
 
 
 def start_in_a_process() -> tuple[subprocess.Popen[str], Path]:
