@@ -268,3 +268,29 @@ def test_estimates_far_apart_say_they_may_not_count_one_thing(db: str) -> None:
          "kw": {"source": "NIS", "attribution": ["NIS"], "as_of": "2025-01-13"}, "m": "wounded"}))
     [c] = fu.conflicts()
     assert c["kind"] == "divergence" and c["ratio"] == 1350 and "may not count the same thing" in c["reason"]
+
+
+def _staff(doc_id: str, outlet: str, day: str, source: str, *places: str) -> dict[str, Any]:
+    return report(doc_id, outlet, f"2025-01-{day}", [
+        claim(f"{source} said about 8,000 troops had crossed.", "about 8,000", 8000, "personnel",
+              qualifier="approx", source=source, attribution=[source], as_of="2025-01-06"),
+        NK, *(entity(p, "GPE") for p in places)])
+
+
+def test_a_bare_body_name_is_its_one_owners_where_the_report_names_the_owner(db: str, another_db: Any) -> None:
+    fu = fusion_of(db, [_staff("m1", "Wire A", "07", "Esland's General Staff", "Esland"),
+                        _staff("m2", "Wire B", "08", "the General Staff", "Esland")])
+    s = fu.series(PERSONNEL)
+    assert [o["origin"] for o in s["origins"]] == ["Esland's General Staff"] and s["n_independent"] == 1
+    # a report that does not name the owner keeps the bare name: it may be another country's staff
+    fu = fusion_of(another_db(), [_staff("m1", "Wire A", "07", "Esland's General Staff", "Esland"),
+                                  _staff("m3", "Wire C", "08", "General Staff")])
+    assert {o["origin"] for o in fu.series(PERSONNEL)["origins"]} == {"Esland's General Staff", "General Staff"}
+
+
+def test_a_bare_body_name_two_owners_share_stays_apart(db: str) -> None:
+    fu = fusion_of(db, [_staff("n1", "Wire A", "07", "Esland's General Staff", "Esland"),
+                        _staff("n2", "Wire B", "07", "Marovia's General Staff", "Marovia"),
+                        _staff("n3", "Wire C", "08", "General Staff", "Esland", "Marovia")])
+    assert {o["origin"] for o in fu.series(PERSONNEL)["origins"]} == {
+        "Esland's General Staff", "Marovia's General Staff", "General Staff"}

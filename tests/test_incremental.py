@@ -201,7 +201,7 @@ def test_closing_an_engine_stops_its_background_threads(tmp_path: Path) -> None:
 
 
 def _report(db: str, doc_id: str, published: str, publisher: str,
-            claims: list[tuple[float, str | None, str | None]]) -> None:
+            claims: list[tuple[float, str | None, str | None]], places: tuple[str, ...] = ()) -> None:
     """One report (written by another connection) of North Korean troops killed: (value, source, as_of) each;
     a claim without a source is the outlet's own figure."""
     store = open_store(db)
@@ -218,8 +218,9 @@ def _report(db: str, doc_id: str, published: str, publisher: str,
         conn.executemany("INSERT INTO claims (doc_id, value, low, high, qualifier, unit, counted, measure, subject,"
                          " source, attribution, hedge, conditional, as_of, location, span, sentence, start, \"end\","
                          " flags, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        conn.execute("INSERT INTO entities (doc_id, name, type, kb_id, mentions, count) VALUES (?,?,?,?,?,?)",
-                     (doc_id, "North Korea", "GPE", "Q100", json.dumps(["North Korea"]), 1))
+        conn.executemany("INSERT INTO entities (doc_id, name, type, kb_id, mentions, count) VALUES (?,?,?,?,?,?)",
+                         [(doc_id, name, "GPE", kb, json.dumps([name]), 1)
+                          for name, kb in [("North Korea", "Q100"), *((p, None) for p in places)]])
     store.close()
 
 
@@ -267,4 +268,24 @@ def test_each_kind_of_change_to_a_series_refreshes_as_a_full_build_does(tmp_path
             assert _point(cw, 7130, "2031-03-29")["origin"] == ("CIA" if doc_id == "t7" else "JCS")
             march = [c for c in cw.conflicts() if c["period"] == "2031-03" and c["series_id"] == SERIES]
             assert bool(march) == (doc_id == "t6")
+    cw.close()
+
+
+def test_a_second_owner_of_a_bare_name_refreshes_as_a_full_build_does(tmp_path: Path) -> None:
+    """"General Staff" is Esland's while only Esland owns one; a report of Marovia's General Staff makes the
+    earlier bare name its own origin again, in earlier reports too."""
+    db, _ = generated(tmp_path, 60)
+    cw = Crosswire(db=db)
+    everything(cw)
+    steps = [("o1", "Outlet 1", "Esland's General Staff", ("Esland",)),
+             ("o2", "Outlet 2", "General Staff", ("Esland",)),
+             ("o3", "Outlet 3", "Marovia's General Staff", ("Marovia",))]
+    for i, (doc_id, publisher, source, places) in enumerate(steps):
+        _report(db, doc_id, f"2031-05-0{i + 2}", publisher, [(8000 + i, source, "2031-05-01")], places)
+        answers = everything(cw)
+        full = Crosswire(db=db)
+        assert answers == everything(full), doc_id
+        full.close()
+        origin = _point(cw, 8001, "2031-05-01")["origin"] if doc_id != "o1" else None
+        assert origin in (None, "Esland's General Staff" if doc_id == "o2" else "General Staff")
     cw.close()

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = Path(__file__).parent / "fixtures" / "scenario"
-FLOORS = {"points": 0.93, "latest": 0.95, "disagreements": 0.95, "independence": 0.6}
+FLOORS = {"points": 0.93, "latest": 0.95, "disagreements": 0.95, "independence": 0.75}
 
 
 @pytest.fixture(scope="module")

@@ -448,6 +448,8 @@ class _Extending(_Builder):
     def extend(self, rows: Any) -> tuple[dict[str, Series], Change]:
         for row in rows:
             self.add(row)
+        if self.owned_now() != self.owned:  # a bare name now means another body in earlier reports too
+            raise _Changed("owned names")
         for k, s in list(self._keys.items()):
             if id(s) in self._copies:
                 self._keys[k] = self._copies[id(s)]

@@ -13,12 +13,13 @@ hedge with its ICD 203 likelihood and the user's Admiralty grade of its source.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..nlp.gazetteer import Gazetteer
-from ..names import slug
+from ..names import normalize, slug
 from ..store.rows import SeriesClaimRow
 from .entities import Resolver
 from .rules import INF, Period, Rules, date_key, figure_text, likelihood, period_of, rules
@@ -216,6 +217,10 @@ class SeriesBuilder:
         self._chains: dict[str, tuple[str, ...]] = {}
         self._traces: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._strings: dict[str, str] = {}
+        self._possessive: set[str] = set()  # names of a chain traced so far of the form "X's Y"
+        self._bare: set[str] = set()  # and every name's normal form
+        self.owned: dict[str, Owned] = {}  # bare name -> its one qualified form (``owned_names``)
+        self._normals: dict[str, str] = {}
 
     def load(self, rows: Iterable[SeriesClaimRow]) -> dict[str, Series]:
         """Sort ``rows`` (the store's ``series_claims``) into series, each in date order."""
@@ -225,6 +230,12 @@ class SeriesBuilder:
 
     def finish(self) -> dict[str, Series]:
         """After the last ``add``: fold a lone place into its series (the theatre), sort every series."""
+        owned = self.owned_now()
+        if owned != self.owned:  # a bare name seen before its owner's form: trace again with the form
+            self.owned, self._traces = owned, {}
+            for s in self.series.values():
+                for p in s.points:
+                    self._trace(p)
         if self.r.single_place_is_theatre:
             self._fold_theatres()
         for s in self.series.values():
@@ -353,7 +364,9 @@ class SeriesBuilder:
 
     def _trace(self, p: Point) -> None:
         """Attribution chain (publisher first), its origin, and the grade that travels with the claim."""
-        key = (p.publisher, p.attribution, p.source)
+        key: tuple[Any, ...] = (p.publisher, p.attribution, p.source)
+        if self.owned and any(self._normal(n) in self.owned for n in (p.source, *p.attribution) if n):
+            key += (p.doc_id,)  # whether a bare name is its owner's depends on the report
         hit = self._traces.get(key)
         if hit is None:
             hit = self._traces[key] = self._trace_of(p)
@@ -361,20 +374,44 @@ class SeriesBuilder:
 
     def _trace_of(self, p: Point) -> tuple[Any, ...]:
         names = (p.publisher, *(p.attribution or (p.source,)))
+        for n in names:
+            if n:
+                self._bare.add(self._normal(n))
+            if n and _POSSESSIVE.match(n):
+                self._possessive.add(n)
         chain: list[str] = []
         ids: list[str] = []
         for name in names:
-            c = self.resolver.resolve(name)
+            c = self.resolver.resolve(self._owned(name, p.doc_id))
             if c is not None and (not ids or ids[-1] != c.id):
                 chain.append(c.name)
                 ids.append(c.id)
         origin, origin_id = (chain[-1], ids[-1]) if chain else ("", "")
         pub = self.resolver.resolve(p.publisher)
         asserter = ids[1] if len(ids) > 1 else (ids[0] if ids else "")
-        src = self.resolver.resolve(p.source or p.publisher)
+        src = self.resolver.resolve(self._owned(p.source or p.publisher, p.doc_id))
         source_id = src.id if src else origin_id
         grade = self._grade([source_id, origin_id, ids[0] if ids else ""], [p.source, origin, p.publisher])
         return (tuple(chain), tuple(ids), origin, origin_id, pub.id if pub else "", asserter, source_id, grade)
+
+    def owned_now(self) -> dict[str, Owned]:
+        """``owned_names`` of the names traced so far."""
+        return owned_names(self._possessive, self._bare, self.resolver)
+
+    def _owned(self, name: str | None, doc_id: str) -> str | None:
+        """``name``, or its owner's form when it is a bare name ("General Staff") whose one qualified form
+        ("Esland's General Staff") names an owner the report names too."""
+        hit = self.owned.get(self._normal(name)) if name and self.owned else None
+        if hit is None:
+            return name
+        owner = self.resolver.by_id.get(hit.owner_id.casefold())
+        return hit.name if owner is not None and doc_id in owner.doc_ids else name
+
+    def _normal(self, name: str) -> str:
+        hit = self._normals.get(name)
+        if hit is None:
+            hit = self._normals[name] = normalize(name)
+        return hit
 
     def _grade(self, ids: list[str], names: list[str | None]) -> dict[str, str] | None:
         if not self.grades:
@@ -384,6 +421,35 @@ class SeriesBuilder:
             if letter:
                 return {"grade": letter, "meaning": self.r.grades[letter], "of": name or eid}
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Owned:
+    name: str  # the qualified form, as first seen ("Esland's General Staff")
+    owner_id: str  # its owner's entity id (Esland)
+
+
+_POSSESSIVE = re.compile(r"^(?P<owner>.+?)['’]s\s+(?P<rest>\S.*)$")
+
+
+def owned_names(possessive: Iterable[str], bare: set[str], resolver: Resolver) -> dict[str, Owned]:
+    """Bare names ("General Staff") that a country or people owns in exactly one way across the knowledge
+    base ("Esland's General Staff", and no other country's General Staff) among ``possessive`` (names of
+    that form) and ``bare`` (normal forms of every name): normalised bare name -> that form. A report's bare name is that body only where the report names the owner too (``_owned``)."""
+    forms: dict[str, dict[str, str]] = {}  # bare name -> owner id -> the first qualified form
+    for name in sorted(possessive):
+        m = _POSSESSIVE.match(name)
+        if m is None:
+            continue
+        owner = resolver.resolve(m["owner"])
+        if owner is None or not owner.known or owner.type not in _OWNERS:
+            continue
+        forms.setdefault(normalize(m["rest"]), {}).setdefault(owner.id, name)
+    return {k: Owned(name, owner) for k, v in forms.items() if len(v) == 1 and k in bare
+            for owner, name in v.items()}
+
+
+_OWNERS = frozenset({"GPE", "NORP"})
 
 
 def _stem(word: str) -> str:
