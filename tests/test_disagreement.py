@@ -260,14 +260,24 @@ def test_a_unit_that_names_a_kind_of_person_joins_that_kind(db: str) -> None:
     assert s["id"] == "north-korea.personnel.person.engineers" and s["n_points"] == 2
 
 
-def test_estimates_far_apart_say_they_may_not_count_one_thing(db: str) -> None:
-    fu = fusion_of(db, _two_origins(
-        {"s": "HUR said two soldiers were wounded.", "span": "two", "v": 2,
+def _wounded(hur: float, nis: float) -> list[dict[str, Any]]:
+    return _two_origins(
+        {"s": f"HUR said {hur:,.0f} soldiers were wounded.", "span": f"{hur:,.0f}", "v": hur,
          "kw": {"source": "HUR", "attribution": ["HUR"], "as_of": "2025-01-11"}, "m": "wounded"},
-        {"s": "The NIS said 2,700 were wounded.", "span": "2,700", "v": 2700,
-         "kw": {"source": "NIS", "attribution": ["NIS"], "as_of": "2025-01-13"}, "m": "wounded"}))
-    [c] = fu.conflicts()
-    assert c["kind"] == "divergence" and c["ratio"] == 1350 and "may not count the same thing" in c["reason"]
+        {"s": f"The NIS said {nis:,.0f} were wounded.", "span": f"{nis:,.0f}", "v": nis,
+         "kw": {"source": "NIS", "attribution": ["NIS"], "as_of": "2025-01-13"}, "m": "wounded"})
+
+
+def test_estimates_far_apart_say_they_may_not_count_one_thing(db: str) -> None:
+    [c] = fusion_of(db, _wounded(150, 2700)).conflicts()
+    assert c["kind"] == "divergence" and c["ratio"] == 18 and "may not count the same thing" in c["reason"]
+
+
+def test_a_handful_of_individuals_is_no_estimate_of_the_total(db: str, another_db: Any) -> None:
+    fu = fusion_of(db, _wounded(2, 2700))  # "two soldiers, though wounded, survived" against a toll
+    assert fu.conflicts() == [] and fu.series("north-korea.wounded.person")["n_points"] == 2
+    [c] = fusion_of(another_db(), _wounded(2, 5)).conflicts()  # two handfuls are two estimates
+    assert c["kind"] == "divergence" and c["ratio"] == 2.5
 
 
 def _staff(doc_id: str, outlet: str, day: str, source: str, *places: str) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def _pair_first(points: list[Point], pair: tuple[Point, Point]) -> list[Point]:
 
 def divergence(series: Series, period: str, pts: list[Point], r: Rules) -> dict[str, Any] | None:
     """Point estimates of different origins for one period that differ by more than rounding explains."""
-    reps = _latest_per_origin([p for p in pts if qclass(p, r) == "point"])
+    reps = _estimates(_latest_per_origin([p for p in pts if qclass(p, r) == "point"]), r)
     if len(reps) < 2:
         return None
     pair = _divergent_pair(reps, series, r)
@@ -126,6 +126,16 @@ def divergence(series: Series, period: str, pts: list[Point], r: Rules) -> dict[
                    " and the scope of each.")
     return _record("divergence", "divergence", f"divergence:{series.id}@{period}", series, period,
                    sorted(involved, key=point_value), (low, high), reason)
+
+
+def _estimates(reps: list[Point], r: Rules) -> list[Point]:
+    """``reps`` less the exact counts of a handful of individuals that another origin's figure is more
+    than ``far_apart`` times (two wounded prisoners are not an estimate of the wounded in all)."""
+    if len(reps) < 2:
+        return reps
+    top = max(point_value(p) for p in reps)
+    return [p for p in reps if not (p.qualifier == "exact" and 0 < point_value(p) < r.handful
+                                    and top > r.far_apart * point_value(p))]
 
 
 def _latest_per_origin(pts: list[Point]) -> list[Point]:

@@ -61,6 +61,7 @@ class Rules:
     single_place_is_theatre: bool = True  # one place for a subject and measure is the theatre, not a scope
     people_measures: frozenset[str] = frozenset()  # measures that count people (a unit 'sapper' is a kind)
     far_apart: float = 10.0  # a divergence beyond this ratio may not be one quantity (said in its reason)
+    handful: float = 10.0  # an exact count below this, far_apart below another origin's, counts individuals
 
     def period(self, name: str | None) -> Period | None:
         return self.by_period.get(name) if name else None
@@ -111,6 +112,7 @@ def rules() -> Rules:
         single_place_is_theatre=bool(fusion["places"]["single_place_is_theatre"]),
         people_measures=frozenset(fusion["people"]["measures"]),
         far_apart=float(fusion["disagreement"]["far_apart"]),
+        handful=float(fusion["disagreement"].get("handful", 10.0)),
     )
 
 
