@@ -275,19 +275,17 @@ class Crosswire(ReadSide, ReviewSide):
         if report.added and self._cache is not None and self._cache.has_state:
             self.fusion.state(wait=not self._cache.background)
 
-    def _store_input(self, inp: Input | None, items: list[Document | Rejection],
-                     records: dict[str, list[dict[str, Any]]], report: IngestReport,
-                     on_reject: Callable[[Rejection], None] | None,
-                     on_warning: Callable[[Rejection], None] | None = None,
-                     versions: dict[str, str] | None = None) -> None:
-        """Write one input's documents, records and rejections in one transaction (``versions``: of the
-        pipeline that made the records, when it ran in another process)."""
-        known: dict[str, set[tuple[str, str]]] = {}
-        if inp is not None:
-            state = self.store.raw_states([inp.sha]).get(inp.sha)
-            if state is not None:
-                known[inp.sha] = state.rejections
-        self._store_batch([(inp, items)], known, records, report, on_reject, on_warning, versions)
+    def _store_inputs(self, inputs: list[tuple[Input | None, list[Document | Rejection]]],
+                      records: dict[str, list[dict[str, Any]]], report: IngestReport,
+                      on_reject: Callable[[Rejection], None] | None,
+                      on_warning: Callable[[Rejection], None] | None = None,
+                      versions: dict[str, str] | None = None) -> None:
+        """Write some inputs' documents, records and rejections in one transaction, looking up in one query
+        which of them were stored before (``versions``: of the pipeline that made the records, when it ran
+        in another process). No two of ``inputs`` may have the same bytes (as in ``_ingest_here``'s batches)."""
+        states = self.store.raw_states([inp.sha for inp, _ in inputs if inp is not None])
+        known = {sha: state.rejections for sha, state in states.items()}
+        self._store_batch(inputs, known, records, report, on_reject, on_warning, versions)
 
     def _store_batch(self, batch: list[tuple[Input | None, list[Document | Rejection]]],
                      known: dict[str, set[tuple[str, str]]], records: dict[str, list[dict[str, Any]]],

@@ -13,9 +13,10 @@ Who does what, in order:
    cleans and extracts, and sends back documents, rejections and records; it never writes. When it
    runs on this machine it looks in the knowledge base (read-only) for documents stored before and
    does not extract them again, like the one-process path.
-3. The driver is the one writer: each input is written in one transaction once all its pieces are
-   back, in input order, through the same ``Crosswire._store_input`` as the one-process path — so
-   the stored rows, ids, versions and rejections are the same. It drives the progress callback.
+3. The driver is the one writer: an input is written once all its pieces are back, in input order,
+   the inputs back together in one transaction (up to ``batch_size``, as in one process), through
+   ``Crosswire._store_inputs`` and the same ``_store_batch`` as the one-process path — so the stored
+   rows, ids, versions and rejections are the same. It drives the progress callback.
 
 A worker that dies (killed, out of memory) loses no document: nothing of its batch had been written,
 so the batch it was working on is sent again (the batches waiting in its queue are handed to the
@@ -57,15 +58,15 @@ class Engine(Protocol):
 
     def _clean(self, item: RawItem, explicit: dict[str, object] | None = None) -> Document | Rejection: ...
 
-    def _store_input(self, inp: Input | None, items: list[Document | Rejection],
-                     records: dict[str, list[dict[str, Any]]], report: Any,
-                     on_reject: Callable[[Rejection], None] | None,
-                     on_warning: Callable[[Rejection], None] | None = None,
-                     versions: dict[str, str] | None = None) -> None: ...
+    def _store_inputs(self, inputs: list[tuple[Input | None, list[Document | Rejection]]],
+                      records: dict[str, list[dict[str, Any]]], report: Any,
+                      on_reject: Callable[[Rejection], None] | None,
+                      on_warning: Callable[[Rejection], None] | None = None,
+                      versions: dict[str, str] | None = None) -> None: ...
 
 
 class Report(Protocol):
-    """What the driver fills in of ``crosswire.engine.IngestReport`` (the rest through ``_store_input``)."""
+    """What the driver fills in of ``crosswire.engine.IngestReport`` (the rest through ``_store_inputs``)."""
 
     unchanged: int
     retried: int
@@ -88,6 +89,13 @@ SPLIT_AFTER = 2  # losses of a batch after which its inputs are sent one by one
 MAX_ATTEMPTS = 3  # losses of one input after which it is stored as a rejection
 BACKLOG = 256  # inputs per worker read ahead of the one being written (bounds the driver's memory)
 RAY_EXTRA = "pip install 'crosswire[ray]'"
+# The local Ray this module starts (no --address) is Ray's own defaults but for: its workers run at the
+# priority of the driver and of local workers (Ray lowers them to nice 15 otherwise: they then yield the
+# cores to the driver, to Ray's own processes and to anything else on the machine), and no per-task
+# events or metrics are collected (no dashboard reads them). A cluster joined with --address keeps
+# its own settings.
+RAY_LOCAL_CONFIG: dict[str, Any] = {"worker_niceness": 0, "task_events_report_interval_ms": 0,
+                                    "enable_metrics_collection": False}
 
 
 @dataclass(slots=True)
@@ -123,24 +131,32 @@ class BatchResult:
     worker: str  # host:pid
     peak_rss_mb: float
     cpu_s: float  # CPU seconds the worker has used so far
+    ready_cpu_s: float  # of which before its engine (and spaCy pipeline, when extracting) was ready: start-up
 
 
 # -- the worker side ------------------------------------------------------------------------------
 _ENGINE: tuple[WorkerSpec, Engine] | None = None
+_READY_CPU = 0.0  # CPU seconds this process had used when its engine (and pipeline) was ready
+_PIPELINE = False  # whether that engine's pipeline is loaded
 
 
-def _worker_engine(spec: WorkerSpec) -> Engine:
-    """This process's engine: read-only, built on the first batch (one spaCy pipeline per worker) and
-    kept while the batches come from the same run's spec (a forked worker may inherit another's)."""
-    global _ENGINE
+def _worker_engine(spec: WorkerSpec, extract: bool) -> Engine:
+    """This process's engine: read-only, built on the first batch (one spaCy pipeline per worker, loaded
+    then when the run extracts) and kept while the batches come from the same run's spec (a forked
+    worker may inherit another's)."""
+    global _ENGINE, _READY_CPU, _PIPELINE
     if _ENGINE is None or _ENGINE[0] != spec:
-        _ENGINE = (spec, spec.factory(read_only=True, **spec.settings))
+        _ENGINE, _PIPELINE = (spec, spec.factory(read_only=True, **spec.settings)), False
+        _READY_CPU = cpu_seconds()
+    if extract and not _PIPELINE:
+        _ENGINE[1].extractor  # noqa: B018 - loaded now, so that the start-up CPU is measured apart
+        _READY_CPU, _PIPELINE = cpu_seconds(), True
     return _ENGINE[1]
 
 
 def run_batch(spec: WorkerSpec, batch: Batch) -> BatchResult:
     """Read, clean and extract one batch; documents the knowledge base holds are not extracted again."""
-    cw = _worker_engine(spec)
+    cw = _worker_engine(spec, batch.extract)
     results = []
     for job in batch.jobs:
         raw = read_items(job.inp) if job.inp is not None else job.items
@@ -154,7 +170,8 @@ def run_batch(spec: WorkerSpec, batch: Batch) -> BatchResult:
         for r in results:
             r.records = {d.id: records[d.id] for d in r.items if isinstance(d, Document) and d.id in records}
         versions = dict(cw.extractor.versions)
-    return BatchResult(results, versions, f"{socket.gethostname()}:{os.getpid()}", peak_rss_mb(), cpu_seconds())
+    return BatchResult(results, versions, f"{socket.gethostname()}:{os.getpid()}", peak_rss_mb(), cpu_seconds(),
+                       _READY_CPU)
 
 
 def peak_rss_mb() -> float:
@@ -332,7 +349,8 @@ class RayPool:
         self.started = not ray.is_initialized()
         if self.started:
             ray.init(address=address, num_cpus=None if address else (workers or os.cpu_count() or 1),
-                     include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False)
+                     include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False,
+                     _system_config=None if address else RAY_LOCAL_CONFIG)
         self.workers = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         actor = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=0)(RayWorker)
         self.actors = [actor.remote(dataclasses.replace(spec, check_store=address is None)) for _ in range(self.workers)]
@@ -420,6 +438,7 @@ class Driver:
         self.next_write = 0
         self.versions: dict[str, str] = {}
         self.stats: dict[str, dict[str, Any]] = {}
+        self.group = max(1, int(cw.settings["batch_size"]))  # inputs per transaction, at most
         self.done = 0  # batches back
         self.lost = 0  # batches whose worker was lost
 
@@ -512,10 +531,13 @@ class Driver:
     # results
     def _take(self, result: BatchResult) -> None:
         self.versions = result.versions or self.versions
-        seen = self.stats.setdefault(result.worker, {"batches": 0, "peak_rss_mb": 0.0, "cpu_s": 0.0})
+        seen = self.stats.setdefault(result.worker, {"batches": 0, "reports": 0, "peak_rss_mb": 0.0, "cpu_s": 0.0,
+                                                     "start_cpu_s": 0.0})
         seen["batches"] += 1
+        seen["reports"] += sum(len(r.items) for r in result.results)
         seen["peak_rss_mb"] = max(seen["peak_rss_mb"], round(result.peak_rss_mb, 1))
         seen["cpu_s"] = max(seen["cpu_s"], round(result.cpu_s, 2))
+        seen["start_cpu_s"] = round(result.ready_cpu_s, 2)
         for r in result.results:
             self._store_result(r)
 
@@ -523,16 +545,30 @@ class Driver:
         self.pending[r.seq].got[r.part] = r
 
     def _write_ready(self) -> None:
-        """Write every input whose pieces are all back, in input order."""
+        """Write every input whose pieces are all back, in input order: those back together in one
+        transaction, up to ``batch_size`` of them (a second copy of the same bytes waits for the next one,
+        as in one process)."""
+        group: list[tuple[Input | None, list[Document | Rejection]]] = []
+        records: dict[str, list[dict[str, Any]]] = {}
+        shas: set[str] = set()
         while (p := self.pending.get(self.next_write)) is not None and len(p.got) == p.parts:
+            if len(group) >= self.group or (p.inp is not None and p.inp.sha in shas):
+                self._write(group, records)
+                group, records, shas = [], {}, set()
             del self.pending[self.next_write]
-            items = [it for n in sorted(p.got) for it in p.got[n].items]
-            records = {k: v for n in sorted(p.got) for k, v in p.got[n].records.items()}
-            self.cw._store_input(p.inp, items, records, self.report, self.on_reject, self.on_warning,
-                                 versions=self.versions)
-            if self.progress:
-                self.progress(1)
+            group.append((p.inp, [it for n in sorted(p.got) for it in p.got[n].items]))
+            records.update({k: v for n in sorted(p.got) for k, v in p.got[n].records.items()})
+            if p.inp is not None:
+                shas.add(p.inp.sha)
             self.next_write += 1
+        if group:
+            self._write(group, records)
+
+    def _write(self, group: list[tuple[Input | None, list[Document | Rejection]]],
+               records: dict[str, list[dict[str, Any]]]) -> None:
+        self.cw._store_inputs(group, records, self.report, self.on_reject, self.on_warning, versions=self.versions)
+        if self.progress:
+            self.progress(len(group))
 
 
 def _lost(job: Job) -> list[Document | Rejection]:
