@@ -170,6 +170,29 @@ def test_an_input_that_keeps_killing_its_worker_is_rejected_and_the_rest_stored(
     cw.close()
 
 
+def test_the_driver_writes_inputs_back_together_in_one_transaction(corpus: Path, baseline: Any, db: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs whose results come back together are written in one transaction (not one each), except a
+    second copy of the same bytes, which waits for the next: the stored content is that of one process."""
+    one_report, one_stored = baseline
+    cw = Crosswire(db=db)
+    writes: list[list[str]] = []
+    real = cw._store_batch
+
+    def store_batch(batch: Any, *args: Any, **kwargs: Any) -> None:
+        writes.append([inp.sha if inp is not None else "" for inp, _ in batch])
+        real(batch, *args, **kwargs)
+
+    monkeypatch.setattr(cw, "_store_batch", store_batch)
+    report = IngestReport()
+    parallel.Driver(cw, report, _FakePool("no such input"), {}, True, None, None, None).run([str(corpus)])
+    cw.close()
+    inputs = sum(len(w) for w in writes)
+    assert inputs == 22 and len(writes) < inputs / 3  # 22 inputs (one a copy of another), a few transactions
+    assert all(len(set(w) - {""}) == len([s for s in w if s]) for w in writes)  # no bytes twice in one
+    assert summary(report) == one_report and stored(db) == one_stored
+
+
 def test_workers_that_die_before_any_batch_stop_the_run(corpus: Path, db: str) -> None:
     cw = Crosswire(db=db)
     with pytest.raises(CrosswireError, match="died .* before finishing one batch"):
@@ -193,11 +216,13 @@ def test_address_without_ray_engine_is_a_usage_error(corpus: Path, run_cli: Any)
 # -- Ray ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def ray_cluster() -> Any:
-    """One local Ray for the Ray tests (each pool joins it and leaves it running)."""
+    """One local Ray for the Ray tests (each pool joins it and leaves it running), started with the settings
+    of the Ray a pool starts itself."""
     ray = pytest.importorskip("ray")
     import logging
 
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False)
+    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False,
+             _system_config=parallel.RAY_LOCAL_CONFIG)
     yield ray
     ray.shutdown()
 
@@ -220,13 +245,17 @@ def ray_actor_pids(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 @pytest.mark.ray
 def test_ray_workers_store_what_one_process_stores(corpus: Path, baseline: Any, db: str, ray_cluster: Any,
-                                                   small_batches: None) -> None:
+                                                   small_batches: None, ray_actor_pids: list[int]) -> None:
     one_report, one_stored = baseline
     cw = Crosswire(db=db)
-    report = cw.ingest([str(corpus)], engine="ray", workers=2)
+    niceness: set[int] = set()  # of the actors, seen mid-run (when the first input is written)
+    report = cw.ingest([str(corpus)], engine="ray", workers=2, progress=lambda n: niceness.update(
+        os.getpriority(os.PRIO_PROCESS, pid) for pid in ([] if niceness else ray_actor_pids)))
     cw.close()
     assert len(report.workers) == 2 and summary(report) == one_report
     assert stored(db) == one_stored
+    assert all(w["start_cpu_s"] > 0 and w["cpu_s"] > w["start_cpu_s"] for w in report.workers)
+    assert niceness == {os.getpriority(os.PRIO_PROCESS, 0)}  # not lowered to Ray's default 15 (RAY_LOCAL_CONFIG)
 
 
 @pytest.mark.ray
