@@ -151,6 +151,22 @@ def country_of(demonym: str, rules: NameRules | None = None) -> str | None:
     return hit[1] if hit and hit[1] else None
 
 
+_DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish", "ic")
+
+
+def demonym_forms(place: str) -> frozenset[str]:
+    """The regular demonyms a place name allows, lower case ("marovian" of "marovia", "ukrainian" of
+    "ukraine", "tarvish" of "tarvia", "sudanese" of "sudan"): for places the gazetteer does not list."""
+    place = place.casefold()
+    stems = {place, place[:-1], place[:-2]} if len(place) > 5 else {place}
+    return frozenset(stem + end for stem in stems for end in _DEMONYM_ENDINGS)
+
+
+def is_demonym_of(word: str, place: str) -> bool:
+    """Is ``word`` a regular demonym of ``place`` (see :func:`demonym_forms`)?"""
+    return word.casefold() in demonym_forms(place)
+
+
 # ---------------------------------------------------------------- person names
 
 _SPLIT_ROLE = re.compile(r"\s*(?:/|\||,|:|\(|\s[-–—]\s).*$", re.S)

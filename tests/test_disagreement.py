@@ -304,3 +304,36 @@ def test_a_bare_body_name_two_owners_share_stays_apart(db: str) -> None:
                         _staff("n3", "Wire C", "08", "General Staff", "Esland", "Marovia")])
     assert {o["origin"] for o in fu.series(PERSONNEL)["origins"]} == {
         "Esland's General Staff", "Marovia's General Staff", "General Staff"}
+
+
+def _figure(doc_id: str, day: str, subject: str, source: str, *names: tuple[str, str]) -> dict[str, Any]:
+    return report(doc_id, f"Wire {doc_id}", f"2025-08-{day}", [
+        claim(f"{source} said about 2,100 {subject} soldiers had been killed.", "about 2,100", 2100, "killed",
+              qualifier="approx", subject=subject, source=source, attribution=[source], as_of=f"2025-08-{day}"),
+        *(entity(n, t) for n, t in names)])
+
+
+def test_a_nationality_no_gazetteer_knows_is_the_one_place_it_names(db: str, another_db: Any) -> None:
+    fu = fusion_of(db, [_figure("p1", "11", "Korvalian", "the bureau", ("Korvalian", "NORP")),
+                        _figure("p2", "12", "Korvalia", "the bureau", ("Korvalia", "GPE"))])
+    [s] = fu.figures()
+    assert s["subject"] == "Korvalia" and s["n_points"] == 2
+    # without the place in the knowledge base the nationality stays a subject of its own
+    fu = fusion_of(another_db(), [_figure("p1", "11", "Korvalian", "the bureau", ("Korvalian", "NORP")),
+                                  _figure("p2", "12", "Drusala", "the bureau", ("Drusala", "GPE"))])
+    assert {s["subject"] for s in fu.figures()} == {"Korvalian", "Drusala"}
+
+
+def test_an_acronym_is_the_one_organisation_it_abbreviates(db: str, another_db: Any) -> None:
+    ifs = ("Institute for Frontier Studies", "ORG")
+    fu = fusion_of(db, [_figure("q1", "11", "Korvalia", "Institute for Frontier Studies", ifs, ("Korvalia", "GPE")),
+                        _figure("q2", "20", "Korvalia", "IFS", ("IFS", "ORG"))])
+    [s] = fu.figures()
+    assert [o["origin"] for o in s["origins"]] == ["Institute for Frontier Studies"]
+    # two organisations with those initials: the acronym is neither
+    fu = fusion_of(another_db(), [
+        _figure("q1", "11", "Korvalia", "Institute for Frontier Studies", ifs, ("Korvalia", "GPE")),
+        _figure("q3", "12", "Korvalia", "Institute for Fiscal Studies", ("Institute for Fiscal Studies", "ORG")),
+        _figure("q2", "20", "Korvalia", "IFS", ("IFS", "ORG"))])
+    assert {o["origin"] for o in fu.figures()[0]["origins"]} == {
+        "Institute for Frontier Studies", "Institute for Fiscal Studies", "IFS"}

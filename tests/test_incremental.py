@@ -201,14 +201,15 @@ def test_closing_an_engine_stops_its_background_threads(tmp_path: Path) -> None:
 
 
 def _report(db: str, doc_id: str, published: str, publisher: str,
-            claims: list[tuple[float, str | None, str | None]], places: tuple[str, ...] = ()) -> None:
+            claims: list[tuple[float, str | None, str | None]], places: tuple[str, ...] = (),
+            subject: str = "North Korea", norp: tuple[str, ...] = ()) -> None:
     """One report (written by another connection) of North Korean troops killed: (value, source, as_of) each;
     a claim without a source is the outlet's own figure."""
     store = open_store(db)
     rows = []
     for value, source, as_of in claims:
         span = f"{value:,.0f} troops"
-        rows.append((doc_id, value, None, None, "exact", "person", "troops", "killed", "North Korea",
+        rows.append((doc_id, value, None, None, "exact", "person", "troops", "killed", subject,
                      source or publisher, json.dumps([source] if source else []), None, 0, as_of, None, span,
                      f"{source or publisher} said {span} were killed.", 0, len(span), "[]", "test"))
     with store.transaction() as conn:
@@ -219,8 +220,9 @@ def _report(db: str, doc_id: str, published: str, publisher: str,
                          " source, attribution, hedge, conditional, as_of, location, span, sentence, start, \"end\","
                          " flags, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.executemany("INSERT INTO entities (doc_id, name, type, kb_id, mentions, count) VALUES (?,?,?,?,?,?)",
-                         [(doc_id, name, "GPE", kb, json.dumps([name]), 1)
-                          for name, kb in [("North Korea", "Q100"), *((p, None) for p in places)]])
+                         [(doc_id, name, type_, kb, json.dumps([name]), 1)
+                          for name, type_, kb in [("North Korea", "GPE", "Q100"), *((p, "GPE", None) for p in places),
+                                                  *((n, "NORP", None) for n in norp)]])
     store.close()
 
 
@@ -288,4 +290,21 @@ def test_a_second_owner_of_a_bare_name_refreshes_as_a_full_build_does(tmp_path: 
         full.close()
         origin = _point(cw, 8001, "2031-05-01")["origin"] if doc_id != "o1" else None
         assert origin in (None, "Esland's General Staff" if doc_id == "o2" else "General Staff")
+    cw.close()
+
+
+def test_a_place_that_turns_up_after_its_nationality_refreshes_as_a_full_build_does(tmp_path: Path) -> None:
+    """"Korvalian" is a subject of its own until a report names Korvalia; then its figures join Korvalia's."""
+    db, _ = generated(tmp_path, 60)
+    cw = Crosswire(db=db)
+    everything(cw)
+    _report(db, "k1", "2031-06-02", "Outlet 1", [(2100, "NIB", "2031-06-01")], subject="Korvalian", norp=("Korvalian",))
+    assert any(s["subject"] == "Korvalian" for s in cw.figures())
+    _report(db, "k2", "2031-06-03", "Outlet 2", [(2600, "IFS", "2031-06-02")], subject="Korvalia", places=("Korvalia",))
+    answers = everything(cw)
+    full = Crosswire(db=db)
+    assert answers == everything(full)
+    full.close()
+    [s] = [s for s in cw.figures() if s["subject"] in ("Korvalia", "Korvalian")]
+    assert s["subject"] == "Korvalia" and s["n_points"] == 2
     cw.close()

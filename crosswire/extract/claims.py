@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Claim, Mention, Quantity, TimeRef
-from ..names import country_of, default_rules
+from ..names import country_of, default_rules, is_demonym_of
 from .asof import Cues, Dated, Dater
 from .attribution import Attribution, Attributor, Speaker, hedge_near, is_conditional
 from .parsed import text_of, token_at
@@ -271,19 +271,9 @@ def _named_elsewhere(start: int, end: int, ctx: Context) -> str | None:
     for word in re.findall(r"\b[A-Z][\w-]+", ctx.text[start:end]):
         if word in ctx.demonyms:
             return ctx.demonyms[word]
-        if any(_demonym_of(word.lower(), place) for place in ctx.places):
+        if any(is_demonym_of(word, place) for place in ctx.places):
             return word  # as a NORP mention of it would be named
     return None
-
-
-_DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "i", "ish", "ic")
-
-
-def _demonym_of(word: str, place: str) -> bool:
-    """Is ``word`` a regular demonym of ``place`` ("marovian" of "marovia", "ukrainian" of "ukraine",
-    "tarvish" of "tarvia")?"""
-    stems = {place, place[:-1], place[:-2]} if len(place) > 5 else {place}  # "tarvish" of "tarvia"
-    return any(word == stem + end for stem in stems for end in _DEMONYM_ENDINGS)
 
 
 def _phrase_end(q: Quantity, ctx: Context) -> int:

@@ -5,7 +5,12 @@ Keys: every per-document entity row is a node ``kb:<kb_id>`` when the gazetteer 
 
 1. a row has a kb id and its canonical name belongs to that kb id only: ``nm:<name>`` joins it,
    so rows of the same name without a kb id (another document, an older extraction) land on it;
-2. the user merged two entities (``entity_edits``, applied in order).
+2. the user merged two entities (``entity_edits``, applied in order);
+3. (when a name is looked up) a nationality that no gazetteer entry links and that is the regular
+   demonym of one place only ("Korvalian" of Korvalia) is that place, so "Korvalian troops" and
+   "Korvalia's troops" are one subject;
+4. (the same) an acronym no gazetteer entry links that is the initials of one organisation only
+   ("IFS" of the Institute for Frontier Studies, its lower-case words left out) is that organisation.
 
 A user *split* detaches one name or surface form from the automatic joins of rule 1 and from the
 entity's aliases; the name becomes an entity of its own. Merges and splits are stored by key, not
@@ -17,6 +22,7 @@ canonical name anywhere, when they belong to one entity only ("DPRK" -> North Ko
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,7 +30,7 @@ from typing import Any
 
 from ..store.rows import EntityEdit, EntityRow as Row
 from ..store.sqlite import Store, now
-from ..names import normalize, slug
+from ..names import demonym_forms, normalize, slug
 
 
 @dataclass(slots=True)
@@ -79,6 +85,16 @@ class UnionFind:
             self.parent[b] = a
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def initials(name: str) -> str | None:
+    """The acronym of an organisation's name of three capitalised words or more ("Institute for Frontier
+    Studies" -> "IFS"; lower-case words such as "for" and "the" are left out), else None."""
+    words = [w for w in re.split(r"[\s-]+", name.strip()) if w[:1].isupper()]
+    return "".join(w[0] for w in words) if len(words) >= 3 else None
+
+
 def node_of(name: str) -> str:
     return "nm:" + normalize(name)
 
@@ -101,6 +117,7 @@ class Resolver:
         self.by_id = {c.id.casefold(): c for c in self.clusters.values()}
         self._surface = self._surface_index()
         self._cache: dict[str, Cluster] = {}
+        self._others: dict[tuple[str, str], Cluster] | None = None
 
     def _with_kb_index(self) -> list[Row]:
         """Names and surface forms that belong to exactly one kb id (a no-kb row of that name joins it)."""
@@ -221,11 +238,43 @@ class Resolver:
         if node in self.uf.parent:
             root = self.uf.find(node)
             if root in self.clusters:
-                return self.clusters[root]
+                return self._home(self.clusters[root])
         via_surface = self._surface.get(normalize(name))
         if via_surface is not None:
-            return via_surface
-        return Cluster(key=node, id=slug(name), name=name, names={name}, nodes={node}, known=False)
+            return self._home(via_surface)
+        return self._home(Cluster(key=node, id=slug(name), name=name, names={name}, nodes={node}, known=False))
+
+    def _home(self, c: Cluster) -> Cluster:
+        """Where a name no gazetteer entry links is one listed entity's other name (rules 3 and 4): a
+        nationality that is the regular demonym of one place only ("Korvalian" -> Korvalia), an acronym
+        that is the initials of one organisation only ("IFS" -> Institute for Frontier Studies); else ``c``."""
+        if c.kb_ids or " " in c.name.strip():
+            return c
+        if not c.known or c.type == "NORP":
+            hit = self.other_names().get(("demonym", c.name.casefold()))
+            if hit is not None:
+                return hit
+        if _ACRONYM.fullmatch(c.name.strip()) and (not c.known or c.type == "ORG"):
+            hit = self.other_names().get(("acronym", c.name.strip()))
+            if hit is not None:
+                return hit
+        return c
+
+    def other_names(self) -> dict[tuple[str, str], Cluster]:
+        """("demonym", lower-case demonym) -> its one place (GPE); ("acronym", initials) -> its one
+        organisation (ORG, a name of three words or more); made once per resolver."""
+        if self._others is None:
+            found: dict[tuple[str, str], list[Cluster]] = {}
+            for c in self.clusters.values():
+                if c.type == "GPE" and c.name:
+                    for form in demonym_forms(c.name):
+                        found.setdefault(("demonym", form), []).append(c)
+                elif c.type == "ORG" and c.known:
+                    letters = initials(c.name)
+                    if letters:
+                        found.setdefault(("acronym", letters), []).append(c)
+            self._others = {k: v[0] for k, v in found.items() if len(v) == 1}
+        return self._others
 
     def get(self, text: str) -> Cluster | None:
         """An entity by id, canonical name or alias; None when nothing of that name is known."""

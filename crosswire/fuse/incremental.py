@@ -304,6 +304,7 @@ class _Extender:
                 have = r._surface.get(key, c)
                 r._surface[key] = c if have is c or (before is not None and have is before) else None
         r._cache = {}
+        r._others = None  # demonyms and acronyms are indexed again with the new clusters
 
 
 def _copy_cluster(c: Cluster) -> Cluster:
