@@ -25,6 +25,14 @@ previous state keeps being served while one background thread refreshes it, and 
 build, normally started at start-up by ``Crosswire.warm``) does a caller wait for it. Answers computed
 from the state (``derived``) are kept until the next state replaces it.
 
+Answers a view starts from can be made ahead (``prepare``): a background build, once it has made the next
+state and before serving it, runs the registered preparers in its thread with that state as the one asked
+for (on that thread only: a context variable), so the answers they compute (``derived``) are kept for the
+state before the first page asks; pages go on being served from the previous state meanwhile. Then the
+answers asked of the previous state whose ``compute`` asks the engine again (``derived(..., remake=True)``:
+not those that close over an answer of that state) are made again for the new one, most recent first, for
+at most REMAKE_SECONDS of the build thread's CPU time: a view looked at before an ingest is ready after it.
+
 Garbage collection: fusion over a million claims builds tens of millions of objects, none of them
 cyclic; with the cycle collector on, each of its full scans walks all of them (seconds, many times
 over while building, and again at random later requests). So builds run with the collector off and
@@ -51,6 +59,12 @@ Refresh = Callable[[Any, bool], Any]  # (previous state or None, in a background
 # the caches that asked the store for their version in the current pinned block (None: not in one); a
 # context variable, so the worker thread a request's handler runs in sees its request's block
 _ASKED: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar("crosswire_version_asked", default=None)
+# the state a background build is preparing answers for on this thread, with the answers and how to make
+# them again (see ``prepare``)
+Ready = tuple[dict[Hashable, Any], dict[Hashable, Callable[[], Any]]]
+_PREPARING: contextvars.ContextVar[tuple[Any, Ready] | None] = contextvars.ContextVar("crosswire_preparing",
+                                                                                      default=None)
+REMAKE_SECONDS = 3.0  # CPU seconds a background build spends making the previous state's answers again
 
 
 class VersionCache:
@@ -64,9 +78,11 @@ class VersionCache:
         self._state: Any = None
         self._state_version: Hashable | None = None
         self._derived: dict[Hashable, Any] = {}
+        self._recipes: dict[Hashable, Callable[[], Any]] = {}  # how the answers to make again were made
         self._thread: threading.Thread | None = None
         self._started: float | None = None  # when the running background build started (time.time())
         self.error: str | None = None  # the last background build's failure, if it failed
+        self.preparers: list[Callable[[], Any]] = []  # run by a background build for its new state (``prepare``)
 
     def version(self) -> Hashable:
         """The knowledge base's version now (and the answers of the previous one dropped if it changed); in a
@@ -111,7 +127,10 @@ class VersionCache:
     # -- fusion's state -----------------------------------------------------------------------
     def state(self, refresh: Refresh, wait: bool = False) -> Any:
         """The state to answer from: current, or (``background``, unless ``wait``) the previous one while a
-        background thread makes the current one."""
+        background thread makes the current one (the one being prepared, on the thread preparing it)."""
+        preparing = _PREPARING.get()
+        if preparing is not None:
+            return preparing[0]
         while True:
             with self.lock:
                 version = self.version()
@@ -142,8 +161,9 @@ class VersionCache:
         def run() -> None:
             try:
                 new = without_gc_pauses(lambda: refresh(old, True))
+                ready = self._prepare(new, self._recipes) if new is not old else None
                 with self.lock:
-                    dropped = self._swap(new, version)
+                    dropped = self._swap(new, version, ready)
                     self.error = None
                 del dropped  # the previous answers are freed here, not while pages wait for the lock
             except Exception as exc:  # noqa: BLE001 - kept and shown: the previous state stays served
@@ -158,16 +178,49 @@ class VersionCache:
         self._thread = threading.Thread(target=run, name="crosswire-fusion-build", daemon=True)
         self._thread.start()
 
-    def _swap(self, new: Any, version: Hashable) -> dict[Hashable, Any]:
-        """Serve ``new`` (made at ``version``); the answers derived from the previous state are returned."""
+    def _swap(self, new: Any, version: Hashable, ready: Ready | None = None) -> dict[Hashable, Any]:
+        """Serve ``new`` (made at ``version``; ``ready``: answers prepared for it); the answers derived from the
+        previous state are returned."""
         dropped = self._derived
         if new is not self._state:
-            self._derived = {}
+            self._derived, self._recipes = ready or ({}, {})
         self._state, self._state_version = new, version
         return dropped
 
-    def derived(self, key: Hashable, state: Any, compute: Callable[[], T]) -> T:
-        """``compute()`` once per fusion state and ``key`` (``state``: the one ``compute`` answers from)."""
+    def prepare(self, preparer: Callable[[], Any]) -> None:
+        """Have every background build run ``preparer`` for its new state before serving it (see the module
+        docstring): what it asks through ``state`` and ``derived`` is that state's, and is kept with it."""
+        self.preparers.append(preparer)
+
+    def _prepare(self, new: Any, recipes: dict[Hashable, Callable[[], Any]]) -> Ready:
+        """The answers the preparers computed for ``new``, and those of ``recipes`` (the previous state's) made
+        again within the time allowed (one that fails is logged, the others still run)."""
+        ready: Ready = ({}, {})
+        token = _PREPARING.set((new, ready))
+        start = time.thread_time()
+        try:
+            for preparer in list(self.preparers):
+                _try(preparer)
+            for key, recipe in reversed(list(recipes.items())):
+                if time.thread_time() - start > REMAKE_SECONDS:
+                    break
+                _try(lambda: self.derived(key, new, recipe, remake=True))  # noqa: B023 - called at once
+        finally:
+            _PREPARING.reset(token)
+        return ready
+
+    def derived(self, key: Hashable, state: Any, compute: Callable[[], T], remake: bool = False) -> T:
+        """``compute()`` once per fusion state and ``key`` (``state``: the one ``compute`` answers from; with
+        ``remake``, ``compute`` asks for what it needs afresh, so a background build may call it again for its
+        new state: see ``prepare``)."""
+        preparing = _PREPARING.get()
+        if preparing is not None and state is preparing[0]:  # made ahead by a background build (``prepare``)
+            ready, recipes = preparing[1]
+            if key not in ready:
+                ready[key] = compute()
+                if remake:
+                    recipes[key] = compute
+            return ready[key]  # type: ignore[no-any-return]
         with self.lock:
             if state is not self._state:  # the state changed while the caller looked: do not keep it
                 return without_gc_pauses(compute)
@@ -176,6 +229,8 @@ class VersionCache:
             value = without_gc_pauses(compute)
             if state is self._state:
                 _remember(self._derived, key, value, False)
+                if remake:
+                    _remember(self._recipes, key, compute, False)
             return value
 
     @property
@@ -216,7 +271,7 @@ class VersionCache:
             self._recent.clear()
             self._state = None
             self._state_version = None
-            self._derived = {}
+            self._derived, self._recipes = {}, {}
 
 
 def _remember(table: dict[Hashable, Any], key: Hashable, value: Any, keep: bool) -> None:
@@ -224,6 +279,13 @@ def _remember(table: dict[Hashable, Any], key: Hashable, value: Any, keep: bool)
         while len(table) >= MAX_CACHED:
             table.pop(next(iter(table)))
     table[key] = value
+
+
+def _try(preparer: Callable[[], Any]) -> None:
+    try:
+        without_gc_pauses(preparer)
+    except Exception:  # noqa: BLE001 - a page asks again and shows the error itself
+        log.exception("preparing answers for the new fusion state failed")
 
 
 def without_gc_pauses(compute: Callable[[], T]) -> T:

@@ -101,11 +101,13 @@ class ReadSide:
         """``compute()`` once per knowledge-base version and ``key``."""
         return self.cache.get(key, compute)
 
-    def fused(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def fused(self, key: Hashable, compute: Callable[[], T], remake: bool = False) -> T:
         """``compute()`` (an answer from fusion) once per fusion state and ``key``: with a background cache the
-        state may be the previous one while the current one is built (``fusion_status`` says so)."""
+        state may be the previous one while the current one is built (``fusion_status`` says so). ``remake``:
+        ``compute`` asks this engine afresh and reads nothing from the store, so a background build may make it
+        again for its new state before serving it (``VersionCache.prepare``)."""
         state = self.fusion.state()  # not under the lock: the first build may be running in a thread
-        return self.cache.derived(key, state, compute)
+        return self.cache.derived(key, state, compute, remake)
 
     def fusion_status(self) -> dict[str, Any]:
         """Whether fusion's answers are current, or the previous ones while a build runs: ``current``,
@@ -114,8 +116,24 @@ class ReadSide:
 
     def serve_stale(self) -> None:
         """From now on, a change to the knowledge base is fused in a background thread while the previous
-        answers keep being served (the dashboard: no page waits for a build)."""
+        answers keep being served (the dashboard: no page waits for a build), and the answers views start from are
+        made for the new state before it is served (``prepare_views``)."""
+        if not self.cache.background:
+            self.cache.prepare(self.prepare_views)
         self.cache.background = True
+
+    def prepare(self, preparer: Callable[[], Any]) -> None:
+        """Have each background build of fusion run ``preparer`` (which asks this engine for answers) for the new
+        state before serving it, so that the first views after an ingest find those answers made."""
+        self.cache.prepare(preparer)
+
+    def prepare_views(self) -> None:
+        """The answers every view of the dashboard starts from, for a new fusion state (``serve_stale`` has each
+        background build make them): the figures, the conflicts and their claims, the entities."""
+        self.figures()
+        self.conflicts()
+        self.conflict_claims()
+        self.entities()
 
     def start_background(self, watch_every: float | None = WATCH_EVERY, parts: bool = True) -> None:
         """What a served knowledge base needs (the dashboard's start-up): answers served stale while fusion
@@ -192,7 +210,7 @@ class ReadSide:
         return self.fused(("figures", measure, subject, since, until, include_conditional, include_other),
                            lambda: self.fusion.figures(measure=measure, subject=subject, since=since, until=until,
                                                        include_conditional=include_conditional,
-                                                       include_other=include_other))
+                                                       include_other=include_other), remake=True)
 
     def top_figures(self, n: int | None = None, measure: str | None = None, subject: str | None = None,
                     since: str | None = None, until: str | None = None,
@@ -213,7 +231,14 @@ class ReadSide:
                     figures: bool = True) -> Series:
         """One page of a series for a screen (see ``Fusion.series_page``; ``figures``: with its figure records)."""
         return self.fused(("series-page", series_id, offset, limit, marks, figures),
-                           lambda: self.fusion.series_page(series_id, offset, limit, marks, figures=figures))
+                           lambda: self.fusion.series_page(series_id, offset, limit, marks, figures=figures),
+                           remake=True)
+
+    def series_part(self, series_id: str, key: Hashable, compute: Callable[[], T],
+                    include_conditional: bool = False) -> T:
+        """``compute()`` (a part of a view of one series, e.g. a card's chart) once per series as fused: kept
+        across refreshes that leave the series and its conflicts as they were (``Fusion.series_part``)."""
+        return self.fusion.series_part(series_id, key, compute, include_conditional)
 
     def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
         with self.lock:
@@ -226,11 +251,11 @@ class ReadSide:
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Contradictions and divergences still open (those an analyst dismissed are in ``dismissed_conflicts``)."""
-        return self.fused(("conflicts",), self.fusion.conflicts)
+        return self.fused(("conflicts",), self.fusion.conflicts, remake=True)
 
     def dismissed_conflicts(self) -> list[dict[str, Any]]:
         """Conflicts an analyst dismissed, each with its ``review`` (analyst, created_at, reason)."""
-        return self.fused(("dismissed-conflicts",), self.fusion.dismissed_conflicts)
+        return self.fused(("dismissed-conflicts",), self.fusion.dismissed_conflicts, remake=True)
 
     def claim_series(self, claim_id: int) -> list[str]:
         """The ids of the series a claim is a point of."""
@@ -239,10 +264,12 @@ class ReadSide:
     def conflict_claims(self) -> set[int]:
         """Ids of every claim that takes part in a contradiction."""
         return self.fused(("conflict_claims",),
-                           lambda: {c for conflict in self.conflicts() for c in conflict.get("claim_ids") or []})
+                           lambda: {c for conflict in self.conflicts() for c in conflict.get("claim_ids") or []},
+                           remake=True)
 
     def corroboration(self, series_id: str) -> list[dict[str, Any]]:
-        return self.fused(("corroboration", series_id), lambda: self.fusion.corroboration(series_id))
+        return self.fused(("corroboration", series_id), lambda: self.fusion.corroboration(series_id),
+                          remake=True)
 
     def timeline(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
         """Dated events, statements and claims in order; the whole timeline is built once and a window is
@@ -252,7 +279,8 @@ class ReadSide:
 
     # -- entities -------------------------------------------------------------------------------
     def entities(self, type: str | None = None, query: str | None = None) -> list[dict[str, Any]]:  # noqa: A002
-        return self.fused(("entities", type, query), lambda: self.fusion.entities(type=type, query=query))
+        return self.fused(("entities", type, query), lambda: self.fusion.entities(type=type, query=query),
+                          remake=True)
 
     def entity(self, name: str) -> dict[str, Any]:
         """One entity (id, name or alias): aliases, reports, claims, quotes, co-occurring entities, edits."""

@@ -24,7 +24,7 @@ def everything(cw: Crosswire) -> dict[str, Any]:
     fu = cw.fusion
     m = fu.model()
     out: dict[str, Any] = {"figures": fu.figures(), "conflicts": fu.conflicts(), "timeline": fu.timeline(),
-                           "entities": fu.entities()}
+                           "entities": fu.entities(), "dismissed": fu.dismissed_conflicts()}
     out["series"] = {sid: fu.series(sid, with_text=False) for sid in sorted(m.series)}
     out["pages"] = {sid: fu.series_page(sid, limit=50, marks=20) for sid in sorted(m.series)}
     out["entity"] = {e["id"]: fu.entity(e["id"]) for e in out["entities"][:25]}
@@ -307,4 +307,105 @@ def test_a_place_that_turns_up_after_its_nationality_refreshes_as_a_full_build_d
     full.close()
     [s] = [s for s in cw.figures() if s["subject"] in ("Korvalia", "Korvalian")]
     assert s["subject"] == "Korvalia" and s["n_points"] == 2
+    cw.close()
+
+
+def test_with_conflicts_dismissed_a_refresh_keeps_them_dismissed_as_a_full_build_does(tmp_path: Path) -> None:
+    db, gen = generated(tmp_path, 300, 13)
+    cw = Crosswire(db=db)
+    every = cw.conflicts()
+    for c in every[:: max(1, len(every) // 6)]:  # some of them, of several periods and series
+        cw.review_conflict(c["id"], reason="the same count, two scopes", analyst="kim")
+    everything(cw)
+    assert cw.fusion_status()["how"] == "full" and cw.dismissed_conflicts()
+    for first, count in ((300, 40), (340, 40)):
+        add(db, gen, first, count)
+        answers = everything(cw)
+        assert cw.fusion_status()["how"] == "incremental"
+        full = Crosswire(db=db)
+        assert answers == everything(full)
+        full.close()
+    kept = {c["id"] for c in cw.dismissed_conflicts()}
+    assert kept and not kept & {c["id"] for c in cw.conflicts()}
+    for page in (cw.fusion.series_page(sid) for sid in cw.fusion.model().series):
+        assert not kept & {c["id"] for c in page["conflicts"]}  # a page lists open conflicts only
+    cw.close()
+
+
+def test_the_latest_claims_of_an_entity_are_ranked_as_one_sort_ranks_them() -> None:
+    import random
+
+    from crosswire.fuse.service import latest_claims
+
+    rng = random.Random(5)
+    for size, n in ((10, 50), (3000, 50), (3000, 500), (20000, 20)):
+        when = {cid: rng.choice(["", "2024", "2024-06", "2024-06-01", "2025-01-02", "2023-12"]) for cid in
+                range(size)}
+        ids = set(rng.sample(range(size), size * 2 // 3))
+        expect = sorted(sorted(ids, key=lambda c: (when[c], c))[-n:], key=lambda c: (when[c], c))
+        assert latest_claims(ids, when, n) == expect
+
+
+def test_a_window_of_the_timeline_is_cut_as_filtering_every_entry_would() -> None:
+    from crosswire.fuse.rules import in_window
+    from crosswire.fuse.service import _dated_between
+
+    dates = ["2023", "2023-12", "2023-12-31", "2024", "2024-01", "2024-01-05", "2024-06", "2024-06-01",
+             "2024-06-15", "2024-06-30", "2024-07", "2024-07-04", "2024-07-31", "2024-08-01", "2025", "2025-02-02"]
+    items = [{"date": d, "n": i} for i, d in enumerate(sorted(dates * 3))]
+    windows = [(None, None), ("2024-06", "2024-07"), ("2024-06-15", None), (None, "2024-06"), ("2024", "2024"),
+               ("2024-06-15", "2024-06-30"), ("2025-01", "2024-01"), ("2022", "2030"), ("2024-07-04", "2024-07-04")]
+    for since, until in windows:
+        assert _dated_between(items, since, until) == [t for t in items if in_window(t["date"], since, until)], \
+            (since, until)
+
+
+def test_a_background_build_makes_the_answers_views_start_from_before_serving_its_state(
+        tmp_path: Path) -> None:
+    db, gen = generated(tmp_path, 120)
+    cw = Crosswire(db=db)
+    cw.serve_stale()
+    sid = max(cw.fusion.model().series.values(), key=lambda s: len(s.points)).id
+    cw.series_page(sid, 0, 20, 10)  # asked of this state: made again for the next one
+    asked: list[str] = []
+    cw.fused(("not again",), lambda: asked.append("stale") or 1)  # closes over nothing, but not marked remake
+    add(db, gen, 120, 20)
+    cw.fusion.state()  # starts the background build
+    cw.cache.wait()
+    state = cw.fusion.state()
+    assert cw.fusion_status()["current"] and state.how == "incremental"
+    ready = cw.cache._derived
+    for key in (("figures", None, None, None, None, False, False), ("conflict_claims",), ("conflicts",),
+                ("series-page", sid, 0, 20, 10, True)):
+        assert key in ready, key  # made by the build, before any page asked the new state
+    assert ("not again",) not in ready and asked == ["stale"]
+    assert ready[("series-page", sid, 0, 20, 10, True)] == cw.fusion.series_page(sid, 0, 20, 10)
+    full = Crosswire(db=db)
+    assert cw.figures() == full.figures() and cw.conflict_claims() == full.conflict_claims()
+    full.close()
+    cw.close()
+
+
+def test_a_figure_card_is_drawn_again_only_when_its_series_changed(tmp_path: Path) -> None:
+    from crosswire.web import pages
+    from crosswire.web.app import templates
+
+    db, gen = generated(tmp_path, 300)
+    cw = Crosswire(db=db)
+    tpl = templates()
+    key = ("chart-html", None, None)
+
+    def cards(engine: Crosswire) -> dict[str, Any]:
+        return {s["id"]: engine.series_part(s["id"], key, lambda s=s: pages.chart_html(tpl, engine, s))
+                for s in engine.figures()}
+
+    before = cards(cw)
+    add(db, gen, 300, 5)
+    after = cards(cw)
+    assert cw.fusion_status()["how"] == "incremental"
+    kept = [sid for sid in after if after[sid] is before.get(sid)]
+    assert kept and len(kept) < len(after)  # most cards kept as drawn, those of the touched series drawn again
+    full = Crosswire(db=db)
+    assert after == cards(full)  # and every card is what a full build draws
+    full.close()
     cw.close()

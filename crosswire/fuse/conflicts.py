@@ -294,7 +294,10 @@ def find_conflicts(all_series: dict[str, Series]) -> list[dict[str, Any]]:
 def split_dismissed(conflicts: list[dict[str, Any]], reviews: dict[str, dict[str, Any]],
                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(conflicts still open, conflicts an analyst dismissed with their ``review``), by the latest review
-    of each conflict id (``Store.conflict_reviews``); a restored conflict is open again."""
+    of each conflict id (``Store.conflict_reviews``); a restored conflict is open again. Without reviews, the
+    open ones are ``conflicts`` itself."""
+    if not reviews:
+        return conflicts, []
     open_, dismissed = [], []
     for c in conflicts:
         review = reviews.get(c["id"])

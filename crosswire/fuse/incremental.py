@@ -15,8 +15,9 @@ re-extraction, no new version of a known report, no entity edit), in these steps
    resolved resolve elsewhere, the whole build is done again;
 2. series: the new claims are routed to their series (``SeriesBuilder`` with its key caches, on copies of
    the series they touch); only those series are re-traced, re-sorted and re-grouped into figures;
-3. conflicts: recomputed for the touched series and the series they are checked against (same subject,
-   unit, kind, place and period: the arithmetic checks), kept for every other series;
+3. conflicts: recomputed for the periods of the touched series that new points (or points whose grouping
+   changed) are in, and for the arithmetic checks of their families in those periods; every other conflict
+   is kept (``conflict_slots``: by period and series, so the kept ones are not looked at again);
 4. pages: the page data of those series again;
 5. the name index and the timeline, if built, gain the new reports' claims, quotes and times (each entry
    depends on its own report only).
@@ -41,7 +42,8 @@ from typing import Any
 
 from ..store.rows import DocWindow, EntityRow, FusionMark
 from ..store.sqlite import Store
-from .conflicts import arithmetic, by_period, series_conflicts
+from .conflict_slots import family
+from .conflicts import by_period
 from .corroboration import group
 from .regroup import Changed, Groups, point_order, regroup
 from .entities import Cluster, Resolver, node_of
@@ -490,11 +492,6 @@ def extend_series(old: SeriesBuilder, resolver: Resolver,
     return b, series, change
 
 
-def family(s: Series) -> tuple[Any, ...]:
-    """What the arithmetic checks compare a series within: subject, unit, kind, place and rate."""
-    return (s.subject_id, s.unit, s.kind, s.place, s.rate)
-
-
 def _affected(series: dict[str, Series], touched: set[str]) -> set[str]:
     """The touched series and those checked against them by the arithmetic checks (same family)."""
     r = rules()
@@ -504,52 +501,6 @@ def _affected(series: dict[str, Series], touched: set[str]) -> set[str]:
 
 
 # ---------------------------------------------------------------- 3. conflicts
-
-def conflicts_of(series: dict[str, Series], before: dict[str, Series], kept: list[dict[str, Any]],
-                 periods: dict[str, set[str] | None], index: PeriodIndex) -> list[dict[str, Any]]:
-    """``kept`` (the conflicts of the last build, its series ``before``) with those of the series and periods
-    in ``periods`` (series id -> periods to redo, None: all) redone, and the arithmetic checks of their
-    families for those periods (``index``: every series' points by period)."""
-    r = rules()
-    arith = {r.total, *r.parts}
-
-    def family_of(sid: str) -> tuple[Any, ...] | None:
-        s = series.get(sid) or before.get(sid)
-        return family(s) if s is not None and s.measure in arith else None
-
-    families: dict[tuple[Any, ...], set[str] | None] = {}
-    for sid, ps in periods.items():
-        fam = family_of(sid)
-        if fam is not None:
-            was = families.get(fam, set())
-            families[fam] = None if ps is None or was is None else was | ps
-
-    def redone(c: dict[str, Any]) -> bool:
-        if c["check"] == "arithmetic":  # its series is the family's total
-            fam = family_of(c["series_id"])
-            if fam is None or fam not in families:
-                return False
-            ps = families[fam]
-        elif c["series_id"] in periods:
-            ps = periods[c["series_id"]]
-        else:
-            return False
-        return ps is None or c["period"] in ps
-
-    out = [c for c in kept if not redone(c)]
-    for sid, ps in periods.items():
-        if sid in series:
-            out += series_conflicts(series[sid], r, ps, index[sid])
-    members: dict[tuple[Any, ...], list[Series]] = {}
-    if families:
-        for s in series.values():
-            if s.measure in arith and family(s) in families:
-                members.setdefault(family(s), []).append(s)
-    for fam, ps in families.items():
-        out += arithmetic(members.get(fam, []), r, ps, lambda s: index[s.id])
-    out.sort(key=lambda c: (c["period"], c["series_id"], c["id"]))
-    return out
-
 
 def periods_to_redo(change: Change, changed: dict[str, Changed]) -> dict[str, set[str] | None]:
     """Series id -> the periods whose conflicts may change (None: every period): those of the new points

@@ -19,10 +19,10 @@ import bisect
 import difflib
 import heapq
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..cache import VersionCache
 from ..errors import CrosswireError, NotFound
@@ -32,6 +32,7 @@ from . import entities as ent
 from ..names import normalize
 from ..nlp.gazetteer import Gazetteer
 from . import incremental
+from .conflict_slots import Slot, by_slot, redo
 from .conflicts import by_period, find_conflicts, split_dismissed
 from .corroboration import group, origins_of, records, records_kept
 from .incremental import State
@@ -45,11 +46,13 @@ from .series import Point, Series, SeriesBuilder, latest
 class Model:
     resolver: ent.Resolver
     series: dict[str, Series]
-    conflicts: list[dict[str, Any]]
+    conflicts: list[dict[str, Any]]  # open (not dismissed), in order: period, series id, id
     groups: dict[str, list[tuple[str, list[Point]]]]  # series id -> its figures (class, points)
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # series id -> what a page of it needs
     periods: dict[str, dict[str, list[Point]]] = field(default_factory=dict)  # series id -> period -> points
     dismissed: list[dict[str, Any]] = field(default_factory=list)  # conflicts an analyst dismissed (with "review")
+    every: list[dict[str, Any]] = field(default_factory=list)  # open and dismissed (no "review"), in order
+    slots: dict[Slot, list[dict[str, Any]]] = field(default_factory=dict)  # ``every`` by (period, series id)
 
     def figures(self, series_id: str) -> list[dict[str, Any]]:
         return records(self.groups[series_id])
@@ -60,12 +63,7 @@ class Model:
         series (``only``: these series, the others' pages kept; ``made``: page data already made for
         some of them, given their conflicts here)."""
         arith = {rules().total, *rules().parts}
-        by_series: dict[str, list[dict[str, Any]]] = {}
-        by_family: dict[tuple[Any, ...], list[tuple[int, dict[str, Any]]]] = {}
-        for pos, c in enumerate(self.conflicts):
-            by_series.setdefault(c["series_id"], []).append(c)
-            if c.get("check") == "arithmetic":
-                by_family.setdefault(incremental.family(self.series[c["series_id"]]), []).append((pos, c))
+        by_series, by_family = self._listed(only)
         for sid in self.series if only is None else sorted(only):
             s = self.series[sid]
             page = (made or {}).get(sid) or _page(s)
@@ -78,7 +76,32 @@ class Model:
             page["conflicts"] = list(touching.values())
             self.pages[sid] = page
 
+    def _listed(self, only: set[str] | None) -> tuple[dict[str, list[dict[str, Any]]], FamilyChecks]:
+        """The open conflicts by series (in order), and the arithmetic ones by family (position, record), of
+        every series, or of the series ``only`` (whole families: ``Change.affected``) from their slots."""
+        by_series: dict[str, list[dict[str, Any]]] = {}
+        by_family: FamilyChecks = {}
+        if only is None:
+            for pos, c in enumerate(self.conflicts):
+                by_series.setdefault(c["series_id"], []).append(c)
+                if c.get("check") == "arithmetic":
+                    by_family.setdefault(incremental.family(self.series[c["series_id"]]), []).append((pos, c))
+            return by_series, by_family
+        closed = {c["id"] for c in self.dismissed}
+        checks: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        for sid in sorted(only):
+            own = [c for p in sorted(self.periods.get(sid, ())) for c in self.slots.get((p, sid), ())
+                   if c["id"] not in closed]
+            by_series[sid] = own
+            for c in own:
+                if c.get("check") == "arithmetic":
+                    checks.setdefault(incremental.family(self.series[sid]), []).append(c)
+        for fam, cs in checks.items():  # in the order of the list (two totals in one family: by period)
+            by_family[fam] = list(enumerate(sorted(cs, key=lambda c: (c["period"], c["series_id"]))))
+        return by_series, by_family
 
+
+FamilyChecks = dict[tuple[Any, ...], list[tuple[int, dict[str, Any]]]]  # family -> (position, arithmetic check)
 FirstUse = dict[int, tuple[dict[str, Any], Any]]  # id of a check -> (the check, order of the first point it uses)
 
 
@@ -112,6 +135,7 @@ def _page(s: Series) -> dict[str, Any]:
             "n_undated": sum(1 for p in s.points if not p.date)}
 
 
+T = TypeVar("T")
 ENTITY_CLAIMS = 500  # claims listed on an entity page (the most recent); the total is in n_claims
 
 class Fusion:
@@ -143,8 +167,9 @@ class Fusion:
 
     def _make_model(self, store: Store, resolver: ent.Resolver, series: dict[str, Series]) -> Model:
         groups = {sid: group(s) for sid, s in series.items()}  # first: grouping follows chains in place
-        found, dismissed = split_dismissed(find_conflicts(series), store.conflict_reviews())
-        model = Model(resolver, series, found, groups, dismissed=dismissed,
+        every = find_conflicts(series)
+        found, dismissed = split_dismissed(every, store.conflict_reviews())
+        model = Model(resolver, series, found, groups, dismissed=dismissed, every=every, slots=by_slot(every),
                       periods={sid: dict(by_period(s.points)) for sid, s in series.items()})
         model.prepare_pages()
         return model
@@ -157,13 +182,14 @@ class Fusion:
         groups, changed = incremental.regroup_all(old.groups, series, change)  # first: it replaces points
         index = incremental.reindex(old.periods, series, change, changed)
         periods = incremental.periods_to_redo(change, changed)
-        every = incremental.conflicts_of(series, old.series, old.conflicts + old.dismissed, periods, index)
+        every, slots = redo(series, old.series, old.every, old.slots, periods, index, old.periods)
         found, dismissed = split_dismissed(every, store.conflict_reviews())
         pages = {sid: page for sid, page in old.pages.items() if sid in series}
-        model = Model(resolver, series, found, groups, pages, dismissed=dismissed, periods=index)
+        model = Model(resolver, series, found, groups, pages, dismissed=dismissed, periods=index, every=every,
+                      slots=slots)
         made = {sid: extend_head(old.pages[sid], series[sid], change.fresh.get(sid, []), changed.get(sid, []))
                 for sid in change.touched - change.whole if sid in old.pages}
-        made.update({sid: {k: v for k, v in old.pages[sid].items() if k != "conflicts"}
+        made.update({sid: {k: v for k, v in old.pages[sid].items() if k not in ("conflicts", "parts")}
                      for sid in change.affected - change.touched if sid in old.pages and sid in series})
         model.prepare_pages(change.affected & set(series), made)
         return model
@@ -263,6 +289,20 @@ class Fusion:
             out["figures"] = self._page_figures(m, series_id)
         return out
 
+    def series_part(self, series_id: str, key: Hashable, compute: Callable[[], T],
+                    include_conditional: bool = False) -> T:
+        """``compute()`` (a part of a view of one series: a card's chart) once per series as fused: kept with its
+        page data, which a refresh keeps for a series whose points and conflicts it does not change — so a view
+        after an ingest redraws only what the new reports touched."""
+        m = self._model_of(series_id, include_conditional)
+        page = m.pages.get(series_id)
+        if page is None:
+            raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
+        parts = page.setdefault("parts", {})
+        if key not in parts:
+            parts[key] = compute()
+        return parts[key]  # type: ignore[no-any-return]
+
     @staticmethod
     def _page_figures(m: Model, series_id: str) -> list[dict[str, Any]]:
         """A series' figure records, made on the first page that shows them and kept with the model."""
@@ -319,7 +359,7 @@ class Fusion:
             st.timeline = incremental.timeline_of(self.store, st.resolver, st.window)
         if not since and not until:
             return st.timeline
-        return [t for t in _dated_between(st.timeline, since, until) if in_window(t["date"], since, until)]
+        return _dated_between(st.timeline, since, until)
 
     def _full(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
         return self.store.claim_texts(claim_ids)
@@ -467,12 +507,8 @@ class Fusion:
         index, when = self._names_and_rank()
         every = set().union(*(part for n in names for part in index.get(n, ()))) if names else set()
         self._n_claims = len(every)
-
-        def rank(cid: int) -> tuple[str, int]:
-            return (when.get(cid, ""), cid)
-
         # the most recent ENTITY_CLAIMS of them, oldest first (a page, not 60,000 rows; the total is reported)
-        ids = sorted(heapq.nlargest(ENTITY_CLAIMS, every, key=rank), key=rank)
+        ids = latest_claims(every, when, ENTITY_CLAIMS)
         if not ids:
             return []
         wanted = set(names)
@@ -519,12 +555,36 @@ def _summary(s: Series, points: list[Point], with_points: bool = True) -> dict[s
     return out
 
 
+def latest_claims(ids: set[int], when: dict[int, str], n: int) -> list[int]:
+    """The ``n`` last of ``ids`` ranked by (as_of, id) (``when``: claim id -> as_of, '' when none), in that order.
+    The ``n`` latest as_of are found first (keyed by ``when`` itself, no Python call per claim); only the claims
+    from the earliest of those on are ranked exactly."""
+    def rank(cid: int) -> tuple[str, int]:
+        return (when[cid], cid)
+
+    if len(ids) > 4 * n:
+        cut = min((when[c] for c in heapq.nlargest(n, ids, key=when.__getitem__)), default="")
+        ids = {c for c in ids if when[c] >= cut}
+    return sorted(heapq.nlargest(n, ids, key=rank), key=rank)
+
+
 def _dated_between(items: list[dict[str, Any]], since: str | None, until: str | None) -> list[dict[str, Any]]:
-    """The entries (in date order) that can overlap the window: dated from ``since``'s year (a date as coarse
-    as a year sorts before its months) to ``until`` — a slice, not a scan of the whole timeline."""
-    lo = bisect.bisect_left(items, since[:4], key=lambda t: t["date"]) if since else 0
-    hi = bisect.bisect_right(items, until + "~", key=lambda t: t["date"]) if until else len(items)
-    return items[lo:hi]
+    """The entries (in date order) that overlap the window — cut from the list by bisection, not a scan of it:
+    those dated from ``since`` to ``until`` (any precision), and before them those dated as coarsely as a
+    prefix of ``since`` (a year holds its months; a date in 2024 before ``since`` does not overlap it)."""
+    def date(t: dict[str, Any]) -> str:
+        return t["date"]  # type: ignore[no-any-return]
+
+    hi = bisect.bisect_right(items, until + "~", key=date) if until else len(items)
+    if not since:
+        return [t for t in items[:hi] if in_window(t["date"], since, until)]
+    out: list[dict[str, Any]] = []
+    for k in range(1, len(since)):  # dates that are a prefix of since ("2024" of "2024-06"), in order
+        lo = bisect.bisect_left(items, since[:k], key=date, hi=hi)
+        at = bisect.bisect_right(items, since[:k], key=date, lo=lo, hi=hi)
+        out += [t for t in items[lo:at] if in_window(t["date"], since, until)]
+    lo = bisect.bisect_left(items, since, key=date)
+    return out + items[lo:hi]  # from since on, up to until: every one overlaps
 
 
 def _with_points(page: dict[str, Any], s: Series) -> dict[str, Any]:

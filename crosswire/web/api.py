@@ -53,12 +53,26 @@ def search_data(v: Crosswire, q: str, limit: int, offset: int) -> SearchPage:
 def figures_data(v: Crosswire, measure: str | None, subject: str | None, since: str | None, until: str | None,
                  include_conditional: bool, q: str | None, limit: int, offset: int,
                  points: bool = False) -> dict[str, Any]:
-    rows = ranked(s for s in v.figures(measure, subject, since, until, include_conditional)
-                  if _matches(" ".join(str(s.get(k) or "") for k in ("label", "measure", "subject", "scope")), q))
-    out = page(rows, limit, offset)
+    out = page(ranked_figures(v, measure, subject, since, until, include_conditional, q), limit, offset)
     if not points:
         out["items"] = [{k: val for k, val in s.items() if k != "points"} for s in out["items"]]
     return out
+
+
+def ranked_figures(v: Crosswire, measure: str | None = None, subject: str | None = None, since: str | None = None,
+                   until: str | None = None, include_conditional: bool = False,
+                   q: str | None = None) -> list[dict[str, Any]]:
+    """The series summaries in ranking order (``ranked``), those matching ``q``; ranked once per fusion state."""
+    def rows() -> list[dict[str, Any]]:
+        found = v.figures(measure, subject, since, until, include_conditional)
+        if q:
+            found = [s for s in found if _matches(" ".join(str(s.get(k) or "") for k in KEYS), q)]
+        return ranked(found)
+
+    return v.fused(("ranked-figures", measure, subject, since, until, include_conditional, q), rows, remake=True)
+
+
+KEYS = ("label", "measure", "subject", "scope")  # what the figures' search box matches
 
 
 def conflicts_data(v: Crosswire, limit: int, offset: int, series: str | None = None) -> dict[str, Any]:
@@ -96,7 +110,7 @@ def timeline_data(v: Crosswire, since: str | None, until: str | None, q: str | N
 
 
 def overview_data(v: Crosswire) -> dict[str, Any]:
-    top = ranked(v.figures())[:8]
+    top = ranked_figures(v)[:8]
     return {"counts": v.counts(), "latest": v.page_documents(DocFilter(), 8, 0), "conflicts": len(v.conflicts()),
             "figures": [{k: val for k, val in s.items() if k != "points"} for s in top]}
 

@@ -19,6 +19,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,8 @@ def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] |
     app.state.engine = engine  # every page and route reads through it (and its one cache)
     app.state.templates = templates()
     app.state.page_cache = PageCache()  # long report pages, per knowledge-base version
+    if live:  # the first views after an ingest: made by the background build, before the new state is served
+        engine.prepare(partial(pages.prepare, engine, app.state.templates))
     # the last middleware added runs first: the headers go on every response, the 401 and 303 of the
     # token guard and the 400 of the host check included
     if token:

@@ -19,6 +19,7 @@ from ..store import DocFilter
 router = APIRouter(include_in_schema=False)
 Offset = Query(0, ge=0, le=10_000_000)
 SERIES_ROWS = 200
+FIGURES_PAGE = 10  # cards on a page of /figures (its ``limit`` by default)
 
 
 def _q(value: Any) -> str:
@@ -147,21 +148,32 @@ def original(request: Request, doc_id: str) -> HTMLResponse:
 
 @router.get("/figures", response_class=HTMLResponse)
 def figures(request: Request, q: str | None = None, measure: str | None = None, since: str | None = None,
-            until: str | None = None, include_conditional: bool = False, limit: int = Query(10, ge=1, le=100),
-            offset: int = Offset) -> HTMLResponse:
+            until: str | None = None, include_conditional: bool = False,
+            limit: int = Query(FIGURES_PAGE, ge=1, le=100), offset: int = Offset) -> HTMLResponse:
     v = views_of(request)
     data = api.figures_data(v, measure or None, None, since or None, until or None, include_conditional, q,
                             limit, offset, points=True)
-    cards = [(s, v.fused(("chart-html", s["id"], s["n_points"], since, until, include_conditional),
-                         partial(chart_html, request, v, s))) for s in data["items"]]
+    templates = request.app.state.templates
+    cards = [(s, v.series_part(s["id"], ("chart-html", since, until), partial(chart_html, templates, v, s),
+                               include_conditional)) for s in data["items"]]
     return render(request, "figures.html", data=data, cards=cards, q=q, measure=measure, since=since, until=until,
                   include_conditional=include_conditional, pager=pager(data["total"], limit, offset))
 
 
-def chart_html(request: Request, v: Crosswire, s: dict[str, Any]) -> Markup:
-    """A series card's chart as HTML (macros.html ``chart``), made once per fusion state: drawing 150 marks
+def prepare(engine: Crosswire, templates: Any) -> None:
+    """What the dashboard's first views need of a new fusion state, made by its background build before the
+    state is served (``Crosswire.prepare``): the overview's figures and the figures page's first cards."""
+    api.overview_data(engine)
+    data = api.figures_data(engine, None, None, None, None, False, None, FIGURES_PAGE, 0, points=True)
+    for s in data["items"]:
+        engine.series_part(s["id"], ("chart-html", None, None), partial(chart_html, templates, engine, s))
+
+
+def chart_html(templates: Any, v: Crosswire, s: dict[str, Any]) -> Markup:
+    """A series card's chart as HTML (macros.html ``chart``; ``templates``: the app's), made once per series as
+    fused (``Crosswire.series_part``: kept across refreshes that do not touch the series): drawing 150 marks
     costs more than the rest of the figures page."""
-    macros = request.app.state.templates.env.get_template("macros.html").module
+    macros = templates.env.get_template("macros.html").module
     return macros.chart(charts.build(s, v.conflict_claims(), claim_href, max_marks=150),  # type: ignore[no-any-return]
                         s["label"])
 
