@@ -35,7 +35,7 @@ import json
 from operator import attrgetter
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -338,23 +338,24 @@ class _Builder(SeriesBuilder):
     places: dict[tuple[Any, ...], frozenset[Any]]
     folded: dict[tuple[Any, ...], tuple[tuple[Any, ...], Series, bool]]  # base -> (key, series, home made)
 
-    def _fold_theatres(self) -> None:
+    def _fold_theatres(self, keys: Iterable[tuple[Any, ...]] | None = None) -> None:
         self.places = getattr(self, "places", {})
         self.folded = getattr(self, "folded", {})
-        self.places.update(_placed(self._keys, self.places))
+        keys = list(self._keys if keys is None else keys)
+        self.places.update(_placed(keys, self.places))
         folding = {}
-        for base, where in _placed(self._keys, {}).items():
+        for base, where in _placed(keys, {}).items():
             if len(where) == 1:
                 key = base[:4] + (next(iter(where)),) + base[4:]
                 folding[base] = (key, self._keys[key], base[:4] + (None,) + base[4:] not in self._keys)
-        super()._fold_theatres()
+        super()._fold_theatres(keys)
         for base, (key, placed, made) in folding.items():
             was = self.folded.get(base)
             self.folded[base] = (key, replace(placed, points=[*(was[1].points if was else ()), *placed.points]),
                                  was[2] if was else made)
 
 
-def _placed(keys: dict[tuple[Any, ...], Series], known: dict[tuple[Any, ...], frozenset[Any]]
+def _placed(keys: Iterable[tuple[Any, ...]], known: dict[tuple[Any, ...], frozenset[Any]]
             ) -> dict[tuple[Any, ...], frozenset[Any]]:
     """Per quantity (a series key without its place): the places named by ``keys``, with those ``known``."""
     out: dict[tuple[Any, ...], frozenset[Any]] = {}
@@ -384,9 +385,14 @@ class _Extending(_Builder):
         self._fresh: list[Point] = []  # the points of the new claims
         self.whole: set[str] = set()  # series a place moved out of or into: grouped again whole
         self.removed: set[str] = set()
+        self._added: list[tuple[Any, ...]] = []  # series keys this extension made
 
     def _series(self, *args: Any, **kwargs: Any) -> Series:
-        return self._own(super()._series(*args, **kwargs))
+        before = len(self._keys)
+        s = super()._series(*args, **kwargs)
+        if len(self._keys) != before:  # a new series key: the last one added
+            self._added.append(next(reversed(self._keys)))
+        return self._own(s)
 
     def _own(self, s: Series) -> Series:
         """``s`` if this extension made it, else its copy (made once; the points themselves are shared until
@@ -415,10 +421,17 @@ class _Extending(_Builder):
         q.repeat_of = None
         return q
 
-    def _fold_theatres(self) -> None:
+    def _fold_theatres(self, keys: Iterable[tuple[Any, ...]] | None = None) -> None:
         """Fold as a full build would: a quantity with one place that now has two is unfolded (its figures
-        of that place back in a series of their own); one with a lone place is folded into its home."""
-        now = _placed(self._keys, self.places)
+        of that place back in a series of their own); one with a lone place is folded into its home. Only the
+        quantities this extension added a place to are looked at (those of ``keys`` too, when given): the
+        others were folded by the build they were made in (a lone place's key is gone, a quantity with two
+        places keeps both)."""
+        bases = {k[:4] + k[5:] for k in [*self._added, *(keys or ())] if k[4] is not None}
+        if not bases:
+            return
+        keys = [k for k in self._keys if k[4] is not None and k[:4] + k[5:] in bases]
+        now = _placed(keys, self.places)
         for base, where in now.items():
             if len(self.places.get(base, ())) == 1 and len(where) > 1 and base in self.folded:
                 self._unfold(base)
@@ -427,7 +440,7 @@ class _Extending(_Builder):
                 home = self._keys.get(base[:4] + (None,) + base[4:])
                 if home is not None:
                     self._keys[base[:4] + (None,) + base[4:]] = self._own(home)
-        super()._fold_theatres()
+        super()._fold_theatres([k for k in self._keys if k[4] is not None and k[:4] + k[5:] in bases])
 
     def _unfold(self, base: tuple[Any, ...]) -> None:
         key, placed, made_home = self.folded.pop(base)

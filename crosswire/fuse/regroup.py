@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Callable, Iterator, Sequence
+from operator import attrgetter
 from typing import Any
 
 from .corroboration import close, follow_outlets, join_repeats, qclass, rep
@@ -33,6 +34,7 @@ Groups = list[tuple[str, list[Point]]]  # a series' figures: (qualifier class, p
 Changed = list[tuple[Point, Point]]  # (point of the previous state, its replacement)
 Key = tuple[tuple[float, float], int]  # a point's place in its class: (value as compared, claim id)
 GROUPED = ("chain", "chain_ids", "origin", "origin_id", "repeat_of")  # what grouping writes on a point
+_grouping = attrgetter(*GROUPED)
 
 
 def point_order(p: Point) -> tuple[str, str, int]:
@@ -74,8 +76,53 @@ def regroup(old: Groups, series: Series, fresh: Sequence[Point],
 def _resync(cls: str, figures: list[list[Point]], new: list[tuple[Key, Point]],
             r: Rules) -> tuple[list[list[Point]], list[int]]:
     """The class's figures with the ``new`` items (sorted) merged in, and the indexes of those formed
-    again (from the figure a new item falls in to where a figure starts at the same point as before)."""
+    again (from the figure a new item falls in to where a figure starts at the same point as before). An item
+    after a figure's first point and within the tolerance of it only joins that figure (``_joining``): it is
+    put in its place there, without going through the points after it."""
     starts = [(rep(pts[0], cls), pts[0].claim_id) for pts in figures]
+    joined, new = _joining(cls, figures, starts, new, r)
+    if joined:
+        figures = list(figures)
+        for m, items in joined.items():
+            figures[m] = _with_items(figures[m], items, cls)
+    out, rebuilt = _merged(cls, figures, starts, new, r)
+    if joined:  # where the joined figures are now (unless formed again after all, as the others)
+        again = {id(out[k]) for k in rebuilt} | {id(figures[m]) for m in joined}
+        rebuilt = [k for k, pts in enumerate(out) if id(pts) in again]
+    return out, rebuilt
+
+
+def _joining(cls: str, figures: list[list[Point]], starts: list[Key], new: list[tuple[Key, Point]],
+             r: Rules) -> tuple[dict[int, list[tuple[Key, Point]]], list[tuple[Key, Point]]]:
+    """The ``new`` items that only join a figure (after its first point, within the tolerance of it), by
+    figure index, and the others. Greedy grouping from the smallest value leaves every other figure as it was:
+    the figure keeps its first point, its points stay within the tolerance of it, and the point after its
+    last was not within it before either."""
+    joined: dict[int, list[tuple[Key, Point]]] = {}
+    rest: list[tuple[Key, Point]] = []
+    for key, p in new:
+        m = bisect.bisect_right(starts, key) - 1
+        if m >= 0 and key > starts[m]:
+            anchor = starts[m][0]
+            if close(anchor[0], key[0][0], r.tolerance) and close(anchor[1], key[0][1], r.tolerance):
+                joined.setdefault(m, []).append((key, p))
+                continue
+        rest.append((key, p))
+    return joined, rest
+
+
+def _with_items(pts: list[Point], items: list[tuple[Key, Point]], cls: str) -> list[Point]:
+    """A figure's points (in order) with ``items`` put in their places (a new list)."""
+    out = list(pts)
+    for key, p in items:
+        out.insert(bisect.bisect_right(out, key, key=lambda q: (rep(q, cls), q.claim_id)), p)
+    return out
+
+
+def _merged(cls: str, figures: list[list[Point]], starts: list[Key], new: list[tuple[Key, Point]],
+            r: Rules) -> tuple[list[list[Point]], list[int]]:
+    """``_resync`` for items that may start figures or move where figures start: merged with the points of
+    the figures from the one they fall in, grouped again until a figure starts at the same point as before."""
     out: list[list[Point]] = []
     rebuilt: list[int] = []
     i = n = 0
@@ -128,7 +175,7 @@ def _grouped(pts: list[Point], fresh_ids: set[int], retrace: Callable[[Point], P
     join_repeats(work, r)
     out = []
     for p, q in zip(pts, work):
-        if p is q or all(getattr(p, f) == getattr(q, f) for f in GROUPED):
+        if p is q or _grouping(p) == _grouping(q):
             out.append(p)
         else:
             out.append(q)

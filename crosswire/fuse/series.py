@@ -274,11 +274,12 @@ class SeriesBuilder:
         self._trace(p)
         series.points.append(p)
 
-    def _fold_theatres(self) -> None:
+    def _fold_theatres(self, keys: Iterable[tuple[Any, ...]] | None = None) -> None:
         """Where every placed figure of a subject and measure names one place, that place is where the
-        fighting is, not a part of it: its figures join the unplaced series of the same quantity."""
+        fighting is, not a part of it: its figures join the unplaced series of the same quantity (``keys``:
+        the series keys to look at, all by default; an extension looks at the quantities it added to)."""
         places: dict[tuple[Any, ...], set[Any]] = {}
-        for key in self._keys:
+        for key in self._keys if keys is None else keys:
             if key[4] is not None:
                 places.setdefault(key[:4] + key[5:], set()).add(key[4])
         for base, where in places.items():

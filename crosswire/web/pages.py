@@ -184,13 +184,23 @@ def series(request: Request, series_id: str, offset: int = Offset) -> HTMLRespon
     page = v.series_page(series_id, offset, SERIES_ROWS, charts.MAX_MARKS, figures=False)  # not shown here
     own = {c for k in page.get("conflicts") or [] for c in k.get("claim_ids") or []}
     every = v.conflict_claims()  # 100,000s of claims on a big knowledge base: looked into, not copied
-    chart = v.cached(("series-chart", page["id"]),
-                     lambda: charts.build({**page, "points": page["chart_points"]}, own | every, claim_href))
+    chart = v.fused(("series-chart", series_id), partial(series_chart, v, series_id), remake=True)
     conflict_ids = {p["claim_id"] for p in page["rows"] if p["claim_id"] in own or p["claim_id"] in every}
-    chart.undated = page["n_undated"]
-    chart.hidden = max(0, page["points_total"] - page["n_undated"] - len(page["chart_points"]))
     return render(request, "series.html", s=page, chart=chart, rows=v.with_text(page["rows"]),
                   conflict_ids=conflict_ids, pager=pager(page["points_total"], SERIES_ROWS, offset))
+
+
+def series_chart(v: Crosswire, series_id: str) -> charts.Chart:
+    """A series page's chart (its latest marks, whatever rows the page shows), made once per fusion state —
+    asking the engine afresh, so a background build makes it again for its new state (``Crosswire.fused``)."""
+    page = v.series_page(series_id, 0, SERIES_ROWS, charts.MAX_MARKS, figures=False)
+    own = {c for k in page.get("conflicts") or [] for c in k.get("claim_ids") or []}
+    every = v.conflict_claims()
+    marked = {p["claim_id"] for p in page["chart_points"] if p["claim_id"] in own or p["claim_id"] in every}
+    chart = charts.build({**page, "points": page["chart_points"]}, marked, claim_href)
+    chart.undated = page["n_undated"]
+    chart.hidden = max(0, page["points_total"] - page["n_undated"] - len(page["chart_points"]))
+    return chart
 
 
 @router.get("/conflicts", response_class=HTMLResponse)
