@@ -409,3 +409,22 @@ def test_a_figure_card_is_drawn_again_only_when_its_series_changed(tmp_path: Pat
     assert after == cards(full)  # and every card is what a full build draws
     full.close()
     cw.close()
+
+
+def test_the_figures_api_answers_what_its_data_function_gives_once_per_state(tmp_path: Path) -> None:
+    from crosswire.web import api
+    from crosswire.web.app import create_app
+
+    db, gen = generated(tmp_path, 120)
+    cw = Crosswire(db=db)
+    client = TestClient(create_app(cw))
+    for first in (120, 130):
+        for params in ({"limit": 100}, {"limit": 5, "offset": 3, "points": True}, {"q": "korea", "measure": "killed"}):
+            answer = client.get("/api/figures", params=params)
+            assert answer.headers["content-type"] == "application/json"
+            expect = api.figures_data(cw, params.get("measure"), None, None, None, False, params.get("q"),
+                                      params.get("limit", 50), params.get("offset", 0), bool(params.get("points")))
+            assert answer.json() == json.loads(json.dumps(expect))
+        add(db, gen, first, 10)
+    assert client.get("/api/figures", params={"measure": "deaths"}).status_code == 400
+    cw.close()

@@ -251,7 +251,7 @@ def extend_head(page: dict[str, Any], s: Series, fresh: Sequence[Point], changed
         added.setdefault(p.origin_id, []).append(p)
     origins = [o for o in head["origins"] if o["origin_id"] not in touched]
     for o in touched:
-        pts = [p for p in by_origin.get(o, ()) if id(p) not in gone]
+        pts = [p for p in by_origin.get(o, ()) if id(p) not in gone] if gone else list(by_origin.get(o, ()))
         for p in added.get(o, ()):
             bisect.insort(pts, p, key=point_order)
         if pts:

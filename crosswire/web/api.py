@@ -159,9 +159,14 @@ def api_search(request: Request, q: str = Query("", max_length=500), limit: int 
 def api_figures(request: Request, measure: str | None = None, subject: str | None = None,
                 since: str | None = None, until: str | None = None, include_conditional: bool = False,
                 q: str | None = None, points: bool = Query(False, description="Include every claim."),
-                limit: int = Limit, offset: int = Offset) -> dict[str, Any]:
-    return figures_data(views_of(request), measure, subject, since, until, include_conditional, q, limit, offset,
-                        points)
+                limit: int = Limit, offset: int = Offset) -> Response:
+    # (a comment, not a docstring: FastAPI would publish it) serialized as FastAPI would, once per fusion state
+    # and question: a page of summaries with their origins is a large answer
+    v = views_of(request)
+    encoded = v.fused(("figures-json", measure, subject, since, until, include_conditional, q, limit, offset, points),
+                      lambda: _JSON.dump_json(figures_data(v, measure, subject, since, until, include_conditional, q,
+                                                           limit, offset, points)), remake=True)
+    return Response(encoded, media_type="application/json")
 
 
 @router.get("/series/{series_id:path}", summary="One estimate series: its claims (paged) and contradictions",
