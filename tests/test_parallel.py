@@ -201,6 +201,26 @@ def test_workers_that_die_before_any_batch_stop_the_run(corpus: Path, db: str) -
     cw.close()
 
 
+def test_a_worker_reading_text_files_never_loads_the_web_page_reader(corpus: Path, tmp_path: Path) -> None:
+    """A worker starts with an import of the engine (a Ray actor is a new process): trafilatura (about a
+    third of that import's CPU) is loaded only by a worker given a saved web page."""
+    import subprocess
+
+    script = ("import sys\n"
+              "from crosswire import Crosswire, parallel\n"
+              "from crosswire.ingest.readers import iter_inputs\n"
+              "spec = parallel.WorkerSpec(Crosswire, {'db': sys.argv[1]}, False)\n"
+              "for name in sys.argv[2:]:\n"
+              "    jobs = [parallel.Job(0, 0, inp=inp) for inp in iter_inputs([name], 10**7)]\n"
+              "    out = parallel.run_batch(spec, parallel.Batch(jobs, {}, False))\n"
+              "    print(len(out.results[0].items), 'trafilatura' in sys.modules)\n")
+    db = str(tmp_path / "kb.db")
+    Crosswire(db=db).close()
+    got = subprocess.run([sys.executable, "-c", script, db, str(corpus / "r01.txt"), str(corpus / "page.html")],
+                         capture_output=True, text=True, check=True).stdout.split("\n")
+    assert got[:2] == ["1 False", "1 True"]  # the text file read without it, the page with it
+
+
 def test_ray_engine_without_ray_says_how_to_install_it(corpus: Path, run_cli: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails, as when the extra is not installed

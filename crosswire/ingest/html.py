@@ -13,7 +13,6 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
-import trafilatura
 from lxml import html as lxml_html
 
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title"}
@@ -91,6 +90,8 @@ def visible_text(page: str) -> str:
 
 @lru_cache(maxsize=4)
 def _extract(page: str, url: str | None, precision: bool) -> dict[str, Any]:
+    import trafilatura  # here, not at the top: a process that reads no page (a Ray worker on text files) never loads it
+
     try:
         doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
                                           include_tables=True, favor_precision=precision, favor_recall=not precision,
