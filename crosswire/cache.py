@@ -47,7 +47,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -83,6 +83,7 @@ class VersionCache:
         self._started: float | None = None  # when the running background build started (time.time())
         self.error: str | None = None  # the last background build's failure, if it failed
         self.preparers: list[Callable[[], Any]] = []  # run by a background build for its new state (``prepare``)
+        self.preparing: Callable[[], AbstractContextManager[Any]] = nullcontext  # the block they run in
 
     def version(self) -> Hashable:
         """The knowledge base's version now (and the answers of the previous one dropped if it changed); in a
@@ -194,20 +195,26 @@ class VersionCache:
 
     def _prepare(self, new: Any, recipes: dict[Hashable, Callable[[], Any]]) -> Ready:
         """The answers the preparers computed for ``new``, and those of ``recipes`` (the previous state's) made
-        again within the time allowed (one that fails is logged, the others still run)."""
+        again within the time allowed (one that fails is logged, the others still run), in the ``preparing``
+        block (the engine's: their store reads on a connection of their own)."""
         ready: Ready = ({}, {})
         token = _PREPARING.set((new, ready))
-        start = time.thread_time()
         try:
-            for preparer in list(self.preparers):
-                _try(preparer)
-            for key, recipe in reversed(list(recipes.items())):
-                if time.thread_time() - start > REMAKE_SECONDS:
-                    break
-                _try(lambda: self.derived(key, new, recipe, remake=True))  # noqa: B023 - called at once
+            with self.preparing():
+                for preparer in list(self.preparers):
+                    _try(preparer)
+                self._remake(new, recipes)
         finally:
             _PREPARING.reset(token)
         return ready
+
+    def _remake(self, new: Any, recipes: dict[Hashable, Callable[[], Any]]) -> None:
+        """The previous state's answers made again for ``new``, most recent first, for REMAKE_SECONDS at most."""
+        start = time.thread_time()
+        for key, recipe in reversed(list(recipes.items())):
+            if time.thread_time() - start > REMAKE_SECONDS:
+                break
+            _try(lambda: self.derived(key, new, recipe, remake=True))  # noqa: B023 - called at once
 
     def derived(self, key: Hashable, state: Any, compute: Callable[[], T], remake: bool = False) -> T:
         """``compute()`` once per fusion state and ``key`` (``state``: the one ``compute`` answers from; with

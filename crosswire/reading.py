@@ -104,8 +104,8 @@ class ReadSide:
     def fused(self, key: Hashable, compute: Callable[[], T], remake: bool = False) -> T:
         """``compute()`` (an answer from fusion) once per fusion state and ``key``: with a background cache the
         state may be the previous one while the current one is built (``fusion_status`` says so). ``remake``:
-        ``compute`` asks this engine afresh and reads nothing from the store, so a background build may make it
-        again for its new state before serving it (``VersionCache.prepare``)."""
+        ``compute`` asks this engine afresh (its fusion reads the store through ``Fusion.store``), so a background
+        build may make it again for its new state before serving it (``VersionCache.prepare``)."""
         state = self.fusion.state()  # not under the lock: the first build may be running in a thread
         return self.cache.derived(key, state, compute, remake)
 
@@ -120,6 +120,7 @@ class ReadSide:
         made for the new state before it is served (``prepare_views``)."""
         if not self.cache.background:
             self.cache.prepare(self.prepare_views)
+            self.cache.preparing = self.fusion.reading_apart  # their reads: not on the pages' connection
         self.cache.background = True
 
     def prepare(self, preparer: Callable[[], Any]) -> None:
@@ -284,7 +285,7 @@ class ReadSide:
 
     def entity(self, name: str) -> dict[str, Any]:
         """One entity (id, name or alias): aliases, reports, claims, quotes, co-occurring entities, edits."""
-        return self.fused(("entity", name), lambda: self.fusion.entity(name))
+        return self.fused(("entity", name), lambda: self.fusion.entity(name), remake=True)
 
     def merge(self, a: str, b: str) -> dict[str, Any]:
         """Merge entity ``b`` into ``a`` (kept across re-ingests; undo with ``unmerge`` or ``undo``)."""

@@ -367,6 +367,8 @@ def test_a_background_build_makes_the_answers_views_start_from_before_serving_it
     cw.serve_stale()
     sid = max(cw.fusion.model().series.values(), key=lambda s: len(s.points)).id
     cw.series_page(sid, 0, 20, 10)  # asked of this state: made again for the next one
+    entity = cw.entities()[0]["id"]
+    cw.entity(entity)  # reads the store: made again on a connection of the build's own
     asked: list[str] = []
     cw.fused(("not again",), lambda: asked.append("stale") or 1)  # closes over nothing, but not marked remake
     add(db, gen, 120, 20)
@@ -381,6 +383,8 @@ def test_a_background_build_makes_the_answers_views_start_from_before_serving_it
     assert ("not again",) not in ready and asked == ["stale"]
     assert ready[("series-page", sid, 0, 20, 10, True)] == cw.fusion.series_page(sid, 0, 20, 10)
     full = Crosswire(db=db)
+    assert ready[("entity", entity)] == full.entity(entity)
+    assert cw.fusion.store is cw.store  # the build's own connection was for its block only
     assert cw.figures() == full.figures() and cw.conflict_claims() == full.conflict_claims()
     full.close()
     cw.close()

@@ -16,10 +16,12 @@ every answer in the same cache.
 from __future__ import annotations
 
 import bisect
+import contextvars
 import difflib
 import heapq
 import json
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -136,17 +138,37 @@ def _page(s: Series) -> dict[str, Any]:
 
 
 T = TypeVar("T")
+# the connection this thread's fusion reads go to, when not the engine's (``Fusion.reading_apart``)
+_READER: contextvars.ContextVar[Store | None] = contextvars.ContextVar("crosswire_fusion_reader", default=None)
 ENTITY_CLAIMS = 500  # claims listed on an entity page (the most recent); the total is in n_claims
 
 class Fusion:
     def __init__(self, store: Store, settings: dict[str, Any] | None = None,
                  cache: VersionCache | None = None, gazetteer: Gazetteer | None = None) -> None:
-        self.store = store
+        self._store = store
         self.gazetteer = gazetteer or Gazetteer.load()  # the engine's (its --data folder); bundled without one
         self.settings = settings or {}
         self.grades = source_grades(self.settings)
         self.cache = cache or VersionCache(store.version)
         self._n_claims = 0
+
+    @property
+    def store(self) -> Store:
+        """The engine's store, or the connection of this thread's ``reading_apart`` block."""
+        return _READER.get() or self._store
+
+    @contextmanager
+    def reading_apart(self) -> Iterator[None]:
+        """A block whose fusion reads go to a connection of their own: a background build preparing answers
+        for its new state (``VersionCache.prepare``) while pages read on the engine's connection."""
+        reader = self._store.reader()
+        token = _READER.set(reader)
+        try:
+            yield
+        finally:
+            _READER.reset(token)
+            if reader is not self._store:
+                reader.close()
 
     # -- model ----------------------------------------------------------------------------
     def state(self, wait: bool = False) -> State:
