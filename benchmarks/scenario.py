@@ -8,6 +8,9 @@ divergence and two contradictions). Point it at reports nobody here has seen wit
 
     python benchmarks/scenario.py [--corpus DIR_OR_JSONL] [--expected KEY.json] [--json] [--misses]
 
+One such corpus, written blind (another invented war; its key written before crosswire ran on it):
+benchmarks/scenarios/brenn-valley/ (reports.jsonl, expected.json; README.md has its scores).
+
 The key's format and the matching rules: crosswire/fuse/scenario_score.py.
 """
 from __future__ import annotations
