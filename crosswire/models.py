@@ -49,6 +49,7 @@ class Document:
     external_id: str | None = None
     removed: list[RemovedLine] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    dateline: tuple[int, int] | None = None  # a wire dateline's span in the clean text, dash included
     meta_sources: dict[str, str] = field(default_factory=dict)  # field -> cascade layer that set it
 
     def record(self) -> dict[str, Any]:
@@ -67,6 +68,7 @@ class Document:
             "url": self.url,
             "text": self.text,
             "segments": [asdict(s) for s in self.segments],
+            "dateline": list(self.dateline) if self.dateline else None,
             "removed": [asdict(r) for r in self.removed],
             "meta_sources": dict(self.meta_sources),
         }

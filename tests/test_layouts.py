@@ -12,8 +12,8 @@ from fixture_checks import check_snippets, clean_fixture
 from crosswire.clean import clean_document
 from crosswire.clean.cleaner import clean_text
 from crosswire.dates import date_evidence, dateline_date, header_stamp
-from crosswire.clean.layouts import (credit_line, headline_of, masthead, outlet_name, read_dateline,
-                                     speaker_turn)
+from crosswire.clean.layouts import (credit_line, dateline_span, headline_of, masthead, outlet_name,
+                                     read_dateline, speaker_turn)
 from crosswire.clean.metadata import canonical_publisher, copyright_owner, explicit_fields
 from crosswire.errors import SettingsError
 from crosswire.ingest.readers import Input, read_items
@@ -66,6 +66,21 @@ def test_read_dateline(line: str, place: str | None, month_day: tuple[int | None
                                   "RSS - Posts", "BREAKING — Live updates"])
 def test_not_a_dateline(line: str) -> None:
     assert read_dateline(line) is None
+
+
+@pytest.mark.parametrize(("body", "dateline"), [
+    ("ORLAND, May 9 (Harbor Wire) - The council said it had 40 buses.", "ORLAND, May 9 (Harbor Wire) - "),
+    ("Buses return\n\nORLAND, Vesk, May 9 (HW) -- The council said so.", "ORLAND, Vesk, May 9 (HW) -- "),
+    ("ORLAND — The council said on Tuesday that it had ordered 40 new buses.", "ORLAND — "),
+    ("(Reuters) - The council said so.", "(Reuters) - "),
+])
+def test_dateline_span_ends_after_the_dash(body: str, dateline: str) -> None:
+    span = dateline_span(body)
+    assert span is not None and body[span[0]:span[1]] == dateline
+
+
+def test_no_dateline_span_in_plain_text() -> None:
+    assert dateline_span("The council said (on Tuesday) - again - that it had buses.\n\nNATO") is None
 
 
 def test_dateline_year_from_evidence_never_future() -> None:

@@ -8,6 +8,7 @@ from ..ingest.html import boilerplate as html_left_out, read_page
 from ..ingest.readers import RawItem
 from ..models import Document, RemovedLine
 from .cleaner import Cleaned, clean_text
+from .layouts import dateline_span
 from .metadata import apply_metadata
 
 VERSION = "clean-1"
@@ -33,7 +34,7 @@ def clean_document(item: RawItem) -> Document:
     source = item.source + (f" ({item.locator})" if item.locator else "")
     doc = Document(id=content_id(item.text), source=source, raw=item.raw, encoding=item.encoding,
                    input_kind=item.kind, decoded=item.text, text=cleaned.text, removed=cleaned.removed,
-                   segments=cleaned.segments, external_id=fields.get("id"))
+                   segments=cleaned.segments, external_id=fields.get("id"), dateline=dateline_span(cleaned.text))
     if item.kind == "html":  # what trafilatura left out of the page is kept too, with its reason
         doc.removed = [RemovedLine(line, "html-boilerplate", n) for n, line in html_left_out(item.text, body)] + doc.removed
     apply_metadata(doc, fields, cleaned.clues)

@@ -4,6 +4,9 @@ outlet names and site titles. Vocabulary comes from data/layouts.toml and the ga
 Public functions, each a parser of one line or one name (the cleaner and the metadata cascade call them):
 - ``read_dateline(line)``   "BRUSSELS, March 3 (Reuters) -" -> Dateline(place, month, day, publisher);
                             the dateline regexes are the ``dateline`` rules of data/clean.toml;
+- ``dateline_span(body)``   (start, end) of the first dateline of a clean body, its dash and the space
+                            after it included (what extraction keeps out of subjects, speakers and
+                            contents; the parser ends a sentence there);
 - ``credit_line(line)``     "Reporting by A in B; additional reporting by C; Editing by D" ->
                             [(name, is_author)] — reporters and writers are authors, editors are not;
 - ``speaker_turn(line)``    "ANCHOR: text", "Anchor : text", "Q: text", "MS. LEE: text" -> Turn(role,
@@ -191,6 +194,38 @@ def read_dateline(line: str) -> Dateline | None:
     if not (place or publisher):
         return None
     return Dateline(place, month, day if month else None, publisher, year if month else None)
+
+
+_DATELINE_TAIL = re.compile(r"\)?\s*(?:[-_—–]{1,3})?\s*")
+
+
+def dateline_end(paragraph: str) -> int | None:
+    """Where the text after a dateline at the start of ``paragraph`` begins (after its dash), or None."""
+    if not paragraph[:1].isupper() and not paragraph.startswith("("):
+        return None
+    hit = first_match("dateline", paragraph)
+    if not hit or read_dateline(paragraph) is None:
+        return None
+    m = hit[1]
+    groups = m.groupdict()
+    last = max((m.end(g) for g, v in groups.items() if v is not None), default=-1)
+    if last < 0:
+        return None
+    tail = _DATELINE_TAIL.match(paragraph, last)
+    end = tail.end() if tail else last
+    return end if end < len(paragraph) else None
+
+
+def dateline_span(body: str) -> tuple[int, int] | None:
+    """The first dateline of a clean body (paragraphs joined by blank lines), as ``note_dateline`` reads
+    it: (start, end) with the dash and the space after it; None when no paragraph starts with one."""
+    pos = 0
+    for para in body.split("\n\n"):
+        end = dateline_end(para)
+        if end is not None:
+            return pos, pos + end
+        pos += len(para) + 2
+    return None
 
 
 # ---------------------------------------------------------------- credit lines

@@ -32,7 +32,7 @@ from . import entities as entities_mod
 from . import gazetteer as gazetteer_mod
 from . import sections
 
-PARAGRAPHS_VERSION = "paragraphs-1"
+PARAGRAPHS_VERSION = "paragraphs-2"  # 2: a wire dateline ends a sentence
 LONG_DOC = 50_000  # characters: longer clean texts are read in sections (nlp/sections.py)
 SECTION_CHARS = 25_000  # at most this many characters per section (well under spaCy's max_length)
 
@@ -135,7 +135,15 @@ def _register_paragraph_breaks() -> None:
 
     @Language.component("crosswire_paragraphs")
     def paragraph_breaks(doc: Any) -> Any:
-        """A blank line ends a sentence (soundbites and headlines often have no final stop)."""
+        """A blank line ends a sentence (soundbites and headlines often have no final stop), and so does a
+        wire dateline ("KORVAL, Aug 27 (MPA) - "): its place and outlet are no part of the sentence after it."""
+        from ..clean.layouts import dateline_span
+
+        dateline = dateline_span(doc.text)
+        if dateline is not None:
+            after = doc.char_span(dateline[1], dateline[1] + 1, alignment_mode="expand")
+            if after is not None and after.start > 0:
+                doc[after.start].is_sent_start = True
         for tok in doc[:-1]:
             if tok.is_space and "\n\n" in tok.text or tok.text.endswith("\n\n"):
                 doc[tok.i + 1].is_sent_start = True
@@ -217,7 +225,9 @@ class Extractor:
                 parts.append([sections.partial_record(self.time_budget, start, len(doc.text))])
                 break
             sub = dataclasses.replace(doc, text=doc.text[start:end],
-                                      segments=sections.clip_segments(doc.segments, start, end))
+                                      segments=sections.clip_segments(doc.segments, start, end),
+                                      dateline=(doc.dateline[0] - start, doc.dateline[1] - start)
+                                      if doc.dateline and start <= doc.dateline[0] < end else None)
             parts.append(sections.shift_records(self._safe(sub, self._parse_one(sub.text)), start))
             if sub.published_bounds and sub.published_bounds[0]:
                 bounds.append(sub.published_bounds[0])
@@ -298,8 +308,9 @@ def _times(a: Annotations) -> None:
 
 def _quotes(a: Annotations) -> None:
     v = a.resources.claims_vocab
-    qs = quotes.soundbites(a.doc.text, a.doc.segments, a.mentions, a.canon, a.times, v)
-    qs += quotes.direct_quotes(a.sdoc, a.mentions, a.canon, [(q.start, q.end) for q in qs], v)
+    speaking = _outside_dateline(a.mentions, a.doc)
+    qs = quotes.soundbites(a.doc.text, a.doc.segments, speaking, a.canon, a.times, v)
+    qs += quotes.direct_quotes(a.sdoc, speaking, a.canon, [(q.start, q.end) for q in qs], v)
     a.quotes = qs
     a.speakers = quotes.speakers_of(qs, a.doc.text)
 
@@ -313,7 +324,7 @@ def _statements(a: Annotations) -> None:
 
 
 def _attribution(a: Annotations) -> None:
-    atts = attribution.Attributor(a.sdoc, a.mentions, a.canon, a.speakers, a.relations, a.times,
+    atts = attribution.Attributor(a.sdoc, _outside_dateline(a.mentions, a.doc), a.canon, a.speakers, a.relations, a.times,
                                   _titles(a.mentions, a.gazetteer), a.resources.claims_vocab)
     a.quotes = atts.quotes(a.quotes)
     a.speakers = quotes.speakers_of([q for q in a.quotes if a.maker(q) == "quotes"], a.doc.text)
@@ -330,7 +341,7 @@ def _claims(a: Annotations) -> None:
         raise ComponentError("component 'claims' ran before 'attribution' assigned 'attributor'")
     doc = a.doc
     bound = doc.published_bounds[0] if doc.published_bounds and doc.published_bounds[0] else None
-    ctx = claims.Context(a.sdoc, a.mentions, a.canon, a.attributor, a.times, a.speakers, doc.publisher,
+    ctx = claims.Context(a.sdoc, _outside_dateline(a.mentions, doc), a.canon, a.attributor, a.times, a.speakers, doc.publisher,
                          doc.published, reference=bound, asof_cues=a.resources.asof_cues)  # year-less dates of an undated report fall before its inferred date
     a.claims = claims.read_claims(a.quantities, ctx)
 
@@ -355,6 +366,15 @@ COMPONENTS: tuple[Component, ...] = (
               ("claims",),
               run=_claims),
 )
+
+
+def _outside_dateline(mentions: list[Mention], doc: Document) -> list[Mention]:
+    """The mentions that may speak or be counted: a wire dateline's place and outlet ("KORVAL, Aug 27 (MPA) - ")
+    stay entities of the report but are never a speaker, a source or a figure's subject."""
+    if doc.dateline is None:
+        return mentions
+    start, end = doc.dateline
+    return [m for m in mentions if m.end <= start or m.start >= end]
 
 
 def _titles(mentions: list[Mention], gaz: gazetteer_mod.Gazetteer) -> dict[str, str]:
@@ -387,6 +407,9 @@ def _with_metadata_entities(ents: list[Entity], doc: Document, gaz: gazetteer_mo
         name = entry.name if entry else doc.publisher
         if name_key(name) not in keys and name_key(doc.publisher) not in keys:
             extra.append(Entity(name, "ORG", [doc.publisher], entry.kb_id if entry else None, 0))
+    place = _dateline_place(doc)
+    if place and name_key(place) not in keys:
+        extra.append(Entity(place, "GPE", [place], None, 1))
     for author in doc.authors:
         if name_key(author) in keys:
             continue
@@ -397,6 +420,16 @@ def _with_metadata_entities(ents: list[Entity], doc: Document, gaz: gazetteer_mo
         else:
             extra.append(Entity(author, "PERSON", [author], None, 0))
     return ents + extra
+
+
+def _dateline_place(doc: Document) -> str | None:
+    """The place a wire dateline names ("ORLAND, May 9 (HW) - " -> "Orland"; its region left out)."""
+    if doc.dateline is None:
+        return None
+    from ..clean.layouts import read_dateline
+
+    found = read_dateline(doc.text[doc.dateline[0]:])
+    return found.place.split(",")[0].strip() if found and found.place else None
 
 
 def _with_speakers(ents: list[Entity], qs: list[Any]) -> list[Entity]:
