@@ -86,3 +86,36 @@ def test_a_nationality_the_model_leaves_unlabelled_is_still_the_subject(cw: Cros
                               "The Kessian army said on Friday that about 30,000 Tarvish troops were deployed "
                               "along the border.\nTarvia's defence ministry has not commented."), "demonym.jsonl")
     assert claim(recs, 30000)["subject"] == "Tarvish"
+
+
+def test_a_wire_dateline_is_no_speaker_subject_or_content(cw: Crosswire) -> None:
+    """"ORLAND, May 9 (HW) - Tarvia's interior ministry said ...": the dateline's place and outlet stay
+    entities of the report, but the ministry speaks, its statement starts after the dash, and the
+    troops are Tarvia's, not the outlet's."""
+    body = ("ORLAND, May 9 (HW) - Tarvia's interior ministry said on Friday that about 4,000 of its police "
+            "officers were deployed in the north.\n\n"
+            "VESKA, May 9 (HW) - Tarvia has about 7,000 troops near the border, a ministry official said.")
+    recs = records(cw, _jsonl("Tarvia deploys police", body), "dateline.jsonl")
+    doc = recs["document"][0]
+    assert doc["text"][doc["dateline"][0]:doc["dateline"][1]].startswith("ORLAND, May 9 (HW) -")
+    assert "Orland" in {e["name"].title() for e in recs["entity"]}
+    said = [q for q in recs["quote"] if "4,000" in q["text"]]
+    assert said and said[0]["text"].startswith("that about 4,000"), said
+    assert "Orland" not in (said[0]["speaker"] or "").title() and said[0]["speaker"] is not None
+    assert claim(recs, 4000)["source"] not in ("HW", "Orland", "ORLAND")
+    assert claim(recs, 7000)["subject"] not in ("HW", "Veska", "VESKA")
+
+
+@pytest.mark.parametrize("clause", ["have lost their lives", "lost their lives on the ridge"])
+def test_a_multi_word_cue_is_read_as_one_cue(cw: Crosswire, clause: str) -> None:
+    """claims.toml's killed cue "lose their live" is a phrase: "1,200 soldiers have lost their lives"
+    counts the dead, not casualties (the single word "lose")."""
+    recs = records(cw, _jsonl("Valley fighting", f"Officials told us that around 1,200 Tarvish soldiers {clause}."),
+                   "lives.jsonl")
+    assert claim(recs, 1200)["measure"] == "killed"
+
+
+def test_a_lone_lose_stays_a_casualty_cue(cw: Crosswire) -> None:
+    recs = records(cw, _jsonl("Valley fighting", "Tarvish units lose about 1,200 soldiers every month, the monitor said."),
+                   "lose.jsonl")
+    assert claim(recs, 1200)["measure"] == "casualties"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -208,10 +209,19 @@ def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: 
             d = abs(token_at(ctx.sdoc, at) - here)
             if d <= window and (best is None or (d, -1) < best[:2]):
                 best = (d, -1, "casualties")
+    taken: set[int] = set()  # tokens of a multi-word cue ("lost their lives"): one cue, not its words
+    for rank, m in enumerate(measures):
+        for first, last in _cue_phrases(sent, m.cues):
+            if (sent[first - sent.start].idx < q.end and after_only) or q.start <= sent[first - sent.start].idx < q.end:
+                continue
+            taken.update(range(first, last))
+            d = min(abs(i - here) for i in range(first, last))
+            if d <= window and (best is None or (d, rank) < best[:2]):
+                best = (d, rank, m.name)
     for tok in sent:
         if (tok.idx < q.end and after_only) or q.start <= tok.idx < q.end:
             continue
-        if any(a <= tok.idx < b for a, b in phrases):  # "killed and wounded" is one cue, not two
+        if tok.i in taken or any(a <= tok.idx < b for a, b in phrases):  # "killed and wounded" is one cue, not two
             continue
         d = abs(tok.i - here)
         if d > window:
@@ -221,6 +231,27 @@ def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: 
             if (lemma in m.cues or low in m.cues) and (best is None or (d, rank) < best[:2]):
                 best = (d, rank, m.name)
     return best[2] if best else None
+
+
+def _cue_phrases(sent: Span, cues: Iterable[str]) -> list[tuple[int, int]]:
+    """Token ranges (doc indices, end excluded) of ``sent`` where a multi-word cue of claims.toml is written,
+    word by word as a lemma, the word itself or its singular ("lose their live": "have lost their lives")."""
+    out: list[tuple[int, int]] = []
+    for cue in cues:
+        words = cue.split()
+        if len(words) < 2:
+            continue
+        for tok in sent:
+            if tok.i + len(words) > sent.end:
+                break
+            if all(_cue_word(sent.doc[tok.i + k], w) for k, w in enumerate(words)):
+                out.append((tok.i, tok.i + len(words)))
+    return out
+
+
+def _cue_word(tok: Token, word: str) -> bool:
+    low = tok.lower_
+    return word in (low, tok.lemma_.lower(), _singular(low))
 
 
 def _singular(word: str) -> str:
