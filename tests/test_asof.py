@@ -182,3 +182,31 @@ def test_a_headline_figure_takes_the_date_its_body_gives_it(cw: Crosswire) -> No
     recs = records(cw, line + "\n", "headline.jsonl")
     dates = [c["as_of"] for c in recs["claim"] if c["value"] == 730]
     assert len(dates) == 2 and set(dates) == {"2025-03-10"}, dates
+
+
+def test_an_explicit_as_of_dates_figures_a_past_perfect_would_recall(cw: Crosswire) -> None:
+    """"According to the monitor, 1,300 had been killed and 4,100 wounded as of Tuesday": both figures say
+    when they hold; neither is a recalled figure without a date."""
+    recs = records(cw, "Toll update\nPublished 2025-03-13 by Riverside Gazette\n\n"
+                       "According to the flood monitor, 1,300 villagers had been evacuated and 4,100 "
+                       "sheltered as of Tuesday.\n", "asof.txt")
+    for value in (1300, 4100):
+        c = figure(recs, value)
+        assert (c["as_of"], c["as_of_rule"]) == ("2025-03-11", "as-of"), c
+        assert "recalled" not in c["flags"]
+
+
+def test_a_time_in_a_clause_opened_by_since_does_not_date_the_figure(cw: Crosswire) -> None:
+    """"..., its first figure since the flooding began nearly two months ago": the time says when the
+    flooding began, not when the 200 held; the statement's day dates it."""
+    recs = records(cw, "Toll update\nPublished 2025-03-13 by Riverside Gazette\n\n"
+                       "The ministry said on Wednesday that about 200 of its workers had died in what it calls "
+                       "the delta relief effort, its first figure since the flooding began nearly two months ago.\n",
+                   "since-clause.txt")
+    c = figure(recs, 200)
+    assert c["as_of"] == "2025-03-12", c
+
+
+def test_explicit_as_of_leads_are_data() -> None:
+    lead = cues().explicit_lead
+    assert lead is not None and lead.search("wounded as of ") and not lead.search("as well as ")

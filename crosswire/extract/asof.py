@@ -94,6 +94,7 @@ class Cues:
     offset_lead: tuple[str, ...]
     lookback: int
     period_start: frozenset[str]
+    explicit_lead: re.Pattern[str] | None = None  # "as of" right before a time: the figure's own date
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +114,14 @@ def load_cues(path: Path) -> Cues:
                 frozenset(rec["change_heads"]), bool(rec.get("past_perfect", True)),
                 re.compile(rf"(?i)(?<!\w)(?:{phrases})(?!\w)"), re.compile(rf"(?i)\s*(?:{after})(?!\w)"),
                 tuple(w.lower() for w in anc["offset_lead"]), int(anc.get("lookback_sentences", 3)),
-                frozenset(w.lower() for w in per["start_words"]))
+                frozenset(w.lower() for w in per["start_words"]), _explicit_lead(data.get("explicit", {}).get("leads", [])))
+
+
+def _explicit_lead(leads: list[str]) -> re.Pattern[str] | None:
+    if not leads:
+        return None
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(leads, key=len, reverse=True))
+    return re.compile(rf"(?i)(?<!\w)(?:{words})\s+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +166,10 @@ class Dater:
         sentence's other figures; ``said_on`` the date of the statement that carries it, if known."""
         said = self.said_on(start) or said_on
         walked = self._walk(start, end, i, others, said)
+        if walked is None or walked.rule == "recall-undated":
+            explicit = self._explicit(start, i)
+            if explicit is not None:
+                return Dated(explicit.value, "as-of", ["year-assumed"] if explicit.assumed else [])
         if walked is not None:
             return walked
         if said:
@@ -262,6 +274,16 @@ class Dater:
                 return True
         return False
 
+    def _explicit(self, start: int, i: int) -> _Mark | None:
+        """The dated time of the sentence nearest the figure that is written "as of <date>" (asof.toml
+        ``explicit``): the date the figure states itself valid for."""
+        lead = self.cues.explicit_lead
+        if lead is None:
+            return None
+        found = [m for m in self._sentence_marks(i)
+                 if m.kind == "time" and lead.search(self.text[max(0, m.start - 16):m.start])]
+        return min(found, key=lambda m: abs(m.start - start)) if found else None
+
     def _sentence_marks(self, i: int) -> list[_Mark]:
         if i not in self._marks:
             self._marks[i] = self._find_marks(self.sents[i])
@@ -285,7 +307,7 @@ class Dater:
             else:
                 continue
             attach = self._attachment(t.start, t.end, )
-            if attach is not None:
+            if attach is not None and not self._opening_clause(attach):
                 out.append(_Mark(attach, kind, t.start, t.end, value, assumed))
         for m in self.cues.anchor_phrases.finditer(sent.text):
             a, b = sent.start_char + m.start(), sent.start_char + m.end()
@@ -298,6 +320,11 @@ class Dater:
         word = re.search(r"(\w+)\W*$", self.text[max(0, t.start - 16):t.start])
         first = t.text.split()[0].lower() if t.text.split() else ""
         return (word is not None and word.group(1).lower() in self.cues.period_start) or first in self.cues.period_start
+
+    def _opening_clause(self, attach: int) -> bool:
+        """The time is in a clause a period-start word opens ("since the incursion began three months
+        ago"): it dates when a running count started, not the figure (like "since January")."""
+        return any(c.dep_ == "mark" and c.lower_ in self.cues.period_start for c in self.sdoc[attach].children)
 
     def _counts_back(self, t: TimeRef) -> bool:
         return (bool(self.cues.offset_after.match(self.text, t.end))
