@@ -324,3 +324,18 @@ def test_a_name_after_the_cue_is_the_source_when_the_parser_took_a_quoted_subjec
                   "“The port is closed. Fully closed,” said Tomas Reyl, a spokesman for the dockers' union.\n")
     st = statement(report, "Fully closed")
     assert st["speaker"] == "Tomas Reyl"
+
+
+def test_a_subject_the_parse_lost_is_found_from_the_clause_around_the_cue(cw: Crosswire, tmp_path: Path) -> None:
+    """A fronted clause or phrase without a subject is its main clause's subject's act; a finite cue whose
+    subject the parser hung on a fronted phrase as an apposition takes that noun phrase back."""
+    got = read(cw, tmp_path, "Harbour vote delayed\n\nPromising that the harbour would reopen by June, Mayor "
+               "Ines Varga asked the council for patience.\n\nAfter blasting the ferry operator for its delays, "
+               "Tomas Reyl demanded a public hearing.\n\nConsidering that the ferries stopped, it is odd that "
+               "the port stayed open.\n\nAt Dunmore Pier, where it costs sailors $500 to moor, Jan Okafor, the "
+               "pier's longtime manager, suggested that the fees could be lowered next year.\n")
+    assert "Ines Varga" in (statement(got, "the harbour would reopen")["speaker"] or "")
+    assert statement(got, "the ferry operator")["speaker"] == "Tomas Reyl"
+    assert not any("the ferries stopped" in q["text"] and q["speaker"] for q in got["quote"])
+    fees = statement(got, "the fees could be lowered")
+    assert fees["speaker"] == "Jan Okafor" and "longtime manager" in (fees["speaker_text"] or "")

@@ -788,18 +788,76 @@ def _source_of(tok: Token) -> tuple[int, int] | None:
                 seen += 1
                 continue
             return _np_span(noun)
-        if cur.dep_ == "advcl" and cur.i < cur.head.i:
+        if cur.dep_ == "advcl" and cur.i < cur.head.i and _expletive_subject(cur.head):
             return None  # "Considering that …, it is …": a framing clause, not what the main subject says
-        if cur.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl") and cur.head.i != cur.i:
-            cur = cur.head
-            seen += 1
+        if cur.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl", "acomp") and cur.head.i != cur.i:
+            cur = cur.head  # (a fronted clause without a subject of its own, "Promising that …, Bolton said",
+            seen += 1  # is its main clause's subject's; "be unable to … accuse": the subject of "be")
             continue
-        if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("VERB", "AUX") \
-                and cur.head.head.i < cur.i:  # "… by saying that", "…, before insisting": the verb before it
-            cur = cur.head.head
-            seen += 1
+        verb = _verb_over_phrase(cur) if cur.dep_ == "pcomp" else None
+        if verb is not None and (verb.i < cur.i or not _expletive_subject(verb)):
+            cur = verb  # "… by saying that", "…, before insisting": the verb the phrase hangs on; so does a
+            seen += 1  # fronted one: "After blasting X, Beck doubled down", "In addition to stating …, she"
             continue
+        if cur.dep_ == "ROOT" and not any(c.dep_ in _SUBJECTS for c in cur.children):
+            return _subject_before(cur)
         return None
+    return None
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+
+
+def _expletive_subject(verb: Token) -> bool:
+    """Is the verb's subject an empty "it" or "there" (or missing)? Then a fronted phrase is nobody's act."""
+    subj = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+    return subj is None or subj.dep_ == "expl" or subj.lower_ in ("it", "there")
+
+
+def _verb_over_phrase(pcomp: Token) -> Token | None:
+    """The verb a prepositional phrase holding ``pcomp`` hangs on ("after blasting", "in addition to
+    stating"): up through prepositions and their objects, at most three steps."""
+    cur = pcomp.head
+    for _ in range(3):
+        if cur.dep_ not in ("prep", "pobj", "pcomp") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+_NP_INSIDE = frozenset({"compound", "amod", "appos", "conj", "cc", "poss", "nmod", "pobj", "prep", "det",
+                        "nummod", "case", "punct", "quantmod"})
+_NAMED_HEAD = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _subject_before(verb: Token) -> tuple[int, int] | None:
+    """A finite verb the parser gave no subject, its subject taken for an apposition of a fronted phrase
+    ("At Boca West, where …, Jay Roe, the club's president, suggested"): the noun phrase that ends right
+    before the verb and starts after a comma (or opens the sentence), headed by a name or a people noun;
+    an apposition to a name set off the same way is that name's ("Jay Roe, the club's president")."""
+    doc, start = verb.doc, verb.sent.start
+    i = verb.i - 1
+    while i > start and doc[i].head.i == verb.i and doc[i].dep_ in ("aux", "auxpass", "neg", "advmod", "punct"):
+        i -= 1
+    t = doc[i]
+    people = vocab().people_like
+    for _ in range(8):
+        if t.i < start or t.i >= verb.i:
+            return None
+        edge = t.left_edge.i
+        opens = edge == start or doc[edge - 1].text in (",", "—", "–")
+        named = t.ent_type_ in _NAMED_HEAD or t.lemma_.lower() in people or (t.pos_ == "PROPN" and not t.is_sent_start)
+        if opens and named and t.pos_ in ("NOUN", "PROPN"):
+            head = t.head
+            if t.dep_ == "appos" and head.ent_type_ == "PERSON" and (head.left_edge.i == start or
+                                                                    doc[head.left_edge.i - 1].text in (",", "—", "–")):
+                t = head
+            return _np_span(t)
+        if t.dep_ not in _NP_INSIDE or t.head.i >= t.i:
+            return None
+        t = t.head
     return None
 
 
