@@ -339,3 +339,15 @@ def test_a_subject_the_parse_lost_is_found_from_the_clause_around_the_cue(cw: Cr
     assert not any("the ferries stopped" in q["text"] and q["speaker"] for q in got["quote"])
     fees = statement(got, "the fees could be lowered")
     assert fees["speaker"] == "Jan Okafor" and "longtime manager" in (fees["speaker_text"] or "")
+
+
+def test_a_quotation_of_several_sentences_before_its_cue_is_the_statement(cw: Crosswire, tmp_path: Path) -> None:
+    """The parser hangs '… Jane Roe told reporters' on a verb of the quotation's last sentence: the quotation
+    is the content, whole, even when it closes on an inner quotation ("… say 'it works,'")."""
+    got = read(cw, tmp_path, "Ferry strike\n\nThe union met on Monday.\n\n\u201cThe crews are tired. Maybe you "
+               "don\u2019t agree with the strike, but you can at least say \u2018they\u2019re honest people,\u2019"
+               "\u201d Maria Olsen told reporters.\n")
+    st = statement(got, "The crews are tired")
+    assert st["speaker"] == "Maria Olsen" and st["cue"] == "told"
+    assert "honest people" in st["text"] and st["kind"] == "direct"
+    spans_are_exact(got)

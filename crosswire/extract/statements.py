@@ -363,7 +363,10 @@ def candidates(sent: Span, quoted: list[tuple[int, int]], text: str) -> Iterator
             after = next((c for c in tok.rights if c.dep_ in ("nsubj", "nsubjpass") and not in_quotation(c.idx, quoted)), None)
             src = _np_span(after) if after is not None else _between_quotation_and_cue(tok, quoted)  # '"…," said
             # Jane Roe' (a second subject after the cue) or '"…," the commander said'
-        yield tok, src, _adjacent_quotation(tok, src, quoted, text) or _block_span(tok, src, text)
+        adjacent = _adjacent_quotation(tok, src, quoted, text)
+        if adjacent is None and tok.head.i != tok.i and in_quotation(tok.head.idx, quoted):
+            adjacent = _adjacent_quotation(tok, src, quoted, text, loose=True)  # '"…. A, B," Jane Roe said.' hung
+        yield tok, src, adjacent or _block_span(tok, src, text)  # on a verb of the quotation: the quotation
 
 
 def _between_quotation_and_cue(tok: Token, quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -478,7 +481,8 @@ def _adjacent_quotation(tok: Token, src: tuple[int, int] | None, quoted: list[tu
         gap = text[quoted[i][1]:left]
         if _only_punct(gap):  # '"…", he said'; with the comma inside the marks ('"…," he said') the parse's
             return quoted[i]  # clause is the content (measured better), the quotation only when it has none
-        if loose and len(gap) <= 2 and not gap.strip() and text[quoted[i][1] - 2:quoted[i][1] - 1] in ",—–?!":
+        if loose and len(gap) <= 2 and not gap.strip() and \
+                text[quoted[i][0]:quoted[i][1]].rstrip("”\"’' ")[-1:] in (",", "—", "–", "?", "!"):
             return quoted[i]
     k = bisect.bisect_left(quoted, (right, 0))
     if k < len(quoted) and _only_punct(text[right:quoted[k][0]], colon=True):
