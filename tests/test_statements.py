@@ -351,3 +351,14 @@ def test_a_quotation_of_several_sentences_before_its_cue_is_the_statement(cw: Cr
     assert st["speaker"] == "Maria Olsen" and st["cue"] == "told"
     assert "honest people" in st["text"] and st["kind"] == "direct"
     spans_are_exact(got)
+
+
+def test_a_participle_cue_at_the_end_of_a_statement_starts_the_next(cw: Crosswire, tmp_path: Path) -> None:
+    """'said …, telling reporters that …': the participle and what it introduces are the speaker's next
+    statement, not the end of the first."""
+    got = read(cw, tmp_path, "Ferry schedule\n\nMaria Olsen said she saw no need to change the schedule, "
+               "telling reporters that the ferries would run on Sunday.\n")
+    first = statement(got, "no need to change")
+    assert "telling" not in first["text"] and "ferries" not in first["text"]
+    assert statement(got, "the ferries would run")["cue"] == "telling"
+    spans_are_exact(got)

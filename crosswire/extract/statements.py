@@ -91,10 +91,33 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
     out += _signed_quotations(text)
     out += _headline(sdoc, text, out, words)
     _outside_labels(out, text)
+    _end_before_next_act(out, sdoc, text)
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
             _extend_to_quotes(rel, quoted, text, sdoc[rel.head].sent)
     return [r for r in out if r.end > r.start]
+
+
+def _end_before_next_act(relations: list[Relation], sdoc: Doc, text: str) -> None:
+    """A statement's content ends where a participle cue set off by a comma takes over at its end ('said he
+    saw no need to change, telling reporters that …', '"…," adding, "…"'): that is the next statement of
+    the same speaker, not part of this one."""
+    heads = sorted(((r.cue_start, r) for r in relations if r.head >= 0 and r.kind != "according_to"),
+                   key=lambda pair: pair[0])
+    starts = [a for a, _ in heads]
+    for rel in relations:
+        if rel.kind in ("according_to", "transcript") or rel.parts or rel.start < rel.cue_end:
+            continue
+        for k in range(bisect.bisect_right(starts, rel.start), bisect.bisect_left(starts, rel.end)):
+            other = heads[k][1]
+            tok = sdoc[other.head]
+            if tok.tag_ != "VBG" or tok.i == 0 or sdoc[tok.i - 1].text not in (",", ";", "—", "–") or \
+                    other.start < other.cue_end or other.end < rel.end - 1:
+                continue
+            cut = sdoc[tok.i - 1].idx
+            if cut > rel.start:
+                rel.end = len(text[:cut].rstrip())
+            break
 
 
 # -- quotations --------------------------------------------------------------------------------
