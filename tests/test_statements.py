@@ -362,3 +362,17 @@ def test_a_participle_cue_at_the_end_of_a_statement_starts_the_next(cw: Crosswir
     assert "telling" not in first["text"] and "ferries" not in first["text"]
     assert statement(got, "the ferries would run")["cue"] == "telling"
     spans_are_exact(got)
+
+
+def test_a_description_points_back_to_the_named_speaker_no_entity_carries(cw: Crosswire, tmp_path: Path) -> None:
+    """'The directorate also said' after a speaker the tagger did not name as an entity ("Esland's Defence
+    Intelligence Directorate told …"): the same speaker, for the statement and the figures it holds."""
+    got = read(cw, tmp_path, "Esland losses\n\nEsland's Defence Intelligence Directorate told lawmakers on Monday "
+               "that about 9,000 soldiers had been killed since March. The directorate also said about 12,000 "
+               "soldiers were wounded.\n")
+    first = statement(got, "9,000 soldiers")
+    second = statement(got, "12,000 soldiers")
+    assert first["speaker"] and "Directorate" in first["speaker"]
+    assert second["speaker"] == first["speaker"] and second["speaker_text"] == "The directorate"
+    wounded = next(c for c in got["claim"] if c["value"] == 12000)
+    assert wounded["source"] == first["speaker"]

@@ -13,7 +13,9 @@ Resolution of a relation's source mention (first that holds wins):
 5. a named mention over the subject's head -> its canonical name;
 6. a noun the report used as a person's title or apposition ("the nominee" after "nominee Hillary
    Clinton" or "Hillary Clinton, the nominee") -> that person;
-7. a generic source ("experts", "officials"), a role or a speaker noun with nobody named ("a senior
+7. "the directorate" after a speaker no entity carries ("Esland's Defence Intelligence Directorate told …")
+   -> that speaker, the last whose name ends in the word;
+8. a generic source ("experts", "officials"), a role or a speaker noun with nobody named ("a senior
    defense official") -> kept as written; anything else ("the footage shows") -> no speaker, the
    mention kept as speaker_text.
 Chains: "S, citing Y, said" -> [S, Y]; "S told lawmakers …, according to Y" -> [Y, S].
@@ -130,6 +132,7 @@ class Attributor:
         self.described = self._described_people()
         self.times = sorted((t for t in times or [] if t.type == "DATE" and _DATED.match(t.value)),
                             key=lambda t: t.start)
+        self._earlier: list[Statement] = []
         self.statements = self._resolve(relations or [])
         self._by_sentence: dict[int, list[Statement]] = {}
         for st in self.statements:  # a statement answers for every sentence its content reaches
@@ -206,6 +209,7 @@ class Attributor:
         cited: dict[int, list[str]] = {}  # host verb token -> names it cites
         hosts = {r.head for r in relations if r.kind != "according_to"}
         out: list[Statement] = []
+        self._earlier = out  # the statements resolved so far: a description may point back to their speakers
         previous: Statement | None = None
         for r in relations:
             tok = self.sdoc[r.head] if r.head >= 0 else None
@@ -263,6 +267,9 @@ class Attributor:
         att = self._subject_source(head, prev)  # ("the ministry" never carries over to a person)
         if att is not None and att.source:
             return att.source, True
+        earlier = self._earlier_speaker(head)
+        if earlier:  # "The directorate also said" after "Esland's Defence Intelligence Directorate told …"
+            return earlier, True
         if _proper(head) and not head.ent_type_:  # a name the tagger missed ("Esland's General Staff"): as written
             return _name_phrase(head), True
         if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.lemma_.lower() in self.v.people_like:
@@ -337,6 +344,21 @@ class Attributor:
             title = self.titles.get(name, "").lower()
             if head.lower_ in name.lower().split() or (words and (title.endswith(words) or title.endswith(head.lower_))):
                 return name
+        return None
+
+    def _earlier_speaker(self, head: Token) -> str | None:
+        """'The directorate also said' -> the last speaker of the report whose name has that word ("Esland's
+        Defence Intelligence Directorate told lawmakers …"), when no entity of the report carries it."""
+        if head.pos_ != "NOUN" or not any(c.lower_ in ("the", "this", "that") for c in head.lefts) or \
+                any(c.dep_ not in ("det", "amod", "advmod") for c in head.lefts):
+            return None  # only "the (new) directorate": "the Trump campaign" names its owner
+        word = head.lower_
+        for st in reversed(self._earlier):
+            words = (st.speaker or "").split()
+            below_headline = self.text.find("\n", 0, st.relation.cue_start) >= 0  # (a headline is title-cased)
+            if st.resolved and not st.person and len(words) > 1 and words[-1][:1].isupper() and \
+                    words[-1].lower() == word and below_headline:
+                return st.speaker
         return None
 
     def _last_mention(self, before: int, labels: tuple[str, ...]) -> str | None:
