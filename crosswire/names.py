@@ -204,10 +204,21 @@ def canonical_person(name: str, rules: NameRules | None = None) -> str:
     Drops titles and ranks ("Lieutenant General", "Rep.", "Reporter"), anything after a role
     separator ("Hong Min/Senior Research Fellow"), possessive 's and stray punctuation.
     """
+    if rules is None or rules is default_rules():
+        return _default_canonical_person(name)
+    return _canonical_person(name, rules)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # names recur across a report and a batch; pure with the bundled rules
+def _default_canonical_person(name: str) -> str:
+    return _canonical_person(name, default_rules())
+
+
+def _canonical_person(name: str, rules: NameRules) -> str:
     text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
     text = _SPLIT_ROLE.sub("", text.strip(EDGE)).strip(EDGE)
     text = re.sub(r"'s$", "", text).strip(EDGE)
-    r = rules or default_rules()
+    r = rules
     _, rest = strip_titles(text.split(), r)
     rest = [t for t in rest if t.strip(EDGE)]
     while len(rest) > 1 and rest[-1].casefold().strip(EDGE) in r.title_trailing:
@@ -232,7 +243,17 @@ def name_key(name: str, rules: NameRules | None = None) -> str:
     "Kwon Young-hee", "Kwon Younghee" and "Kwon Young Hee" → one key; Korean surname spellings
     are folded (Lee/Yi/Rhee, Park/Pak), as are common vowel spellings (eo/o, ee/i).
     """
-    r = rules or default_rules()
+    if rules is None or rules is default_rules():
+        return _default_name_key(name)
+    return _name_key(name, rules)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # names recur across a report and a batch; pure with the bundled rules
+def _default_name_key(name: str) -> str:
+    return _name_key(name, default_rules())
+
+
+def _name_key(name: str, r: NameRules) -> str:
     words = normalize(canonical_person(name, r) or name).split()
     if not words:
         return ""

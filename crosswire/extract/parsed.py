@@ -38,7 +38,11 @@ def token_at(sdoc: Doc, char: int) -> int:
     ``sdoc.char_span(char, char + 1, alignment_mode="expand").start``; 0 outside the text."""
     ends = sdoc.user_data.get(_ENDS)
     if not isinstance(ends, list):
-        ends = [int(i + n) for i, n in sdoc.to_array(["IDX", "LENGTH"])] if len(sdoc) else []
+        if len(sdoc):
+            arr = sdoc.to_array(["IDX", "LENGTH"])
+            ends = (arr[:, 0] + arr[:, 1]).tolist()  # whole-array sum: iterating numpy rows was the cost
+        else:
+            ends = []
         sdoc.user_data[_ENDS] = ends
     if not 0 <= char < len(text_of(sdoc)):
         return 0

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
+from crosswire.extract import parsed
 from crosswire.models import Entity, Mention
 from crosswire.names import (
     alias_key,
@@ -429,14 +430,10 @@ def _before_ellipsis(span: Span) -> bool:
 
 
 def _context(span: Span) -> str:
-    """The text within CONTEXT_CHARS of the span. Read from a token window around it (every token is at
-    least one character, so CONTEXT_CHARS tokens reach far enough), not from ``doc.text``, which spaCy
-    rebuilds whole on every access."""
-    doc = span.doc
-    window = doc[max(0, span.start - CONTEXT_CHARS):min(len(doc), span.end + CONTEXT_CHARS)]
-    base = window.start_char
-    text = window.text_with_ws
-    return text[max(0, span.start_char - CONTEXT_CHARS - base):span.end_char + CONTEXT_CHARS - base]
+    """The text within CONTEXT_CHARS of the span, sliced from the parse's text (built once per parse by
+    ``parsed.text_of``; ``doc.text`` is rebuilt whole on every access)."""
+    text = parsed.text_of(span.doc)
+    return text[max(0, span.start_char - CONTEXT_CHARS):span.end_char + CONTEXT_CHARS]
 
 
 def _canonical(text: str, label: str) -> str:

@@ -71,8 +71,11 @@ def _upper_only(alias: str) -> bool:
     return bool(letters) and len(letters) <= 4 and all(ch.isupper() for ch in letters)
 
 
+_LEADING_THE = re.compile(r"^\s*the\s+", re.I)
+
+
 def _is_upper(surface: str) -> bool:
-    letters = [ch for ch in re.sub(r"^\s*the\s+", "", surface, flags=re.I) if ch.isalpha()]
+    letters = [ch for ch in _LEADING_THE.sub("", surface) if ch.isalpha()]
     return bool(letters) and all(ch.isupper() for ch in letters)
 
 
@@ -146,8 +149,11 @@ class Gazetteer:
         key = alias_key(surface)
         if not key:
             return None
-        upper = _is_upper(surface)
-        cands = [a.entry for a in self._index.get(key, []) if upper or not a.upper_only]
+        slot = self._index.get(key)
+        cands = []
+        if slot:
+            upper = _is_upper(surface)
+            cands = [a.entry for a in slot if upper or not a.upper_only]
         if cands:
             return _prefer(cands, label)
         if cities and label in (None, "GPE", "LOC", "FAC") and len(key) >= 3:
