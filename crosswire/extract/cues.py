@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ class CueTable:
 
     def score(self, features: list[str]) -> float:
         """Probability that a verb with these features is an attribution cue."""
-        z = sum(self.weights.get(f, 0.0) for f in features)
+        z = sum(map(self.weights.get, features, repeat(0.0)))  # (one C-level pass; same order of addition)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -184,7 +184,8 @@ class Gazetteer:
             return None
         keys, pool = self._fuzzy_pool(label)
         hits = process.extract(flat, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR, limit=8)
-        ctx = normalize(context)
+        # the context is read only for a hit (most names have none); unique text, so not memoised
+        ctx = normalize.__wrapped__(context) if hits else ""
         best: tuple[GazEntry, float] | None = None
         for _, score, idx in hits:
             alias, entry = pool[idx]
