@@ -26,6 +26,7 @@ caller puts the publisher).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING
 from ..models import Mention, Quote, TimeRef
 from ..names import country_of
 from .statements import Relation
-from .parsed import text_of
+from .parsed import span_text, text_of, tokens
 from .vocab import Vocab, vocab
 
 if TYPE_CHECKING:
@@ -523,14 +524,15 @@ def _hedge_cues(sent: Span, v: Vocab) -> list[tuple[int, str]]:
     if hit is not None:
         return hit
     found: list[tuple[int, str]] = []
-    low = sent.text.lower()
+    low = span_text(sent).lower()
     for phrase, label in v.hedges.items():
         if " " in phrase:
-            found += [(sent.start_char + m.start(), label) for m in re.finditer(rf"\b{re.escape(phrase)}\b", low)]
-    for tok in sent:
-        hit_label = v.hedges.get(tok.lemma_.lower()) or v.hedges.get(tok.lower_)
-        if hit_label and tok.pos_ in ("VERB", "AUX", "ADV", "ADJ"):
-            found.append((tok.idx, hit_label))
+            found += [(sent.start_char + m.start(), label) for m in _phrase_re(phrase).finditer(low)]
+    table = tokens(sent.doc)
+    for k in range(sent.start, sent.end):
+        hit_label = v.hedges.get(table.lemma[k]) or v.hedges.get(table.lower[k])
+        if hit_label and table.pos[k] in ("VERB", "AUX", "ADV", "ADJ"):
+            found.append((table.idx[k], hit_label))
     memo[sent.start] = sorted(found)
     return memo[sent.start]
 
@@ -541,7 +543,21 @@ def is_conditional(sent: Span, v: Vocab | None = None) -> bool:
     memo = sent.doc.user_data.setdefault("crosswire.conditional", {})
     hit = memo.get(sent.start)
     if hit is None:
-        low = " " + re.sub(r"\s+", " ", sent.text.lower()) + " "
-        hit = memo[sent.start] = any(re.search(rf"[\s,;(]{re.escape(m)}[\s,]", low)
-                                     for m in (v or vocab()).conditional)
+        low = " " + re.sub(r"\s+", " ", span_text(sent).lower()) + " "
+        rx = _conditional_re((v or vocab()).conditional)
+        hit = memo[sent.start] = rx is not None and rx.search(low) is not None
     return hit
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase_re(phrase: str) -> re.Pattern[str]:
+    """A multi-word hedge as a whole-word expression (compiled once)."""
+    return re.compile(rf"\b{re.escape(phrase)}\b")
+
+
+@functools.lru_cache(maxsize=16)
+def _conditional_re(markers: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of the conditional markers between separators, as one expression; None when there are none."""
+    if not markers:
+        return None
+    return re.compile(r"[\s,;(](?:" + "|".join(re.escape(m) for m in markers) + r")[\s,]")

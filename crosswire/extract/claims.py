@@ -21,7 +21,7 @@ from ..models import Claim, Mention, Quantity, TimeRef
 from ..names import country_of, default_rules, is_demonym_of
 from .asof import Cues, Dated, Dater
 from .attribution import Attribution, Attributor, Speaker, hedge_near, is_conditional
-from .parsed import text_of, token_at
+from .parsed import span_text, text_of, token_at
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -129,14 +129,14 @@ def _claim(q: Quantity, ctx: Context) -> Claim:
     if measure == "killed" and _bare_toll(q, ctx, i):
         measure = "casualties"
     if measure in ("personnel", *_EVENT_MEASURES) and (unit in (None, "") or (
-            unit in ("unit", "force") and _MILITARY.search(sent.text))):
+            unit in ("unit", "force") and _MILITARY.search(span_text(sent)))):
         unit = "person"  # "500 support units" sent to the front are people; "13 units" of stock are not
     source = att.source or ctx.publisher
     chain = list(att.chain) if att.source else ([ctx.publisher] if ctx.publisher else [])
     dated = _as_of(q, i, att, ctx)
     return Claim(
         value=q.value, low=q.low, high=q.high, qualifier=q.qualifier, unit=unit, trend=q.trend,
-        span=q.text, sentence=sent.text.strip(), start=q.start, end=q.end, counted=q.counted,
+        span=q.text, sentence=span_text(sent).strip(), start=q.start, end=q.end, counted=q.counted,
         measure=measure, subject=_subject(q, sent, att, ctx), source=source, attribution=chain,
         hedge=hedge_near(sent, q.start, ctx.attributions.v), conditional=is_conditional(sent, ctx.attributions.v),
         as_of=dated.value, as_of_rule=dated.rule,
@@ -201,7 +201,7 @@ def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: 
     after_only = bool(_SUBSET.search(ctx.text[q.start:q.end + 12]))
     here = token_at(ctx.sdoc, q.start)
     best: tuple[int, int, str] | None = None
-    phrases = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in _CASUALTY_PHRASE.finditer(sent.text)]
+    phrases = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in _CASUALTY_PHRASE.finditer(span_text(sent))]
     if any(m.name == "casualties" for m in measures):
         for at, _end in phrases:
             if after_only and at < q.end:

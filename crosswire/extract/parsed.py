@@ -7,10 +7,11 @@ benchmarks/extract.py). The results are kept in the parse's ``user_data`` under 
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 _TEXT = "crosswire.text"
 _ENDS = "crosswire.token_ends"
@@ -23,6 +24,11 @@ def text_of(sdoc: Doc) -> str:
         text = sdoc.text
         sdoc.user_data[_TEXT] = text
     return text
+
+
+def span_text(span: Span) -> str:
+    """``span.text`` (a sentence's, say), sliced from :func:`text_of` instead of joined token by token."""
+    return text_of(span.doc)[span.start_char:span.end_char]
 
 
 def remember_text(sdoc: Doc, text: str) -> None:
@@ -48,3 +54,53 @@ def token_at(sdoc: Doc, char: int) -> int:
         return 0
     i = bisect.bisect_right(ends, char)
     return i if i < len(ends) else 0
+
+
+_TOKENS = "crosswire.tokens"
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """Plain attributes of every token of one parse, as lists indexed by token index. Reading them creates
+    no spaCy ``Token`` objects (each ``doc[i]`` and ``tok.head`` makes one, and the sentence walks of
+    statements, attribution and claims made hundreds of thousands per batch): a walk scans these lists and
+    builds a ``Token`` only for the words it keeps."""
+
+    idx: list[int]  # tok.idx
+    lower: list[str]  # tok.lower_
+    lemma: list[str]  # tok.lemma_.lower()
+    pos: list[str]  # tok.pos_
+    dep: list[str]  # tok.dep_
+
+
+def tokens(sdoc: Doc) -> Tokens:
+    """The token table of ``sdoc``, built once (one array read; each distinct string looked up once)."""
+    table = sdoc.user_data.get(_TOKENS)
+    if isinstance(table, Tokens):
+        return table
+    from spacy.attrs import DEP, IDX, LEMMA, LOWER, POS
+
+    strings = sdoc.vocab.strings
+    if len(sdoc):
+        cols = sdoc.to_array([IDX, LOWER, LEMMA, POS, DEP]).T.tolist()
+    else:
+        cols = [[], [], [], [], []]
+    seen: dict[int, str] = {}
+    low_of: dict[int, str] = {}
+
+    def string(h: int) -> str:
+        s = seen.get(h)
+        if s is None:
+            s = seen[h] = strings[h]
+        return s
+
+    def lowered(h: int) -> str:
+        s = low_of.get(h)
+        if s is None:
+            s = low_of[h] = string(h).lower()
+        return s
+
+    table = Tokens(idx=cols[0], lower=[string(h) for h in cols[1]], lemma=[lowered(h) for h in cols[2]],
+                   pos=[string(h) for h in cols[3]], dep=[string(h) for h in cols[4]])
+    sdoc.user_data[_TOKENS] = table
+    return table

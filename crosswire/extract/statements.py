@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .parsed import text_of
+from .parsed import text_of, tokens
 from .vocab import Vocab, vocab
 
 if TYPE_CHECKING:
@@ -314,10 +314,12 @@ def _headline(sdoc: Doc, text: str, found: list[Relation], v: Vocab) -> list[Rel
 # -- 1. prepositional cues ---------------------------------------------------------------------
 def _according_to(sent: Span, text: str) -> list[Relation]:
     out = []
-    for tok in sent:
-        low = tok.lower_
+    doc, lower = sent.doc, tokens(sent.doc).lower
+    for k in range(sent.start, sent.end):
+        low = lower[k]
         if low not in ACCORDING:
             continue
+        tok = doc[k]
         if low == "according":
             to = next((c for c in tok.children if c.lower_ == "to"), None)
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
@@ -376,9 +378,12 @@ def frame_of(tok: Token) -> str:
 def candidates(sent: Span, quoted: list[tuple[int, int]], text: str) -> Iterator[tuple[Token, tuple[int, int] | None,
                                                                            tuple[int, int] | None]]:
     """Each verb that could be a cue, with its source span and an adjacent quotation (or None)."""
-    for tok in sent:
-        if tok.pos_ not in ("VERB", "AUX") or (tok.pos_ == "AUX" and tok.dep_ in ("aux", "auxpass")):
+    doc, table = sent.doc, tokens(sent.doc)
+    pos, dep = table.pos, table.dep
+    for k in range(sent.start, sent.end):
+        if pos[k] not in ("VERB", "AUX") or (pos[k] == "AUX" and dep[k] in ("aux", "auxpass")):
             continue
+        tok = doc[k]
         if in_quotation(tok.idx, quoted) or tok.lower_ in ACCORDING or not tok.text[:1].isalpha():
             continue  # the speaker's own "I think" inside a quotation: the quotation is the statement
         src = _source_of(tok)
@@ -567,10 +572,12 @@ def _noun_cues(sent: Span, quoted: list[tuple[int, int]], text: str, found: list
     nouns = v.cue_nouns
     cue_spans = [(r.cue_start, r.cue_end) for r in found]
     out = []
-    for tok in sent:
-        frames = nouns.get(tok.lemma_.lower()) if tok.pos_ == "NOUN" else None
-        if not frames or in_quotation(tok.idx, quoted) or any(a <= tok.idx < b for a, b in cue_spans):
+    doc, table = sent.doc, tokens(sent.doc)
+    for k in range(sent.start, sent.end):
+        frames = nouns.get(table.lemma[k]) if table.pos[k] == "NOUN" else None
+        if not frames or in_quotation(table.idx[k], quoted) or any(a <= table.idx[k] < b for a, b in cue_spans):
             continue
+        tok = doc[k]
         content: list[Token] = []
         last = tok
         for child in tok.rights:
