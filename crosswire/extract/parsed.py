@@ -78,11 +78,9 @@ def tokens(sdoc: Doc) -> Tokens:
     table = sdoc.user_data.get(_TOKENS)
     if isinstance(table, Tokens):
         return table
-    from spacy.attrs import DEP, IDX, LEMMA, LOWER, POS
-
     strings = sdoc.vocab.strings
     if len(sdoc):
-        cols = sdoc.to_array([IDX, LOWER, LEMMA, POS, DEP]).T.tolist()
+        cols = sdoc.to_array(["IDX", "LOWER", "LEMMA", "POS", "DEP"]).T.tolist()
     else:
         cols = [[], [], [], [], []]
     seen: dict[int, str] = {}
