@@ -361,16 +361,18 @@ def in_quotation(char: int, quoted: list[tuple[int, int]]) -> bool:
     return i >= 0 and quoted[i][0] < char < quoted[i][1]
 
 
-def frame_of(tok: Token) -> str:
-    """What hangs on a verb: a clause, an infinitive, an object, or nothing."""
-    deps = {c.dep_ for c in tok.children}
+def frame_of(tok: Token, kids: list[Token] | None = None) -> str:
+    """What hangs on a verb: a clause, an infinitive, an object, or nothing (``kids``: its children, when
+    the caller has them)."""
+    kids = list(tok.children) if kids is None else kids
+    deps = {c.dep_ for c in kids}
     if "ccomp" in deps or tok.dep_ == "parataxis":
         return "ccomp"
     if "xcomp" in deps:
         return "xcomp"
     if deps & {"dobj", "obj", "dative"}:
         return "dobj"
-    if any(c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS for c in tok.rights):
+    if any(c.dep_ == "prep" and c.lower_ in _TOPIC_PREPS for c in kids if c.i > tok.i):
         return "prep"  # "spoke of", "warned about", "called for"
     return "none"
 
@@ -412,22 +414,25 @@ def _between_quotation_and_cue(tok: Token, quoted: list[tuple[int, int]]) -> tup
 
 def cue_features(tok: Token, src: tuple[int, int] | None, adjacent: bool) -> list[str]:
     """What the cue model looks at: the verb, its frame, its place in the parse, its source's kind."""
-    lemma, frame = lemma_of(tok), frame_of(tok)
+    kids = list(tok.children)  # (read once: each walk of a token's children makes new Token objects)
+    rights = [c for c in kids if c.i > tok.i]
+    lemma, frame = lemma_of(tok), frame_of(tok, kids)
+    dep, tag = tok.dep_, tok.tag_
     subj = _subject_kind(tok, src)
-    prep = next((c.lower_ for c in tok.rights if c.dep_ == "prep"), "-")
-    mark = next((m.lower_ for c in tok.children if c.dep_ == "ccomp" for m in c.children if m.dep_ == "mark"), "-")
+    prep = next((c.lower_ for c in rights if c.dep_ == "prep"), "-")
+    mark = next((m.lower_ for c in kids if c.dep_ == "ccomp" for m in c.children if m.dep_ == "mark"), "-")
     quote = "q" if adjacent else "-"
-    feats = ["bias", f"L={lemma}", f"F={frame}", f"LF={lemma}|{frame}", f"D={tok.dep_}", f"LD={lemma}|{tok.dep_}",
-             f"T={tok.tag_}", f"LT={lemma}|{tok.tag_}", f"S={subj}", f"LS={lemma}|{subj}", f"FS={frame}|{subj}",
+    feats = ["bias", f"L={lemma}", f"F={frame}", f"LF={lemma}|{frame}", f"D={dep}", f"LD={lemma}|{dep}",
+             f"T={tag}", f"LT={lemma}|{tag}", f"S={subj}", f"LS={lemma}|{subj}", f"FS={frame}|{subj}",
              f"Q={quote}", f"LQ={lemma}|{quote}", f"P={prep}", f"LP={lemma}|{prep}", f"M={mark}", f"LM={lemma}|{mark}"]
-    if tok.dep_ in ("xcomp", "advcl", "ccomp", "conj", "relcl", "acl") and tok.head.i != tok.i:
-        feats.append(f"H={lemma_of(tok.head)}|{tok.dep_}")
-    obj = next((c for c in tok.rights if c.dep_ in ("dobj", "xcomp", "ccomp")), None)
+    if dep in ("xcomp", "advcl", "ccomp", "conj", "relcl", "acl") and tok.head.i != tok.i:
+        feats.append(f"H={lemma_of(tok.head)}|{dep}")
+    obj = next((c for c in rights if c.dep_ in ("dobj", "xcomp", "ccomp")), None)
     if obj is not None:
         feats += [f"O={obj.dep_}|{obj.lemma_.lower()}", f"LO={lemma}|{obj.lemma_.lower()}"]
     if src is not None and src[0] > tok.idx:
         feats.append(f"INV={lemma}")  # "said Smith": the source after the verb
-    if any(c.dep_ == "neg" for c in tok.children):
+    if any(c.dep_ == "neg" for c in kids):
         feats.append(f"N={lemma}")
     return feats
 
