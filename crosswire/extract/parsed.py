@@ -71,6 +71,7 @@ class Tokens:
     lemma: list[str]  # tok.lemma_.lower()
     pos: list[str]  # tok.pos_
     dep: list[str]  # tok.dep_
+    head: list[int]  # tok.head.i (a root is its own head)
 
 
 def tokens(sdoc: Doc) -> Tokens:
@@ -78,27 +79,14 @@ def tokens(sdoc: Doc) -> Tokens:
     table = sdoc.user_data.get(_TOKENS)
     if isinstance(table, Tokens):
         return table
+    n = len(sdoc)
+    cols = sdoc.to_array(["IDX", "LOWER", "LEMMA", "POS", "DEP", "HEAD"]).T.tolist() if n else [[]] * 6
     strings = sdoc.vocab.strings
-    if len(sdoc):
-        cols = sdoc.to_array(["IDX", "LOWER", "LEMMA", "POS", "DEP"]).T.tolist()
-    else:
-        cols = [[], [], [], [], []]
-    seen: dict[int, str] = {}
-    low_of: dict[int, str] = {}
-
-    def string(h: int) -> str:
-        s = seen.get(h)
-        if s is None:
-            s = seen[h] = strings[h]
-        return s
-
-    def lowered(h: int) -> str:
-        s = low_of.get(h)
-        if s is None:
-            s = low_of[h] = string(h).lower()
-        return s
-
-    table = Tokens(idx=cols[0], lower=[string(h) for h in cols[1]], lemma=[lowered(h) for h in cols[2]],
-                   pos=[string(h) for h in cols[3]], dep=[string(h) for h in cols[4]])
+    name = {h: strings[h] for h in set(cols[1]) | set(cols[2]) | set(cols[3]) | set(cols[4])}
+    low = {h: name[h].lower() for h in set(cols[2])}
+    table = Tokens(idx=cols[0], lower=[name[h] for h in cols[1]], lemma=[low[h] for h in cols[2]],
+                   pos=[name[h] for h in cols[3]], dep=[name[h] for h in cols[4]],
+                   head=[i + (off - (1 << 64) if off >> 63 else off) for i, off in enumerate(cols[5])])
+    # (HEAD is the offset to the head, read back as unsigned: a head to the left wraps round)
     sdoc.user_data[_TOKENS] = table
     return table

@@ -740,12 +740,25 @@ def _after_comma(tok: Token) -> bool:
     return first.i > 0 and tok.doc[first.i - 1].text in (",", ";", "—", "–")
 
 
+def _up_from(tok: Token) -> Iterator[int]:
+    """Token indices of ``tok`` and its ancestors, nearest first (as ``tok.ancestors``, from the token table:
+    no Token objects)."""
+    head = tokens(tok.doc).head
+    k, steps = tok.i, 0
+    yield k
+    while head[k] != k and steps < len(head):
+        k = head[k]
+        steps += 1
+        yield k
+
+
 def _gloss(tok: Token, top: Token) -> bool:
     """Inside a ", which …" clause that comments on the whole statement (the writer's, not the source's)."""
-    for anc in [tok, *tok.ancestors]:
-        if anc.i == top.i:
+    dep, doc = tokens(tok.doc).dep, tok.doc
+    for k in _up_from(tok):
+        if k == top.i:
             return False
-        if anc.dep_ == "relcl" and _after_comma(anc) and anc.left_edge.lower_ == "which":
+        if dep[k] == "relcl" and _after_comma(doc[k]) and doc[k].left_edge.lower_ == "which":
             return True
     return False
 
@@ -755,11 +768,12 @@ _CONCESSIVE = frozenset({"although", "though", "whereas", "while"})
 
 def _concessive(tok: Token, cue: Token) -> bool:
     """Inside a trailing "although …" / "while …" clause, which is the writer's, not the source's."""
-    for anc in [tok, *tok.ancestors]:
-        if anc.i == cue.i:
+    dep, doc = tokens(tok.doc).dep, tok.doc
+    for k in _up_from(tok):
+        if k == cue.i:
             return False
-        if anc.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in anc.children) \
-                and anc.left_edge.i > cue.i + 1:
+        if dep[k] == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONCESSIVE for c in doc[k].children) \
+                and doc[k].left_edge.i > cue.i + 1:
             return True
     return False
 
