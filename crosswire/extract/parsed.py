@@ -74,16 +74,27 @@ class Tokens:
     head: list[int]  # tok.head.i (a root is its own head)
 
 
+_NAMES: dict[int, str] = {}  # string hash -> string (fixed by spaCy's hash function, so shared by every parse)
+_LOWERED: dict[int, str] = {}  # lemma hash -> the lemma lower-cased
+_NAMES_MAX = 1 << 20  # emptied when it grows past this many strings
+
+
 def tokens(sdoc: Doc) -> Tokens:
-    """The token table of ``sdoc``, built once (one array read; each distinct string looked up once)."""
+    """The token table of ``sdoc``, built once (one array read; a string is looked up once per process)."""
     table = sdoc.user_data.get(_TOKENS)
     if isinstance(table, Tokens):
         return table
     n = len(sdoc)
     cols = sdoc.to_array(["IDX", "LOWER", "LEMMA", "POS", "DEP", "HEAD"]).T.tolist() if n else [[]] * 6
+    if len(_NAMES) > _NAMES_MAX:
+        _NAMES.clear()
+        _LOWERED.clear()
     strings = sdoc.vocab.strings
-    name = {h: strings[h] for h in set(cols[1]) | set(cols[2]) | set(cols[3]) | set(cols[4])}
-    low = {h: name[h].lower() for h in set(cols[2])}
+    for h in set(cols[1]).union(cols[2], cols[3], cols[4]).difference(_NAMES):
+        _NAMES[h] = strings[h]
+    for h in set(cols[2]).difference(_LOWERED):
+        _LOWERED[h] = _NAMES[h].lower()
+    name, low = _NAMES, _LOWERED
     table = Tokens(idx=cols[0], lower=[name[h] for h in cols[1]], lemma=[low[h] for h in cols[2]],
                    pos=[name[h] for h in cols[3]], dep=[name[h] for h in cols[4]],
                    head=[i + (off - (1 << 64) if off >> 63 else off) for i, off in enumerate(cols[5])])

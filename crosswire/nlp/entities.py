@@ -566,9 +566,13 @@ def _entity(ms: list[Mention]) -> Entity:
                   version=f"{VERSION}/{GAZETTEER_VERSION}")
 
 
+_LEADING_THE = re.compile(r"^(the|The|THE)\s+")
+_NAME_BREAK = re.compile(r"[\s-]")
+
+
 def _surface_forms(text: str) -> list[str]:
     """The surface, and without a leading "the" ("The Pentagon" is also "Pentagon")."""
-    bare = re.sub(r"^(the|The|THE)\s+", "", text)
+    bare = _LEADING_THE.sub("", text)
     return [text, bare] if bare != text else [text]
 
 
@@ -576,4 +580,4 @@ def _best_name(ms: list[Mention]) -> str:
     """The most explicit spelling: most words and hyphens, then most frequent, then first."""
     counts = Counter(m.canonical for m in ms)
     order = {c: i for i, c in reversed(list(enumerate(m.canonical for m in ms)))}
-    return max(counts, key=lambda c: (len(re.findall(r"[\s-]", c)), counts[c], -order[c]))
+    return max(counts, key=lambda c: (len(_NAME_BREAK.findall(c)), counts[c], -order[c]))
