@@ -115,6 +115,14 @@ def engine(db: str) -> Crosswire:
     cw.close()
 
 
+@pytest.fixture(scope="module")
+def cw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crosswire]:
+    """One engine for a module's extraction tests (a module may define its own ``cw`` instead)."""
+    engine = Crosswire(db=str(tmp_path_factory.mktemp("cw") / "kb.db"))
+    yield engine
+    engine.close()
+
+
 @pytest.fixture
 def run_cli(db: str):
     """Run the CLI in process against a temporary knowledge base; returns the click Result."""

@@ -16,13 +16,6 @@ from crosswire.store.sqlite import Store
 from test_extract import records
 
 
-@pytest.fixture(scope="module")
-def cw(tmp_path_factory: pytest.TempPathFactory) -> Crosswire:
-    engine = Crosswire(db=str(tmp_path_factory.mktemp("asof") / "kb.db"))
-    yield engine
-    engine.close()
-
-
 def figure(recs: dict, value: float) -> dict:
     hits = [c for c in recs.get("claim", []) if value in (c["value"], c["low"], c["high"])]
     assert hits, f"no claim with {value}: {[c['span'] for c in recs.get('claim', [])]}"

@@ -11,13 +11,6 @@ from crosswire import Crosswire
 from test_extract import claim, records
 
 
-@pytest.fixture(scope="module")
-def cw(tmp_path_factory: pytest.TempPathFactory) -> Crosswire:
-    engine = Crosswire(db=str(tmp_path_factory.mktemp("reading") / "kb.db"))
-    yield engine
-    engine.close()
-
-
 def _jsonl(title: str, body: str) -> str:
     return json.dumps({"id": "r1", "title": title, "published": "2025-04-10", "publisher": "Valley Post",
                        "text": f"{title}\n{body}\n"}) + "\n"

@@ -10,13 +10,6 @@ from crosswire.clean import clean_document
 from crosswire.ingest.readers import Input, read_items
 
 
-@pytest.fixture(scope="module")
-def cw(tmp_path_factory: pytest.TempPathFactory) -> Crosswire:
-    engine = Crosswire(db=str(tmp_path_factory.mktemp("x") / "kb.db"))
-    yield engine
-    engine.close()
-
-
 def records(cw: Crosswire, text: str, name: str = "r.txt") -> dict[str, list[dict]]:
     items = read_items(Input(name, text.encode("utf-8")))
     doc = clean_document(items[0])

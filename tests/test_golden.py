@@ -30,13 +30,6 @@ def summary(records: list[dict]) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def cw(tmp_path_factory: pytest.TempPathFactory) -> Crosswire:
-    engine = Crosswire(db=str(tmp_path_factory.mktemp("g") / "kb.db"))
-    yield engine
-    engine.close()
-
-
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.txt")), ids=lambda p: p.name)
 def test_golden_report(path: Path, cw: Crosswire) -> None:
     got = summary(list(cw.extract_records([str(path)])))

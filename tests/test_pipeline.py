@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,13 +20,6 @@ soldiers had been killed in Russia's Kursk region.
 
 "They are taking heavy losses," said John Kirby, a White House spokesman, according to officials.
 """
-
-
-@pytest.fixture(scope="module")
-def cw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crosswire]:
-    engine = Crosswire(db=str(tmp_path_factory.mktemp("pipe") / "kb.db"))
-    yield engine
-    engine.close()
 
 
 @pytest.fixture(scope="module")
