@@ -531,10 +531,9 @@ class Driver:
     # results
     def _take(self, result: BatchResult) -> None:
         self.versions = result.versions or self.versions
-        seen = self.stats.setdefault(result.worker, {"batches": 0, "reports": 0, "peak_rss_mb": 0.0, "cpu_s": 0.0,
+        seen = self.stats.setdefault(result.worker, {"batches": 0, "peak_rss_mb": 0.0, "cpu_s": 0.0,
                                                      "start_cpu_s": 0.0})
         seen["batches"] += 1
-        seen["reports"] += sum(len(r.items) for r in result.results)
         seen["peak_rss_mb"] = max(seen["peak_rss_mb"], round(result.peak_rss_mb, 1))
         seen["cpu_s"] = max(seen["cpu_s"], round(result.cpu_s, 2))
         seen["start_cpu_s"] = round(result.ready_cpu_s, 2)

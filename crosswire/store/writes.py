@@ -111,9 +111,6 @@ class BatchWrites:
         """(source, reason) of each rejection stored (or queued) for one raw input."""
         return set(self.rejections.get(sha, ()))
 
-    def has_document(self, doc_id: str) -> bool:
-        return doc_id in self.stored
-
     def has_key(self, key: str) -> bool:
         """Whether a report with this key is stored (or queued): a new text under it is a new version."""
         return key in self.latest
