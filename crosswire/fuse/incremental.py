@@ -42,7 +42,7 @@ from typing import Any
 
 from ..store.rows import DocWindow, EntityRow, FusionMark
 from ..store.sqlite import Store
-from .conflict_slots import family
+from .conflict_slots import PeriodIndex, family
 from .conflicts import by_period
 from .corroboration import group
 from .regroup import Changed, Groups, point_order, regroup
@@ -94,7 +94,6 @@ class Change:
     retrace: Callable[[Point], Point]
 
 
-PeriodIndex = dict[str, dict[str, list[Point]]]  # series id -> period -> its points, in series order
 ModelMaker = Callable[[Store, Resolver, dict[str, Series]], Any]  # (store, resolver, series) -> Model
 ModelUpdater = Callable[[Store, Any, Resolver, dict[str, Series], Change], Any]
 

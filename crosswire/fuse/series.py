@@ -231,11 +231,13 @@ class SeriesBuilder:
     def finish(self) -> dict[str, Series]:
         """After the last ``add``: fold a lone place into its series (the theatre), sort every series."""
         owned = self.owned_now()
-        if owned != self.owned:  # a bare name seen before its owner's form: trace again with the form
+        if owned != self.owned:  # a bare name seen before its owner's form: trace its points again
+            changed = owned.keys() | self.owned.keys()
             self.owned, self._traces = owned, {}
             for s in self.series.values():
                 for p in s.points:
-                    self._trace(p)
+                    if any(self._normal(n) in changed for n in (p.source, *p.attribution) if n):
+                        self._trace(p)
         if self.r.single_place_is_theatre:
             self._fold_theatres()
         for s in self.series.values():
