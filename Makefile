@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q crosswire  # as pip does for a normal install: new processes (workers) read .pyc
 	touch $(STAMP)
 
 env: $(STAMP)

@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -204,8 +205,6 @@ def test_workers_that_die_before_any_batch_stop_the_run(corpus: Path, db: str) -
 def test_a_worker_reading_text_files_never_loads_the_web_page_reader(corpus: Path, tmp_path: Path) -> None:
     """A worker starts with an import of the engine (a Ray actor is a new process): trafilatura (about a
     third of that import's CPU) is loaded only by a worker given a saved web page."""
-    import subprocess
-
     script = ("import sys\n"
               "from crosswire import Crosswire, parallel\n"
               "from crosswire.ingest.readers import iter_inputs\n"
@@ -261,6 +260,55 @@ def ray_actor_pids(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(parallel.RayPool, "__init__", init)
     return pids
+
+
+# A pool that starts its own Ray, in a child process (this one may have joined the module's Ray): the
+# child prints the processes under it seen mid-run, and those still there once ingest has returned.
+OWN_RAY_RUN = """
+import json, os, sys, time
+from crosswire import Crosswire
+
+def below(root):
+    parent = {}
+    for p in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = open(f"/proc/{p}/stat").read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z":
+            parent[int(p)] = (int(fields[1]), stat[stat.index("(") + 1:stat.rindex(")")])
+    found, todo = {}, [root]
+    while todo:
+        me = todo.pop()
+        for pid, (pp, name) in parent.items():
+            if pp == me:
+                found[pid] = name
+                todo.append(pid)
+    return found
+
+seen = {}
+cw = Crosswire(db=sys.argv[2])
+cw.ingest([sys.argv[1]], engine="ray", workers=2, progress=lambda n: seen or seen.update(below(os.getpid())))
+left, give_up = below(os.getpid()), time.monotonic() + 10
+while left and time.monotonic() < give_up:  # a worker of the raylet may take a moment to exit
+    time.sleep(0.2)
+    left = below(os.getpid())
+import ray
+print(json.dumps({"seen": sorted(seen.values()), "left": sorted(left.values()), "ray_on": ray.is_initialized()}))
+"""
+
+
+@pytest.mark.ray
+def test_a_ray_the_pool_starts_stores_the_same_and_leaves_no_process(corpus: Path, baseline: Any, db: str) -> None:
+    pytest.importorskip("ray")
+    out = subprocess.run([sys.executable, "-c", OWN_RAY_RUN, str(corpus), db], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert {"raylet", "gcs_server"} <= set(got["seen"]) and len(got["seen"]) >= 5  # Ray's own processes, actors
+    assert got["left"] == [] and not got["ray_on"]
+    assert stored(db) == baseline[1]
 
 
 @pytest.mark.ray
