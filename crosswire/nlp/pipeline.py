@@ -66,6 +66,7 @@ class Annotations:
     gazetteer: gazetteer_mod.Gazetteer
     cues: CueTable
     mentions: list[Mention] = field(default_factory=list)
+    speaking: list[Mention] = field(default_factory=list)  # mentions that may speak or be counted (no dateline's)
     canon: dict[str, str] = field(default_factory=dict)  # mention canonical -> document entity name
     entities: list[Entity] = field(default_factory=list)
     times: list[TimeRef] = field(default_factory=list)
@@ -296,6 +297,7 @@ def _install_gazetteer_ruler(nlp: Any, gaz: gazetteer_mod.Gazetteer) -> None:
 
 def _entities(a: Annotations) -> None:
     a.mentions = entities_mod.link_entities(a.sdoc, a.gazetteer)
+    a.speaking = _outside_dateline(a.mentions, a.doc)
     a.entities = _with_metadata_entities(entities_mod.group_entities(a.mentions), a.doc, a.gazetteer)
     a.canon = _canon_map(a.mentions, a.entities)
 
@@ -308,9 +310,8 @@ def _times(a: Annotations) -> None:
 
 def _quotes(a: Annotations) -> None:
     v = a.resources.claims_vocab
-    speaking = _outside_dateline(a.mentions, a.doc)
-    qs = quotes.soundbites(a.doc.text, a.doc.segments, speaking, a.canon, a.times, v)
-    qs += quotes.direct_quotes(a.sdoc, speaking, a.canon, [(q.start, q.end) for q in qs], v)
+    qs = quotes.soundbites(a.doc.text, a.doc.segments, a.speaking, a.canon, a.times, v)
+    qs += quotes.direct_quotes(a.sdoc, a.speaking, a.canon, [(q.start, q.end) for q in qs], v)
     a.quotes = qs
     a.speakers = quotes.speakers_of(qs, a.doc.text)
 
@@ -324,7 +325,7 @@ def _statements(a: Annotations) -> None:
 
 
 def _attribution(a: Annotations) -> None:
-    atts = attribution.Attributor(a.sdoc, _outside_dateline(a.mentions, a.doc), a.canon, a.speakers, a.relations, a.times,
+    atts = attribution.Attributor(a.sdoc, a.speaking, a.canon, a.speakers, a.relations, a.times,
                                   _titles(a.mentions, a.gazetteer), a.resources.claims_vocab)
     a.quotes = atts.quotes(a.quotes)
     a.speakers = quotes.speakers_of([q for q in a.quotes if a.maker(q) == "quotes"], a.doc.text)
@@ -341,7 +342,7 @@ def _claims(a: Annotations) -> None:
         raise ComponentError("component 'claims' ran before 'attribution' assigned 'attributor'")
     doc = a.doc
     bound = doc.published_bounds[0] if doc.published_bounds and doc.published_bounds[0] else None
-    ctx = claims.Context(a.sdoc, _outside_dateline(a.mentions, doc), a.canon, a.attributor, a.times, a.speakers, doc.publisher,
+    ctx = claims.Context(a.sdoc, a.speaking, a.canon, a.attributor, a.times, a.speakers, doc.publisher,
                          doc.published, reference=bound, asof_cues=a.resources.asof_cues)  # year-less dates of an undated report fall before its inferred date
     a.claims = claims.read_claims(a.quantities, ctx)
 
@@ -350,19 +351,19 @@ COMPONENTS: tuple[Component, ...] = (
     Component("paragraph_breaks", PARAGRAPHS_VERSION, ("doc",), ("sdoc",), install=_install_paragraph_breaks),
     Component("gazetteer_ruler", gazetteer_mod.VERSION, ("sdoc", "gazetteer"), ("sdoc",),
               install=_install_gazetteer_ruler),
-    Component("entities", entities_mod.VERSION, ("doc", "sdoc", "gazetteer"), ("mentions", "entities", "canon"),
+    Component("entities", entities_mod.VERSION, ("doc", "sdoc", "gazetteer"), ("mentions", "speaking", "entities", "canon"),
               run=_entities),
     Component("timex", timex.VERSION, ("doc",), ("times",), run=_times),
-    Component("quotes", quotes.VERSION, ("doc", "sdoc", "resources", "mentions", "canon", "times"), ("quotes", "speakers"),
+    Component("quotes", quotes.VERSION, ("doc", "sdoc", "resources", "speaking", "canon", "times"), ("quotes", "speakers"),
               run=_quotes),
     Component("speaker_entities", entities_mod.VERSION, ("entities", "quotes"), ("entities",), run=_speaker_entities),
     Component("statements", statements.VERSION, ("doc", "sdoc", "resources", "cues"), ("relations",), run=_statements),
     Component("attribution", attribution.VERSION,
-              ("sdoc", "resources", "mentions", "canon", "speakers", "relations", "times", "gazetteer", "quotes"),
+              ("sdoc", "resources", "mentions", "speaking", "canon", "speakers", "relations", "times", "gazetteer", "quotes"),
               ("quotes", "speakers", "attributor"), run=_attribution),
     Component("quantities", quantities_mod.VERSION, ("doc", "resources"), ("quantities",), run=_quantities),
     Component("claims", claims.VERSION,
-              ("doc", "sdoc", "resources", "mentions", "canon", "attributor", "times", "speakers", "quantities"),
+              ("doc", "sdoc", "resources", "speaking", "canon", "attributor", "times", "speakers", "quantities"),
               ("claims",),
               run=_claims),
 )
