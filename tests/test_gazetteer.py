@@ -254,6 +254,19 @@ def test_a_country_qualified_body_never_links_to_another_countrys(nlp, gaz: Gaze
     assert "Ministry of Unification" in ents, list(ents)
 
 
+def test_an_entry_is_found_by_its_kb_id_and_knows_its_countries(gaz: Gazetteer) -> None:
+    """What the country check reads: the entry a mention's kb id names (its key or its Wikidata id),
+    and the countries the entry's own names tie it to."""
+    entry = gaz.lookup("Agence France-Presse")
+    assert entry is not None and entry.qid and entry.qid != entry.key
+    assert gaz.by_kb_id(entry.qid) is entry and gaz.by_kb_id(entry.key) is entry
+    assert gaz.by_kb_id("Q0-no-such-entry") is None
+    assert gaz.countries_of(entry) == frozenset({"france"})
+    unification = gaz.lookup("Ministry of Unification")
+    assert unification is not None and "south korea" in gaz.countries_of(unification)
+    assert gaz.countries_of(gaz.lookup("Reuters")) == frozenset()
+
+
 def test_model_label_errors_corrected(nlp, gaz: Gazetteer) -> None:
     text = ("Fighting continued in Kursk, where North Korean units were deployed. The DPRK "
             "also shipped KN-23 missiles, and Kyiv said they hit Kharkiv.")

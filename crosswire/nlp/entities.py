@@ -115,8 +115,8 @@ def _country_checked(m: Mention, piece: Span, gaz: Gazetteer) -> Mention:
     owner = _qualifier(piece, gaz)
     if owner is None:
         return m
-    entry = gaz.get(m.kb_id) or next((e for e in gaz.entries.values() if e.kb_id == m.kb_id), None)
-    countries = _entry_countries(entry, gaz) if entry is not None else set()
+    entry = gaz.by_kb_id(m.kb_id)
+    countries = gaz.countries_of(entry) if entry is not None else frozenset()
     if not countries or normalize(owner) in countries:
         return m
     name = _canonical(m.text, m.label)
@@ -146,29 +146,6 @@ def _qualifier(piece: Span, gaz: Gazetteer) -> str | None:
         return known.name if normalize(known.name) in {normalize(c) for c in gaz.rules.countries} else None
     first = piece[0].text if len(piece) else ""
     return country_of(first, gaz.rules)
-
-
-_COUNTRIES: dict[str, set[str]] = {}
-
-
-def _entry_countries(entry: GazEntry, gaz: Gazetteer) -> set[str]:
-    """The countries an entry's own names tie it to ("British Defence Ministry", "Ministry of Defence
-    (United Kingdom)" -> united kingdom), normalised; empty when its names say none."""
-    if entry.key not in _COUNTRIES:
-        found: set[str] = set()
-        known = {normalize(c) for c in gaz.rules.countries}
-        for alias in (entry.name, *entry.aliases):
-            words = normalize(alias).split()
-            for n in (1, 2, 3):
-                for k in range(len(words) - n + 1):
-                    gram = " ".join(words[k:k + n])
-                    country = country_of(gram, gaz.rules)
-                    if country:
-                        found.add(normalize(country))
-                    elif gram in known:
-                        found.add(gram)
-        _COUNTRIES[entry.key] = found
-    return _COUNTRIES[entry.key]
 
 
 def _extend_hyphen(span: Span) -> Span:

@@ -24,7 +24,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from crosswire.errors import BadFormat
-from crosswire.names import GAZETTEER_PATH, NameRules, alias_key, fold_accents, normalize, read_toml, rules_from
+from crosswire.names import GAZETTEER_PATH, NameRules, alias_key, country_of, fold_accents, normalize, read_toml, rules_from
 
 VERSION = "gazetteer-1"
 DATA_PATH = GAZETTEER_PATH
@@ -93,6 +93,8 @@ class Gazetteer:
     entries: dict[str, GazEntry]
     rules: NameRules
     _index: dict[str, list[_Alias]] = field(default_factory=dict)
+    _by_kb_id: dict[str, GazEntry] = field(default_factory=dict)
+    _countries: dict[str, frozenset[str]] = field(default_factory=dict)  # entry key -> countries its names say
     _cities: dict[str, GazEntry] | None = None
     _fuzzy_pools: dict[str, tuple[list[str], list[tuple[str, GazEntry]]]] = field(default_factory=dict)
     city_min_population: int = CITY_MIN_POPULATION
@@ -118,6 +120,7 @@ class Gazetteer:
         if entry.key in self.entries:
             raise ValueError(f"gazetteer: duplicate key {entry.key!r} ({entry.name!r}); set a `key`")
         self.entries[entry.key] = entry
+        self._by_kb_id.setdefault(entry.kb_id, entry)
         for alias in (entry.name, *entry.aliases):
             self._index_alias(alias, entry, ruler)
         for alias in lookup_only:
@@ -140,6 +143,23 @@ class Gazetteer:
     # ------------------------------------------------------------ queries
     def get(self, key: str) -> GazEntry | None:
         return self.entries.get(key)
+
+    def by_kb_id(self, kb_id: str) -> GazEntry | None:
+        """The entry a mention's kb id names: its key, or its Wikidata id."""
+        return self.entries.get(kb_id) or self._by_kb_id.get(kb_id)
+
+    def countries_of(self, entry: GazEntry) -> frozenset[str]:
+        """The countries an entry's own names tie it to ("British Defence Ministry", "Ministry of Defence
+        (United Kingdom)" -> united kingdom), normalised; empty when its names say none."""
+        found = self._countries.get(entry.key)
+        if found is None:
+            known = {normalize(c) for c in self.rules.countries}
+            grams = (" ".join(words[k:k + n]) for alias in (entry.name, *entry.aliases)
+                     for words in [normalize(alias).split()] for n in (1, 2, 3) for k in range(len(words) - n + 1))
+            found = frozenset(normalize(c) if c else g for g in grams
+                              for c in [country_of(g, self.rules)] if c or g in known)
+            self._countries[entry.key] = found
+        return found
 
     def __len__(self) -> int:
         return len(self.entries)
