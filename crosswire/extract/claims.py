@@ -21,7 +21,7 @@ from ..models import Claim, Mention, Quantity, TimeRef
 from ..names import country_of, default_rules, is_demonym_of
 from .asof import Cues, Dated, Dater
 from .attribution import Attribution, Attributor, Speaker, hedge_near, is_conditional
-from .parsed import span_text, text_of, token_at
+from .parsed import span_text, text_of, token_at, tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -236,22 +236,16 @@ def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: 
 def _cue_phrases(sent: Span, cues: Iterable[str]) -> list[tuple[int, int]]:
     """Token ranges (doc indices, end excluded) of ``sent`` where a multi-word cue of claims.toml is written,
     word by word as a lemma, the word itself or its singular ("lose their live": "have lost their lives")."""
+    phrases = [words for words in (cue.split() for cue in cues) if len(words) > 1]
+    if not phrases:
+        return []
+    t = tokens(sent.doc)
     out: list[tuple[int, int]] = []
-    for cue in cues:
-        words = cue.split()
-        if len(words) < 2:
-            continue
-        for tok in sent:
-            if tok.i + len(words) > sent.end:
-                break
-            if all(_cue_word(sent.doc[tok.i + k], w) for k, w in enumerate(words)):
-                out.append((tok.i, tok.i + len(words)))
+    for words in phrases:
+        for i in range(sent.start, sent.end - len(words) + 1):
+            if all(w in (t.lower[i + k], t.lemma[i + k], _singular(t.lower[i + k])) for k, w in enumerate(words)):
+                out.append((i, i + len(words)))
     return out
-
-
-def _cue_word(tok: Token, word: str) -> bool:
-    low = tok.lower_
-    return word in (low, tok.lemma_.lower(), _singular(low))
 
 
 def _singular(word: str) -> str:
