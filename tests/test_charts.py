@@ -85,3 +85,24 @@ def test_chart_draws_one_line_per_origin_on_a_time_scale() -> None:
     assert [m.conflict for m in chart.marks if m.claim_id == 4] == [True]
     labels = sorted(line.label_y for line in chart.lines)
     assert all(b - a >= charts.LABEL_GAP - 0.2 for a, b in zip(labels, labels[1:]))  # end labels do not overlap
+
+
+def test_a_long_source_name_wraps_whole_and_its_label_takes_two_lines_of_room() -> None:
+    assert charts.label_lines("National Intelligence Service") == ["National Intelligence", "Service"]
+    assert charts.label_lines("NIS") == ["NIS"]
+    cut = charts.label_lines("Ministry of Defence of the Democratic Republic of Somewhere Far Away")
+    assert len(cut) == charts.LABEL_LINES and cut[-1].endswith("…")
+    assert all(len(line) <= charts.LABEL_CHARS for line in cut)
+    points = [pt(1, "2025-01-10", 1000, "National Intelligence Service"), pt(2, "2025-01-20", 1010, "Joint Chiefs"),
+              pt(3, "2025-02-01", 990, "Zelensky")]
+    chart = charts.build({"points": points, "unit": "person"}, set(), lambda p: "#")
+    ordered = sorted(chart.lines, key=lambda line: line.label_y)
+    for prev, line in zip(ordered, ordered[1:]):  # no label runs into the next one, however many lines it has
+        assert line.label_y - prev.label_y >= charts.LABEL_GAP * len(prev.label) - 0.2
+
+
+def test_the_highest_mark_sits_inside_the_plot_not_on_its_frame() -> None:
+    points = [pt(1, "2025-01-10", 2000, "A"), pt(2, "2025-02-10", 6000, "B")]  # 6,000 is a round top tick
+    chart = charts.build({"points": points, "unit": "person"}, set(), lambda p: "#")
+    top = chart.plot[1]
+    assert min(m.y for m in chart.marks) > top + 5

@@ -23,7 +23,9 @@ WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 70, 150, 16, 40
 MAX_MARKS = 400
 LABEL_GAP = 13  # pixels between two line labels
-LABEL_CHARS = 24
+LABEL_CHARS = 24  # per line of an end label; a longer name wraps onto a second line at a space
+LABEL_LINES = 2
+HEADROOM = 0.04  # share of the value range left above the highest mark (a mark never sits on the frame)
 MAX_TICKS = 8
 
 __all__ = ["Chart", "Line", "Mark", "build", "source_colors", "source_style", "time_ticks"]
@@ -51,7 +53,7 @@ class Line:
     key: str
     style: SourceStyle
     path: str
-    label: str
+    label: list[str]  # the end label's lines (the full name wrapped; "…" only when two lines are not enough)
     label_x: float
     label_y: float
     end_x: float
@@ -71,6 +73,7 @@ class Chart:
     undated: int = 0
     hidden: int = 0
     unit: str = ""
+    label_gap: int = LABEL_GAP  # pixels from one line of an end label to the next
     plot: tuple[int, int, int, int] = (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM)
 
 
@@ -87,7 +90,7 @@ def build(series: dict[str, Any], conflict_ids: set[Any], href: Any, max_marks: 
     xs = [d.toordinal() for d, _, _ in usable]
     ys = [y for _, v, _ in usable for y in v if y is not None]
     x0, x1 = _pad(min(xs), max(xs), 15)
-    y0, y1 = _nice_range(min(ys), max(ys))
+    y0, y1 = _nice_range(min(ys), max(ys) + (max(ys) - min(0.0, min(ys))) * HEADROOM)
     sx, sy = _scale(x0, x1, LEFT, WIDTH - RIGHT), _scale(y0, y1, HEIGHT - BOTTOM, TOP)
     for h in histories:
         chart.lines.append(_line(h, sx, sy))
@@ -115,9 +118,22 @@ def _line(h: Any, sx: Any, sy: Any) -> Line:
         path.append(f"H{sx(step.day.toordinal())} V{sy(step.value)}")
     last = h.steps[-1]
     ex, ey = sx(last.day.toordinal()), sy(last.value)
-    name = h.name if len(h.name) <= LABEL_CHARS else h.name[:LABEL_CHARS - 1] + "…"
-    return Line(h.name, h.key, h.style, " ".join(path) if len(h.steps) > 1 else "", name,
+    return Line(h.name, h.key, h.style, " ".join(path) if len(h.steps) > 1 else "", label_lines(h.name),
                 WIDTH - RIGHT + 8, ey, ex, ey, len(h.steps))
+
+
+def label_lines(name: str, width: int = LABEL_CHARS, most: int = LABEL_LINES) -> list[str]:
+    """``name`` in lines of at most ``width`` characters, broken at spaces; the last of ``most`` lines
+    ends in "…" when the name does not fit ("National Intelligence Service" -> two whole lines)."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = lines[:most - 1] + [" ".join(lines[most - 1:])]
+    return [line if len(line) <= width else line[:width - 1] + "…" for line in lines] or [name]
 
 
 def _spread_labels(lines: list[Line], top: float, bottom: float) -> None:
@@ -125,7 +141,7 @@ def _spread_labels(lines: list[Line], top: float, bottom: float) -> None:
     and, while there is room, between ``top`` and ``bottom``."""
     ordered = sorted(lines, key=lambda line: line.label_y)
     for prev, line in zip(ordered, ordered[1:]):
-        line.label_y = max(line.label_y, prev.label_y + LABEL_GAP)
+        line.label_y = max(line.label_y, prev.label_y + LABEL_GAP * len(prev.label))
     if ordered and ordered[-1].label_y > bottom:
         shift = min(ordered[-1].label_y - bottom, max(0.0, ordered[0].label_y - top))
         for line in ordered:
