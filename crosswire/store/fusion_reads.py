@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from .base import StoreMixin
 from .reads import mapped, mapped_stream
+from .writes import chunks
 from .rows import (ClaimNamesRow, ClaimText, DocWindow, EntityClaim, EntityEdit, EntityRow, FusionMark,
                    SeriesClaimRow, SpeakerQuote, TimelineClaimRow, TimelineQuoteRow, TimelineTimeRow)
 
@@ -23,7 +24,6 @@ WINDOW_DOCS = ("SELECT w.id FROM documents w WHERE w.rowid > ? AND w.rowid <= ? 
                " (SELECT 1 FROM documents w2 WHERE w2.key = w.key AND w2.version > w.version)")
 MARKED = ("documents", "claims", "entities", "quotes", "times")  # tables fusion reads, appended to by ingest
 REVIEWS = ("claim_reviews", "conflict_reviews")  # an analyst's review changes claims in place: a new build
-CHUNK = 500  # ids per IN (...) list (SQLite allows 999 parameters by default)
 _CTX = 200  # characters of clean text read around a time expression for its sentence
 
 
@@ -106,8 +106,7 @@ class FusionReads(StoreMixin):
         """span, sentence, start, end and conditional of these claims, by id."""
         ids = list(claim_ids)
         out: dict[int, ClaimText] = {}
-        for i in range(0, len(ids), CHUNK):
-            chunk = ids[i:i + CHUNK]
+        for chunk in chunks(ids):
             sql = ('SELECT id, span, sentence, start, "end", conditional FROM claims'
                    f" WHERE id IN ({','.join('?' * len(chunk))})")  # noqa: S608
             for r in self._plain().execute(sql, chunk):
@@ -153,8 +152,7 @@ class FusionReads(StoreMixin):
     def claims_by_id(self, ids: list[int]) -> list[EntityClaim]:
         """These claims as an entity page lists them (attribution chain decoded), in no particular order."""
         out: list[EntityClaim] = []
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start:start + CHUNK]
+        for chunk in chunks(ids):
             for row in self.conn.execute(
                     "SELECT id, doc_id, value, low, high, qualifier, unit, measure, subject, source, location,"
                     f" attribution, as_of, span FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk):
@@ -167,8 +165,7 @@ class FusionReads(StoreMixin):
     def quotes_by_speakers(self, names: list[str]) -> list[SpeakerQuote]:
         """Quotes whose speaker is one of ``names``, by date said then id."""
         out: list[SpeakerQuote] = []
-        for start in range(0, len(names), CHUNK):
-            chunk = names[start:start + CHUNK]
+        for chunk in chunks(names):
             sql = ('SELECT id, doc_id, speaker, text, said_on, start, "end" FROM quotes WHERE speaker IN'
                    f" ({','.join('?' * len(chunk))})")
             out += [cast(SpeakerQuote, dict(row)) for row in self.conn.execute(sql, chunk)]

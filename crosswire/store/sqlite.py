@@ -12,19 +12,20 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import NotFound, StoreError, StoreReadOnly
-from ..models import Document, Rejection
+from ..models import Document
 from .fusion_reads import FusionReads
 from .health import CheckReport, check, connect, quick_check, store_error, writable
 from .reads import JSON_COLUMNS, Reads, decode_row, fts_query, mapped
 from .review import ReviewStore
-from .writes import BatchWrites, chunks, marks, sql_value
+from .writes import (DOCUMENT_SQL, EXTRACTION_SQL, REMOVED_SQL, BatchWrites, chunks, document_row, marks,
+                     record_rows)
 
 __all__ = ["JSON_COLUMNS", "Store", "decode_row", "fts_query", "migrations", "now"]
 
@@ -223,37 +224,19 @@ class Store(Reads, FusionReads, ReviewStore):
             yield writes
             writes.write()
 
-    def add_raw(self, sha: str, source: str, raw: bytes | None, size: int) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO raw_inputs (id, source, size, bytes, received_at)"
-                          " VALUES (?, ?, ?, ?, ?)", (sha, source, size, raw, now()))
-
     @mapped
     def has_document(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
     def add_document(self, doc: Document, raw_id: str | None, key: str, cleaner: str) -> bool:
-        """Insert ``doc`` unless its content id is stored; a new text under a known key is a new version."""
+        """Insert ``doc`` unless its content id is stored; a new text under a known key is a new version
+        (the rows ``BatchWrites.add_document`` queues, written now)."""
         if self.has_document(doc.id):
             return False
         row = self.conn.execute("SELECT MAX(version) FROM documents WHERE key = ?", (key,)).fetchone()
-        version = (row[0] or 0) + 1
-        self.conn.execute(
-            "INSERT INTO documents (id, key, version, raw_id, locator, source, input_kind, encoding, raw,"
-            " decoded, title, publisher, published, published_bounds, authors, language, url, external_id,"
-            " text, segments, meta_sources, cleaner_version, ingested_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, key, version, raw_id, None, doc.source, doc.input_kind, doc.encoding, doc.raw,
-             doc.decoded, doc.title, doc.publisher, doc.published,
-             json.dumps(doc.published_bounds) if doc.published_bounds else None,
-             json.dumps(doc.authors, ensure_ascii=False), doc.language, doc.url, doc.external_id, doc.text,
-             json.dumps([asdict(s) for s in doc.segments]), json.dumps(doc.meta_sources), cleaner, now()))
-        self.conn.executemany("INSERT INTO removed_lines (doc_id, lineno, rule, text) VALUES (?, ?, ?, ?)",
-                              [(doc.id, r.lineno, r.rule, r.text) for r in doc.removed])
+        self.conn.execute(DOCUMENT_SQL, document_row(doc, raw_id, key, (row[0] or 0) + 1, cleaner, now()))
+        self.conn.executemany(REMOVED_SQL, [(doc.id, r.lineno, r.rule, r.text) for r in doc.removed])
         return True
-
-    def add_rejection(self, rej: Rejection, raw_id: str | None = None) -> None:
-        self.conn.execute("INSERT INTO rejections (source, reason, raw_id, raw, at) VALUES (?, ?, ?, ?, ?)",
-                          (rej.source, rej.reason, raw_id, rej.raw if raw_id is None else None, now()))
 
     def save_extraction(self, doc_id: str, records: list[dict[str, Any]], pipeline: dict[str, str]) -> None:
         """Replace the extraction records of one document (call inside a transaction).
@@ -264,18 +247,10 @@ class Store(Reads, FusionReads, ReviewStore):
         """
         for table in RECORD_TABLES.values():
             self.conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608 - fixed names
-        for rec in records:
-            if rec.get("record") == "error":  # a failed stage is kept as a rejection naming the document
-                self.conn.execute("INSERT INTO rejections (source, reason, raw_id, raw, at) VALUES (?, ?, ?, ?, ?)",
-                                  (f"document {doc_id}", f"{rec.get('stage')} failed: {rec.get('reason')}", None,
-                                   None, now()))
-                continue
-            table, cols = self._record_columns(doc_id, rec)
-            values = [sql_value(rec[c]) for c in cols]
-            quoted = ", ".join(f'"{c}"' for c in cols)
-            self.conn.execute(f"INSERT INTO {table} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
-                              [doc_id, *values])
-        self.conn.execute("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?)", (doc_id, json.dumps(pipeline), now()))
+        at = now()
+        for _, sql, values in record_rows(self, doc_id, records, at):
+            self.conn.execute(sql, values)
+        self.conn.execute(EXTRACTION_SQL, (doc_id, json.dumps(pipeline), at))
         self.apply_claim_reviews([doc_id])  # the analyst's corrections outlive re-extraction
 
     def _record_columns(self, doc_id: str, rec: dict[str, Any]) -> tuple[str, list[str]]:

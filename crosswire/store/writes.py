@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..models import Document, Rejection
 
 IN_CHUNK = 500  # values per IN (...) list (SQLite allows 32,766 parameters; PostgreSQL 65,535)
+T = TypeVar("T")
 
 RAW_SQL = "INSERT OR IGNORE INTO raw_inputs (id, source, size, bytes, received_at) VALUES (?, ?, ?, ?, ?)"
 REJECTION_SQL = "INSERT INTO rejections (source, reason, raw_id, raw, at) VALUES (?, ?, ?, ?, ?)"
@@ -66,7 +67,8 @@ def sql_value(v: Any) -> Any:
     return v
 
 
-def chunks(values: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
+def chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
+    """``values`` in slices of ``size``: the values of one IN (...) list each (every IN-list read of the store)."""
     for at in range(0, len(values), size):
         yield values[at:at + size]
 
@@ -82,6 +84,21 @@ def document_row(doc: Document, raw_id: str | None, key: str, version: int, clea
             json.dumps(doc.published_bounds) if doc.published_bounds else None,
             json.dumps(doc.authors, ensure_ascii=False), doc.language, doc.url, doc.external_id, doc.text,
             json.dumps([asdict(s) for s in doc.segments]), json.dumps(doc.meta_sources), cleaner, at)
+
+
+def record_rows(store: Store, doc_id: str, records: list[dict[str, Any]],
+                at: str) -> Iterator[tuple[str, str, Sequence[Any]]]:
+    """(table, statement, values) of each record of one report, in order: a failed stage (an error record)
+    as a rejection naming the report; a record that has no place raises a StoreError (``_record_columns``)."""
+    for rec in records:
+        if rec.get("record") == "error":
+            reason = f"{rec.get('stage')} failed: {rec.get('reason')}"
+            yield "rejections", REJECTION_SQL, (f"document {doc_id}", reason, None, None, at)
+            continue
+        table, cols = store._record_columns(doc_id, rec)
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        yield (table, f"INSERT INTO {table} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
+               [doc_id, *(sql_value(rec[c]) for c in cols)])
 
 
 class BatchWrites:
@@ -140,15 +157,8 @@ class BatchWrites:
     def save_extraction(self, doc_id: str, records: list[dict[str, Any]], pipeline: dict[str, str]) -> None:
         """The extraction records of a report queued here (``Store.save_extraction`` for a report new in
         this batch: it has no records to replace). A record that has no place raises a StoreError now."""
-        for rec in records:
-            if rec.get("record") == "error":  # a failed stage is kept as a rejection naming the document
-                reason = f"{rec.get('stage')} failed: {rec.get('reason')}"
-                self._queue("rejections", REJECTION_SQL, (f"document {doc_id}", reason, None, None, self.at))
-                continue
-            table, cols = self.store._record_columns(doc_id, rec)
-            quoted = ", ".join(f'"{c}"' for c in cols)
-            self._queue(table, f"INSERT INTO {table} (doc_id, {quoted}) VALUES (?{', ?' * len(cols)})",  # noqa: S608
-                        [doc_id, *(sql_value(rec[c]) for c in cols)])
+        for table, sql, row in record_rows(self.store, doc_id, records, self.at):
+            self._queue(table, sql, row)
         self._queue("extractions", EXTRACTION_SQL, (doc_id, json.dumps(pipeline), self.at))
         self.extracted.append(doc_id)
 
