@@ -38,6 +38,7 @@ import socket
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Protocol
 
 from .errors import CrosswireError, SettingsError
@@ -167,8 +168,10 @@ def run_batch(spec: WorkerSpec, batch: Batch) -> BatchResult:
                                                      for i in raw]))
     versions: dict[str, str] = {}
     if batch.extract:
-        docs = [d for r in results for d in r.items if isinstance(d, Document)
-                and not (spec.check_store and cw.store.has_document(d.id))]
+        docs = [d for r in results for d in r.items if isinstance(d, Document)]
+        if spec.check_store and docs:  # one query for the batch (a round trip each on PostgreSQL)
+            stored, _ = cw.store.documents_and_versions([d.id for d in docs], [])
+            docs = [d for d in docs if d.id not in stored]
         records = cw.extractor.extract_many(docs) if docs else {}
         for r in results:
             r.records = {d.id: records[d.id] for d in r.items if isinstance(d, Document) and d.id in records}
@@ -498,11 +501,11 @@ class Driver:
         return flying < WINDOW * self.pool.workers and len(self.pending) < BACKLOG * self.pool.workers
 
     def _jobs(self, paths: list[str]) -> Iterator[Job]:
-        """The pieces of work of every input not stored before; other inputs are counted here."""
+        """The pieces of work of every input not stored before; other inputs are counted here. The inputs
+        are looked up in the knowledge base ``batch_size`` at a time (one query each, as in one process)."""
         store = self.cw.store
         seq = 0
-        for inp in iter_inputs(paths, int(self.cw.settings["max_bytes"])):
-            state = store.raw_states([inp.sha]).get(inp.sha) if isinstance(inp, Input) else None
+        for inp, state in _with_states(store, iter_inputs(paths, int(self.cw.settings["max_bytes"])), self.group):
             if state is not None and state.whole:
                 self.report.unchanged += 1
                 if self.progress:
@@ -585,6 +588,14 @@ class Driver:
         self.cw._store_inputs(group, records, self.report, self.on_reject, self.on_warning, versions=self.versions)
         if self.progress:
             self.progress(len(group))
+
+
+def _with_states(store: Any, inputs: Iterator[Input | Rejection], size: int) -> Iterator[tuple[Input | Rejection, Any]]:
+    """Each input with what the knowledge base holds of it (``Store.raw_states``; None: nothing, or a
+    rejection read from no file), looked up ``size`` inputs at a time (read from disk only as needed)."""
+    while chunk := list(islice(inputs, size)):
+        states = store.raw_states([i.sha for i in chunk if isinstance(i, Input)])
+        yield from ((i, states.get(i.sha) if isinstance(i, Input) else None) for i in chunk)
 
 
 def _lost(job: Job) -> list[Document | Rejection]:
