@@ -18,6 +18,7 @@ the cache's lock: the dashboard serves requests from several threads over one co
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from contextlib import AbstractContextManager
@@ -40,6 +41,11 @@ __all__ = ["ReadSide", "ranked"]
 
 
 WATCH_EVERY = 2.0  # seconds between two looks for reports another process added (``watch``)
+# A served engine builds fusion in a thread beside the threads answering pages, and only one thread runs Python
+# at a time: a thread that gave the interpreter up (each query a page makes, each hand-over between the server's
+# threads) waits for the build thread to give it back, up to the switch interval each time (5 ms by default, a
+# few dozen times a page). Shorter, a page waits less while a build runs; the build switches more often.
+SWITCH_INTERVAL = 0.001
 log = logging.getLogger(__name__)
 
 
@@ -140,8 +146,11 @@ class ReadSide:
         """What a served knowledge base needs (the dashboard's start-up): answers served stale while fusion
         is refreshed in the background (``serve_stale``), the first build started now (``warm``) and, every
         ``watch_every`` seconds, a look for reports another process added (``watch``; None: no watching).
-        ``stop_background`` (called by ``close``) ends the threads."""
+        ``stop_background`` (called by ``close``) ends the threads. The interpreter's switch interval is shortened
+        to SWITCH_INTERVAL (see there) for the process."""
         self.serve_stale()
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         self.warm(parts)
         if watch_every is not None:
             self.watch(watch_every)
@@ -235,6 +244,11 @@ class ReadSide:
                            lambda: self.fusion.series_page(series_id, offset, limit, marks, figures=figures),
                            remake=True)
 
+    def series_figures(self, series_id: str) -> list[dict[str, Any]]:
+        """A series' figure records (as in ``series_page``), once per fusion state: made again for a new state by its
+        background build when they were asked of the previous one."""
+        return self.fused(("series-figures", series_id), lambda: self.fusion.series_figures(series_id), remake=True)
+
     def series_part(self, series_id: str, key: Hashable, compute: Callable[[], T],
                     include_conditional: bool = False) -> T:
         """``compute()`` (a part of a view of one series, e.g. a card's chart) once per series as fused: kept
@@ -242,6 +256,12 @@ class ReadSide:
         return self.fusion.series_part(series_id, key, compute, include_conditional)
 
     def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
+        """span, sentence, offsets and conditional of these claims, by id; read on the connection of a background
+        build preparing answers (``Fusion.reading_apart``: no lock, not the pages' connection), else on the
+        engine's under its lock."""
+        fusion = self.fusion
+        if fusion.store is not self.store:
+            return fusion.claim_texts(claim_ids)
         with self.lock:
             return self.store.claim_texts(claim_ids)
 

@@ -390,6 +390,49 @@ def test_a_background_build_makes_the_answers_views_start_from_before_serving_it
     cw.close()
 
 
+def test_pages_viewed_before_an_ingest_are_made_for_the_new_state_before_it_is_served_as_a_fresh_engine_makes_them(
+        tmp_path: Path) -> None:
+    from crosswire.web.app import create_app
+
+    db, gen = generated(tmp_path, 120)
+    cw = Crosswire(db=db)
+    cw.serve_stale()
+    client = TestClient(create_app(cw))
+    sid = max(cw.fusion.model().series.values(), key=lambda s: len(s.points)).id
+    urls = [f"/series/{sid}", f"/api/series/{sid}?limit=20", "/api/figures?limit=30"]
+    before = {url: client.get(url).text for url in urls}
+    total = cw.series_page(sid)["points_total"]
+    add(db, gen, 120, 20)
+    cw.fusion.state()  # starts the background build
+    cw.cache.wait()
+    assert cw.fusion_status()["current"] and cw.fusion.state().how == "incremental"
+    ready = dict(cw.cache._derived)
+    for key in (("series-html", sid, 0), ("series-figures-json", sid), ("series-chart", sid)):
+        assert key in ready, key  # made by the build, before any page asked the new state
+    assert cw.series_page(sid)["points_total"] > total  # the series the page shows changed
+    full = Crosswire(db=db)
+    fresh = TestClient(create_app(full))
+    for url in urls:
+        now = client.get(url)
+        assert now.headers["x-crosswire-fusion"].startswith("current")
+        assert now.text == fresh.get(url).text != before[url], url  # the new state's page, as made from scratch
+    assert cw.cache._derived[("series-html", sid, 0)] is ready[("series-html", sid, 0)]  # the prepared one served
+    full.close()
+    cw.close()
+
+
+def test_a_list_encoded_record_by_record_is_what_fastapi_serializes_at_once() -> None:
+    from pydantic import TypeAdapter
+
+    from crosswire.web import api
+
+    rows = [{"id": "a.b", "n": 3, "x": 1.5, "none": None, "l": [1, "é", {"k": True}]}, {}, {"s": "\u2028\"<"}]
+    assert api.encode_list(rows) == TypeAdapter(list[dict[str, Any]]).dump_json(rows)
+    assert api.encode_list([]) == b"[]"
+    answer = {"total": 3, "items": rows, "after": "x"}
+    assert api.encode(answer, "items") == TypeAdapter(dict[str, Any]).dump_json(answer)
+
+
 def test_a_figure_card_is_drawn_again_only_when_its_series_changed(tmp_path: Path) -> None:
     from crosswire.web import pages
     from crosswire.web.app import templates

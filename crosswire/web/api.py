@@ -16,7 +16,6 @@ from ..store.rows import SearchPage
 
 router = APIRouter(prefix="/api", tags=["api"])
 _JSON = TypeAdapter(dict[str, Any])  # how FastAPI serializes a route's dict answer
-_JSON_LIST = TypeAdapter(list[dict[str, Any]])
 _MARK = f"crosswire-figures-{secrets.token_hex(16)}"  # stands for a part serialized apart (no text can guess it)
 _MARK_JSON = TypeAdapter(str).dump_json(_MARK)
 Limit = Query(50, ge=1, le=500, description="Page size.")
@@ -164,8 +163,8 @@ def api_figures(request: Request, measure: str | None = None, subject: str | Non
     # and question: a page of summaries with their origins is a large answer
     v = views_of(request)
     encoded = v.fused(("figures-json", measure, subject, since, until, include_conditional, q, limit, offset, points),
-                      lambda: _JSON.dump_json(figures_data(v, measure, subject, since, until, include_conditional, q,
-                                                           limit, offset, points)), remake=True)
+                      lambda: encode(figures_data(v, measure, subject, since, until, include_conditional, q, limit,
+                                                  offset, points), "items"), remake=True)
     return Response(encoded, media_type="application/json")
 
 
@@ -175,16 +174,30 @@ def api_series(request: Request, series_id: str, limit: int = Query(1000, ge=1, 
                                                                     description="Claims per page."),
                offset: int = Offset) -> Response:
     # (a comment, not a docstring: FastAPI would publish it in /openapi.json) The series' figure records
-    # (every claim's chain: megabytes on a big series) are serialized once per fusion state and series,
-    # and put in place of a marker in the rest of the answer, which is serialized as FastAPI would.
+    # (every claim's chain: megabytes on a big series) are serialized once per fusion state and series (made
+    # again by a background build for its new state), and put in place of a marker in the rest of the answer,
+    # which is serialized as FastAPI would.
     v = views_of(request)
-    page = dict(v.series_page(series_id, offset, limit, 0))
+    page = dict(v.series_page(series_id, offset, limit, 0, figures=False))
     rows = page.pop("rows")
     page.pop("chart_points", None)
-    figures = page.pop("figures")
-    encoded = v.fused(("series-figures-json", series_id), lambda: _JSON_LIST.dump_json(figures))
+    encoded = v.fused(("series-figures-json", series_id), lambda: encode_list(v.series_figures(series_id)),
+                      remake=True)
     rest = _JSON.dump_json({**page, "figures": _MARK, "points": v.with_text(rows), "limit": limit, "offset": offset})
     return Response(rest.replace(_MARK_JSON, encoded, 1), media_type="application/json")
+
+
+def encode(answer: dict[str, Any], key: str) -> bytes:
+    """``answer`` as FastAPI would serialize it, its list under ``key`` item by item (``encode_list``)."""
+    rest = _JSON.dump_json({**answer, key: _MARK})
+    return rest.replace(_MARK_JSON, encode_list(answer[key]), 1)
+
+
+def encode_list(items: list[dict[str, Any]]) -> bytes:
+    """A list of records as FastAPI would serialize it, one record at a time: the same bytes as one call, but a
+    background build serializing megabytes lets the pages' threads run between two records (one call would
+    hold the interpreter's lock throughout)."""
+    return b"[" + b",".join(_JSON.dump_json(item) for item in items) + b"]"
 
 
 @router.get("/conflicts", summary="Contradictions between claims of the same series")

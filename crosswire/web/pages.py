@@ -181,13 +181,24 @@ def chart_html(templates: Any, v: Crosswire, s: dict[str, Any]) -> Markup:
 @router.get("/series/{series_id:path}", response_class=HTMLResponse)
 def series(request: Request, series_id: str, offset: int = Offset) -> HTMLResponse:
     v = views_of(request)
+    label, main = v.fused(("series-html", series_id, offset),
+                          partial(series_main, request.app.state.templates, v, series_id, offset), remake=True)
+    return render(request, "series.html", label=label, main=main)
+
+
+def series_main(templates: Any, v: Crosswire, series_id: str, offset: int) -> tuple[str, Markup]:
+    """A series page's label and main part (its chart, contradictions and a page of rows with their sentences) as
+    HTML, made once per fusion state and page — asking the engine afresh, so a background build makes it again
+    for its new state (``Crosswire.fused``) and a view after an ingest only wraps it in the page."""
     page = v.series_page(series_id, offset, SERIES_ROWS, charts.MAX_MARKS, figures=False)  # not shown here
     own = {c for k in page.get("conflicts") or [] for c in k.get("claim_ids") or []}
     every = v.conflict_claims()  # 100,000s of claims on a big knowledge base: looked into, not copied
     chart = v.fused(("series-chart", series_id), partial(series_chart, v, series_id), remake=True)
     conflict_ids = {p["claim_id"] for p in page["rows"] if p["claim_id"] in own or p["claim_id"] in every}
-    return render(request, "series.html", s=page, chart=chart, rows=v.with_text(page["rows"]),
-                  conflict_ids=conflict_ids, pager=pager(page["points_total"], SERIES_ROWS, offset))
+    html = templates.env.get_template("series_main.html").render(
+        s=page, chart=chart, rows=v.with_text(page["rows"]), conflict_ids=conflict_ids,
+        pager=pager(page["points_total"], SERIES_ROWS, offset))
+    return str(page["label"]), Markup(html)
 
 
 def series_chart(v: Crosswire, series_id: str) -> charts.Chart:
