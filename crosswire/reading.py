@@ -136,11 +136,13 @@ class ReadSide:
 
     def prepare_views(self) -> None:
         """The answers every view of the dashboard starts from, for a new fusion state (``serve_stale`` has each
-        background build make them): the figures, the conflicts and their claims, the entities."""
+        background build make them): the figures, the conflicts and their claims, the entities and the latest claims
+        of the parts of the name index the refresh added (``Fusion.prepare_entities``)."""
         self.figures()
         self.conflicts()
         self.conflict_claims()
         self.entities()
+        self.fusion.prepare_entities()
 
     def start_background(self, watch_every: float | None = WATCH_EVERY, parts: bool = True) -> None:
         """What a served knowledge base needs (the dashboard's start-up): answers served stale while fusion
@@ -164,6 +166,7 @@ class ReadSide:
             self.fusion.state(wait=True)
             if parts and not bg.stop.is_set():
                 self.fusion.build_parts()
+                self.fusion.prepare_entities()
 
         return bg.start("crosswire-warm", run)
 

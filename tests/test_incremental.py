@@ -421,6 +421,35 @@ def test_pages_viewed_before_an_ingest_are_made_for_the_new_state_before_it_is_s
     cw.close()
 
 
+def test_an_entity_page_ranks_each_part_of_the_name_index_once_across_refreshes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crosswire.fuse import service
+    from crosswire.fuse.service import latest_claims
+
+    monkeypatch.setattr(service, "ENTITY_CLAIMS", 40)  # fewer than the entity's claims: a page of them
+    db, gen = generated(tmp_path, 120)
+    cw = Crosswire(db=db)
+    entity = cw.entities()[0]["id"]
+    cw.entity(entity)  # builds the name index
+    cw.fusion.prepare_entities()
+    index, when = cw.fusion.state().names
+    before = [(part, cw.fusion.part_latest(part, when)) for parts in index.values() for part in parts]
+    add(db, gen, 120, 20)
+    answer = cw.entity(entity)
+    assert cw.fusion_status()["how"] == "incremental"
+    index, when = cw.fusion.state().names
+    now = {id(part): part for parts in index.values() for part in parts}
+    kept = [(part, top) for part, top in before if now.get(id(part)) is part]
+    assert kept and len(kept) < len(now)  # the refresh added parts and kept the others
+    assert all(cw.fusion.part_latest(part, when) is top for part, top in kept)  # ranked once
+    for part in now.values():
+        assert cw.fusion.part_latest(part, when) == latest_claims(part, when, 40)
+    full = Crosswire(db=db)
+    assert answer == full.entity(entity) and answer["n_claims"] > len(answer["claims"]) == 40
+    full.close()
+    cw.close()
+
+
 def test_a_list_encoded_record_by_record_is_what_fastapi_serializes_at_once() -> None:
     from pydantic import TypeAdapter
 

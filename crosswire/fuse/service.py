@@ -19,6 +19,7 @@ import bisect
 import contextvars
 import difflib
 import json
+import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from collections import Counter
@@ -149,7 +150,7 @@ class Fusion:
         self.settings = settings or {}
         self.grades = source_grades(self.settings)
         self.cache = cache or VersionCache(store.version)
-        self._n_claims = 0
+        self._tops: dict[int, tuple[weakref.ref[set[int]], list[int]]] = {}  # id of a name part -> its latest
 
     @property
     def store(self) -> Store:
@@ -424,8 +425,7 @@ class Fusion:
         out = c.summary()
         out["doc_ids"] = sorted(c.doc_ids)
         names = self._names_of(r, c)
-        out["claims"] = self._claims_of(r, c, names)
-        out["n_claims"] = self._n_claims
+        out["claims"], out["n_claims"] = self._claims_of(r, c, names)
         out["quotes"] = self._quotes_of(names)
         out["co_occurring"] = self._co_occurring(r, c)
         out["edits"] = [e for e in self.store.entity_edits(active=False)
@@ -531,14 +531,16 @@ class Fusion:
                 by.setdefault(x.id, []).append(n)
         return by
 
-    def _claims_of(self, r: ent.Resolver, c: ent.Cluster, names: list[str]) -> list[dict[str, Any]]:
+    def _claims_of(self, r: ent.Resolver, c: ent.Cluster, names: list[str]) -> tuple[list[dict[str, Any]], int]:
+        """The most recent ENTITY_CLAIMS claims that use one of ``names`` (oldest first: a page, not 60,000 rows),
+        and how many claims use one of them."""
         index, when = self._names_and_rank()
-        every = set().union(*(part for n in names for part in index.get(n, ()))) if names else set()
-        self._n_claims = len(every)
-        # the most recent ENTITY_CLAIMS of them, oldest first (a page, not 60,000 rows; the total is reported)
-        ids = latest_claims(every, when, ENTITY_CLAIMS)
+        parts = [part for n in names for part in index.get(n, ())]
+        n_claims = len(set().union(*parts)) if parts else 0
+        # the latest of the latest of each part of the index (``part_latest``: kept from state to state)
+        ids = latest_claims(set().union(*(self.part_latest(part, when) for part in parts)), when, ENTITY_CLAIMS)
         if not ids:
-            return []
+            return [], n_claims
         wanted = set(names)
         out = []
         rows = self.store.claims_by_id(ids)
@@ -550,7 +552,36 @@ class Fusion:
                                                ("place", d["location"])) if v in wanted]
             d["roles"] += ["cited"] if any(n in wanted for n in chain[1:]) else []
             out.append(d)
-        return out
+        return out, n_claims
+
+    def part_latest(self, part: set[int], when: dict[int, str]) -> list[int]:
+        """The ENTITY_CLAIMS latest claim ids of one part of the name index (``latest_claims``), made once per part:
+        a part is never written to and is shared by the states that follow (a refresh adds parts), and a claim's
+        as_of never changes, so an entity page ranks a few hundred ids per part, not every claim of its names."""
+        key = id(part)
+        hit = self._tops.get(key)
+        if hit is not None and hit[0]() is part:
+            return hit[1]
+        top = latest_claims(part, when, ENTITY_CLAIMS)
+        tops = self._tops
+
+        def forget(_: weakref.ref[set[int]]) -> None:  # the part is freed (no state has it): its entry goes too
+            tops.pop(key, None)
+
+        tops[key] = (weakref.ref(part, forget), top)
+        return top
+
+    def prepare_entities(self) -> None:
+        """The latest claims of every part of the name index of the state asked for (``part_latest``; those of the
+        parts a refresh kept are kept), so that an entity page viewed for the first time ranks a few hundred ids
+        per name; nothing when the name index is not built yet (``build_parts`` builds it)."""
+        st = self.state()
+        if st.names is None:
+            return
+        index, when = st.names
+        for parts in list(index.values()):
+            for part in parts:
+                self.part_latest(part, when)
 
     def _quotes_of(self, names: list[str]) -> list[SpeakerQuote]:
         return self.store.quotes_by_speakers(names) if names else []
