@@ -421,6 +421,25 @@ def test_pages_viewed_before_an_ingest_are_made_for_the_new_state_before_it_is_s
     cw.close()
 
 
+def test_a_series_page_is_drawn_again_only_when_its_series_or_its_marks_changed(tmp_path: Path) -> None:
+    from crosswire.web import pages
+    from crosswire.web.app import templates
+
+    db, gen = generated(tmp_path, 120)
+    cw = Crosswire(db=db)
+    tpl = templates()
+    before = {sid: pages.series_main(tpl, cw, sid, 0) for sid in cw.fusion.model().series}
+    add(db, gen, 120, 20)
+    after = {sid: pages.series_main(tpl, cw, sid, 0) for sid in cw.fusion.model().series}
+    assert cw.fusion_status()["how"] == "incremental"
+    kept = [sid for sid in after if after[sid] is before.get(sid)]
+    assert kept and len(kept) < len(after)  # most pages kept as drawn, those of the touched series drawn again
+    full = Crosswire(db=db)
+    assert after == {sid: pages.series_main(tpl, full, sid, 0) for sid in full.fusion.model().series}
+    full.close()
+    cw.close()
+
+
 def test_an_entity_page_ranks_each_part_of_the_name_index_once_across_refreshes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crosswire.fuse import service

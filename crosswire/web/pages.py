@@ -189,14 +189,23 @@ def series(request: Request, series_id: str, offset: int = Offset) -> HTMLRespon
 def series_main(templates: Any, v: Crosswire, series_id: str, offset: int) -> tuple[str, Markup]:
     """A series page's label and main part (its chart, contradictions and a page of rows with their sentences) as
     HTML, made once per fusion state and page — asking the engine afresh, so a background build makes it again
-    for its new state (``Crosswire.fused``) and a view after an ingest only wraps it in the page."""
+    for its new state (``Crosswire.fused``) and a view after an ingest only wraps it in the page. The HTML is kept
+    with the series as fused (``Crosswire.series_part``) for as long as the claims it marks as disagreeing are the
+    same: a refresh that leaves the series alone does not draw it again."""
     page = v.series_page(series_id, offset, SERIES_ROWS, charts.MAX_MARKS, figures=False)  # not shown here
     own = {c for k in page.get("conflicts") or [] for c in k.get("claim_ids") or []}
     every = v.conflict_claims()  # 100,000s of claims on a big knowledge base: looked into, not copied
+    marked = frozenset(p["claim_id"] for p in (*page["rows"], *page["chart_points"])
+                       if p["claim_id"] in own or p["claim_id"] in every)
+    return v.series_part(series_id, ("series-html", offset, marked),
+                         partial(_series_main, templates, v, series_id, offset, page, marked))
+
+
+def _series_main(templates: Any, v: Crosswire, series_id: str, offset: int, page: dict[str, Any],
+                 marked: frozenset[int]) -> tuple[str, Markup]:
     chart = v.fused(("series-chart", series_id), partial(series_chart, v, series_id), remake=True)
-    conflict_ids = {p["claim_id"] for p in page["rows"] if p["claim_id"] in own or p["claim_id"] in every}
     html = templates.env.get_template("series_main.html").render(
-        s=page, chart=chart, rows=v.with_text(page["rows"]), conflict_ids=conflict_ids,
+        s=page, chart=chart, rows=v.with_text(page["rows"]), conflict_ids=marked,
         pager=pager(page["points_total"], SERIES_ROWS, offset))
     return str(page["label"]), Markup(html)
 
