@@ -26,6 +26,7 @@ text labels differ.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,8 +69,10 @@ def source_key(name: str | None) -> str:
     return key or UNATTRIBUTED
 
 
+@lru_cache(maxsize=65_536)
 def source_style(name: str | None) -> SourceStyle:
-    """Colour, marker and dash of a source, from its normalised name alone (stable across runs)."""
+    """Colour, marker and dash of a source, from its normalised name alone (stable across runs; remembered per
+    name: a series page asks for each of its rows' sources)."""
     key = source_key(name)
     if key == UNATTRIBUTED:
         return SourceStyle(key, NO_SOURCE_COLOR, "circle", "1 3")

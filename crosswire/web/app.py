@@ -19,7 +19,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import CrosswireError, NotFound, StoreError
 from ..reading import WATCH_EVERY
+from ..report.sources import SourceStyle
 from ..store.health import store_error
 from . import api, pages, review
 from .docpage import PageCache
@@ -47,6 +48,13 @@ def templates() -> Jinja2Templates:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(pages.FILTERS)
     env.globals.update(pages.GLOBALS)
+
+    @lru_cache(maxsize=4096)
+    def swatch_of(style: SourceStyle) -> Any:
+        """macros.html ``swatch`` of a source's look, drawn once per look (a series page has one per row)."""
+        return env.get_template("macros.html").module.swatch(style)  # type: ignore[attr-defined]
+
+    env.globals["swatch_of"] = swatch_of
     return Jinja2Templates(env=env)
 
 
