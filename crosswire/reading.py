@@ -364,9 +364,12 @@ class ReadSide:
         return self.cached(("facets",), self.store.facets)
 
     def counts(self) -> dict[str, int]:
-        """How many reports, claims, quotes, entities and times are stored."""
-        return self.cached(("counts",), lambda: {t: self.store.count(t) for t in
-                                                 ("documents", "claims", "quotes", "entities", "times")})
+        """How many reports, claims, quotes, entities and times are stored, counted once per fusion state (with the
+        figures the overview shows beside them): counting a million claims is a scan, which a background build makes
+        for its new state (read through ``Fusion.store``: its own connection there) rather than the first page after
+        an ingest."""
+        return self.fused(("counts",), lambda: {t: self.fusion.store.count(t) for t in
+                                                ("documents", "claims", "quotes", "entities", "times")}, remake=True)
 
     def document(self, doc_id: str) -> DocumentPage:
         """One report (id or unique prefix) with every record extracted from it."""

@@ -399,7 +399,7 @@ def test_pages_viewed_before_an_ingest_are_made_for_the_new_state_before_it_is_s
     cw.serve_stale()
     client = TestClient(create_app(cw))
     sid = max(cw.fusion.model().series.values(), key=lambda s: len(s.points)).id
-    urls = [f"/series/{sid}", f"/api/series/{sid}?limit=20", "/api/figures?limit=30"]
+    urls = [f"/series/{sid}", f"/api/series/{sid}?limit=20", "/api/figures?limit=30", "/"]
     before = {url: client.get(url).text for url in urls}
     total = cw.series_page(sid)["points_total"]
     add(db, gen, 120, 20)
@@ -407,7 +407,7 @@ def test_pages_viewed_before_an_ingest_are_made_for_the_new_state_before_it_is_s
     cw.cache.wait()
     assert cw.fusion_status()["current"] and cw.fusion.state().how == "incremental"
     ready = dict(cw.cache._derived)
-    for key in (("series-html", sid, 0), ("series-figures-json", sid), ("series-chart", sid)):
+    for key in (("series-html", sid, 0), ("series-figures-json", sid), ("series-chart", sid), ("counts",)):
         assert key in ready, key  # made by the build, before any page asked the new state
     assert cw.series_page(sid)["points_total"] > total  # the series the page shows changed
     full = Crosswire(db=db)
