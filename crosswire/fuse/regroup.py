@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Callable, Iterator, Sequence
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from .corroboration import close, follow_outlets, join_repeats, qclass, rep
@@ -47,11 +47,11 @@ def point_order(p: Point) -> tuple[str, str, int]:
 def regroup(old: Groups, series: Series, fresh: Sequence[Point],
             retrace: Callable[[Point], Point]) -> tuple[Groups, Changed]:
     """``series``' figures with the ``fresh`` points (already in ``series.points``) added, and the points
-    replaced; ``series.points`` gets the replacements. ``retrace``: a copy of a point as traced, ungrouped."""
+    replaced; ``series.points`` gets the replacements. ``retrace``: a copy of a point as traced, ungrouped.
+    Only the figures new points fall in are looked at (found by bisection): the others stay as they are,
+    copied as slices of ``old``."""
     r = rules()
-    by_class: dict[str, list[tuple[str, list[Point]]]] = {}
-    for cls, pts in old:
-        by_class.setdefault(cls, []).append((cls, pts))
+    by_class = {cls: old[lo:hi] for cls, (lo, hi) in _spans(old).items()}
     new_items: dict[str, list[tuple[Key, Point]]] = {}
     for p in fresh:
         cls = qclass(p, r)
@@ -59,51 +59,83 @@ def regroup(old: Groups, series: Series, fresh: Sequence[Point],
     changed: Changed = []
     fresh_ids = {id(p) for p in fresh}
     for cls, items in new_items.items():
-        items.sort(key=lambda x: x[0])
-        figures, rebuilt = _resync(cls, [pts for _, pts in by_class.get(cls, [])], items, r)
-        old_of = {id(pts[0]): pts for _, pts in by_class.get(cls, [])}
-        groups = list(figures)
+        items.sort(key=itemgetter(0))
+        before = by_class.get(cls, [])
+        figures, rebuilt = _resync(cls, before, items, r)
         for k in rebuilt:
-            groups[k] = _kept(figures[k], old_of)
-            if groups[k] is figures[k]:  # not the same points as an earlier figure: group them again
-                groups[k] = _grouped(figures[k], fresh_ids, retrace, changed, r)
-        kept = {id(pts): (cls, pts) for _, pts in by_class.get(cls, [])}
-        by_class[cls] = [kept.get(id(pts)) or (cls, pts) for pts in groups]
+            was = _same_figure(before, figures[k][1], cls)
+            figures[k] = was if was is not None else (cls, _grouped(figures[k][1], fresh_ids, retrace, changed, r))
+        by_class[cls] = figures
     _replace(series.points, changed)
-    return [g for cls in _class_order(series.points, set(by_class), r) for g in by_class[cls]], changed
+    out: Groups = []
+    for cls in _class_order(series.points, set(by_class), r):
+        out += by_class[cls]
+    return out, changed
 
 
-def _resync(cls: str, figures: list[list[Point]], new: list[tuple[Key, Point]],
-            r: Rules) -> tuple[list[list[Point]], list[int]]:
+Figure = tuple[str, list[Point]]
+
+
+def _spans(groups: Groups) -> dict[str, tuple[int, int]]:
+    """Where each class's figures are in ``groups`` (each class's are together): class -> (start, end)."""
+    out: dict[str, tuple[int, int]] = {}
+    lo = 0
+    while lo < len(groups):
+        cls = groups[lo][0]
+        hi = bisect.bisect_left(groups, True, lo=lo, key=lambda g: g[0] != cls)
+        out[cls] = (lo, hi)
+        lo = hi
+    return out
+
+
+def _starts(cls: str) -> Callable[[Figure], Key]:
+    """A figure's place in its class: that of its first point."""
+    return lambda g: (rep(g[1][0], cls), g[1][0].claim_id)
+
+
+def _same_figure(figures: list[Figure], pts: list[Point], cls: str) -> Figure | None:
+    """The earlier figure (of ``figures``, in order) with exactly these points, if there was one."""
+    start = _starts(cls)
+    k = bisect.bisect_left(figures, (rep(pts[0], cls), pts[0].claim_id), key=start)
+    if k < len(figures):
+        was = figures[k][1]
+        if was[0] is pts[0] and len(was) == len(pts) and all(a is b for a, b in zip(was, pts)):
+            return figures[k]
+    return None
+
+
+def _resync(cls: str, figures: list[Figure], new: list[tuple[Key, Point]],
+            r: Rules) -> tuple[list[Figure], list[int]]:
     """The class's figures with the ``new`` items (sorted) merged in, and the indexes of those formed
     again (from the figure a new item falls in to where a figure starts at the same point as before). An item
     after a figure's first point and within the tolerance of it only joins that figure (``_joining``): it is
     put in its place there, without going through the points after it."""
-    starts = [(rep(pts[0], cls), pts[0].claim_id) for pts in figures]
-    joined, new = _joining(cls, figures, starts, new, r)
+    joined, new = _joining(cls, figures, new, r)
     if joined:
         figures = list(figures)
         for m, items in joined.items():
-            figures[m] = _with_items(figures[m], items, cls)
-    out, rebuilt = _merged(cls, figures, starts, new, r)
-    if joined:  # where the joined figures are now (unless formed again after all, as the others)
-        again = {id(out[k]) for k in rebuilt} | {id(figures[m]) for m in joined}
-        rebuilt = [k for k, pts in enumerate(out) if id(pts) in again]
-    return out, rebuilt
+            figures[m] = (cls, _with_items(figures[m][1], items, cls))
+    out, rebuilt, kept = _merged(cls, figures, new, r)
+    for m in joined:  # where the joined figures are now (unless formed again after all, as the others)
+        for at, first, count in kept:
+            if first <= m < first + count:
+                rebuilt.append(at + m - first)
+    return out, sorted(rebuilt)
 
 
-def _joining(cls: str, figures: list[list[Point]], starts: list[Key], new: list[tuple[Key, Point]],
+def _joining(cls: str, figures: list[Figure], new: list[tuple[Key, Point]],
              r: Rules) -> tuple[dict[int, list[tuple[Key, Point]]], list[tuple[Key, Point]]]:
     """The ``new`` items that only join a figure (after its first point, within the tolerance of it), by
     figure index, and the others. Greedy grouping from the smallest value leaves every other figure as it was:
     the figure keeps its first point, its points stay within the tolerance of it, and the point after its
     last was not within it before either."""
+    start = _starts(cls)
     joined: dict[int, list[tuple[Key, Point]]] = {}
     rest: list[tuple[Key, Point]] = []
     for key, p in new:
-        m = bisect.bisect_right(starts, key) - 1
-        if m >= 0 and key > starts[m]:
-            anchor = starts[m][0]
+        m = bisect.bisect_right(figures, key, key=start) - 1
+        if m >= 0 and key > (first := start(figures[m])):
+            anchor = first[0]
             if close(anchor[0], key[0][0], r.tolerance) and close(anchor[1], key[0][1], r.tolerance):
                 joined.setdefault(m, []).append((key, p))
                 continue
@@ -119,17 +151,24 @@ def _with_items(pts: list[Point], items: list[tuple[Key, Point]], cls: str) -> l
     return out
 
 
-def _merged(cls: str, figures: list[list[Point]], starts: list[Key], new: list[tuple[Key, Point]],
-            r: Rules) -> tuple[list[list[Point]], list[int]]:
+Kept = list[tuple[int, int, int]]  # (index in the result, index in the figures before, how many) of kept runs
+
+
+def _merged(cls: str, figures: list[Figure], new: list[tuple[Key, Point]],
+            r: Rules) -> tuple[list[Figure], list[int], Kept]:
     """``_resync`` for items that may start figures or move where figures start: merged with the points of
-    the figures from the one they fall in, grouped again until a figure starts at the same point as before."""
-    out: list[list[Point]] = []
+    the figures from the one they fall in, grouped again until a figure starts at the same point as before;
+    and the runs of figures kept as they were."""
+    start = _starts(cls)
+    out: list[Figure] = []
     rebuilt: list[int] = []
+    kept: Kept = []
     i = n = 0
     while n < len(new):
-        m = max(bisect.bisect_right(starts, new[n][0], lo=i) - 1, i)
+        m = max(bisect.bisect_right(figures, new[n][0], lo=i, key=start) - 1, i)
+        kept.append((len(out), i, m - i))
         out += figures[i:m]
-        stream = heapq.merge(_old_items(figures, m, cls), ((k, p, -1) for k, p in new[n:]), key=lambda x: x[0])
+        stream = heapq.merge(_old_items(figures, m, cls), ((k, p, -1) for k, p in new[n:]), key=itemgetter(0))
         anchor: tuple[float, float] | None = None
         took_new = False
         i = len(figures)
@@ -141,28 +180,21 @@ def _merged(cls: str, figures: list[list[Point]], starts: list[Key], new: list[t
                     break
                 anchor = key[0]
                 rebuilt.append(len(out))
-                out.append([])
-            out[-1].append(p)
+                out.append((cls, []))
+            out[-1][1].append(p)
             if starts_figure == -1:
                 n += 1
                 took_new = True
+    kept.append((len(out), i, len(figures) - i))
     out += figures[i:]
-    return out, rebuilt
+    return out, rebuilt, kept
 
 
-def _old_items(figures: list[list[Point]], first: int, cls: str) -> Iterator[tuple[Key, Point, int]]:
+def _old_items(figures: list[Figure], first: int, cls: str) -> Iterator[tuple[Key, Point, int]]:
     """The points of ``figures[first:]`` in order, each with the index of the figure it starts (else -2)."""
     for k in range(first, len(figures)):
-        for j, p in enumerate(figures[k]):
+        for j, p in enumerate(figures[k][1]):
             yield (rep(p, cls), p.claim_id), p, (k if j == 0 else -2)
-
-
-def _kept(pts: list[Point], old_of: dict[int, list[Point]]) -> list[Point]:
-    """The earlier figure with exactly these points, if there was one, else ``pts``."""
-    was = old_of.get(id(pts[0]))
-    if was is not None and len(was) == len(pts) and all(a is b for a, b in zip(was, pts)):
-        return was
-    return pts
 
 
 def _grouped(pts: list[Point], fresh_ids: set[int], retrace: Callable[[Point], Point], changed: Changed,
