@@ -523,3 +523,95 @@ def test_the_figures_api_answers_what_its_data_function_gives_once_per_state(tmp
         add(db, gen, first, 10)
     assert client.get("/api/figures", params={"measure": "deaths"}).status_code == 400
     cw.close()
+
+
+def _slot_points(rng: Any, n: int, first_id: int) -> list[Any]:
+    """``n`` points of one period, of a few origins, with values that often tie (two significant figures), of
+    every qualifier class, some of them later reports of an earlier one of their origin (``repeat_of``)."""
+    from crosswire.fuse.rules import rules
+    from crosswire.fuse.series import Point, bounds
+
+    r = rules()
+    out = []
+    for i in range(n):
+        qualifier = rng.choice(["exact", "approx", "more_than", "up_to", "range", "approx"])
+        value = float(rng.choice([100, 110, 120, 150, 200, 300, 1000]))
+        low, high = (value, value * 2) if qualifier == "range" else (None, None)
+        if qualifier == "range":
+            value = None  # type: ignore[assignment]
+        lo, hi = bounds(value, low, high, qualifier, r)
+        origin = rng.choice(["NIS", "CIA", "JCS", "ISW", "", "HUR"])
+        date = f"2031-03-{rng.randint(1, 28):02d}"
+        out.append(Point(first_id + i, f"doc{rng.randint(0, 40)}", value, low, high, qualifier, "person", "killed",
+                         None, None, "North Korea", origin, (), None, False, date, date, "as_of", None, "Outlet 1",
+                         f"2031-04-{rng.randint(1, 28):02d}", lo, hi, series_id="s", period="2031-03",
+                         origin=origin, origin_id=origin.casefold(), chain=(origin,), chain_ids=(origin.casefold(),)))
+    for p in out:  # a repeat of an earlier point estimate of its origin in this period
+        earlier = [q for q in out if q.origin_id == p.origin_id and q.claim_id < p.claim_id and q.value is not None]
+        if earlier and p.value is not None and rng.random() < 0.3:
+            p.repeat_of = earlier[0].claim_id
+    return out
+
+
+def test_a_period_that_only_gained_points_is_checked_from_its_kept_ends_as_from_all_its_points() -> None:
+    """``merged_conflicts`` (the earlier points' ends and the new points) finds what ``period_conflicts`` finds
+    going through every point: the same records, claims listed in the same order (values tie often)."""
+    import random
+
+    from crosswire.fuse.conflicts import merged_conflicts, period_conflicts
+    from crosswire.fuse.regroup import point_order
+    from crosswire.fuse.rules import rules
+    from crosswire.fuse.series import Series
+
+    r = rules()
+    s = Series("s", "North Korea", "north-korea", "killed", "person", None, None, None, "North Korea — killed")
+    rng = random.Random(3)
+    found = 0
+    for trial in range(300):
+        pts = _slot_points(rng, rng.randint(2, 30), 1000 * trial)
+        new = rng.sample(pts, rng.randint(1, min(5, len(pts) - 1)))
+        before = sorted((p for p in pts if p not in new), key=point_order)
+        ends: dict[Any, Any] = {}
+        period_conflicts(s, "2031-03", before, r, ends)
+        if ("2031-03", "s") not in ends:  # fewer than ENDS_MIN points: kept from ENDS_MIN on only
+            continue
+        now = sorted(pts, key=point_order)
+        expect = period_conflicts(s, "2031-03", now, r)
+        assert merged_conflicts(s, "2031-03", now, ends, new, r) == expect, trial
+        assert ends[("2031-03", "s")] == _ends_of(s, now, r)  # and the ends kept are those of all the points
+        assert list(ends[("2031-03", "s")].latest) == list(_ends_of(s, now, r).latest)  # in the same order
+        found += len(expect)
+    assert found > 100
+
+
+def _ends_of(s: Any, pts: list[Any], r: Any) -> Any:
+    from crosswire.fuse.conflicts import ENDS_MIN, period_conflicts
+
+    ends: dict[Any, Any] = {}
+    period_conflicts(s, "2031-03", pts, r, ends)
+    assert len(pts) >= ENDS_MIN
+    return ends[("2031-03", "s")]
+
+
+def test_with_every_period_s_ends_kept_a_refresh_answers_as_a_full_build(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Periods that only gained points are checked from their kept ends (``merged_conflicts``), here for every
+    period of two points or more: the answers are a full build's."""
+    from crosswire.fuse import conflict_slots, conflicts
+
+    monkeypatch.setattr(conflicts, "ENDS_MIN", 2)
+    merged: list[Any] = []
+    real = conflict_slots.merged_conflicts
+    monkeypatch.setattr(conflict_slots, "merged_conflicts", lambda *a: merged.append(a[1]) or real(*a))
+    db, gen = generated(tmp_path, 300, 12)
+    cw = Crosswire(db=db)
+    everything(cw)
+    for first, count in ((300, 40), (340, 25)):
+        add(db, gen, first, count)
+        answers = everything(cw)
+        assert cw.fusion_status()["how"] == "incremental"
+        full = Crosswire(db=db)
+        assert answers == everything(full)
+        full.close()
+    assert len(merged) > 20
+    cw.close()

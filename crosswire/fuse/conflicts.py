@@ -27,15 +27,20 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .corroboration import qclass
+from .regroup import point_order
 from .rules import INF, Rules, days_apart, figure_text, interval_text, number, rules
 from .series import Point, Series
 
+Slot = tuple[str, str]  # (period, series id)
+
 
 def apart(upper: float, lower: float, eps: float) -> bool:
-    """True when an interval ending at ``upper`` lies wholly below one starting at ``lower``."""
+    """True when an interval ending at ``upper`` lies wholly below one starting at ``lower`` (never unless
+    ``upper < lower``: ``eps`` is not negative, ``rules``)."""
     return upper != INF and lower - upper > eps * max(abs(upper), abs(lower), 1.0)
 
 
@@ -106,7 +111,12 @@ def _pair_first(points: list[Point], pair: tuple[Point, Point]) -> list[Point]:
 
 def divergence(series: Series, period: str, pts: list[Point], r: Rules) -> dict[str, Any] | None:
     """Point estimates of different origins for one period that differ by more than rounding explains."""
-    reps = _estimates(_latest_per_origin([p for p in pts if qclass(p, r) == "point"]), r)
+    return _divergence(series, period, _latest_per_origin([p for p in pts if qclass(p, r) == "point"]), r)
+
+
+def _divergence(series: Series, period: str, latest: list[Point], r: Rules) -> dict[str, Any] | None:
+    """``divergence`` from each origin's latest point estimate of the period (``_latest_per_origin``)."""
+    reps = _estimates(latest, r)
     if len(reps) < 2:
         return None
     pair = _divergent_pair(reps, series, r)
@@ -146,8 +156,20 @@ def _latest_per_origin(pts: list[Point]) -> list[Point]:
         q = best.get(key)
         if q is None or (p.date or "", p.published or "", p.claim_id) > (q.date or "", q.published or "", q.claim_id):
             best[key] = p
+    return _first_reports(best, pts)
+
+
+def _first_reports(best: dict[str, Point], pts: list[Point], r: Rules | None = None) -> list[Point]:
+    """``best``'s points, each as its first report gave it when that report is among ``pts`` (of its class: with
+    ``r``, ``pts`` may hold points of the other classes too)."""
+    if all(p.repeat_of is None for p in best.values()):
+        return list(best.values())
     by_id = {p.claim_id: p for p in pts}
-    return [by_id.get(p.repeat_of, p) if p.repeat_of is not None else p for p in best.values()]
+    out = []
+    for p in best.values():
+        q = by_id.get(p.repeat_of, p) if p.repeat_of is not None else p
+        out.append(q if r is None or q is p or qclass(q, r) == "point" else p)
+    return out
 
 
 def _divergent_pair(reps: list[Point], series: Series, r: Rules) -> tuple[Point, Point] | None:
@@ -174,10 +196,26 @@ def disjoint(series: Series, period: str, pts: list[Point], r: Rules) -> dict[st
     bounded = [p for p in pts if qclass(p, r) != "point"]
     if not bounded:
         return None
-    by_lo: Callable[[Point], Any] = lambda p: (-p.lo, p.claim_id)  # noqa: E731
-    by_hi: Callable[[Point], Any] = lambda p: (p.hi, p.claim_id)  # noqa: E731
-    pairs = _apart_pairs(_best_per_origin(pts, by_hi), _best_per_origin(bounded, by_lo), series, r)
-    pairs += _apart_pairs(_best_per_origin(bounded, by_hi), _best_per_origin(pts, by_lo), series, r)
+    return _disjoint(series, period, (_best_per_origin(pts, _by_hi), _best_per_origin(bounded, _by_lo),
+                                      _best_per_origin(bounded, _by_hi), _best_per_origin(pts, _by_lo)), r)
+
+
+def _by_hi(p: Point) -> tuple[float, int]:
+    return (p.hi, p.claim_id)
+
+
+def _by_lo(p: Point) -> tuple[float, int]:
+    return (-p.lo, p.claim_id)
+
+
+Ends = tuple[list[Point], list[Point], list[Point], list[Point]]  # see ``_disjoint``
+
+
+def _disjoint(series: Series, period: str, ends: Ends, r: Rules) -> dict[str, Any] | None:
+    """``disjoint`` from the two lowest tops (``_by_hi``) and the two highest bottoms (``_by_lo``) of different
+    origins (``_best_per_origin``): of every point, of the bounded ones, of the bounded ones, of every point."""
+    lowest, highest_bounded, lowest_bounded, highest = ends
+    pairs = _apart_pairs(lowest, highest_bounded, series, r) + _apart_pairs(lowest_bounded, highest, series, r)
     if not pairs:
         return None
     bottom, top = max(pairs, key=lambda bt: (bt[1].lo - bt[0].hi, -bt[0].claim_id, -bt[1].claim_id))
@@ -187,6 +225,122 @@ def disjoint(series: Series, period: str, pts: list[Point], r: Rules) -> dict[st
               f"({bottom.origin or 'unknown'}; {top.origin or 'unknown'}).")
     return _record("contradiction", "disjoint", f"disjoint:{series.id}@{period}", series, period, [bottom, top],
                    (bottom, top), reason)
+
+
+@dataclass(slots=True)
+class PeriodEnds:
+    """What ``disjoint`` and ``divergence`` need of one period's points, kept for a period of ``ENDS_MIN`` points
+    or more, so that a refresh that only adds points to it goes through the new ones (``merged_conflicts``), not
+    every point again: the two lowest tops and highest bottoms of different origins (of every point and of the
+    bounded ones), and each origin's latest point estimate (in the order of its first one) with that order."""
+
+    lows: list[Point]
+    highs: list[Point]
+    b_lows: list[Point]
+    b_highs: list[Point]
+    latest: dict[str, Point]
+    first: dict[str, tuple[str, str, int]]  # origin -> ``point_order`` of its first point estimate
+
+
+ENDS_MIN = 16  # points in a period from which its ends are kept (fewer: going through them is as quick)
+
+
+def period_conflicts(s: Series, period: str, pts: list[Point], r: Rules,
+                     ends: dict[Slot, PeriodEnds] | None = None) -> list[dict[str, Any]]:
+    """``disjoint`` and ``divergence`` of one period (``pts``: its points, in series order) from one pass over
+    the points: each origin's lowest top and highest bottom (of every point and of the bounded ones) and its
+    latest point estimate. With ``ends``, those of a period of ``ENDS_MIN`` points or more are kept there."""
+    lows: dict[str, Point] = {}  # origin -> its point with the lowest (hi, claim id)
+    highs: dict[str, Point] = {}  # origin -> its point with the highest lo (lowest claim id first)
+    b_lows: dict[str, Point] = {}
+    b_highs: dict[str, Point] = {}
+    latest: dict[str, Point] = {}  # origin -> its latest point estimate (date, published, claim id)
+    first: dict[str, tuple[str, str, int]] = {}
+    for p in pts:
+        o = p.origin_id or f"doc:{p.doc_id}"
+        hi, lo, cid = p.hi, p.lo, p.claim_id
+        q = lows.get(o)
+        if q is None or hi < q.hi or (hi == q.hi and cid < q.claim_id):
+            lows[o] = p
+        q = highs.get(o)
+        if q is None or lo > q.lo or (lo == q.lo and cid < q.claim_id):
+            highs[o] = p
+        if qclass(p, r) == "point":
+            q = latest.get(o)
+            if q is None:
+                latest[o] = p
+                first[o] = point_order(p)
+            elif (p.date or "", p.published or "", cid) > (q.date or "", q.published or "", q.claim_id):
+                latest[o] = p
+            continue
+        q = b_lows.get(o)
+        if q is None or hi < q.hi or (hi == q.hi and cid < q.claim_id):
+            b_lows[o] = p
+        q = b_highs.get(o)
+        if q is None or lo > q.lo or (lo == q.lo and cid < q.claim_id):
+            b_highs[o] = p
+    kept = PeriodEnds(_two(lows, _by_hi), _two(highs, _by_lo), _two(b_lows, _by_hi), _two(b_highs, _by_lo),
+                      latest, first)
+    if ends is not None:
+        if len(pts) >= ENDS_MIN:
+            ends[(period, s.id)] = kept
+        else:
+            ends.pop((period, s.id), None)
+    return _from_ends(s, period, kept, pts, r)
+
+
+def merged_conflicts(s: Series, period: str, pts: list[Point], ends: dict[Slot, PeriodEnds],
+                     new: list[Point], r: Rules) -> list[dict[str, Any]]:
+    """``period_conflicts`` of a period whose earlier points are as they were (their ends kept in ``ends``) and
+    that gained the points ``new`` (``pts``: all of them now): only the new points are gone through (the best of
+    every origin is the best of its earlier best and its new points); ``ends`` gets the period's ends now."""
+    was = ends[(period, s.id)]
+    bounded = [p for p in new if qclass(p, r) != "point"]
+    latest, first = dict(was.latest), dict(was.first)
+    moved = False
+    for p in new:
+        if qclass(p, r) != "point":
+            continue
+        o = p.origin_id or f"doc:{p.doc_id}"
+        q = latest.get(o)
+        if q is None or (p.date or "", p.published or "", p.claim_id) > (q.date or "", q.published or "", q.claim_id):
+            latest[o] = p
+        order = point_order(p)
+        if o not in first or order < first[o]:
+            first[o] = order
+            moved = True
+    if moved:  # in the order of each origin's first point estimate, as one pass over the points meets them
+        latest = {o: latest[o] for o in sorted(first, key=first.__getitem__)}
+    kept = ends[(period, s.id)] = PeriodEnds(
+        _two_of([*was.lows, *new], _by_hi), _two_of([*was.highs, *new], _by_lo),
+        _two_of([*was.b_lows, *bounded], _by_hi), _two_of([*was.b_highs, *bounded], _by_lo), latest, first)
+    return _from_ends(s, period, kept, pts, r)
+
+
+def _from_ends(s: Series, period: str, ends: PeriodEnds, pts: list[Point], r: Rules) -> list[dict[str, Any]]:
+    out = []
+    if ends.b_lows:
+        found = _disjoint(s, period, (ends.lows, ends.b_highs, ends.b_lows, ends.highs), r)
+        if found is not None:
+            out.append(found)
+    found = _divergence(s, period, _first_reports(ends.latest, pts, r), r)
+    if found is not None:
+        out.append(found)
+    return out
+
+
+def _two_of(pts: list[Point], key: Callable[[Point], Any]) -> list[Point]:
+    """The two best points by ``key`` that come from two different origins (``_best_per_origin``)."""
+    best: dict[str, Point] = {}
+    for p in pts:
+        o = p.origin_id or f"doc:{p.doc_id}"
+        if o not in best or key(p) < key(best[o]):
+            best[o] = p
+    return _two(best, key)
+
+
+def _two(best: dict[str, Point], key: Callable[[Point], Any]) -> list[Point]:
+    return heapq.nsmallest(2, best.values(), key=key)
 
 
 def _best_per_origin(pts: list[Point], key: Callable[[Point], Any]) -> list[Point]:
@@ -235,13 +389,19 @@ def _sums(total: Series, period: str, by: dict[str, list[Point]], r: Rules) -> l
         for p in by.get(part, []):
             per_doc[p.doc_id].setdefault(part, p)
     out = []
+    totals: dict[str, list[Point]] | None = None  # the totals by origin, in order (made when first needed)
     for doc_id, parts in per_doc.items():
         origins = {p.origin_id for p in parts.values()}
         if len(parts) < len(r.parts) or len(origins) != 1:
             continue
+        if totals is None:
+            totals = {}
+            for t in by[r.total]:
+                totals.setdefault(t.origin_id, []).append(t)
         lo = sum(p.lo for p in parts.values())
         hi = sum(p.hi for p in parts.values())
-        bad = [t for t in by[r.total] if t.origin_id in origins and (apart(t.hi, lo, r.epsilon) or apart(hi, t.lo, r.epsilon))]
+        bad = [t for t in totals.get(next(iter(origins)), ())
+               if (t.hi < lo and apart(t.hi, lo, r.epsilon)) or (hi < t.lo and apart(hi, t.lo, r.epsilon))]
         if bad:
             out.append(_sum_record(total, period, doc_id, parts, (lo, hi), bad))
     return out
@@ -267,7 +427,8 @@ def _parts_over_total(total: Series, period: str, by: dict[str, list[Point]], r:
         if not pts:
             continue
         top = max(pts, key=lambda p: (p.lo, -p.claim_id))
-        under = [t for t in by[r.total] if t.doc_id != top.doc_id and apart(t.hi, top.lo, r.epsilon)
+        floor = top.lo
+        under = [t for t in by[r.total] if t.hi < floor and t.doc_id != top.doc_id and apart(t.hi, floor, r.epsilon)
                  and not grown(t, top, total, r)]
         if not under:
             continue
@@ -280,12 +441,13 @@ def _parts_over_total(total: Series, period: str, by: dict[str, list[Point]], r:
     return out
 
 
-def find_conflicts(all_series: dict[str, Series]) -> list[dict[str, Any]]:
-    """Every contradiction and divergence, by period and series."""
+def find_conflicts(all_series: dict[str, Series], ends: dict[Slot, PeriodEnds] | None = None
+                   ) -> list[dict[str, Any]]:
+    """Every contradiction and divergence, by period and series (``ends``: gets the ends of large periods)."""
     r = rules()
     out: list[dict[str, Any]] = []
     for s in all_series.values():
-        out += series_conflicts(s, r)
+        out += series_conflicts(s, r, ends=ends)
     out += arithmetic(all_series.values(), r)
     out.sort(key=lambda c: (c["period"], c["series_id"], c["id"]))
     return out
@@ -309,18 +471,18 @@ def split_dismissed(conflicts: list[dict[str, Any]], reviews: dict[str, dict[str
 
 
 def series_conflicts(s: Series, r: Rules, periods: set[str] | None = None,
-                     index: dict[str, list[Point]] | None = None) -> list[dict[str, Any]]:
+                     index: dict[str, list[Point]] | None = None,
+                     ends: dict[Slot, PeriodEnds] | None = None) -> list[dict[str, Any]]:
     """The contradictions and divergences within one series (the arithmetic checks are across series), of
-    every period or only of ``periods`` (``index``: its points by period, when kept)."""
+    every period or only of ``periods`` (``index``: its points by period, when kept; ``ends``: gets the ends of
+    its large periods, ``period_conflicts``)."""
     out: list[dict[str, Any]] = []
     if s.measure in r.skip_measures or s.rate in r.skip_rates:
         return out
     for period, pts in _periods(s, periods, index):
         if len(pts) < 2:
             continue
-        for found in (disjoint(s, period, pts, r), divergence(s, period, pts, r)):
-            if found is not None:
-                out.append(found)
+        out += period_conflicts(s, period, pts, r, ends)
     return out
 
 

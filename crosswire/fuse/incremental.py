@@ -42,7 +42,7 @@ from typing import Any
 
 from ..store.rows import DocWindow, EntityRow, FusionMark
 from ..store.sqlite import Store
-from .conflict_slots import PeriodIndex, family
+from .conflict_slots import PeriodIndex, Slot, family
 from .conflicts import by_period
 from .corroboration import group
 from .regroup import Changed, Groups, point_order, regroup
@@ -523,6 +523,18 @@ def periods_to_redo(change: Change, changed: dict[str, Changed]) -> dict[str, se
         ps.discard(None)
         if ps:
             out[sid] = ps  # type: ignore[assignment]
+    return out
+
+
+def appended(change: Change, changed: dict[str, Changed]) -> dict[Slot, list[Point]]:
+    """The slots (period, series id) that only gained points — no earlier point of theirs replaced, not a
+    series redone whole — with their new points."""
+    out: dict[Slot, list[Point]] = {}
+    for sid in change.touched - change.whole:
+        replaced = {old.period for old, _ in changed.get(sid, ())}
+        for p in change.fresh.get(sid, ()):
+            if p.period is not None and p.period not in replaced:
+                out.setdefault((p.period, sid), []).append(p)
     return out
 
 

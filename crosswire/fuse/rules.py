@@ -81,6 +81,14 @@ def _read(name: str) -> dict[str, Any]:
     return tomllib.loads((DATA / name).read_text(encoding="utf-8"))
 
 
+def _not_negative(value: Any, name: str) -> float:
+    """A tolerance of data/fusion.toml: a number, 0 or more (the conflict checks rely on it)."""
+    out = float(value)
+    if out < 0:
+        raise ValueError(f"fusion.toml {name} must be 0 or more, not {value!r}")
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def rules() -> Rules:
     fusion, est = _read("fusion.toml"), _read("estimative.toml")
@@ -91,7 +99,7 @@ def rules() -> Rules:
         width={k: float(v) for k, v in bounds.items() if isinstance(v, (int, float))},
         lower=frozenset(bounds["lower"]), upper=frozenset(bounds["upper"]),
         tolerance=float(figs["tolerance"]), cumulative_period=figs["cumulative_period"],
-        epsilon=float(figs["epsilon"]), periods=periods, by_period={p.name: p for p in periods},
+        epsilon=_not_negative(figs["epsilon"], "[figures] epsilon"), periods=periods, by_period={p.name: p for p in periods},
         period_hint=re.compile("|".join(re.escape(k) for p in periods for k in p.keywords)),
         kinds={k.casefold(): v for k, v in fusion["kinds"].items()},
         kind_patterns=tuple((re.compile(k["pattern"], re.I), k["kind"], k.get("keyword", "").casefold())

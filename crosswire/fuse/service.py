@@ -35,7 +35,7 @@ from ..names import normalize
 from ..nlp.gazetteer import Gazetteer
 from . import incremental
 from .conflict_slots import Slot, by_slot, redo
-from .conflicts import by_period, find_conflicts, split_dismissed
+from .conflicts import PeriodEnds, by_period, find_conflicts, split_dismissed
 from .corroboration import group, origins_of, records, records_kept
 from .incremental import State
 from .regroup import extend_head, origin_index, point_order
@@ -55,6 +55,7 @@ class Model:
     dismissed: list[dict[str, Any]] = field(default_factory=list)  # conflicts an analyst dismissed (with "review")
     every: list[dict[str, Any]] = field(default_factory=list)  # open and dismissed (no "review"), in order
     slots: dict[Slot, list[dict[str, Any]]] = field(default_factory=dict)  # ``every`` by (period, series id)
+    ends: dict[Slot, PeriodEnds] = field(default_factory=dict)  # what the checks need of each large period
 
     def figures(self, series_id: str) -> list[dict[str, Any]]:
         return records(self.groups[series_id])
@@ -189,9 +190,10 @@ class Fusion:
 
     def _make_model(self, store: Store, resolver: ent.Resolver, series: dict[str, Series]) -> Model:
         groups = {sid: group(s) for sid, s in series.items()}  # first: grouping follows chains in place
-        every = find_conflicts(series)
+        ends: dict[Slot, PeriodEnds] = {}
+        every = find_conflicts(series, ends)
         found, dismissed = split_dismissed(every, store.conflict_reviews())
-        model = Model(resolver, series, found, groups, dismissed=dismissed, every=every, slots=by_slot(every),
+        model = Model(resolver, series, found, groups, dismissed=dismissed, every=every, slots=by_slot(every), ends=ends,
                       periods={sid: dict(by_period(s.points)) for sid, s in series.items()})
         model.prepare_pages()
         return model
@@ -204,11 +206,12 @@ class Fusion:
         groups, changed = incremental.regroup_all(old.groups, series, change)  # first: it replaces points
         index = incremental.reindex(old.periods, series, change, changed)
         periods = incremental.periods_to_redo(change, changed)
-        every, slots = redo(series, old.series, old.every, old.slots, periods, index, old.periods)
+        every, slots, ends = redo(series, old.series, old.every, old.slots, periods, index, old.periods, old.ends,
+                                  incremental.appended(change, changed))
         found, dismissed = split_dismissed(every, store.conflict_reviews())
         pages = {sid: page for sid, page in old.pages.items() if sid in series}
         model = Model(resolver, series, found, groups, pages, dismissed=dismissed, periods=index, every=every,
-                      slots=slots)
+                      slots=slots, ends=ends)
         made = {sid: extend_head(old.pages[sid], series[sid], change.fresh.get(sid, []), changed.get(sid, []))
                 for sid in change.touched - change.whole if sid in old.pages}
         made.update({sid: {k: v for k, v in old.pages[sid].items() if k not in ("conflicts", "parts")}
