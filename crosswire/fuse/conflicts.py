@@ -28,6 +28,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from .corroboration import qclass
@@ -382,12 +383,22 @@ def arithmetic(all_series: Iterable[Series], r: Rules, periods: set[str] | None 
     return out
 
 
+_lo = attrgetter("lo")
+_claim_id = attrgetter("claim_id")
+
+
 def _sums(total: Series, period: str, by: dict[str, list[Point]], r: Rules) -> list[dict[str, Any]]:
     """killed + wounded of one report against the total the same origin gives for the period."""
-    per_doc: dict[str, dict[str, Point]] = defaultdict(dict)
+    if not r.parts:
+        return []
+    every = set.intersection(*({p.doc_id for p in by.get(part, ())} for part in r.parts))  # reports with each part
+    if not every:
+        return []
+    per_doc: dict[str, dict[str, Point]] = {}
     for part in r.parts:
         for p in by.get(part, []):
-            per_doc[p.doc_id].setdefault(part, p)
+            if p.doc_id in every:
+                per_doc.setdefault(p.doc_id, {}).setdefault(part, p)
     out = []
     totals: dict[str, list[Point]] | None = None  # the totals by origin, in order (made when first needed)
     for doc_id, parts in per_doc.items():
@@ -426,7 +437,8 @@ def _parts_over_total(total: Series, period: str, by: dict[str, list[Point]], r:
         pts = by.get(part)
         if not pts:
             continue
-        top = max(pts, key=lambda p: (p.lo, -p.claim_id))
+        most = max(map(_lo, pts))
+        top = min((p for p in pts if p.lo == most), key=_claim_id)  # the highest bottom, the first claim of those
         floor = top.lo
         under = [t for t in by[r.total] if t.hi < floor and t.doc_id != top.doc_id and apart(t.hi, floor, r.epsilon)
                  and not grown(t, top, total, r)]
