@@ -187,32 +187,36 @@ def _gap(a: str, b: str) -> int | None:
 
 
 def origins_of(points: Iterable[Point], limit: int = 50, ordered: bool = False) -> list[dict[str, Any]]:
-    """Points grouped by origin: its claims (the first ``limit``), its first date, and the outlets and
-    go-betweens that carried it (``repeaters``); most claims first. ``ordered``: the points are
+    """Points grouped by origin (``origin_record`` each); most claims first. ``ordered``: the points are
     already in date order."""
-    origins: dict[str, dict[str, Any]] = {}
-    seq = points if ordered else sorted(points, key=lambda p: (p.date or "9999", p.claim_id))
-    for p in seq:
-        o = origins.get(p.origin_id)
-        if o is None:
-            o = origins[p.origin_id] = {"origin": p.origin, "origin_id": p.origin_id, "claim_ids": [],
-                                        "n_claims": 0, "first_date": p.date, "repeaters": [], "sources": []}
-        o["n_claims"] += 1
-        if o["n_claims"] <= limit:
-            o["claim_ids"].append(p.claim_id)
-        chain = p.chain
-        if len(chain) > 1 or (chain and chain[0] != p.origin):
-            reps = o["repeaters"]
-            for name in chain:
-                if name != p.origin and name not in reps and len(reps) < limit:
-                    reps.append(name)
-        sources = o["sources"]
-        if p.source and p.source not in sources and len(sources) < limit:
-            sources.append(p.source)
-    out = list(origins.values())
+    by: dict[str, list[Point]] = {}
+    for p in points if ordered else sorted(points, key=lambda p: (p.date or "9999", p.claim_id)):
+        by.setdefault(p.origin_id, []).append(p)
+    out = [origin_record(pts, limit) for pts in by.values()]
     if len(out) > 1:
         out.sort(key=lambda o: (-o["n_claims"], o["first_date"] or "9999", o["origin"]))
     return out
+
+
+def origin_record(pts: list[Point], limit: int = 50) -> dict[str, Any]:
+    """The points of one origin (in date order): its claims (the first ``limit``), its first date, and the
+    outlets and go-betweens that carried it (``repeaters``) and its sources (the first ``limit`` of each; the
+    points are gone through until both lists are full)."""
+    head = pts[0]
+    reps: list[str] = []
+    sources: list[str] = []
+    for p in pts:
+        if len(reps) >= limit and len(sources) >= limit:
+            break
+        chain = p.chain
+        if len(reps) < limit and (len(chain) > 1 or (chain and chain[0] != p.origin)):
+            for name in chain:
+                if name != p.origin and name not in reps and len(reps) < limit:
+                    reps.append(name)
+        if p.source and p.source not in sources and len(sources) < limit:
+            sources.append(p.source)
+    return {"origin": head.origin, "origin_id": head.origin_id, "claim_ids": [p.claim_id for p in pts[:limit]],
+            "n_claims": len(pts), "first_date": head.date, "repeaters": reps, "sources": sources}
 
 
 def figure_record(cls: str, pts: list[Point]) -> dict[str, Any]:

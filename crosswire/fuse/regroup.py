@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from .corroboration import close, follow_outlets, join_repeats, qclass, rep
+from .corroboration import close, follow_outlets, join_repeats, origin_record, qclass, rep
 from .rules import Rules, rules
 from .series import Point, Series, latest
 
@@ -243,26 +243,6 @@ def origin_index(points: Sequence[Point]) -> dict[str, list[Point]]:
     for p in points:
         out.setdefault(p.origin_id, []).append(p)
     return out
-
-
-def origin_record(pts: list[Point], limit: int = 50) -> dict[str, Any]:
-    """``corroboration.origins_of(pts, limit, ordered=True)[0]`` for the points of one origin (in order), the
-    scan stopped once its lists of repeaters and sources are full."""
-    head = pts[0]
-    reps: list[str] = []
-    sources: list[str] = []
-    for p in pts:
-        if len(reps) >= limit and len(sources) >= limit:
-            break
-        chain = p.chain
-        if len(reps) < limit and (len(chain) > 1 or (chain and chain[0] != p.origin)):
-            for name in chain:
-                if name != p.origin and name not in reps and len(reps) < limit:
-                    reps.append(name)
-        if p.source and p.source not in sources and len(sources) < limit:
-            sources.append(p.source)
-    return {"origin": head.origin, "origin_id": head.origin_id, "claim_ids": [p.claim_id for p in pts[:limit]],
-            "n_claims": len(pts), "first_date": head.date, "repeaters": reps, "sources": sources}
 
 
 def _origin_rank(rec: dict[str, Any], by_origin: dict[str, list[Point]]) -> tuple[Any, ...]:
