@@ -246,11 +246,6 @@ def group(series: Series) -> list[tuple[str, list[Point]]]:
     return groups
 
 
-def records(groups: list[tuple[str, list[Point]]]) -> list[dict[str, Any]]:
-    """Figure records, most corroborated first."""
-    return records_kept(groups, None)[0]
-
-
 Made = dict[int, tuple[list[Point], dict[str, Any]]]  # id of a figure's points -> (those points, its record)
 
 

@@ -36,7 +36,7 @@ from ..nlp.gazetteer import Gazetteer
 from . import incremental
 from .conflict_slots import Slot, by_slot, redo
 from .conflicts import PeriodEnds, by_period, find_conflicts, split_dismissed
-from .corroboration import group, origins_of, records, records_kept
+from .corroboration import group, origins_of, records_kept
 from .incremental import State
 from .regroup import extend_head, origin_index, point_order
 from .rules import in_window, rules, source_grades
@@ -58,7 +58,12 @@ class Model:
     ends: dict[Slot, PeriodEnds] = field(default_factory=dict)  # what the checks need of each large period
 
     def figures(self, series_id: str) -> list[dict[str, Any]]:
-        return records(self.groups[series_id])
+        """A series' figure records, most corroborated first: made once per state and kept with its page data
+        (the records of figures an earlier state made are kept, ``records_kept``)."""
+        page = self.pages[series_id]
+        if "figures" not in page:
+            page["figures"], page["figure_records"] = records_kept(self.groups[series_id], page.get("figure_records"))
+        return list(page["figures"])
 
     def prepare_pages(self, only: set[str] | None = None, made: dict[str, dict[str, Any]] | None = None) -> None:
         """Once per build: each series' points in date order, its summary and conflicts (its figure
@@ -311,7 +316,7 @@ class Fusion:
                     "points_total": len(ordered), "n_undated": prep["n_undated"],
                     "conflicts": list(prep["conflicts"])})
         if figures:
-            out["figures"] = self._page_figures(m, series_id)
+            out["figures"] = m.figures(series_id)
         return out
 
     def series_figures(self, series_id: str, include_conditional: bool = False) -> list[dict[str, Any]]:
@@ -334,14 +339,6 @@ class Fusion:
         if key not in parts:
             parts[key] = compute()
         return parts[key]  # type: ignore[no-any-return]
-
-    @staticmethod
-    def _page_figures(m: Model, series_id: str) -> list[dict[str, Any]]:
-        """A series' figure records, made on the first page that shows them and kept with the model."""
-        prep = m.pages[series_id]
-        if "figures" not in prep:  # the records of figures an earlier state had already made are kept
-            prep["figures"], prep["figure_records"] = records_kept(m.groups[series_id], prep.get("figure_records"))
-        return prep["figures"]  # type: ignore[no-any-return]
 
     def claim_texts(self, claim_ids: Iterable[int]) -> dict[int, ClaimText]:
         """span, sentence, start, end and conditional of these claims, by id."""
