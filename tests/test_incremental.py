@@ -506,20 +506,29 @@ def test_a_figure_card_is_drawn_again_only_when_its_series_changed(tmp_path: Pat
     cw.close()
 
 
-def test_the_figures_api_answers_what_its_data_function_gives_once_per_state(tmp_path: Path) -> None:
+def test_the_figures_api_answers_what_its_data_function_gives_once_per_state(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from crosswire.web import api
     from crosswire.web.app import create_app
 
+    ranked: list[int] = []  # the series found for each ranking made
+    real = api.ranked
+    monkeypatch.setattr(api, "ranked", lambda found: ranked.append(len(found)) or real(found))
     db, gen = generated(tmp_path, 120)
     cw = Crosswire(db=db)
     client = TestClient(create_app(cw))
+    asks = ({"limit": 100}, {"limit": 5, "offset": 3, "points": True}, {"q": "korea", "measure": "killed"})
     for first in (120, 130):
-        for params in ({"limit": 100}, {"limit": 5, "offset": 3, "points": True}, {"q": "korea", "measure": "killed"}):
-            answer = client.get("/api/figures", params=params)
-            assert answer.headers["content-type"] == "application/json"
-            expect = api.figures_data(cw, params.get("measure"), None, None, None, False, params.get("q"),
-                                      params.get("limit", 50), params.get("offset", 0), bool(params.get("points")))
-            assert answer.json() == json.loads(json.dumps(expect))
+        before = len(ranked)
+        for _ in range(2):  # asked twice in one state: ranked once per filter (two filters here)
+            for params in asks:
+                answer = client.get("/api/figures", params=params)
+                assert answer.headers["content-type"] == "application/json"
+                expect = api.figures_data(cw, params.get("measure"), None, None, None, False, params.get("q"),
+                                          params.get("limit", 50), params.get("offset", 0), bool(params.get("points")))
+                assert answer.json() == json.loads(json.dumps(expect))
+        assert cw.fusion_status()["how"] == ("full" if first == 120 else "incremental")
+        assert len(ranked) - before == 2, ranked
         add(db, gen, first, 10)
     assert client.get("/api/figures", params={"measure": "deaths"}).status_code == 400
     cw.close()
