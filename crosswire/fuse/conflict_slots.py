@@ -110,7 +110,7 @@ def _own_checks(s: Series, periods: set[str], own: set[str], index: dict[str, li
         if len(pts) < 2:
             ends.pop(slot, None)
         elif new is not None and slot in ends:
-            out += merged_conflicts(s, period, pts, ends, new, r)
+            out += merged_conflicts(s, period, pts, ends, new, r, slots.get(slot, []))
         else:
             out += period_conflicts(s, period, pts, r, ends)
     return out

@@ -291,10 +291,11 @@ def period_conflicts(s: Series, period: str, pts: list[Point], r: Rules,
 
 
 def merged_conflicts(s: Series, period: str, pts: list[Point], ends: dict[Slot, PeriodEnds],
-                     new: list[Point], r: Rules) -> list[dict[str, Any]]:
+                     new: list[Point], r: Rules, before: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """``period_conflicts`` of a period whose earlier points are as they were (their ends kept in ``ends``) and
     that gained the points ``new`` (``pts``: all of them now): only the new points are gone through (the best of
-    every origin is the best of its earlier best and its new points); ``ends`` gets the period's ends now."""
+    every origin is the best of its earlier best and its new points); ``ends`` gets the period's ends now. A
+    check whose ends did not change gives the record it gave before (``before``: the period's conflicts then)."""
     was = ends[(period, s.id)]
     bounded = [p for p in new if qclass(p, r) != "point"]
     latest, first = dict(was.latest), dict(was.first)
@@ -315,7 +316,23 @@ def merged_conflicts(s: Series, period: str, pts: list[Point], ends: dict[Slot, 
     kept = ends[(period, s.id)] = PeriodEnds(
         _two_of([*was.lows, *new], _by_hi), _two_of([*was.highs, *new], _by_lo),
         _two_of([*was.b_lows, *bounded], _by_hi), _two_of([*was.b_highs, *bounded], _by_lo), latest, first)
-    return _from_ends(s, period, kept, pts, r)
+    if before is None:
+        return _from_ends(s, period, kept, pts, r)
+    same_ends = all(_same(a, b) for a, b in ((kept.lows, was.lows), (kept.highs, was.highs),
+                                             (kept.b_lows, was.b_lows), (kept.b_highs, was.b_highs)))
+    same_latest = _same(list(latest.values()), list(was.latest.values()))
+    out = [c for c in before if (c["check"] == "disjoint" and same_ends) or (c["check"] == "divergence" and same_latest)]
+    if not same_ends and kept.b_lows:
+        found = _disjoint(s, period, (kept.lows, kept.b_highs, kept.b_lows, kept.highs), r)
+        out += [found] if found is not None else []
+    if not same_latest:
+        found = _divergence(s, period, _first_reports(kept.latest, pts, r), r)
+        out += [found] if found is not None else []
+    return out
+
+
+def _same(a: list[Point], b: list[Point]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def _from_ends(s: Series, period: str, ends: PeriodEnds, pts: list[Point], r: Rules) -> list[dict[str, Any]]:
