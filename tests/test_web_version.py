@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 
 from crosswire import Crosswire
 from crosswire.cache import VersionCache
-from crosswire.fuse.service import Fusion
+from crosswire.fuse.service import Model
 from crosswire.web import charts
 from crosswire.web.app import create_app
 
@@ -167,7 +167,7 @@ def test_series_page_builds_no_figure_records(counted: tuple[TestClient, Counter
     def refuse(*args: Any) -> None:
         raise AssertionError("the HTML series page does not show figure records")
 
-    monkeypatch.setattr(Fusion, "_page_figures", staticmethod(refuse))
+    monkeypatch.setattr(Model, "figures", refuse)
     assert client.get(f"/series/{sid}").status_code == 200
     with pytest.raises(AssertionError):
         client.get(f"/api/series/{sid}")  # the JSON twin has them
