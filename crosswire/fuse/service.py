@@ -324,7 +324,7 @@ class Fusion:
         m = self._model_of(series_id, include_conditional)
         if series_id not in m.pages:
             raise NotFound(_unknown("series", series_id, list(m.series), "crosswire figures"))
-        return self._page_figures(m, series_id)
+        return m.figures(series_id)
 
     def series_part(self, series_id: str, key: Hashable, compute: Callable[[], T],
                     include_conditional: bool = False) -> T:
