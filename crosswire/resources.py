@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import SettingsError
 from .extract import asof, quantity_vocab, vocab as claims_vocab_mod
+from .extract.boundaries import load_boundaries
 from .extract.cues import CueTable, load_cues
 from .names import NameRules
 from .nlp.gazetteer import Gazetteer
@@ -26,6 +27,7 @@ BUNDLED = Path(__file__).resolve().parent / "data"
 FILES: dict[str, str] = {  # file -> what reads it
     "gazetteer.toml": "entity linking and name rules (titles, demonyms, surnames)",
     "cue_model.json": "attribution cues (statements)",
+    "content_model.json": "where a statement's content ends (statements)",
     "numbers.toml": "quantities (number words, magnitudes)",
     "units.toml": "quantities (units, counted nouns)",
     "asof.toml": "as-of dates of figures (recall and anchor cues)",
@@ -64,6 +66,10 @@ class Resources:
     @cached_property
     def cues(self) -> CueTable:
         return load_cues(self.path("cue_model.json"))
+
+    @cached_property
+    def boundaries(self) -> CueTable:
+        return load_boundaries(self.path("content_model.json"))
 
     @cached_property
     def quantity_vocab(self) -> quantity_vocab.Vocab:

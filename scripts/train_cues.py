@@ -36,25 +36,26 @@ ABOUT = ("Logistic-regression cue model for crosswire/extract/statements.py, wri
 
 def cue_heads(sdoc, rels: list[dict]) -> set[int]:
     """Token index of each relation's cue head (the verb of the cue phrase nearest its content)."""
-    heads = set()
-    for rel in rels:
-        cue = (rel.get("cue") or "").strip()
-        if not cue or not rel.get("content_spans"):
-            continue
-        c0 = rel["content_spans"][0][0]
-        s0 = rel["source_spans"][0][0] if rel.get("source_spans") else c0
-        anchor = (c0 + s0) / 2
-        hits = [(abs(m.start() - anchor), m.start(), m.end()) for m in re.finditer(re.escape(cue), sdoc.text, re.I)]
-        if not hits:
-            continue
-        _, start, end = min(hits)
-        span = sdoc.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        verbs = [t for t in span if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
-        if verbs:
-            heads.add(verbs[0].i)
-    return heads
+    return {h for h in (cue_head_of(sdoc, rel) for rel in rels) if h is not None}
+
+
+def cue_head_of(sdoc, rel: dict) -> int | None:
+    """Token index of a relation's cue head (the verb of the cue phrase nearest its content), or None."""
+    cue = (rel.get("cue") or "").strip()
+    if not cue or not rel.get("content_spans"):
+        return None
+    c0 = rel["content_spans"][0][0]
+    s0 = rel["source_spans"][0][0] if rel.get("source_spans") else c0
+    anchor = (c0 + s0) / 2
+    hits = [(abs(m.start() - anchor), m.start(), m.end()) for m in re.finditer(re.escape(cue), sdoc.text, re.I)]
+    if not hits:
+        return None
+    _, start, end = min(hits)
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    verbs = [t for t in span if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
+    return verbs[0].i if verbs else None
 
 
 def examples(sdoc, rels: list[dict]) -> list[tuple[list[str], int]]:

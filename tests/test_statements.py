@@ -277,12 +277,49 @@ def test_the_setting_of_an_act_is_not_its_content(cw: Crosswire, tmp_path: Path)
     report = read(cw, tmp_path, "Mayor and the budget\n\n"
                   "Mayor Dana Whitfield criticized the new budget as a “gift to developers” during a campaign "
                   "stop in Riverton on Tuesday.\n\n"
-                  "The council member praised the plan as he toured the new depot.\n")
+                  "The harbour master announced a new tariff on Monday in a statement to shipping agents.\n")
     spans_are_exact(report)
     budget = statement(report, "gift to developers")
     assert budget["text"] == "the new budget as a “gift to developers”"
-    plan = statement(report, "the plan")
-    assert "toured" not in plan["text"]
+    assert statement(report, "tariff")["text"] == "a new tariff"
+
+
+def _relations(cw: Crosswire, text: str, bounds: Any = None) -> list[tuple[str, str]]:
+    from crosswire.extract.statements import find_relations
+
+    res = cw.resources
+    doc = cw.extractor.nlp(text)
+    return [(r.cue, text[r.start:r.end]) for r in find_relations(doc, res.cues, bounds=bounds or res.boundaries)]
+
+
+BOUNDS_TEXT = ("The harbour master announced a new tariff on Monday in a statement to shipping agents.\n\n"
+               "Councillor Ines Varga said the depot would close in March, but the transport board has not "
+               "confirmed the date.")
+
+
+def test_the_content_boundary_model_decides_where_the_content_ends(cw: Crosswire) -> None:
+    """The learned model (data/content_model.json) leaves the time and the occasion of the act out and keeps a
+    clause the speaker coordinates; with a model that keeps every dependent the content runs to the stop."""
+    from crosswire.extract.cues import CueTable
+
+    learned = dict(_relations(cw, BOUNDS_TEXT))
+    assert learned["announced"] == "a new tariff"
+    assert learned["said"].endswith("has not confirmed the date")
+    everything = dict(_relations(cw, BOUNDS_TEXT, CueTable(weights={}, threshold=0.5)))
+    assert everything["announced"] == "a new tariff on Monday in a statement to shipping agents"
+
+
+def test_a_data_folder_content_model_replaces_the_bundled_one(tmp_path: Path) -> None:
+    """The boundary model is a data file: one in --data DIR is the one read (a model that keeps nothing but the
+    clause a cue says drops the statements without one and cuts the clause to its core)."""
+    model = {"about": "test model: every unit out", "threshold": 0.5, "weights": {"bias": -5.0}}
+    (tmp_path / "content_model.json").write_text(json.dumps(model), encoding="utf-8")
+    cw = Crosswire(db=":memory:", data=str(tmp_path))
+    report = read(cw, tmp_path, "Port report\n\n" + BOUNDS_TEXT + "\n")
+    texts = [q["text"] for q in report["quote"]]
+    assert not any("tariff" in t for t in texts)
+    said = [t for t in texts if t.startswith("the depot would close")]
+    assert said and "confirmed" not in said[0]
 
 
 def test_said_citing_a_source_that_takes_the_clause_and_the_chain(cw: Crosswire, tmp_path: Path) -> None:

@@ -19,9 +19,12 @@ Steps, in order, one function each:
    paragraph with a colon ("The agency reported:") takes the next paragraph (and the quoted ones after
    it, one part each) as content.
 3. ``_content_of``    — the content is the complement: the subject of a passive cue with an agent ("the
-   plan was endorsed by X"), the clause before a postposed cue ("…, the ministry said"), else
-   everything the verb governs after it, less its subject, auxiliaries, the
-   time adverbs next to it ("said Friday") and coordinated verbs of its own.
+   plan was endorsed by X"), the clause before a postposed cue ("…, the ministry said"), the clause
+   around a cue set inside it; else what the verb governs after it, as the learned content-boundary
+   model (``data/content_model.json``, trained by ``scripts/train_content.py``; ``boundaries.py``)
+   keeps it: each dependent after the cue (a "that" clause always) is in or out, and so is each
+   dependent down the right edge of the last one kept ("warned officials to …", "said … during a
+   visit", "said X, but Y").
 4. ``_source_of``     — the subject (``nsubj``, ``csubj``), the agent of a passive ("was told by X"),
    the subject of the verb the cue hangs on ("…, adding that…"), or none (the content then has no
    named source: the publisher asserts it).
@@ -47,8 +50,6 @@ if TYPE_CHECKING:
     from .cues import CueTable
 
 VERSION = "statements-1"
-_NEVER_CONTENT = frozenset({"aux", "auxpass", "neg", "punct", "cc", "conj", "nsubj", "nsubjpass", "csubj",
-                            "csubjpass", "expl", "preconj", "intj", "discourse", "prt"})  # prt: part of the cue
 _TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
                          "yesterday", "tonight", "earlier", "later", "recently", "again", "also", "previously",
                          "repeatedly", "publicly", "privately", "week", "month", "year", "morning", "night",
@@ -76,9 +77,10 @@ class Relation:
 
 
 def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = None,
-                   v: Vocab | None = None) -> list[Relation]:
+                   v: Vocab | None = None, bounds: CueTable | None = None) -> list[Relation]:
     """Every attribution relation of ``sdoc`` (see the module docstring for the steps); ``v``: the engine's
-    claims vocabulary (the bundled one when None)."""
+    claims vocabulary (the bundled one when None); ``bounds``: the content-boundary model
+    (``boundaries.load_boundaries``; the bundled one when None)."""
     text = text_of(sdoc)
     quoted = quotations(text)
     out: list[Relation] = _turns(text, segments or [])
@@ -86,7 +88,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
     words = v or vocab()
     for sent in sdoc.sents:
         out += _according_to(sent, text)
-        out += _verb_cues(sent, cues, quoted, text)
+        out += _verb_cues(sent, cues, quoted, text, bounds or _bundled_bounds())
         out += _noun_cues(sent, quoted, text, out, words)
     out += _signed_quotations(text)
     out += _headline(sdoc, text, out, words)
@@ -451,13 +453,14 @@ def _subject_kind(tok: Token, src: tuple[int, int] | None) -> str:
     return head.pos_ + ":" + head.lemma_.lower() if head.pos_ == "NOUN" else head.pos_
 
 
-def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: str) -> list[Relation]:
+def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: str,
+               bounds: CueTable) -> list[Relation]:
     out = []
     for tok, src, adjacent in candidates(sent, quoted, text):
         score = cues.score(cue_features(tok, src, adjacent is not None))
         if score < cues.threshold:
             continue
-        content = adjacent or _clause_end(tok, _content_of(tok, sent), text) or \
+        content = adjacent or _clause_end(tok, _content_of(tok, sent, bounds, quoted), text) or \
             _adjacent_quotation(tok, src, quoted, text, loose=True)
         if content is None:
             continue
@@ -622,8 +625,17 @@ def _noun_cues(sent: Span, quoted: list[tuple[int, int]], text: str, found: list
 
 
 # -- 3. content -------------------------------------------------------------------------------
-def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
+def _content_of(tok: Token, sent: Span, bounds: CueTable | None = None,
+                quoted: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
     """The char span of what the cue introduces (see step 3)."""
+    framed = _framed_content(tok, sent)
+    if framed is not None:
+        return framed
+    return _learned_content(tok, sent, bounds or _bundled_bounds(), quoted or [])
+
+
+def _framed_content(tok: Token, sent: Span) -> tuple[int, int] | None:
+    """Content the cue's frame fixes: a passive's subject, a clause before the cue, the clause around it."""
     passive = next((c for c in tok.lefts if c.dep_ == "nsubjpass"), None)
     if passive is not None and any(c.dep_ == "agent" for c in tok.rights) and not any(
             c.dep_ in ("ccomp", "xcomp") for c in tok.children):  # "the nominee was endorsed by 40 papers"
@@ -635,90 +647,137 @@ def _content_of(tok: Token, sent: Span) -> tuple[int, int] | None:
             c.dep_ in ("ccomp", "xcomp", "dobj") and c.i > tok.i for c in tok.children):
         mine = {t.i for t in tok.subtree}  # "…, he said" or "But, he said, …": the clause around the cue
         return _trim(sent, [t for t in tok.head.subtree if t.i not in mine and not _concessive(t, tok)])
-    clause = [c for c in tok.rights if c.dep_ == "ccomp"] or _clause_after_citing(tok)
-    if clause:  # "told lawmakers on Friday that …": the clause, not whom it was told to
-        return _trim(sent, [t for c in clause for t in c.subtree if not _concessive(t, tok)])
-    words: list[Token] = []
-    for child in tok.rights:
-        if child.dep_ in _NEVER_CONTENT:
-            if child.dep_ == "conj" and child.pos_ not in ("VERB", "AUX"):
-                words.extend(child.subtree)
-            continue
-        if child.dep_ in ("npadvmod", "advmod") and (child.lower_ in _TIME_WORDS or words):
-            continue  # "said Friday", "also said", "blasted Clinton … Wednesday"
-        if child.dep_ == "prep" and (_is_setting(child) or (words and child.lower_ not in _CONTENT_PREPS)):
-            continue  # "said in a statement", "on Fox News", "challenged the rules before 10 judges"
-        if child.dep_ == "advcl" and words and (_after_comma(child) or _is_setting_tail(child)):
-            continue  # "ruled against X, dealing a blow to Y": the writer's gloss; "… as he toured": the setting
-        part = [t for t in child.subtree if not _gloss(t, child)]
-        words.extend(part if child.dep_ in ("xcomp", "ccomp") else _before_setting(part))  # (an infinitive
-    return _trim(sent, words) if words else None  # is a clause: it keeps its setting, as a "that" clause does)
+    return None
 
 
-_OCCASION_PREPS = frozenset({"during", "amid", "amidst", "despite", "following", "since", "throughout"})
-_FRAMING_MARKS = frozenset({"when", "as", "while", "after", "before", "because", "since", "although", "though",
-                            "until", "once", "whereas"})
+
+_NO_UNIT = frozenset({"aux", "auxpass", "neg", "punct", "cc", "nsubj", "nsubjpass", "csubj", "csubjpass", "expl",
+                      "preconj", "intj", "discourse", "prt", "agent", "case"})
+_SPINE_DEPTH = 4  # how far down the right edge of the content the model trims
 
 
-def _before_setting(words: list[Token]) -> list[Token]:
-    """A complement that is not a clause ("criticized the act as a crazy system", "made the reference") ends
-    where the writer's setting of the act begins, found from the parse at any depth: an occasion phrase
-    ("during a campaign stop in Flint", "in an interview on Monday"), a time ("Monday"), a framing clause
-    ("when he ran", "as he discussed …"), or a gloss set off by a comma or dash (", who has not been
-    charged", ", contradicting …", "— a charge that …"). (A clause — "said that …" — keeps all of it:
-    measured, annotators count a clause's setting and glosses as part of what was said.)"""
-    words = sorted(words, key=lambda t: t.i)
-    if len(words) < 2:
-        return words
-    first = words[0].i
-    last = max((t.i for t in words if not (t.is_punct or t.is_space)), default=words[-1].i)
-    cut = None
-    for t in words:
-        if t.i <= first or (cut is not None and t.left_edge.i >= cut):
-            continue  # a gloss ends the content; one between dashes or commas inside it does not
-        tail = t.right_edge.i >= last
-        if (_is_gloss_tail(t) and tail) or (_is_setting_tail(t) and (tail or t.head.pos_ in ("VERB", "AUX"))):
-            edge = t.left_edge.i
-            if edge > first and (cut is None or edge < cut):
-                cut = edge
-    return words if cut is None else [t for t in words if t.i < cut]
+def content_units(tok: Token) -> tuple[list[Token], Token | None]:
+    """The cue's dependents after it that may be content (its object, clause, infinitive, phrases, coordinated
+    verbs), and the clause that always is ("said that …"; "said, citing X, that …"), or None."""
+    units = [c for c in tok.rights if c.dep_ not in _NO_UNIT]
+    clause = next((c for c in units if c.dep_ == "ccomp"), None)
+    if clause is None:
+        citing = _clause_after_citing(tok)
+        clause = citing[0] if citing else None
+        if clause is not None:
+            units = [u for u in units if u.i not in {t.i for t in clause.ancestors}] + [clause]
+            units.sort(key=lambda u: u.i)
+    return units, clause
 
 
-def _is_setting_tail(t: Token) -> bool:
-    dep = t.dep_
-    if dep == "prep":
-        if t.lower_ in _OCCASION_PREPS:
-            return True
-        obj = next((c for c in t.children if c.dep_ == "pobj"), None)
-        return obj is not None and t.lower_ in ("in", "on", "at", "after", "before") and (
-            obj.ent_type_ in ("DATE", "TIME", "EVENT") or obj.lemma_.lower() in vocab().occasions)
-    if dep == "npadvmod":  # "made the reference Monday"
-        return t.head.pos_ in ("VERB", "AUX") and (t.ent_type_ in ("DATE", "TIME") or t.lower_ in _TIME_WORDS)
-    if dep == "advcl":  # "… when he ran", "… as he discussed": a clause of its own, with its subject
-        return any(c.dep_ == "mark" and c.lower_ in _FRAMING_MARKS for c in t.children) and \
-            any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
-    return False
+def spine_units(node: Token) -> list[Token]:
+    """The dependents after ``node`` that may end the content below it."""
+    return [c for c in node.rights if c.dep_ not in ("punct", "cc", "case")]
 
 
-def _is_gloss_tail(t: Token) -> bool:
-    dep = t.dep_
-    if dep in ("punct", "cc", "conj"):
-        return False
-    edge = t.left_edge.i
-    if edge > 1 and _is_dash(t.doc[edge - 1]):
-        return True  # "… the Constitution" — a charge that might have stung"
-    if dep == "advcl":
-        return t.tag_ == "VBG" and _after_comma(t)
-    if dep in ("relcl", "acl", "appos"):
-        return t.doc[edge - 1].text == "," and (t.head.pos_ == "PROPN" or t.tag_ == "VBG")
-    return False
+def unit_features(cue: Token, unit: Token, depth: int, lemma: str, frame: str, quoted: bool,
+                  root: str = "-") -> list[str]:
+    """What the boundary model looks at for one unit: its dependency (at the cue or below, and the dependency
+    at the cue of the unit it is under, ``root``), its word when it is a preposition, marker or adverb, what
+    it governs (a date, an occasion, a clause with its own subject), the punctuation before it, its
+    siblings, where it stands, and the cue's lemma and frame."""
+    doc = cue.doc
+    dep = unit.dep_
+    d = f"{min(depth, 2)}|{dep}"
+    head = unit.head
+    low = unit.lower_
+    feats = ["bias", f"D={d}", f"DT={d}|{unit.tag_}", f"LD={lemma}|{d}", f"FD={frame}|{d}",
+             f"HD={head.dep_ if depth else '-'}|{d}", f"R={root}|{d}", f"RT={root}|{d}|{unit.tag_}"]
+    if dep in ("prep", "agent", "mark", "advmod", "npadvmod", "dative", "acomp", "dobj", "attr", "pobj") or \
+            unit.pos_ in ("ADP", "SCONJ"):
+        feats += [f"W={d}|{low}", f"LW={lemma}|{low}", f"RW={root}|{d}|{low}"]
+    if low in _TIME_WORDS or unit.ent_type_ in ("DATE", "TIME"):
+        feats.append(f"TIME={d}")
+    kids = list(unit.children)
+    obj = next((c for c in kids if c.dep_ in ("pobj", "pcomp")), None)
+    if obj is not None:
+        occasion = obj.lemma_.lower() in vocab().occasions
+        feats += [f"OE={d}|{obj.ent_type_ or '-'}", f"OW={low}|{obj.ent_type_ or '-'}", f"OO={low}|{occasion}",
+                  f"OT={d}|{obj.lower_ in _TIME_WORDS}|{obj.tag_}"]
+        if obj.dep_ == "pcomp":
+            feats.append(f"PC={low}|{obj.tag_}")
+    if dep in ("advcl", "conj", "relcl", "acl", "ccomp", "xcomp", "parataxis", "pcomp", "appos"):
+        mark = next((c.lower_ for c in kids if c.dep_ in ("mark", "advmod") and c.i < unit.i), "-")
+        subj = next((c.dep_ for c in kids if c.dep_ in ("nsubj", "nsubjpass", "expl")), "-")
+        feats += [f"M={d}|{mark}", f"S={d}|{subj}", f"MS={d}|{mark}|{subj}", f"VT={d}|{unit.tag_}",
+                  f"LM={lemma}|{dep}|{mark}", f"U={d}|{unit.lemma_.lower()}", f"RM={root}|{d}|{mark}|{subj}"]
+        if dep == "conj":
+            cc = next((c.lower_ for c in head.children if c.dep_ == "cc" and c.i < unit.i), "-")
+            feats += [f"CC={d}|{cc}", f"CCS={d}|{cc}|{subj}", f"CCP={unit.pos_}|{cc}"]
+    edge = unit.left_edge.i
+    before = doc[edge - 1].text if edge > 0 else ""
+    punct = "," if before in (",", ";") else "-" if before in ("—", "–", "―", "--", "-") else \
+        "q" if before in ("“", '"', "‘") else "w"
+    feats += [f"P={d}|{punct}", f"PD={d}|{punct}|{unit.tag_}", f"RP={root}|{d}|{punct}"]
+    gap = edge - (head.i if depth else cue.i)
+    feats.append(f"G={d}|{min(gap, 5)}")
+    size = unit.right_edge.i - edge + 1
+    feats.append(f"Z={d}|{min(size.bit_length(), 5)}")
+    later = [c.dep_ for c in head.children if c.i > unit.i and c.dep_ not in ("punct", "cc")]
+    earlier = [c.dep_ for c in head.children if head.i < c.i < unit.i and c.dep_ not in ("punct", "cc")]
+    feats += [f"N={d}|{later[0] if later else '-'}", f"B={d}|{earlier[-1] if earlier else '-'}",
+              f"K={d}|{min(len(earlier), 3)}"]
+    end = unit.sent.end
+    feats.append(f"E={d}|{unit.right_edge.i >= end - 2}")
+    if quoted:
+        feats.append(f"Q={d}")
+    return feats
 
 
-def _is_dash(tok: Token) -> bool:
-    """A dash that sets off a phrase: "—", or a hyphen with a space on each side."""
-    if tok.text in ("—", "–", "―", "--"):
-        return True
-    return tok.text == "-" and bool(tok.whitespace_) and bool(tok.doc[tok.i - 1].whitespace_)
+def _learned_content(tok: Token, sent: Span, bounds: CueTable, quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The content after the cue, by the boundary model: the units it keeps at the cue (a "that" clause always),
+    from the first to the last, and down the last one's right edge the dependents it keeps."""
+    units, clause = content_units(tok)
+    if not units:
+        return None
+    lemma, frame = lemma_of(tok), frame_of(tok)
+    doc = tok.doc
+
+    def keep(unit: Token, depth: int, root: str = "-") -> bool:
+        feats = unit_features(tok, unit, depth, lemma, frame, in_quotation(unit.idx, quoted), root)
+        return bounds.score(feats) >= bounds.threshold
+
+    kept = [u for u in units if u is clause or keep(u, 0)]
+    if not kept:
+        return None
+    first, last = kept[0].left_edge.i, kept[-1].i
+    node, depth = kept[-1], 1
+    root = node.dep_
+    while True:
+        below = spine_units(node)
+        nxt = None
+        for child in reversed(below):
+            if depth <= _SPINE_DEPTH and not keep(child, depth, root):
+                continue
+            nxt = child
+            break
+        if nxt is None:
+            last = max(last, node.i)
+            break
+        last = max(last, nxt.i)
+        if depth > _SPINE_DEPTH:
+            last = nxt.right_edge.i
+            break
+        node, depth = nxt, depth + 1
+    return _trim(sent, [doc[k] for k in range(first, last + 1)])
+
+
+def _bundled_bounds() -> CueTable:
+    global _BOUNDS
+    if _BOUNDS is None:
+        from .boundaries import load_boundaries
+
+        _BOUNDS = load_boundaries()
+    return _BOUNDS
+
+
+_BOUNDS: CueTable | None = None
+
 
 
 def _clause_after_citing(tok: Token) -> list[Token]:
@@ -732,14 +791,6 @@ def _clause_after_citing(tok: Token) -> list[Token]:
     return []
 
 
-_CONTENT_PREPS = frozenset({"about", "of", "for", "against", "as", "over", "that", "with", "to", "on"})
-
-
-def _after_comma(tok: Token) -> bool:
-    first = tok.left_edge
-    return first.i > 0 and tok.doc[first.i - 1].text in (",", ";", "—", "–")
-
-
 def _up_from(tok: Token) -> Iterator[int]:
     """Token indices of ``tok`` and its ancestors, nearest first (as ``tok.ancestors``, from the token table:
     no Token objects)."""
@@ -750,17 +801,6 @@ def _up_from(tok: Token) -> Iterator[int]:
         k = head[k]
         steps += 1
         yield k
-
-
-def _gloss(tok: Token, top: Token) -> bool:
-    """Inside a ", which …" clause that comments on the whole statement (the writer's, not the source's)."""
-    dep, doc = tokens(tok.doc).dep, tok.doc
-    for k in _up_from(tok):
-        if k == top.i:
-            return False
-        if dep[k] == "relcl" and _after_comma(doc[k]) and doc[k].left_edge.lower_ == "which":
-            return True
-    return False
 
 
 _CONCESSIVE = frozenset({"although", "though", "whereas", "while"})
@@ -776,14 +816,6 @@ def _concessive(tok: Token, cue: Token) -> bool:
                 and doc[k].left_edge.i > cue.i + 1:
             return True
     return False
-
-
-def _is_setting(prep: Token) -> bool:
-    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    if prep.lower_ not in ("in", "on", "at", "during", "after", "before", "from", "to", "with"):
-        return False
-    return obj is not None and (obj.lemma_.lower() in vocab().occasions
-                                or obj.ent_type_ in ("ORG", "DATE", "TIME", "GPE", "FAC", "EVENT"))
 
 
 def _clause_end(tok: Token, span: tuple[int, int] | None, text: str) -> tuple[int, int] | None:

