@@ -413,3 +413,50 @@ def test_a_description_points_back_to_the_named_speaker_no_entity_carries(cw: Cr
     assert second["speaker"] == first["speaker"] and second["speaker_text"] == "The directorate"
     wounded = next(c for c in got["claim"] if c["value"] == 12000)
     assert wounded["source"] == first["speaker"]
+
+
+def test_a_name_the_parser_hung_on_a_fronted_phrase_is_the_subject_of_the_verb_after_it(cw: Crosswire,
+                                                                                         tmp_path: Path) -> None:
+    """'In a meeting with the board of the Gazette Jane Roe said …': the parser makes the name the object of
+    the phrase and leaves the verb without a subject; the name right before the verb is its subject."""
+    got = read(cw, tmp_path, "Ferry plans\n\nIn a June meeting with the editorial board of the Washington Post "
+               "Obama said that the ferry service may need to be cut in the coming years.\n")
+    st = statement(got, "the ferry service may need")
+    assert st["speaker_text"] == "Obama" and st["speaker"] and st["speaker"].endswith("Obama")
+
+
+def test_a_statement_inside_another_statement_is_passed_on_by_the_outer_speaker(cw: Crosswire,
+                                                                                 tmp_path: Path) -> None:
+    """'X said that Y estimated …': Y's statement reached the report through X, so its chain is [X, Y]; a
+    statement that no other holds keeps a chain of its own speaker only."""
+    got = read(cw, tmp_path, "Harbour damage\n\nMayor Ines Varga said the harbor master, Tomas Reyl, had warned "
+               "that 14 ships could sink.\n\nMayor Ines Varga said that, according to the Harbor Authority, 9 "
+               "cranes had been damaged.\n\nTomas Reyl said the repairs would take a year.\n")
+    warned = next(q for q in got["quote"] if q["cue"] == "had warned")
+    outer = next(q for q in got["quote"] if q["cue"] == "said" and "14 ships" in q["text"])
+    assert warned["speaker"] == "Tomas Reyl" and warned["chain"] == [outer["speaker"], "Tomas Reyl"]
+    assert "Ines Varga" in outer["speaker"]
+    cited = next(q for q in got["quote"] if q["kind"] == "according_to")
+    host = next(q for q in got["quote"] if q["cue"] == "said" and "9 cranes" in q["text"])
+    assert cited["chain"] == [host["speaker"], "Harbor Authority"] and "Ines Varga" in host["speaker"]
+    assert statement(got, "the repairs would take")["chain"] == ["Tomas Reyl"]
+
+
+def test_subjects_listed_side_by_side_are_one_source(cw: Crosswire, tmp_path: Path) -> None:
+    """'The family, protesters and civic leaders have demanded …' (the parser hangs each on the verb) and
+    'Jane Roe, the mayor, and John Doe, a lawyer, said …': the source as written is the whole list."""
+    got = read(cw, tmp_path, "Harbour video\n\nThe family, protesters and civic leaders have been demanding "
+               "that the harbour police release the video.\n\nInes Varga, the mayor, and Tomas Reyl, a lawyer, "
+               "said the video was clear.\n")
+    assert statement(got, "the harbour police release")["speaker_text"] == "The family, protesters and civic leaders"
+    assert statement(got, "the video was clear")["speaker_text"] == "Ines Varga, the mayor, and Tomas Reyl, a lawyer"
+
+
+def test_a_finite_verb_after_a_reported_clause_goes_with_the_reporting_verb(cw: Crosswire, tmp_path: Path) -> None:
+    """'X said that the port would close … and suggested that …': the parser coordinates "suggested" with
+    "would close"; the tense says it goes with "said", so its source is X, not the clause's subject."""
+    got = read(cw, tmp_path, "Harbour plans\n\nMayor Ines Varga said this week that the port authority would "
+               "formally close the north pier by the end of March and suggested that it would sell the old "
+               "cranes.\n")
+    st = statement(got, "it would sell the old cranes")
+    assert "Ines Varga" in (st["speaker"] or "") and "Ines Varga" in (st["speaker_text"] or "")

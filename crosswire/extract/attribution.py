@@ -18,7 +18,8 @@ Resolution of a relation's source mention (first that holds wins):
 8. a generic source ("experts", "officials"), a role or a speaker noun with nobody named ("a senior
    defense official") -> kept as written; anything else ("the footage shows") -> no speaker, the
    mention kept as speaker_text.
-Chains: "S, citing Y, said" -> [S, Y]; "S told lawmakers …, according to Y" -> [Y, S].
+Chains: "S, citing Y, said" -> [S, Y]; "S told lawmakers …, according to Y" -> [Y, S]; a statement made
+inside another's content ("S said Y had warned that …", "S said that, according to Y, …") -> [S, Y].
 The source of a figure (``Attributor.at``): a soundbite or direct quote holding it -> its speaker;
 else the innermost statement whose content holds it and whose speaker resolved; else nobody (the
 caller puts the publisher).
@@ -111,6 +112,28 @@ class Statement:
         return Quote(speaker=self.speaker, text=words, start=r.start, end=r.end, parts=list(r.parts or []),
                      said_on=self.said_on, kind=self.kind, speaker_surface=self.speaker_text, version=VERSION,
                      cue=r.cue, chain=list(self.chain))
+
+
+_NEST_REACH = 40  # statements before one that may hold it (relations do not nest deeper than a few)
+
+
+def _nest_chains(statements: list[Statement]) -> None:
+    """A statement made inside another's content ("X reported that Y puts the toll at N") is passed on by
+    the outer speaker: its chain starts with the outer statement's chain ([X, Y]). Outer statements are
+    read first, so a chain nests as deep as the statements do."""
+    spans = sorted(statements, key=lambda st: (st.relation.start, -st.relation.end))
+    starts = [st.relation.start for st in spans]
+    for st in sorted(statements, key=lambda st: st.relation.start - st.relation.end):  # the longest first
+        r = st.relation
+        if not st.resolved or not st.speaker or st.kind == "transcript":
+            continue
+        k = bisect.bisect_right(starts, r.cue_start)
+        holders = [o for o in spans[max(0, k - _NEST_REACH):k] if o is not st and o.resolved and o.speaker
+                   and o.speaker != st.speaker and o.kind != "transcript"
+                   and o.relation.start <= min(r.cue_start, r.start) and max(r.cue_end, r.end) <= o.relation.end]
+        if holders:
+            outer = min(holders, key=lambda o: o.relation.end - o.relation.start)
+            st.chain = [*outer.chain, *(c for c in st.chain if c not in outer.chain)]
 
 
 class Attributor:
@@ -226,6 +249,7 @@ class Attributor:
                 previous = st  # a pronoun's statement keeps pointing at the statement that named its source
         for st in out:
             st.chain += [c for c in cited.get(st.relation.head, []) if c not in st.chain]
+        _nest_chains(out)
         return out
 
     def _citing_host(self, tok: Token, relations: list[Relation], hosts: set[int]) -> int | None:

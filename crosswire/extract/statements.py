@@ -26,8 +26,10 @@ Steps, in order, one function each:
    dependent down the right edge of the last one kept ("warned officials to …", "said … during a
    visit", "said X, but Y").
 4. ``_source_of``     — the subject (``nsubj``, ``csubj``), the agent of a passive ("was told by X"),
-   the subject of the verb the cue hangs on ("…, adding that…"), or none (the content then has no
-   named source: the publisher asserts it).
+   the subject of the verb the cue hangs on ("…, adding that…"), a name right before a finite verb the
+   parser left without a subject ("In a meeting with the board of the Post Jane Roe said"), or none
+   (the content then has no named source: the publisher asserts it). Subjects listed side by side
+   ("The family, protesters and civic leaders demanded") are one source, the whole list.
 Conventions: PolNeAR (Newell et al. 2018, "Attribution relations in political news") for what counts
 as an attribution — source, cue and content, content excluding the cue and the source; spans never
 cross a paragraph break.
@@ -863,7 +865,7 @@ def _source_of(tok: Token) -> tuple[int, int] | None:
                 tok.lemma_.lower() in ("quote", "ask") else None
         if subj is not None:  # "the official who said": the relative pronoun stands for the noun it follows
             relative = subj.lower_ in ("who", "that", "which") and cur.dep_ == "relcl"
-            return _np_span(cur.head if relative else subj)
+            return _np_span(cur.head) if relative else _subjects_span(cur, subj)
         if cur.dep_ == "relcl":
             return _np_span(cur.head)
         if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN") and cur.i > cur.head.i:
@@ -876,7 +878,7 @@ def _source_of(tok: Token) -> tuple[int, int] | None:
         if cur.dep_ == "advcl" and cur.i < cur.head.i and _expletive_subject(cur.head):
             return None  # "Considering that …, it is …": a framing clause, not what the main subject says
         if cur.dep_ in ("xcomp", "advcl", "conj", "ccomp", "acl", "acomp") and cur.head.i != cur.i:
-            cur = cur.head  # (a fronted clause without a subject of its own, "Promising that …, Bolton said",
+            cur = _coordinated_with(cur)  # (a fronted clause without a subject of its own, "Promising that …, Bolton said",
             seen += 1  # is its main clause's subject's; "be unable to … accuse": the subject of "be")
             continue
         verb = _verb_over_phrase(cur) if cur.dep_ == "pcomp" else None
@@ -891,6 +893,34 @@ def _source_of(tok: Token) -> tuple[int, int] | None:
 
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def _coordinated_with(verb: Token) -> Token:
+    """The verb whose subject ``verb`` shares: its head. A finite verb the parser coordinated with the last
+    verb of a reported clause whose tense it does not share ("X said that the country would declare … and
+    suggested that …": "suggested" goes with "said", not with "would declare") shares the reporting verb's."""
+    head = verb.head
+    if verb.dep_ != "conj" or head.dep_ != "ccomp" or verb.tag_ not in _FINITE or head.head.i == head.i:
+        return head
+    outer = head.head
+    if outer.tag_ == verb.tag_ and head.tag_ != verb.tag_ and outer.i < head.i:
+        return outer
+    return head
+
+
+def _subjects_span(verb: Token, subj: Token) -> tuple[int, int]:
+    """The subject's noun phrase; with the subjects the parser hung on the verb side by side after it, a
+    list it did not coordinate ("The family, protesters and civic leaders have demanded"), the whole list."""
+    first = _np_span(subj)
+    later = [c for c in verb.children if c.dep_ == "nsubj" and subj.i < c.i < verb.i]
+    if not later:
+        return first
+    between = verb.doc[subj.right_edge.i + 1:later[0].left_edge.i]
+    if len(between) > 2 or any(t.text not in (",", "and", "or", "&") for t in between):
+        return first
+    last = _np_span(later[-1])
+    return first[0], max(first[1], last[1])
 
 
 def _expletive_subject(verb: Token) -> bool:
@@ -941,9 +971,23 @@ def _subject_before(verb: Token) -> tuple[int, int] | None:
                 t = head
             return _np_span(t)
         if t.dep_ not in _NP_INSIDE or t.head.i >= t.i:
-            return None
+            return _name_before(doc[i], verb)
         t = t.head
-    return None
+    return _name_before(doc[i], verb)
+
+
+def _name_before(last: Token, verb: Token) -> tuple[int, int] | None:
+    """A name that ends right before a finite verb the parser gave no subject, taken as the object of a
+    fronted phrase ("In a meeting with the board of the Post Jane Roe said …"): the name is the subject."""
+    if last.ent_type_ not in _NAMED_HEAD or last.ent_iob_ == "" or last.i + 1 > verb.i or verb.tag_ not in \
+            ("VBD", "VBZ", "VBP"):
+        return None
+    first = last
+    while first.i > verb.sent.start and first.ent_iob_ == "I":
+        first = first.doc[first.i - 1]
+    if first.i == verb.sent.start or last.dep_ == "nsubj":
+        return None  # (a name that opens the sentence is its subject already, where the parse says so)
+    return first.idx, last.idx + len(last.text)
 
 
 _DOCUMENT_NOUNS = frozenset({"statement", "report", "letter", "release", "ad", "advertisement", "video", "post",
@@ -955,9 +999,13 @@ _DOCUMENT_NOUNS = frozenset({"statement", "report", "letter", "release", "ad", "
 def _np_span(head: Token) -> tuple[int, int]:
     """The noun phrase of ``head`` without a trailing relative clause or appositive clause."""
     toks = [t for t in head.subtree]
-    cut = [c for c in head.rights if c.dep_ in ("relcl", "acl", "punct") and c.i > head.i]
+    rights = list(head.rights)
+    last_conj = max((c.i for c in rights if c.dep_ == "conj"), default=-1)  # "A, B and C": a list, whole
+    cut = [c for c in rights if c.i > head.i and (c.dep_ in ("relcl", "acl") or (c.dep_ == "punct" and c.i > last_conj))]
     if cut:
         stop = min(c.i for c in cut)
         toks = [t for t in toks if t.i < stop]
+    while len(toks) > 1 and toks[-1].text in (",", ";", ":", "—", "–"):
+        toks.pop()
     first, last = toks[0], toks[-1]
     return first.idx, last.idx + len(last.text)
