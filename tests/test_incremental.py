@@ -581,11 +581,13 @@ def test_a_period_that_only_gained_points_is_checked_from_its_kept_ends_as_from_
         new = rng.sample(pts, rng.randint(1, min(5, len(pts) - 1)))
         before = sorted((p for p in pts if p not in new), key=point_order)
         ends: dict[Any, Any] = {}
-        period_conflicts(s, "2031-03", before, r, ends)
+        then = period_conflicts(s, "2031-03", before, r, ends)
         if ("2031-03", "s") not in ends:  # fewer than ENDS_MIN points: kept from ENDS_MIN on only
             continue
         now = sorted(pts, key=point_order)
         expect = period_conflicts(s, "2031-03", now, r)
+        kept = dict(ends)
+        assert merged_conflicts(s, "2031-03", now, kept, new, r, then) == expect, trial  # as a refresh calls it
         assert merged_conflicts(s, "2031-03", now, ends, new, r) == expect, trial
         assert ends[("2031-03", "s")] == _ends_of(s, now, r)  # and the ends kept are those of all the points
         assert list(ends[("2031-03", "s")].latest) == list(_ends_of(s, now, r).latest)  # in the same order

@@ -110,13 +110,9 @@ def _pair_first(points: list[Point], pair: tuple[Point, Point]) -> list[Point]:
 
 # ---------------------------------------------------------------- divergence
 
-def divergence(series: Series, period: str, pts: list[Point], r: Rules) -> dict[str, Any] | None:
-    """Point estimates of different origins for one period that differ by more than rounding explains."""
-    return _divergence(series, period, _latest_per_origin([p for p in pts if qclass(p, r) == "point"]), r)
-
-
 def _divergence(series: Series, period: str, latest: list[Point], r: Rules) -> dict[str, Any] | None:
-    """``divergence`` from each origin's latest point estimate of the period (``_latest_per_origin``)."""
+    """Point estimates of different origins for one period (``latest``: each origin's latest, as its first
+    report gave it) that differ by more than rounding explains."""
     reps = _estimates(latest, r)
     if len(reps) < 2:
         return None
@@ -149,27 +145,16 @@ def _estimates(reps: list[Point], r: Rules) -> list[Point]:
                                     and top > r.far_apart * point_value(p))]
 
 
-def _latest_per_origin(pts: list[Point]) -> list[Point]:
-    """Each origin's latest figure of the period, as its first report gave it (not a later repeat)."""
-    best: dict[str, Point] = {}
-    for p in pts:
-        key = p.origin_id or f"doc:{p.doc_id}"
-        q = best.get(key)
-        if q is None or (p.date or "", p.published or "", p.claim_id) > (q.date or "", q.published or "", q.claim_id):
-            best[key] = p
-    return _first_reports(best, pts)
-
-
-def _first_reports(best: dict[str, Point], pts: list[Point], r: Rules | None = None) -> list[Point]:
-    """``best``'s points, each as its first report gave it when that report is among ``pts`` (of its class: with
-    ``r``, ``pts`` may hold points of the other classes too)."""
+def _first_reports(best: dict[str, Point], pts: list[Point], r: Rules) -> list[Point]:
+    """``best``'s points, each as its first report gave it when that report is among ``pts`` and a point
+    estimate too (``pts`` may hold points of the other classes)."""
     if all(p.repeat_of is None for p in best.values()):
         return list(best.values())
     by_id = {p.claim_id: p for p in pts}
     out = []
     for p in best.values():
         q = by_id.get(p.repeat_of, p) if p.repeat_of is not None else p
-        out.append(q if r is None or q is p or qclass(q, r) == "point" else p)
+        out.append(q if q is p or qclass(q, r) == "point" else p)
     return out
 
 
@@ -192,15 +177,6 @@ def _divergent_pair(reps: list[Point], series: Series, r: Rules) -> tuple[Point,
 
 # ---------------------------------------------------------------- contradiction: disjoint
 
-def disjoint(series: Series, period: str, pts: list[Point], r: Rules) -> dict[str, Any] | None:
-    """A bound or range that misses another origin's figure for the same period."""
-    bounded = [p for p in pts if qclass(p, r) != "point"]
-    if not bounded:
-        return None
-    return _disjoint(series, period, (_best_per_origin(pts, _by_hi), _best_per_origin(bounded, _by_lo),
-                                      _best_per_origin(bounded, _by_hi), _best_per_origin(pts, _by_lo)), r)
-
-
 def _by_hi(p: Point) -> tuple[float, int]:
     return (p.hi, p.claim_id)
 
@@ -213,8 +189,9 @@ Ends = tuple[list[Point], list[Point], list[Point], list[Point]]  # see ``_disjo
 
 
 def _disjoint(series: Series, period: str, ends: Ends, r: Rules) -> dict[str, Any] | None:
-    """``disjoint`` from the two lowest tops (``_by_hi``) and the two highest bottoms (``_by_lo``) of different
-    origins (``_best_per_origin``): of every point, of the bounded ones, of the bounded ones, of every point."""
+    """A bound or range that misses another origin's figure for the same period, from the two lowest tops
+    (``_by_hi``) and the two highest bottoms (``_by_lo``) of different origins (``_two_of``): of every point,
+    of the bounded ones, of the bounded ones, of every point."""
     lowest, highest_bounded, lowest_bounded, highest = ends
     pairs = _apart_pairs(lowest, highest_bounded, series, r) + _apart_pairs(lowest_bounded, highest, series, r)
     if not pairs:
@@ -320,15 +297,16 @@ def merged_conflicts(s: Series, period: str, pts: list[Point], ends: dict[Slot, 
         return _from_ends(s, period, kept, pts, r)
     same_ends = all(_same(a, b) for a, b in ((kept.lows, was.lows), (kept.highs, was.highs),
                                              (kept.b_lows, was.b_lows), (kept.b_highs, was.b_highs)))
-    same_latest = _same(list(latest.values()), list(was.latest.values()))
-    out = [c for c in before if (c["check"] == "disjoint" and same_ends) or (c["check"] == "divergence" and same_latest)]
-    if not same_ends and kept.b_lows:
-        found = _disjoint(s, period, (kept.lows, kept.b_highs, kept.b_lows, kept.highs), r)
-        out += [found] if found is not None else []
-    if not same_latest:
-        found = _divergence(s, period, _first_reports(kept.latest, pts, r), r)
-        out += [found] if found is not None else []
-    return out
+    arrived = {p.claim_id for p in new}  # a new first report of a kept latest repeat changes what it stands for
+    same_latest = (_same(list(latest.values()), list(was.latest.values()))
+                   and not any(p.repeat_of in arrived for p in latest.values() if p.repeat_of is not None))
+    then = {c["check"]: c for c in before}
+    if same_ends:
+        disjoint = then.get("disjoint")
+    else:
+        disjoint = _disjoint(s, period, (kept.lows, kept.b_highs, kept.b_lows, kept.highs), r) if kept.b_lows else None
+    divergence = then.get("divergence") if same_latest else _divergence(s, period, _first_reports(kept.latest, pts, r), r)
+    return [c for c in (disjoint, divergence) if c is not None]  # in the order of a pass over every point
 
 
 def _same(a: list[Point], b: list[Point]) -> bool:
@@ -348,7 +326,7 @@ def _from_ends(s: Series, period: str, ends: PeriodEnds, pts: list[Point], r: Ru
 
 
 def _two_of(pts: list[Point], key: Callable[[Point], Any]) -> list[Point]:
-    """The two best points by ``key`` that come from two different origins (``_best_per_origin``)."""
+    """The two best points by ``key`` that come from two different origins."""
     best: dict[str, Point] = {}
     for p in pts:
         o = p.origin_id or f"doc:{p.doc_id}"
@@ -358,16 +336,6 @@ def _two_of(pts: list[Point], key: Callable[[Point], Any]) -> list[Point]:
 
 
 def _two(best: dict[str, Point], key: Callable[[Point], Any]) -> list[Point]:
-    return heapq.nsmallest(2, best.values(), key=key)
-
-
-def _best_per_origin(pts: list[Point], key: Callable[[Point], Any]) -> list[Point]:
-    """The two best points by ``key`` that come from two different origins."""
-    best: dict[str, Point] = {}
-    for p in pts:
-        o = p.origin_id or f"doc:{p.doc_id}"
-        if o not in best or key(p) < key(best[o]):
-            best[o] = p
     return heapq.nsmallest(2, best.values(), key=key)
 
 
@@ -499,16 +467,13 @@ def split_dismissed(conflicts: list[dict[str, Any]], reviews: dict[str, dict[str
     return open_, dismissed
 
 
-def series_conflicts(s: Series, r: Rules, periods: set[str] | None = None,
-                     index: dict[str, list[Point]] | None = None,
-                     ends: dict[Slot, PeriodEnds] | None = None) -> list[dict[str, Any]]:
-    """The contradictions and divergences within one series (the arithmetic checks are across series), of
-    every period or only of ``periods`` (``index``: its points by period, when kept; ``ends``: gets the ends of
-    its large periods, ``period_conflicts``)."""
+def series_conflicts(s: Series, r: Rules, ends: dict[Slot, PeriodEnds] | None = None) -> list[dict[str, Any]]:
+    """The contradictions and divergences within one series, of every period (the arithmetic checks are
+    across series; ``ends``: gets the ends of its large periods, ``period_conflicts``)."""
     out: list[dict[str, Any]] = []
     if s.measure in r.skip_measures or s.rate in r.skip_rates:
         return out
-    for period, pts in _periods(s, periods, index):
+    for period, pts in by_period(s.points).items():
         if len(pts) < 2:
             continue
         out += period_conflicts(s, period, pts, r, ends)
