@@ -84,6 +84,9 @@ def redo(series: dict[str, Series], before: dict[str, Series], every: list[Confl
         if sid in series and ps:
             found += _own_checks(series[sid], ps, own.get(sid, set()), index.get(sid, {}), slots, kept,
                                  added or {}, r)
+        else:  # a series that is gone keeps no ends
+            for period in ps:
+                kept.pop((period, sid), None)
     for fam, ps in families.items():
         found += arithmetic(members.get(fam, []), r, ps, lambda s: index.get(s.id, {}))
     redone = sorted({(p, sid) for sid, ps in todo.items() for p in ps})
