@@ -627,13 +627,12 @@ def _noun_cues(sent: Span, quoted: list[tuple[int, int]], text: str, found: list
 
 
 # -- 3. content -------------------------------------------------------------------------------
-def _content_of(tok: Token, sent: Span, bounds: CueTable | None = None,
-                quoted: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
+def _content_of(tok: Token, sent: Span, bounds: CueTable, quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
     """The char span of what the cue introduces (see step 3)."""
     framed = _framed_content(tok, sent)
     if framed is not None:
         return framed
-    return _learned_content(tok, sent, bounds or _bundled_bounds(), quoted or [])
+    return _learned_content(tok, sent, bounds, quoted)
 
 
 def _framed_content(tok: Token, sent: Span) -> tuple[int, int] | None:
@@ -979,8 +978,7 @@ def _subject_before(verb: Token) -> tuple[int, int] | None:
 def _name_before(last: Token, verb: Token) -> tuple[int, int] | None:
     """A name that ends right before a finite verb the parser gave no subject, taken as the object of a
     fronted phrase ("In a meeting with the board of the Post Jane Roe said …"): the name is the subject."""
-    if last.ent_type_ not in _NAMED_HEAD or last.ent_iob_ == "" or last.i + 1 > verb.i or verb.tag_ not in \
-            ("VBD", "VBZ", "VBP"):
+    if last.ent_type_ not in _NAMED_HEAD or verb.tag_ not in _FINITE:
         return None
     first = last
     while first.i > verb.sent.start and first.ent_iob_ == "I":
