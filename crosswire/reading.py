@@ -247,11 +247,6 @@ class ReadSide:
                            lambda: self.fusion.series_page(series_id, offset, limit, marks, figures=figures),
                            remake=True)
 
-    def series_figures(self, series_id: str) -> list[dict[str, Any]]:
-        """A series' figure records (as in ``series_page``), once per fusion state: made again for a new state by its
-        background build when they were asked of the previous one."""
-        return self.fused(("series-figures", series_id), lambda: self.fusion.series_figures(series_id), remake=True)
-
     def series_part(self, series_id: str, key: Hashable, compute: Callable[[], T],
                     include_conditional: bool = False) -> T:
         """``compute()`` (a part of a view of one series, e.g. a card's chart) once per series as fused: kept

@@ -181,7 +181,7 @@ def api_series(request: Request, series_id: str, limit: int = Query(1000, ge=1, 
     page = dict(v.series_page(series_id, offset, limit, 0, figures=False))
     rows = page.pop("rows")
     page.pop("chart_points", None)
-    encoded = v.fused(("series-figures-json", series_id), lambda: encode_list(v.series_figures(series_id)),
+    encoded = v.fused(("series-figures-json", series_id), lambda: encode_list(v.fusion.series_figures(series_id)),
                       remake=True)
     rest = _JSON.dump_json({**page, "figures": _MARK, "points": v.with_text(rows), "limit": limit, "offset": offset})
     return Response(rest.replace(_MARK_JSON, encoded, 1), media_type="application/json")
