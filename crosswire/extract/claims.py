@@ -11,6 +11,7 @@ costs its own sentence, not the whole report.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -236,18 +237,26 @@ def _nearest_cue(q: Quantity, sent: Span, ctx: Context, measures: list, window: 
 def _cue_phrases(sent: Span, cues: Iterable[str]) -> list[tuple[int, int]]:
     """Token ranges (doc indices, end excluded) of ``sent`` where a multi-word cue of claims.toml is written,
     word by word as a lemma, the word itself or its singular ("lose their live": "have lost their lives")."""
-    phrases = [words for words in (cue.split() for cue in cues) if len(words) > 1]
-    if not phrases:
+    by_first: dict[str, list[list[str]]] = {}
+    for cue in cues:
+        words = cue.split()
+        if len(words) > 1:
+            by_first.setdefault(words[0], []).append(words)
+    if not by_first:
         return []
     t = tokens(sent.doc)
     out: list[tuple[int, int]] = []
-    for words in phrases:
-        for i in range(sent.start, sent.end - len(words) + 1):
-            if all(w in (t.lower[i + k], t.lemma[i + k], _singular(t.lower[i + k])) for k, w in enumerate(words)):
-                out.append((i, i + len(words)))
-    return out
+    for i in range(sent.start, sent.end - 1):
+        for first in {t.lower[i], t.lemma[i], _singular(t.lower[i])} & by_first.keys():
+            for words in by_first[first]:
+                if i + len(words) <= sent.end and all(
+                        w in (t.lower[i + k], t.lemma[i + k], _singular(t.lower[i + k]))
+                        for k, w in enumerate(words[1:], 1)):
+                    out.append((i, i + len(words)))
+    return sorted(set(out))
 
 
+@functools.lru_cache(maxsize=65536)
 def _singular(word: str) -> str:
     w = word.lower().strip(".,;:'\"")
     for suffix, rep in (("ies", "y"), ("ses", "s"), ("s", "")):
