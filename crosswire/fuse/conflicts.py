@@ -223,6 +223,17 @@ class PeriodEnds:
 ENDS_MIN = 16  # points in a period from which its ends are kept (fewer: going through them is as quick)
 
 
+def _keep_ends(lows: dict[str, Point], highs: dict[str, Point], o: str, p: Point) -> None:
+    """``p`` becomes origin ``o``'s point with the lowest top in ``lows`` (``_by_hi``) and with the highest
+    bottom in ``highs`` (``_by_lo``) where it beats the one kept."""
+    q = lows.get(o)
+    if q is None or p.hi < q.hi or (p.hi == q.hi and p.claim_id < q.claim_id):
+        lows[o] = p
+    q = highs.get(o)
+    if q is None or p.lo > q.lo or (p.lo == q.lo and p.claim_id < q.claim_id):
+        highs[o] = p
+
+
 def period_conflicts(s: Series, period: str, pts: list[Point], r: Rules,
                      ends: dict[Slot, PeriodEnds] | None = None) -> list[dict[str, Any]]:
     """``disjoint`` and ``divergence`` of one period (``pts``: its points, in series order) from one pass over
@@ -236,27 +247,16 @@ def period_conflicts(s: Series, period: str, pts: list[Point], r: Rules,
     first: dict[str, tuple[str, str, int]] = {}
     for p in pts:
         o = p.origin_id or f"doc:{p.doc_id}"
-        hi, lo, cid = p.hi, p.lo, p.claim_id
-        q = lows.get(o)
-        if q is None or hi < q.hi or (hi == q.hi and cid < q.claim_id):
-            lows[o] = p
-        q = highs.get(o)
-        if q is None or lo > q.lo or (lo == q.lo and cid < q.claim_id):
-            highs[o] = p
-        if qclass(p, r) == "point":
-            q = latest.get(o)
-            if q is None:
-                latest[o] = p
-                first[o] = point_order(p)
-            elif (p.date or "", p.published or "", cid) > (q.date or "", q.published or "", q.claim_id):
-                latest[o] = p
+        _keep_ends(lows, highs, o, p)
+        if qclass(p, r) != "point":
+            _keep_ends(b_lows, b_highs, o, p)
             continue
-        q = b_lows.get(o)
-        if q is None or hi < q.hi or (hi == q.hi and cid < q.claim_id):
-            b_lows[o] = p
-        q = b_highs.get(o)
-        if q is None or lo > q.lo or (lo == q.lo and cid < q.claim_id):
-            b_highs[o] = p
+        q = latest.get(o)
+        if q is None:
+            latest[o] = p
+            first[o] = point_order(p)
+        elif (p.date or "", p.published or "", p.claim_id) > (q.date or "", q.published or "", q.claim_id):
+            latest[o] = p
     kept = PeriodEnds(_two(lows, _by_hi), _two(highs, _by_lo), _two(b_lows, _by_hi), _two(b_highs, _by_lo),
                       latest, first)
     if ends is not None:
