@@ -40,6 +40,18 @@ def generated(tmp_path: Path, reports: int, seed: int = 11) -> tuple[str, bench.
     return db, gen
 
 
+def _refreshes_as_a_full_build(cw: Crosswire, db: str, gen: bench.Generator,
+                               batches: tuple[tuple[int, int], ...]) -> None:
+    """Add each batch of generated reports; ``cw`` refreshes incrementally and answers as a new engine's full build."""
+    for first, count in batches:
+        add(db, gen, first, count)
+        answers = everything(cw)
+        assert cw.fusion_status()["how"] == "incremental"
+        full = Crosswire(db=db)
+        assert answers == everything(full)
+        full.close()
+
+
 def add(db: str, gen: bench.Generator, first: int, count: int) -> None:
     """Reports written by another connection (another process's ingest, as far as the engine can tell)."""
     store = open_store(db)
@@ -318,13 +330,7 @@ def test_with_conflicts_dismissed_a_refresh_keeps_them_dismissed_as_a_full_build
         cw.review_conflict(c["id"], reason="the same count, two scopes", analyst="kim")
     everything(cw)
     assert cw.fusion_status()["how"] == "full" and cw.dismissed_conflicts()
-    for first, count in ((300, 40), (340, 40)):
-        add(db, gen, first, count)
-        answers = everything(cw)
-        assert cw.fusion_status()["how"] == "incremental"
-        full = Crosswire(db=db)
-        assert answers == everything(full)
-        full.close()
+    _refreshes_as_a_full_build(cw, db, gen, ((300, 40), (340, 40)))
     kept = {c["id"] for c in cw.dismissed_conflicts()}
     assert kept and not kept & {c["id"] for c in cw.conflicts()}
     for page in (cw.fusion.series_page(sid) for sid in cw.fusion.model().series):
@@ -617,12 +623,6 @@ def test_with_every_period_s_ends_kept_a_refresh_answers_as_a_full_build(tmp_pat
     db, gen = generated(tmp_path, 300, 12)
     cw = Crosswire(db=db)
     everything(cw)
-    for first, count in ((300, 40), (340, 25)):
-        add(db, gen, first, count)
-        answers = everything(cw)
-        assert cw.fusion_status()["how"] == "incremental"
-        full = Crosswire(db=db)
-        assert answers == everything(full)
-        full.close()
+    _refreshes_as_a_full_build(cw, db, gen, ((300, 40), (340, 25)))
     assert len(merged) > 20
     cw.close()
