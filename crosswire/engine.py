@@ -219,8 +219,7 @@ class Crosswire(ReadSide, ReviewSide):
             docs = [d for _, items in batch for d in items if isinstance(d, Document)]
             records: dict[str, list[dict[str, Any]]] = {}
             if extract and docs:  # the reports not stored yet
-                stored, _ = store.documents_and_versions([d.id for d in docs], [])
-                new = list({d.id: d for d in docs if d.id not in stored}.values())
+                new = store.unstored(docs)
                 records = self.extractor.extract_many(new) if new else {}
             self._store_batch(batch, known, records, report, on_reject, on_warning)
             if progress:

@@ -170,8 +170,7 @@ def run_batch(spec: WorkerSpec, batch: Batch) -> BatchResult:
     if batch.extract:
         docs = [d for r in results for d in r.items if isinstance(d, Document)]
         if spec.check_store and docs:  # one query for the batch (a round trip each on PostgreSQL)
-            stored, _ = cw.store.documents_and_versions([d.id for d in docs], [])
-            docs = [d for d in docs if d.id not in stored]
+            docs = cw.store.unstored(docs)
         records = cw.extractor.extract_many(docs) if docs else {}
         for r in results:
             r.records = {d.id: records[d.id] for d in r.items if isinstance(d, Document) and d.id in records}

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from crosswire import Crosswire
+from crosswire.models import Document
 from crosswire.store import open_store
 
 TABLES = ("raw_inputs", "documents", "removed_lines", "rejections", "extractions", "mentions", "entities", "quotes",
@@ -77,3 +78,20 @@ def test_batches_store_what_one_input_at_a_time_stores_on_both_backends(
     assert first[:3] == (10, 2, 1)  # the copy and the CRLF file unchanged; w1's second text a new version
     assert second[:2] == (0, 12) and second[3] == first[3]  # JSONL read again (a bad line): said again, stored once
     assert (runs, held) == one_by_one
+
+
+def test_unstored_gives_each_new_report_once_in_order(tmp_path: Path, db: str) -> None:
+    """What an ingest batch still has to extract (both the one-process and the parallel path use it)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"r{i}.txt").write_text(text(i), encoding="utf-8")
+    cw = Crosswire(db)
+    try:
+        docs = [d for _, items in cw.read([str(folder)]) for d in items if isinstance(d, Document)]
+        assert len(docs) == 3
+        assert [d.id for d in cw.store.unstored([docs[2], docs[0], docs[2]])] == [docs[2].id, docs[0].id]
+        cw.ingest([str(folder / "r0.txt")], extract=False)
+        assert [d.id for d in cw.store.unstored(docs)] == [docs[1].id, docs[2].id]
+    finally:
+        cw.close()

@@ -213,6 +213,12 @@ class Store(Reads, FusionReads, ReviewStore):
                 list(part)))
         return stored, latest
 
+    def unstored(self, docs: Sequence[Document]) -> list[Document]:
+        """The reports of ``docs`` not stored yet, each id once, in their order (one query per chunk): what an
+        ingest batch still has to extract."""
+        stored, _ = self.documents_and_versions([d.id for d in docs], [])
+        return list({d.id: d for d in docs if d.id not in stored}.values())
+
     @contextmanager
     def batch_writes(self, known: dict[str, set[tuple[str, str]]],
                      docs: Iterable[tuple[str, str]]) -> Iterator[BatchWrites]:
