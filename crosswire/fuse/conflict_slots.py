@@ -100,7 +100,7 @@ def _own_checks(s: Series, periods: set[str], own: set[str], index: dict[str, li
     """A series' contradictions and divergences of ``periods``: those of a period whose points did not change
     (not in ``own``: redone for its family's arithmetic checks) as they were, of a period that only gained
     points from its kept ends (``merged_conflicts``), of the others from their points (``period_conflicts``)."""
-    if s.measure in r.skip_measures or s.rate in r.skip_rates:
+    if not r.compares(s.measure, s.rate):
         return []
     out: list[Conflict] = []
     for period in periods:

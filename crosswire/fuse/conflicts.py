@@ -471,7 +471,7 @@ def series_conflicts(s: Series, r: Rules, ends: dict[Slot, PeriodEnds] | None = 
     """The contradictions and divergences within one series, of every period (the arithmetic checks are
     across series; ``ends``: gets the ends of its large periods, ``period_conflicts``)."""
     out: list[dict[str, Any]] = []
-    if s.measure in r.skip_measures or s.rate in r.skip_rates:
+    if not r.compares(s.measure, s.rate):
         return out
     for period, pts in by_period(s.points).items():
         if len(pts) < 2:

@@ -66,6 +66,11 @@ class Rules:
     def period(self, name: str | None) -> Period | None:
         return self.by_period.get(name) if name else None
 
+    def compares(self, measure: str, rate: str | None) -> bool:
+        """Whether a series of this measure and rate is checked for contradictions and divergences (not one of
+        ``skip_measures``, which do not say what is counted, nor of ``skip_rates``, increments and parts)."""
+        return measure not in self.skip_measures and rate not in self.skip_rates
+
 
 def _one_pattern(table: list[dict[str, str]]) -> tuple[tuple[re.Pattern[str], str], ...]:
     """The [[not_series]] patterns as one alternation (one search per figure), each in a named group
