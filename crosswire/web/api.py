@@ -183,14 +183,19 @@ def api_series(request: Request, series_id: str, limit: int = Query(1000, ge=1, 
     page.pop("chart_points", None)
     encoded = v.fused(("series-figures-json", series_id), lambda: encode_list(v.fusion.series_figures(series_id)),
                       remake=True)
-    rest = _JSON.dump_json({**page, "figures": _MARK, "points": v.with_text(rows), "limit": limit, "offset": offset})
-    return Response(rest.replace(_MARK_JSON, encoded, 1), media_type="application/json")
+    answer = {**page, "figures": None, "points": v.with_text(rows), "limit": limit, "offset": offset}
+    return Response(spliced(answer, "figures", encoded), media_type="application/json")
 
 
 def encode(answer: dict[str, Any], key: str) -> bytes:
     """``answer`` as FastAPI would serialize it, its list under ``key`` item by item (``encode_list``)."""
-    rest = _JSON.dump_json({**answer, key: _MARK})
-    return rest.replace(_MARK_JSON, encode_list(answer[key]), 1)
+    return spliced(answer, key, encode_list(answer[key]))
+
+
+def spliced(answer: dict[str, Any], key: str, encoded: bytes) -> bytes:
+    """``answer`` serialized with the JSON ``encoded`` (made before, or item by item) as its value under ``key``,
+    in that key's place."""
+    return _JSON.dump_json({**answer, key: _MARK}).replace(_MARK_JSON, encoded, 1)
 
 
 def encode_list(items: list[dict[str, Any]]) -> bytes:
