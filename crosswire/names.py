@@ -22,6 +22,7 @@ import functools
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,16 +205,22 @@ def canonical_person(name: str, rules: NameRules | None = None) -> str:
     Drops titles and ranks ("Lieutenant General", "Rep.", "Reporter"), anything after a role
     separator ("Hong Min/Senior Research Fellow"), possessive 's and stray punctuation.
     """
-    if rules is None or rules is default_rules():
-        return _default_canonical_person(name)
-    return _canonical_person(name, rules)
+    return _canonical_person(name, rules if rules is not None else default_rules())
 
 
-@functools.lru_cache(maxsize=1 << 16)  # names recur across a report and a batch; pure with the bundled rules
-def _default_canonical_person(name: str) -> str:
-    return _canonical_person(name, default_rules())
+def memo_for_bundled_rules(fn: Callable[[str, NameRules], str]) -> Callable[[str, NameRules], str]:
+    """``fn(name, rules)`` remembered for the bundled rules (names recur across a report and a batch, and it is
+    pure with them), computed each time for other rules (a ``--data`` folder's)."""
+    bundled = functools.lru_cache(maxsize=1 << 16)(lambda name: fn(name, default_rules()))
+
+    @functools.wraps(fn)
+    def call(name: str, rules: NameRules) -> str:
+        return bundled(name) if rules is default_rules() else fn(name, rules)
+
+    return call
 
 
+@memo_for_bundled_rules
 def _canonical_person(name: str, rules: NameRules) -> str:
     text = unicodedata.normalize("NFKC", name).translate(_APOSTROPHES)
     text = _SPLIT_ROLE.sub("", text.strip(EDGE)).strip(EDGE)
@@ -243,16 +250,10 @@ def name_key(name: str, rules: NameRules | None = None) -> str:
     "Kwon Young-hee", "Kwon Younghee" and "Kwon Young Hee" → one key; Korean surname spellings
     are folded (Lee/Yi/Rhee, Park/Pak), as are common vowel spellings (eo/o, ee/i).
     """
-    if rules is None or rules is default_rules():
-        return _default_name_key(name)
-    return _name_key(name, rules)
+    return _name_key(name, rules if rules is not None else default_rules())
 
 
-@functools.lru_cache(maxsize=1 << 16)  # names recur across a report and a batch; pure with the bundled rules
-def _default_name_key(name: str) -> str:
-    return _name_key(name, default_rules())
-
-
+@memo_for_bundled_rules
 def _name_key(name: str, r: NameRules) -> str:
     words = normalize(canonical_person(name, r) or name).split()
     if not words:
