@@ -81,3 +81,19 @@ def test_names_is_on_the_ground_floor_and_no_import_runs_in_a_circle() -> None:
             assert not {t for t in targets if t.startswith("crosswire.nlp")}, f"{module} imports upward into nlp/"
     assert cyc.cycles(g) == []  # type: ignore[attr-defined]
     assert cyc.two_way_packages(g, "crosswire") == []  # type: ignore[attr-defined]
+
+
+def test_other_rules_are_not_answered_from_the_bundled_rules_memo() -> None:
+    """canonical_person and name_key remember answers for the bundled rules only: a --data folder's rules
+    (here one more trailing title word) give their own answer even for a name asked before."""
+    import dataclasses
+
+    from crosswire.names import canonical_person, default_rules, name_key
+
+    bundled = default_rules()
+    assert canonical_person("Kim Chol Spokesperson-Designate") == "Kim Chol Spokesperson-Designate"
+    other = dataclasses.replace(bundled, title_trailing=bundled.title_trailing | {"spokesperson-designate"})
+    assert canonical_person("Kim Chol Spokesperson-Designate", other) == "Kim Chol"
+    assert canonical_person("Kim Chol Spokesperson-Designate") == "Kim Chol Spokesperson-Designate"
+    assert name_key("Kim Chol Spokesperson-Designate", other) == name_key("Kim Chol")
+    assert name_key("Kim Chol Spokesperson-Designate") != name_key("Kim Chol")
