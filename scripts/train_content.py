@@ -30,8 +30,8 @@ from train_cues import _matches, _words, cue_head_of, fit  # noqa: E402
 
 from crosswire.extract.cues import CueTable  # noqa: E402
 from crosswire.extract.statements import (_SPINE_DEPTH, _framed_content, candidates, content_units,  # noqa: E402
-                                          find_relations, frame_of, in_quotation, lemma_of, quotations,
-                                          spine_units, unit_features)
+                                          cue_context, find_relations, quotations, spine_units, unit_features)
+from crosswire.extract.vocab import Vocab  # noqa: E402
 
 ABOUT = ("Logistic-regression content-boundary model for crosswire/extract/statements.py, written by "
          "scripts/train_content.py from PolNeAR v1.0.0 (networkdynamics/PolNeAR; Newell, Margolin and Ruths, LREC "
@@ -49,7 +49,7 @@ def _inside(tok, chars: list[tuple[int, int]]) -> bool:
     return hits * 2 >= len(words)
 
 
-def examples(sdoc, rels: list[dict]) -> list[tuple[list[str], int]]:
+def examples(sdoc, rels: list[dict], v: Vocab) -> list[tuple[list[str], int]]:
     spans: dict[int, list[tuple[int, int]]] = {}
     for rel in rels:
         head = cue_head_of(sdoc, rel)
@@ -64,10 +64,10 @@ def examples(sdoc, rels: list[dict]) -> list[tuple[list[str], int]]:
             if chars is None or adjacent is not None or _framed_content(tok, sent) is not None:
                 continue
             units, clause = content_units(tok)
-            lemma, frame = lemma_of(tok), frame_of(tok)
+            ctx = cue_context(tok, sent, quoted, v)
 
             def feats(u, depth: int, root: str = "-") -> list[str]:
-                return unit_features(tok, u, depth, lemma, frame, in_quotation(u.idx, quoted), root)
+                return unit_features(ctx, u, depth, root)
 
             kept = []
             for u in units:
@@ -154,7 +154,7 @@ def main() -> None:
     lo, hi = (int(x) for x in args.docs.split(":"))
     chosen = set(sorted(d["id"] for d in docs)[lo:hi])
     pairs = sorted(((d["id"], sdoc) for d, sdoc in zip(docs, parsed) if d["id"] in chosen), key=lambda p: p[0])
-    per_doc = [examples(sdoc, gold.get(i, {}).get("attributions", [])) for i, sdoc in pairs]
+    per_doc = [examples(sdoc, gold.get(i, {}).get("attributions", []), resources.claims_vocab) for i, sdoc in pairs]
     seen = Counter(f for doc in per_doc for feats, _ in doc for f in feats)
     per_doc = [[([f for f in feats if seen[f] >= args.min_count], y) for feats, y in doc] for doc in per_doc]
     cut = len(per_doc) * 9 // 10

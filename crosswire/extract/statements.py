@@ -90,7 +90,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
     words = v or vocab()
     for sent in sdoc.sents:
         out += _according_to(sent, text)
-        out += _verb_cues(sent, cues, quoted, text, bounds or _bundled_bounds())
+        out += _verb_cues(sent, cues, quoted, text, bounds or _bundled_bounds(), words)
         out += _noun_cues(sent, quoted, text, out, words)
     out += _signed_quotations(text)
     out += _headline(sdoc, text, out, words)
@@ -456,13 +456,13 @@ def _subject_kind(tok: Token, src: tuple[int, int] | None) -> str:
 
 
 def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: str,
-               bounds: CueTable) -> list[Relation]:
+               bounds: CueTable, v: Vocab) -> list[Relation]:
     out = []
     for tok, src, adjacent in candidates(sent, quoted, text):
         score = cues.score(cue_features(tok, src, adjacent is not None))
         if score < cues.threshold:
             continue
-        content = adjacent or _clause_end(tok, _content_of(tok, sent, bounds, quoted), text) or \
+        content = adjacent or _clause_end(tok, _content_of(tok, sent, bounds, quoted, v), text) or \
             _adjacent_quotation(tok, src, quoted, text, loose=True)
         if content is None:
             continue
@@ -627,12 +627,13 @@ def _noun_cues(sent: Span, quoted: list[tuple[int, int]], text: str, found: list
 
 
 # -- 3. content -------------------------------------------------------------------------------
-def _content_of(tok: Token, sent: Span, bounds: CueTable, quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _content_of(tok: Token, sent: Span, bounds: CueTable, quoted: list[tuple[int, int]],
+                v: Vocab) -> tuple[int, int] | None:
     """The char span of what the cue introduces (see step 3)."""
     framed = _framed_content(tok, sent)
     if framed is not None:
         return framed
-    return _learned_content(tok, sent, bounds, quoted)
+    return _learned_content(tok, sent, bounds, quoted, v)
 
 
 def _framed_content(tok: Token, sent: Span) -> tuple[int, int] | None:
@@ -676,12 +677,29 @@ def spine_units(node: Token) -> list[Token]:
     return [c for c in node.rights if c.dep_ not in ("punct", "cc", "case")]
 
 
-def unit_features(cue: Token, unit: Token, depth: int, lemma: str, frame: str, quoted: bool,
-                  root: str = "-") -> list[str]:
+@dataclass(frozen=True, slots=True)
+class CueContext:
+    """What every unit of one cue's content is judged with: the cue, its lemma and frame, where its sentence
+    ends (token index), the engine's occasion nouns ("in a statement", "during a visit") and the quotations."""
+
+    cue: Token
+    lemma: str
+    frame: str
+    sent_end: int
+    occasions: frozenset[str]
+    quoted: list[tuple[int, int]]
+
+
+def cue_context(tok: Token, sent: Span, quoted: list[tuple[int, int]], v: Vocab) -> CueContext:
+    return CueContext(tok, lemma_of(tok), frame_of(tok), sent.end, v.occasions, quoted)
+
+
+def unit_features(ctx: CueContext, unit: Token, depth: int, root: str = "-") -> list[str]:
     """What the boundary model looks at for one unit: its dependency (at the cue or below, and the dependency
     at the cue of the unit it is under, ``root``), its word when it is a preposition, marker or adverb, what
     it governs (a date, an occasion, a clause with its own subject), the punctuation before it, its
     siblings, where it stands, and the cue's lemma and frame."""
+    cue, lemma, frame = ctx.cue, ctx.lemma, ctx.frame
     doc = cue.doc
     dep = unit.dep_
     d = f"{min(depth, 2)}|{dep}"
@@ -697,7 +715,7 @@ def unit_features(cue: Token, unit: Token, depth: int, lemma: str, frame: str, q
     kids = list(unit.children)
     obj = next((c for c in kids if c.dep_ in ("pobj", "pcomp")), None)
     if obj is not None:
-        occasion = obj.lemma_.lower() in vocab().occasions
+        occasion = obj.lemma_.lower() in ctx.occasions
         feats += [f"OE={d}|{obj.ent_type_ or '-'}", f"OW={low}|{obj.ent_type_ or '-'}", f"OO={low}|{occasion}",
                   f"OT={d}|{obj.lower_ in _TIME_WORDS}|{obj.tag_}"]
         if obj.dep_ == "pcomp":
@@ -723,25 +741,24 @@ def unit_features(cue: Token, unit: Token, depth: int, lemma: str, frame: str, q
     earlier = [c.dep_ for c in head.children if head.i < c.i < unit.i and c.dep_ not in ("punct", "cc")]
     feats += [f"N={d}|{later[0] if later else '-'}", f"B={d}|{earlier[-1] if earlier else '-'}",
               f"K={d}|{min(len(earlier), 3)}"]
-    end = unit.sent.end
-    feats.append(f"E={d}|{unit.right_edge.i >= end - 2}")
-    if quoted:
+    feats.append(f"E={d}|{unit.right_edge.i >= ctx.sent_end - 2}")
+    if in_quotation(unit.idx, ctx.quoted):
         feats.append(f"Q={d}")
     return feats
 
 
-def _learned_content(tok: Token, sent: Span, bounds: CueTable, quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _learned_content(tok: Token, sent: Span, bounds: CueTable, quoted: list[tuple[int, int]],
+                     v: Vocab) -> tuple[int, int] | None:
     """The content after the cue, by the boundary model: the units it keeps at the cue (a "that" clause always),
     from the first to the last, and down the last one's right edge the dependents it keeps."""
     units, clause = content_units(tok)
     if not units:
         return None
-    lemma, frame = lemma_of(tok), frame_of(tok)
+    ctx = cue_context(tok, sent, quoted, v)
     doc = tok.doc
 
     def keep(unit: Token, depth: int, root: str = "-") -> bool:
-        feats = unit_features(tok, unit, depth, lemma, frame, in_quotation(unit.idx, quoted), root)
-        return bounds.score(feats) >= bounds.threshold
+        return bounds.score(unit_features(ctx, unit, depth, root)) >= bounds.threshold
 
     kept = [u for u in units if u is clause or keep(u, 0)]
     if not kept:
@@ -778,7 +795,6 @@ def _bundled_bounds() -> CueTable:
 
 
 _BOUNDS: CueTable | None = None
-
 
 
 def _clause_after_citing(tok: Token) -> list[Token]:
