@@ -4,9 +4,10 @@
 
 Every cue verb an annotator marked (``train_cues.cue_head_of``) whose content is not fixed by its frame
 (``statements._framed_content``: a passive's subject, a clause before the cue) gives examples: each unit
-after it (``statements.content_units``) and, down the right edge of the last unit in the content, each
-dependent (``statements.spine_units``) until the first one that is in, with its features
-(``statements.unit_features``) and whether at least half of its words are inside the annotated content.
+that ``statements.content_walk`` (the walk extraction uses) asks about — each unit after the cue and, down
+the right edge of the last unit in the content, each dependent until the first one that is in — with its
+features (``statements.unit_features``) and whether at least half of its words are inside the annotated
+content, which is also the answer the walk goes on with.
 A logistic regression is fitted by the cue model's stochastic gradient descent (``train_cues.fit``,
 fixed seed); the threshold is the one that maximises statement F1 (content overlap, as in the project's
 eval, ``train_cues._matches``) on the last tenth of the articles used, held out from that fit; the
@@ -29,8 +30,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from train_cues import _matches, _words, cue_head_of, fit  # noqa: E402
 
 from crosswire.extract.cues import CueTable  # noqa: E402
-from crosswire.extract.statements import (_SPINE_DEPTH, _framed_content, candidates, content_units,  # noqa: E402
-                                          cue_context, find_relations, quotations, spine_units, unit_features)
+from crosswire.extract.statements import (_framed_content, candidates, content_walk, cue_context,  # noqa: E402
+                                          find_relations, quotations, unit_features)
 from crosswire.extract.vocab import Vocab  # noqa: E402
 
 ABOUT = ("Logistic-regression content-boundary model for crosswire/extract/statements.py, written by "
@@ -50,6 +51,8 @@ def _inside(tok, chars: list[tuple[int, int]]) -> bool:
 
 
 def examples(sdoc, rels: list[dict], v: Vocab) -> list[tuple[list[str], int]]:
+    """Each unit ``statements.content_walk`` asks about for an annotated cue, with its features and whether
+    it is inside the annotated content (the walk goes on as the annotation answers)."""
     spans: dict[int, list[tuple[int, int]]] = {}
     for rel in rels:
         head = cue_head_of(sdoc, rel)
@@ -63,34 +66,14 @@ def examples(sdoc, rels: list[dict], v: Vocab) -> list[tuple[list[str], int]]:
             chars = spans.get(tok.i)
             if chars is None or adjacent is not None or _framed_content(tok, sent) is not None:
                 continue
-            units, clause = content_units(tok)
             ctx = cue_context(tok, sent, quoted, v)
 
-            def feats(u, depth: int, root: str = "-") -> list[str]:
-                return unit_features(ctx, u, depth, root)
+            def keep(unit, depth: int, root: str, ctx=ctx, chars=chars) -> bool:
+                y = int(_inside(unit, chars))
+                out.append((unit_features(ctx, unit, depth, root), y))
+                return bool(y)
 
-            kept = []
-            for u in units:
-                y = int(_inside(u, chars))
-                if u is not clause:
-                    out.append((feats(u, 0), y))
-                if y or u is clause:
-                    kept.append(u)
-            if not kept:
-                continue
-            node, depth = kept[-1], 1
-            root = node.dep_
-            while depth <= _SPINE_DEPTH:
-                nxt = None
-                for child in reversed(spine_units(node)):
-                    y = int(_inside(child, chars))
-                    out.append((feats(child, depth, root), y))
-                    if y:
-                        nxt = child
-                        break
-                if nxt is None:
-                    break
-                node, depth = nxt, depth + 1
+            content_walk(tok, keep)
     return out
 
 

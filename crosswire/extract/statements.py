@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -747,42 +747,49 @@ def unit_features(ctx: CueContext, unit: Token, depth: int, root: str = "-") -> 
     return feats
 
 
-def _learned_content(tok: Token, sent: Span, bounds: CueTable, quoted: list[tuple[int, int]],
-                     v: Vocab) -> tuple[int, int] | None:
-    """The content after the cue, by the boundary model: the units it keeps at the cue (a "that" clause always),
-    from the first to the last, and down the last one's right edge the dependents it keeps."""
+def content_walk(tok: Token, keep: Callable[[Token, int, str], bool]) -> tuple[int, int] | None:
+    """The first and last token of the content after the cue ``tok``: the units at the cue that ``keep`` keeps
+    (a "that" clause always), from the first to the last, and down the last one's right edge the dependents it
+    keeps (``keep(unit, depth, root)``, ``root`` the dependency at the cue of the unit they are under; below
+    ``_SPINE_DEPTH`` the rest is kept unasked). The one walk of both use (``keep`` asks the boundary model)
+    and training (``scripts/train_content.py``: ``keep`` records the unit and answers from the annotation)."""
     units, clause = content_units(tok)
     if not units:
         return None
-    ctx = cue_context(tok, sent, quoted, v)
-    doc = tok.doc
-
-    def keep(unit: Token, depth: int, root: str = "-") -> bool:
-        return bounds.score(unit_features(ctx, unit, depth, root)) >= bounds.threshold
-
-    kept = [u for u in units if u is clause or keep(u, 0)]
+    kept = [u for u in units if u is clause or keep(u, 0, "-")]
     if not kept:
         return None
     first, last = kept[0].left_edge.i, kept[-1].i
     node, depth = kept[-1], 1
     root = node.dep_
     while True:
-        below = spine_units(node)
         nxt = None
-        for child in reversed(below):
+        for child in reversed(spine_units(node)):
             if depth <= _SPINE_DEPTH and not keep(child, depth, root):
                 continue
             nxt = child
             break
         if nxt is None:
-            last = max(last, node.i)
-            break
-        last = max(last, nxt.i)
+            return first, max(last, node.i)
         if depth > _SPINE_DEPTH:
-            last = nxt.right_edge.i
-            break
+            return first, max(last, nxt.right_edge.i)
+        last = max(last, nxt.i)
         node, depth = nxt, depth + 1
-    return _trim(sent, [doc[k] for k in range(first, last + 1)])
+
+
+def _learned_content(tok: Token, sent: Span, bounds: CueTable, quoted: list[tuple[int, int]],
+                     v: Vocab) -> tuple[int, int] | None:
+    """The content after the cue as the boundary model keeps it (``content_walk``)."""
+    ctx = cue_context(tok, sent, quoted, v)
+
+    def keep(unit: Token, depth: int, root: str) -> bool:
+        return bounds.score(unit_features(ctx, unit, depth, root)) >= bounds.threshold
+
+    walked = content_walk(tok, keep)
+    if walked is None:
+        return None
+    doc = tok.doc
+    return _trim(sent, [doc[k] for k in range(walked[0], walked[1] + 1)])
 
 
 def _bundled_bounds() -> CueTable:
