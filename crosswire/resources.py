@@ -18,7 +18,6 @@ from typing import Any
 
 from .errors import SettingsError
 from .extract import asof, quantity_vocab, vocab as claims_vocab_mod
-from .extract.boundaries import load_boundaries
 from .extract.cues import CueTable, load_cues
 from .names import NameRules
 from .nlp.gazetteer import Gazetteer
@@ -69,7 +68,7 @@ class Resources:
 
     @cached_property
     def boundaries(self) -> CueTable:
-        return load_boundaries(self.path("content_model.json"))
+        return load_cues(self.path("content_model.json"), kind="bounds")
 
     @cached_property
     def quantity_vocab(self) -> quantity_vocab.Vocab:

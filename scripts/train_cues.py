@@ -108,7 +108,7 @@ def _matches(gold: list[list[str]], pred: list[list[str]]) -> int:
     return len(used_g)
 
 
-def best_threshold(w: dict[str, float], held: list[tuple[object, list[dict]]]) -> tuple[float, str]:
+def best_threshold(w: dict[str, float], held: list[tuple[object, list[dict]]], bounds) -> tuple[float, str]:
     """The cut that maximises statement F1 (content overlap, as in the project's eval) on held-out articles."""
     from crosswire.extract.cues import CueTable
     from crosswire.extract.statements import find_relations
@@ -118,7 +118,7 @@ def best_threshold(w: dict[str, float], held: list[tuple[object, list[dict]]]) -
         table = CueTable(weights=w, threshold=t)
         tp = n_pred = n_gold = 0
         for sdoc, rels in held:
-            found = find_relations(sdoc, table)
+            found = find_relations(sdoc, table, bounds)
             pred = [_words(" ".join(sdoc.text[a:b] for a, b in (r.parts or [(r.start, r.end)]))) for r in found]
             gold = [_words(r.get("content") or "") for r in rels]
             tp, n_pred, n_gold = tp + _matches(gold, pred), n_pred + len(pred), n_gold + len(gold)
@@ -147,7 +147,8 @@ def main() -> None:
 
     docs = [json.loads(line) for line in open(args.inputs, encoding="utf-8") if line.strip()]
     gold = json.load(open(args.gold, encoding="utf-8"))["docs"]
-    ex = Extractor(args.model, Resources())
+    resources = Resources()
+    ex = Extractor(args.model, resources)
     if args.cache and Path(args.cache).exists():
         parsed = list(DocBin().from_disk(args.cache).get_docs(ex.nlp.vocab))
     else:
@@ -164,7 +165,7 @@ def main() -> None:
     train = [e for doc in per_doc[:cut] for e in doc]
     held = [e for doc in per_doc[cut:] for e in doc]
     held_docs = [(sdoc, gold.get(d["id"], {}).get("attributions", [])) for d, sdoc in zip(docs[cut:], parsed[cut:])]
-    threshold, report = best_threshold(fit(train), held_docs)
+    threshold, report = best_threshold(fit(train), held_docs, resources.boundaries)
     if args.threshold is not None:
         threshold, report = args.threshold, f"fixed at {args.threshold}"
     weights = fit(train + held)  # the shipped model learns from every article

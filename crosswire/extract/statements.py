@@ -1,6 +1,6 @@
 """Attributed statements: who said (or reported, estimated, believes, wants) what, from the parse.
 
-Public function: ``find_relations(sdoc, cues) -> list[Relation]`` — every attribution relation of a
+Public function: ``find_relations(sdoc, cues, bounds) -> list[Relation]`` — every attribution relation of a
 parsed document as character spans (cue, source mention, content), before names are resolved.
 ``extract/attribution.py`` resolves each relation's source to a speaker and turns it into a quote
 record; claims take their source from the relation whose content holds them.
@@ -21,7 +21,7 @@ Steps, in order, one function each:
 3. ``_content_of``    — the content is the complement: the subject of a passive cue with an agent ("the
    plan was endorsed by X"), the clause before a postposed cue ("…, the ministry said"), the clause
    around a cue set inside it; else what the verb governs after it, as the learned content-boundary
-   model (``data/content_model.json``, trained by ``scripts/train_content.py``; ``boundaries.py``)
+   model (``data/content_model.json``, trained by ``scripts/train_content.py``, read by ``cues.load_cues``)
    keeps it: each dependent after the cue (a "that" clause always) is in or out, and so is each
    dependent down the right edge of the last one kept ("warned officials to …", "said … during a
    visit", "said X, but Y").
@@ -78,11 +78,11 @@ class Relation:
     mention_end: int = -1  # the source mention as written runs to here (its apposition included); -1: source_end
 
 
-def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = None,
-                   v: Vocab | None = None, bounds: CueTable | None = None) -> list[Relation]:
-    """Every attribution relation of ``sdoc`` (see the module docstring for the steps); ``v``: the engine's
-    claims vocabulary (the bundled one when None); ``bounds``: the content-boundary model
-    (``boundaries.load_boundaries``; the bundled one when None)."""
+def find_relations(sdoc: Doc, cues: CueTable, bounds: CueTable, segments: list[Segment] | None = None,
+                   v: Vocab | None = None) -> list[Relation]:
+    """Every attribution relation of ``sdoc`` (see the module docstring for the steps); ``cues`` and ``bounds``:
+    the engine's cue and content-boundary models (``Resources.cues``, ``Resources.boundaries``); ``v``: the
+    engine's claims vocabulary (the bundled one when None)."""
     text = text_of(sdoc)
     quoted = quotations(text)
     out: list[Relation] = _turns(text, segments or [])
@@ -90,7 +90,7 @@ def find_relations(sdoc: Doc, cues: CueTable, segments: list[Segment] | None = N
     words = v or vocab()
     for sent in sdoc.sents:
         out += _according_to(sent, text)
-        out += _verb_cues(sent, cues, quoted, text, bounds or _bundled_bounds(), words)
+        out += _verb_cues(sent, cues, quoted, text, bounds, words)
         out += _noun_cues(sent, quoted, text, out, words)
     out += _signed_quotations(text)
     out += _headline(sdoc, text, out, words)
@@ -790,18 +790,6 @@ def _learned_content(tok: Token, sent: Span, bounds: CueTable, quoted: list[tupl
         return None
     doc = tok.doc
     return _trim(sent, [doc[k] for k in range(walked[0], walked[1] + 1)])
-
-
-def _bundled_bounds() -> CueTable:
-    global _BOUNDS
-    if _BOUNDS is None:
-        from .boundaries import load_boundaries
-
-        _BOUNDS = load_boundaries()
-    return _BOUNDS
-
-
-_BOUNDS: CueTable | None = None
 
 
 def _clause_after_citing(tok: Token) -> list[Token]:

@@ -325,8 +325,8 @@ def _speaker_entities(a: Annotations) -> None:
 
 
 def _statements(a: Annotations) -> None:
-    a.relations = statements.find_relations(a.sdoc, a.cues, a.doc.segments, a.resources.claims_vocab,
-                                            a.resources.boundaries)
+    a.relations = statements.find_relations(a.sdoc, a.cues, a.resources.boundaries, a.doc.segments,
+                                            a.resources.claims_vocab)
 
 
 def _attribution(a: Annotations) -> None:
