@@ -10,7 +10,7 @@ features (``statements.unit_features``) and whether at least half of its words a
 content, which is also the answer the walk goes on with.
 A logistic regression is fitted by the cue model's stochastic gradient descent (``train_cues.fit``,
 fixed seed); the threshold is the one that maximises statement F1 (content overlap, as in the project's
-eval, ``train_cues._matches``) on the last tenth of the articles used, held out from that fit; the
+eval, ``train_cues.statement_f1``) on the last tenth of the articles used, held out from that fit; the
 shipped weights are then refit on all of them. The file keeps feature weights only: no text of the corpus.
 Options: --docs A:B trains on the articles A..B-1 (in the order of their ids) and leaves the rest out, so
 they can measure it; --cache FILE keeps the parsed articles (spaCy DocBin, in the order of the input);
@@ -27,11 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train_cues import _matches, _words, cue_head_of, fit  # noqa: E402
+from train_cues import best_threshold, cue_head_of, fit, load, statement_f1  # noqa: E402
 
 from crosswire.extract.cues import CueTable  # noqa: E402
 from crosswire.extract.statements import (_framed_content, candidates, content_walk, cue_context,  # noqa: E402
-                                          find_relations, quotations, unit_features)
+                                          quotations, unit_features)
 from crosswire.extract.vocab import Vocab  # noqa: E402
 
 ABOUT = ("Logistic-regression content-boundary model for crosswire/extract/statements.py, written by "
@@ -77,42 +77,6 @@ def examples(sdoc, rels: list[dict], v: Vocab) -> list[tuple[list[str], int]]:
     return out
 
 
-def statement_f1(docs: list[tuple[object, list[dict]]], cues: CueTable, bounds: CueTable) -> tuple[float, str]:
-    """Statement F1 (content overlap, as in the project's eval) of ``find_relations`` on parsed articles."""
-    tp = n_pred = n_gold = 0
-    for sdoc, rels in docs:
-        found = find_relations(sdoc, cues, bounds=bounds)
-        pred = [_words(" ".join(sdoc.text[a:b] for a, b in (r.parts or [(r.start, r.end)]))) for r in found]
-        gold = [_words(r.get("content") or "") for r in rels]
-        tp, n_pred, n_gold = tp + _matches(gold, pred), n_pred + len(pred), n_gold + len(gold)
-    prec, rec = tp / max(1, n_pred), tp / max(1, n_gold)
-    f1 = 2 * prec * rec / max(1e-9, prec + rec)
-    return f1, f"statements p {prec:.3f} r {rec:.3f} f1 {f1:.3f}"
-
-
-def best_threshold(w: dict[str, float], held: list[tuple[object, list[dict]]], cues: CueTable) -> tuple[float, str]:
-    best = (-1.0, 0.5, "")
-    for t in [i / 100 for i in range(30, 71, 5)]:
-        f1, report = statement_f1(held, cues, CueTable(weights=w, threshold=t))
-        if f1 > best[0]:
-            best = (f1, t, f"{report} at {t:.2f}")
-    return best[1], best[2]
-
-
-def load(inputs: str, gold_path: str, cache: str | None, nlp) -> tuple[list[dict], list, dict]:
-    from spacy.tokens import DocBin
-
-    docs = [json.loads(line) for line in open(inputs, encoding="utf-8") if line.strip()]
-    gold = json.load(open(gold_path, encoding="utf-8"))["docs"]
-    if cache and Path(cache).exists():
-        parsed = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-    else:
-        parsed = list(nlp.pipe([d["text"] for d in docs], batch_size=16))
-        if cache:
-            DocBin(docs=parsed).to_disk(cache)
-    return docs, parsed, gold
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("inputs")
@@ -146,7 +110,9 @@ def main() -> None:
     held_docs = [(sdoc, gold.get(i, {}).get("attributions", [])) for i, sdoc in pairs[cut:]]
     counts = Counter((next((f[:3] for f in feats if f.startswith("D=")), "?"), y) for feats, y in train + held)
     print("units by depth and label:", sorted(counts.items()))
-    threshold, report = best_threshold(fit(train, epochs=args.epochs), held_docs, cues)
+    w = fit(train, epochs=args.epochs)
+    threshold, report = best_threshold(lambda t: statement_f1(held_docs, cues, CueTable(weights=w, threshold=t)),
+                                       [i / 100 for i in range(30, 71, 5)])
     weights = fit(train + held, epochs=args.epochs)
     kept = {f: round(v, 4) for f, v in sorted(weights.items()) if abs(v) >= 0.002}
     about = ABOUT.format(docs=args.docs, n=len(pairs), units=len(train) + len(held), model=ex.versions["model"],

