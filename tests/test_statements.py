@@ -284,6 +284,32 @@ def test_the_setting_of_an_act_is_not_its_content(cw: Crosswire, tmp_path: Path)
     assert statement(report, "tariff")["text"] == "a new tariff"
 
 
+def test_a_quotation_another_cue_introduces_is_not_the_resumption_of_the_one_before(cw: Crosswire,
+                                                                                   tmp_path: Path) -> None:
+    """'"A," she said, adding later, "B."' and '"A," she said. "B," he said.': B is the next cue's; with
+    no cue of its own ('"A," she said. "B."') it goes on with A."""
+    report = read(cw, tmp_path, "Harbour works\n\n"
+                  "“The cranes are back,” the port director said, adding later, “The berths open in May.”\n\n"
+                  "“We lost two berths,” said Lena Ortiz. “The ferry line will pay for the repairs,” her deputy "
+                  "said.\n\n"
+                  "“The sea wall held,” Ortiz said. “It did its job.”\n")
+    spans_are_exact(report)
+    assert statement(report, "The cranes are back")["text"] == "“The cranes are back,”"
+    assert statement(report, "We lost two berths")["text"] == "“We lost two berths,”"
+    assert "ferry line" in statement(report, "ferry line")["text"]
+    held = statement(report, "The sea wall held")
+    assert "It did its job" in held["text"] and len(held["parts"]) == 2
+
+
+def test_a_signed_line_is_one_quotation_with_the_quotations_inside_it(cw: Crosswire, tmp_path: Path) -> None:
+    report = read(cw, tmp_path, "What readers wrote\n\n"
+                  "“I would rather wait for what the council calls “progress” than pay twice for it.” ― Mara Quist\n")
+    spans_are_exact(report)
+    signed = statement(report, "pay twice")
+    assert signed["text"].startswith("“I would rather wait") and signed["speaker"] == "Mara Quist"
+    assert not any(q["cue"] == "calls" for q in report["quote"])  # the signer's own words hold no cue
+
+
 def _relations(cw: Crosswire, text: str, bounds: Any = None) -> list[tuple[str, str]]:
     from crosswire.extract.statements import find_relations
 

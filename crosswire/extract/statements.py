@@ -92,13 +92,16 @@ def find_relations(sdoc: Doc, cues: CueTable, bounds: CueTable, segments: list[S
         out += _according_to(sent, text)
         out += _verb_cues(sent, cues, quoted, text, bounds, words)
         out += _noun_cues(sent, quoted, text, out, words)
-    out += _signed_quotations(text)
+    signed = _signed_quotations(text)
+    out = [r for r in out if not any(q.start <= r.cue_start < q.end for q in signed)] + signed  # (the signer's
+    # own verbs are no cues, as inside any quotation: its opening mark may be one the quotation spans miss)
     out += _headline(sdoc, text, out, words)
     _outside_labels(out, text)
     _end_before_next_act(out, sdoc, text)
+    claimed = sorted((r.start, r.end, r.cue_start) for r in out if r.end > r.start)
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
-            _extend_to_quotes(rel, quoted, text, sdoc[rel.head].sent)
+            _extend_to_quotes(rel, quoted, text, sdoc[rel.head].sent, claimed)
     return [r for r in out if r.end > r.start]
 
 
@@ -138,10 +141,12 @@ def quotations(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, sent: Span) -> None:
+def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, sent: Span,
+                      claimed: list[tuple[int, int, int]]) -> None:
     """A quotation the content starts or ends inside belongs to it whole; so do the quotations of the same
     speaker around the cue: one that resumes after it ('"A," she said, "B."' and '"A," she said. "B. C."')
-    and one that it interrupts ('"A," she said, "B."' read from B)."""
+    and one that it interrupts ('"A," she said, "B."' read from B) — unless another cue claims it
+    (``claimed``: every relation's content and cue start): '"A," she said, adding, "B."'."""
     i = bisect.bisect_right(quoted, (rel.start, len(text) + 1)) - 1
     if i >= 0 and quoted[i][0] < rel.start < quoted[i][1]:
         rel.start = quoted[i][0]
@@ -153,15 +158,22 @@ def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, s
     if rel.end <= rel.cue_start and _has_mark(text, rel.start, rel.end):
         k = bisect.bisect_left(quoted, (right, 0))
         if k < len(quoted) and _resumes(text, right, quoted[k], sent) and \
+                not _claimed(quoted[k], rel, claimed) and \
                 not re.search(r",\W{0,3}$", text[quoted[k][0]:quoted[k][1]]):
             rel.parts = [(rel.start, rel.end), quoted[k]]
             rel.end = quoted[k][1]
     elif rel.start >= rel.cue_end and rel.parts is None and (rel.start, rel.end) in quoted:
         k = bisect.bisect_left(quoted, (left, 0)) - 1  # the quotation the cue interrupts, ending "…,"
         if k >= 0 and quoted[k][1] <= left and quoted[k][0] >= sent.start_char and \
+                not _claimed(quoted[k], rel, claimed) and \
                 not text[quoted[k][1]:left].strip(" \u00a0") and re.search(r"[,—–]\W{0,3}$", text[quoted[k][0]:quoted[k][1]]):
             rel.parts = [quoted[k], (rel.start, rel.end)]
             rel.start = quoted[k][0]
+
+
+def _claimed(quote: tuple[int, int], rel: Relation, claimed: list[tuple[int, int, int]]) -> bool:
+    """Is ``quote`` another cue's content (in part), not ``rel``'s: '"A," she said, adding, "B."'?"""
+    return any(a < quote[1] and b > quote[0] and cue != rel.cue_start for a, b, cue in claimed)
 
 
 def _has_mark(text: str, start: int, end: int) -> bool:
@@ -278,9 +290,11 @@ def _signed_quotations(text: str) -> list[Relation]:
     for m in _SIGNED.finditer(text):
         close = m.start() + 1
         line_start = text.rfind("\n", 0, m.start()) + 1
-        opening = max(text.rfind("“", line_start, m.start()), text.rfind('"', line_start, m.start()))
-        if opening < 0 and text[line_start:line_start + 1] == "”":  # a closing mark typed for the opening one
-            opening = line_start
+        lead = line_start + len(text[line_start:m.start()]) - len(text[line_start:m.start()].lstrip(" \u00a0"))
+        if text[lead:lead + 1] in ("“", '"', "”"):  # a line that opens with the mark is the quotation whole,
+            opening = lead  # quotations inside it included ('“… what he calls “hell” …” ― Jane Doe'); a closing
+        else:  # mark typed for the opening one too
+            opening = max(text.rfind("“", line_start, m.start()), text.rfind('"', line_start, m.start()))
         if opening < 0 or close - opening < 12:
             continue
         dash = m.start("dash")
