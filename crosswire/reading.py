@@ -49,6 +49,37 @@ SWITCH_INTERVAL = 0.001
 log = logging.getLogger(__name__)
 
 
+class _SwitchInterval:
+    """The process-wide switch interval, shortened to SWITCH_INTERVAL while at least one engine is served
+    (``start_background``) and given back its value from before the first once the last one stops."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.holders: list[object] = []  # the Background of each served engine
+        self.saved: float | None = None
+
+    def shorten(self, holder: object) -> None:
+        with self.lock:
+            if not self.holders:
+                self.saved = sys.getswitchinterval()
+            if holder not in self.holders:
+                self.holders.append(holder)
+            if sys.getswitchinterval() > SWITCH_INTERVAL:
+                sys.setswitchinterval(SWITCH_INTERVAL)
+
+    def restore(self, holder: object) -> None:
+        with self.lock:
+            if holder not in self.holders:
+                return
+            self.holders.remove(holder)
+            if not self.holders and self.saved is not None:
+                sys.setswitchinterval(self.saved)
+                self.saved = None
+
+
+SWITCHING = _SwitchInterval()
+
+
 class Background:
     """The threads a served engine runs beside its pages (``warm``, ``watch``), and the event that ends them."""
 
@@ -149,10 +180,10 @@ class ReadSide:
         is refreshed in the background (``serve_stale``), the first build started now (``warm``) and, every
         ``watch_every`` seconds, a look for reports another process added (``watch``; None: no watching).
         ``stop_background`` (called by ``close``) ends the threads. The interpreter's switch interval is shortened
-        to SWITCH_INTERVAL (see there) for the process."""
+        to SWITCH_INTERVAL (see there) for the process until ``stop_background`` (the last one, when several
+        engines are served) gives it back."""
         self.serve_stale()
-        if sys.getswitchinterval() > SWITCH_INTERVAL:
-            sys.setswitchinterval(SWITCH_INTERVAL)
+        SWITCHING.shorten(self._background())
         self.warm(parts)
         if watch_every is not None:
             self.watch(watch_every)
@@ -188,13 +219,16 @@ class ReadSide:
 
     def stop_background(self, timeout: float | None = None) -> list[str]:
         """End the threads ``warm`` and ``watch`` started and wait for a running fusion build (at most
-        ``timeout`` seconds for each); the names of the threads still running after that (none normally)."""
+        ``timeout`` seconds for each), and give the switch interval back (``start_background``); the names of the threads
+        still running after that (none normally)."""
         bg, self._bg = self._bg, None
         left = bg.stop_all(timeout) if bg is not None else []
         if self._cache is not None:
             self._cache.wait(timeout)
             if self._cache.building:
                 left.append("crosswire-fusion-build")
+        if bg is not None:
+            SWITCHING.restore(bg)
         return left
 
     def _background(self) -> Background:

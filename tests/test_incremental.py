@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from crosswire import Crosswire
+from crosswire import Crosswire, reading
 from crosswire.fuse import incremental
 from crosswire.store import open_store
 
@@ -210,6 +210,27 @@ def test_closing_an_engine_stops_its_background_threads(tmp_path: Path) -> None:
     cw.close()
     assert not _background_threads()
     assert Crosswire(db=db).figures()  # the knowledge base is still readable by another engine
+
+
+def test_serving_shortens_the_switch_interval_until_the_last_served_engine_stops(tmp_path: Path) -> None:
+    db, _ = generated(tmp_path, 30)
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.004)
+    a, b = Crosswire(db=db), Crosswire(db=db)
+    try:
+        a.start_background(watch_every=None)
+        assert sys.getswitchinterval() == pytest.approx(reading.SWITCH_INTERVAL)
+        b.start_background(watch_every=None)
+        a.close()
+        assert sys.getswitchinterval() == pytest.approx(reading.SWITCH_INTERVAL)  # b is still served
+        b.close()
+        assert sys.getswitchinterval() == pytest.approx(0.004)  # as it was before the first one
+        b.close()  # stopping again changes nothing
+        assert sys.getswitchinterval() == pytest.approx(0.004)
+    finally:
+        a.close()
+        b.close()
+        sys.setswitchinterval(before)
 
 
 def _report(db: str, doc_id: str, published: str, publisher: str,

@@ -287,15 +287,34 @@ def below(root):
                 todo.append(pid)
     return found
 
+def monitors():  # the pid of the autoscaler monitor of the Ray this process started, while it runs
+    node = ray._private.worker._global_node
+    procs = node.all_processes.get("monitor", []) if node is not None else []
+    return [p.process.pid for p in procs if p.process.poll() is None]
+
+import ray
+real_shutdown, monitor = ray.shutdown, {}
+
+def shutdown(*args, **kwargs):  # what RayPool.close left of the monitor when it shuts Ray down
+    monitor.setdefault("at_shutdown", monitors())
+    return real_shutdown(*args, **kwargs)
+
+ray.shutdown = shutdown
 seen = {}
+
+def mid_run(n):
+    if not seen:
+        seen.update(below(os.getpid()))
+        monitor["mid_run"] = monitors()
+
 cw = Crosswire(db=sys.argv[2])
-cw.ingest([sys.argv[1]], engine="ray", workers=2, progress=lambda n: seen or seen.update(below(os.getpid())))
+cw.ingest([sys.argv[1]], engine="ray", workers=2, progress=mid_run)
 left, give_up = below(os.getpid()), time.monotonic() + 10
 while left and time.monotonic() < give_up:  # a worker of the raylet may take a moment to exit
     time.sleep(0.2)
     left = below(os.getpid())
-import ray
-print(json.dumps({"seen": sorted(seen.values()), "left": sorted(left.values()), "ray_on": ray.is_initialized()}))
+print(json.dumps({"seen": sorted(seen.values()), "left": sorted(left.values()), "ray_on": ray.is_initialized(),
+                  "monitor": monitor}))
 """
 
 
@@ -308,6 +327,8 @@ def test_a_ray_the_pool_starts_stores_the_same_and_leaves_no_process(corpus: Pat
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert {"raylet", "gcs_server"} <= set(got["seen"]) and len(got["seen"]) >= 5  # Ray's own processes, actors
     assert got["left"] == [] and not got["ray_on"]
+    # the monitor ran, and close killed it before ray.shutdown (which would wait a second for it)
+    assert got["monitor"]["mid_run"] and got["monitor"]["at_shutdown"] == []
     assert stored(db) == baseline[1]
 
 
