@@ -45,6 +45,7 @@ def _refreshes_as_a_full_build(cw: Crosswire, db: str, gen: bench.Generator,
     """Add each batch of generated reports; ``cw`` refreshes incrementally and answers as a new engine's full build."""
     for first, count in batches:
         add(db, gen, first, count)
+        cw.fusion.prepare_entities()  # what a background build makes ahead for the new state (the full one: not)
         answers = everything(cw)
         assert cw.fusion_status()["how"] == "incremental"
         full = Crosswire(db=db)
@@ -464,6 +465,26 @@ def test_a_series_page_is_drawn_again_only_when_its_series_or_its_marks_changed(
     full = Crosswire(db=db)
     assert after == {sid: pages.series_main(tpl, full, sid, 0) for sid in full.fusion.model().series}
     full.close()
+    cw.close()
+
+
+def test_an_entity_lists_the_entities_sharing_its_reports_as_intersecting_every_entitys_reports_does(
+        tmp_path: Path) -> None:
+    db, gen = generated(tmp_path, 120)
+    cw = Crosswire(db=db)
+    cw.fusion.prepare_entities()
+    add(db, gen, 120, 30)
+    cw.fusion.prepare_entities()  # the reports' entities of the refreshed state, made ahead
+    assert cw.fusion_status()["how"] == "incremental"
+    r = cw.fusion.resolver()
+    listed = cw.entities()
+    for e in listed:
+        c = r.get(e["id"])
+        assert c is not None
+        shared = [(o, len(c.doc_ids & o.doc_ids)) for o in r.clusters.values() if o.known and o.key != c.key]
+        expected = [(o.id, n) for o, n in sorted(shared, key=lambda x: (-x[1], x[0].name)) if n]
+        assert [(o["id"], o["docs"]) for o in cw.entity(e["id"])["co_occurring"]] == expected
+    assert any(cw.entity(e["id"])["co_occurring"] for e in listed)
     cw.close()
 
 

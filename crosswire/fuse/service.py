@@ -23,6 +23,7 @@ import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from collections import Counter
+from itertools import chain, repeat
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -157,6 +158,7 @@ class Fusion:
         self.grades = source_grades(self.settings)
         self.cache = cache or VersionCache(store.version)
         self._tops: dict[int, tuple[weakref.ref[set[int]], list[int]]] = {}  # id of a name part -> its latest
+        self._docs: tuple[weakref.ref[ent.Resolver], dict[str, list[str]], dict[str, int]] | None = None
 
     @property
     def store(self) -> Store:
@@ -547,10 +549,10 @@ class Fusion:
         rows.sort(key=lambda row: (row["as_of"] is not None, row["as_of"] or "", row["id"]))
         for row in rows:
             d: dict[str, Any] = dict(row)
-            chain = d.pop("attribution")
+            cited = d.pop("attribution")
             d["roles"] = [role for role, v in (("subject", d["subject"]), ("source", d["source"]),
                                                ("place", d["location"])) if v in wanted]
-            d["roles"] += ["cited"] if any(n in wanted for n in chain[1:]) else []
+            d["roles"] += ["cited"] if any(n in wanted for n in cited[1:]) else []
             out.append(d)
         return out, n_claims
 
@@ -572,10 +574,12 @@ class Fusion:
         return top
 
     def prepare_entities(self) -> None:
-        """The latest claims of every part of the name index of the state asked for (``part_latest``; those of the
-        parts a refresh kept are kept), so that an entity page viewed for the first time ranks a few hundred ids
-        per name; nothing when the name index is not built yet (``build_parts`` builds it)."""
+        """The reports' entities of the state asked for (``doc_entities``) and the latest claims of every part of its
+        name index (``part_latest``; those of the parts a refresh kept are kept), so that an entity page viewed for
+        the first time counts over its own reports and ranks a few hundred ids per name; no latest claims when the
+        name index is not built yet (``build_parts`` builds it)."""
         st = self.state()
+        self.doc_entities(st.resolver)
         if st.names is None:
             return
         index, when = st.names
@@ -587,14 +591,29 @@ class Fusion:
         return self.store.quotes_by_speakers(names) if names else []
 
     def _co_occurring(self, r: ent.Resolver, c: ent.Cluster) -> list[dict[str, Any]]:
-        counts: Counter[str] = Counter()
-        for other in r.clusters.values():
-            if other.key != c.key and other.known:
-                shared = len(c.doc_ids & other.doc_ids)
-                if shared:
-                    counts[other.key] = shared
+        """The known entities that share reports with ``c``, most shared reports first, then by name (then in the
+        resolver's order): counted over ``c``'s reports (``doc_entities``), not by intersecting every entity's."""
+        docs, order = self.doc_entities(r)
+        counts = Counter(chain.from_iterable(map(docs.get, c.doc_ids, repeat(()))))
+        counts.pop(c.key, None)
         return [{"id": r.clusters[k].id, "name": r.clusters[k].name, "type": r.clusters[k].type, "docs": n}
-                for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], r.clusters[kv[0]].name))]
+                for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], r.clusters[kv[0]].name, order[kv[0]]))]
+
+    def doc_entities(self, r: ent.Resolver) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """Each report's known entities (the keys of the clusters whose reports it is in), and each cluster's
+        position in the resolver: made once per resolver (``prepare_entities`` makes it for a new state), so an
+        entity page counts its co-occurring entities over its own reports."""
+        hit = self._docs
+        if hit is not None and hit[0]() is r:
+            return hit[1], hit[2]
+        docs: dict[str, list[str]] = {}
+        for c in r.clusters.values():
+            if c.known:
+                for d in c.doc_ids:
+                    docs.setdefault(d, []).append(c.key)
+        order = {k: i for i, k in enumerate(r.clusters)}
+        self._docs = (weakref.ref(r), docs, order)
+        return docs, order
 
 
 # ---------------------------------------------------------------- module helpers
