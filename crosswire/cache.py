@@ -65,6 +65,75 @@ Ready = tuple[dict[Hashable, Any], dict[Hashable, Callable[[], Any]]]
 _PREPARING: contextvars.ContextVar[tuple[Any, Ready] | None] = contextvars.ContextVar("crosswire_preparing",
                                                                                       default=None)
 REMAKE_SECONDS = 3.0  # CPU seconds a background build spends making the previous state's answers again
+# Pages first: only one thread runs Python at a time, and a page answered while a background build runs would
+# share the interpreter with it (half each). So a background build gives way (``give_way``) at its steps (each
+# refresh step, each answer it prepares, each part it ranks) while a page is being answered, for at most
+# GIVE_WAY seconds at a time (a dashboard viewed without pause still sees its build end).
+GIVE_WAY = 0.25
+_GIVES_WAY: contextvars.ContextVar[bool] = contextvars.ContextVar("crosswire_gives_way", default=False)
+
+
+class Pages:
+    """The pages being answered now (``answering``, around each dashboard request), which the background
+    builds give way to (``give_way``)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.active = 0
+        self.blocked = 0  # callers waiting for a build (``waiting_for_build``)
+        self.waited = 0.0  # seconds background builds have given way, in all (benchmarks show it)
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        with self._cond:
+            self.active += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.active -= 1
+                if not self.active:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def waiting_for_build(self) -> Iterator[None]:
+        """A block in which a caller waits for a background build (there is no state to answer from yet):
+        meanwhile no build gives way."""
+        with self._cond:
+            self.blocked += 1
+            self._cond.notify_all()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.blocked -= 1
+
+    def give_way(self, most: float | None = None) -> None:
+        """In a background build (``background_work``): wait while a page is being answered (and none waits for a
+        build), at most ``most`` seconds (GIVE_WAY); elsewhere (a page itself, the CLI) nothing."""
+        if not self.active or self.blocked or not _GIVES_WAY.get():
+            return
+        start = time.perf_counter()
+        with self._cond:
+            self._cond.wait_for(lambda: not self.active or self.blocked, GIVE_WAY if most is None else most)
+        self.waited += time.perf_counter() - start
+
+
+PAGES = Pages()
+
+
+def give_way() -> None:
+    """A step of a background build is done: let the pages being answered have the interpreter (``Pages``)."""
+    PAGES.give_way()
+
+
+def background_work(run: Callable[[], T]) -> T:
+    """``run()`` as background work that gives way to pages (``Pages.give_way``), on this thread."""
+    token = _GIVES_WAY.set(True)
+    try:
+        return run()
+    finally:
+        _GIVES_WAY.reset(token)
 
 
 class VersionCache:
@@ -144,7 +213,8 @@ class VersionCache:
                     return self._state  # stale while the background build runs: status() says so
                 thread = self._thread
             if thread is not None:
-                thread.join()  # no state yet (or asked to wait): wait for the build, then look again
+                with PAGES.waiting_for_build():
+                    thread.join()  # no state yet (or asked to wait): wait for the build, then look again
             if self.error and self._state is None:
                 raise RuntimeError(f"building fusion failed: {self.error}")
 
@@ -161,8 +231,8 @@ class VersionCache:
 
         def run() -> None:
             try:
-                new = without_gc_pauses(lambda: refresh(old, True))
-                ready = self._prepare(new, self._recipes) if new is not old else None
+                new = background_work(lambda: without_gc_pauses(lambda: refresh(old, True)))
+                ready = background_work(lambda: self._prepare(new, self._recipes)) if new is not old else None
                 with self.lock:
                     dropped = self._swap(new, version, ready)
                     self.error = None
@@ -202,6 +272,7 @@ class VersionCache:
         try:
             with self.preparing():
                 for preparer in list(self.preparers):
+                    give_way()
                     _try(preparer)
                 self._remake(new, recipes)
         finally:
@@ -212,6 +283,7 @@ class VersionCache:
         """The previous state's answers made again for ``new``, most recent first, for REMAKE_SECONDS at most."""
         start = time.thread_time()
         for key, recipe in reversed(list(recipes.items())):
+            give_way()
             if time.thread_time() - start > REMAKE_SECONDS:
                 break
             _try(lambda: self.derived(key, new, recipe, remake=True))  # noqa: B023 - called at once
@@ -248,7 +320,8 @@ class VersionCache:
         """Until no background build runs (tests, benchmarks, shutting down), at most ``timeout`` seconds."""
         thread = self._thread
         if thread is not None:
-            thread.join(timeout)
+            with PAGES.waiting_for_build():
+                thread.join(timeout)
 
     @property
     def building(self) -> bool:

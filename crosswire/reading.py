@@ -24,7 +24,7 @@ from collections.abc import Callable, Hashable, Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .cache import VersionCache
+from .cache import VersionCache, background_work, give_way
 from .checks import check_measure, check_window
 from .fuse.ranking import Series, ranked
 from .store import DocFilter
@@ -169,11 +169,10 @@ class ReadSide:
         """The answers every view of the dashboard starts from, for a new fusion state (``serve_stale`` has each
         background build make them): the figures, the conflicts and their claims, the entities and the latest claims
         of the parts of the name index the refresh added (``Fusion.prepare_entities``)."""
-        self.figures()
-        self.conflicts()
-        self.conflict_claims()
-        self.entities()
-        self.fusion.prepare_entities()
+        for prepare in (self.figures, self.conflicts, self.conflict_claims, self.entities,
+                        self.fusion.prepare_entities):
+            give_way()  # pages being answered go first (``crosswire.cache.Pages``)
+            prepare()
 
     def start_background(self, watch_every: float | None = WATCH_EVERY, parts: bool = True) -> None:
         """What a served knowledge base needs (the dashboard's start-up): answers served stale while fusion
@@ -195,9 +194,9 @@ class ReadSide:
 
         def run() -> None:
             self.fusion.state(wait=True)
-            if parts and not bg.stop.is_set():
-                self.fusion.build_parts()
-                self.fusion.prepare_entities()
+            if parts and not bg.stop.is_set():  # pages may be served from here on: they go first
+                background_work(self.fusion.build_parts)
+                background_work(self.fusion.prepare_entities)
 
         return bg.start("crosswire-warm", run)
 
@@ -316,9 +315,15 @@ class ReadSide:
 
     def conflict_claims(self) -> set[int]:
         """Ids of every claim that takes part in a contradiction."""
-        return self.fused(("conflict_claims",),
-                           lambda: {c for conflict in self.conflicts() for c in conflict.get("claim_ids") or []},
-                           remake=True)
+        def compute() -> set[int]:
+            out: set[int] = set()
+            for n, conflict in enumerate(self.conflicts()):
+                if n % 512 == 0:
+                    give_way()  # pages being answered first (a background build preparing it)
+                out.update(conflict.get("claim_ids") or ())
+            return out
+
+        return self.fused(("conflict_claims",), compute, remake=True)
 
     def corroboration(self, series_id: str) -> list[dict[str, Any]]:
         return self.fused(("corroboration", series_id), lambda: self.fusion.corroboration(series_id),

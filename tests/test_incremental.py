@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from crosswire import Crosswire, reading
+from crosswire import Crosswire, cache, reading
 from crosswire.fuse import incremental
 from crosswire.store import open_store
 
@@ -200,6 +201,52 @@ def test_a_live_app_builds_at_start_up_serves_stale_after_an_ingest_and_leaves_n
         assert sum(s["n_points"] for s in after["items"]) > sum(s["n_points"] for s in before["items"])
         assert _background_threads()  # the watcher runs while the server does
     assert not _background_threads()  # shutdown ended the watcher and waited for the builds
+    cw.close()
+
+
+def _build_step(order: list[str]) -> threading.Thread:
+    """A background build's step, in a thread: it gives way (``cache.give_way``), then says it ran."""
+    def step() -> None:
+        cache.give_way()
+        order.append("build step")
+
+    thread = threading.Thread(target=lambda: cache.background_work(step))
+    thread.start()
+    return thread
+
+
+def test_a_background_build_gives_way_while_a_page_is_answered_and_only_then(monkeypatch: pytest.MonkeyPatch) -> None:
+    order: list[str] = []
+    with cache.PAGES.answering():
+        build = _build_step(order)
+        build.join(0.2)
+        order.append("page answered")  # the step waited for the page
+    build.join(5)
+    assert order == ["page answered", "build step"]
+    order.clear()
+    with cache.PAGES.answering():  # a page waiting for a build (no state yet): the build does not give way
+        with cache.PAGES.waiting_for_build():
+            _build_step(order).join(5)
+        assert order == ["build step"]
+        started = time.perf_counter()
+        cache.give_way()  # not a background build (the page itself, the CLI): goes on at once
+        assert time.perf_counter() - started < 0.1
+        monkeypatch.setattr(cache, "GIVE_WAY", 0.05)
+        _build_step(order).join(5)  # a page that does not end: the build goes on after GIVE_WAY
+        assert order == ["build step", "build step"]
+
+
+def test_each_request_to_the_app_counts_as_a_page_being_answered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crosswire.web.app import create_app
+
+    db, _ = generated(tmp_path, 20)
+    cw = Crosswire(db=db)
+    seen: list[int] = []
+    status = cw.fusion_status
+    monkeypatch.setattr(cw, "fusion_status", lambda: seen.append(cache.PAGES.active) or status())
+    with TestClient(create_app(cw)) as client:
+        assert client.get("/api/status").status_code == 200
+    assert seen and min(seen) >= 1 and cache.PAGES.active == 0
     cw.close()
 
 

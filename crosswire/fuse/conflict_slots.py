@@ -23,6 +23,7 @@ import bisect
 from collections.abc import Iterable
 from typing import Any
 
+from ..cache import give_way
 from .conflicts import PeriodEnds, Slot, arithmetic, merged_conflicts, period_conflicts
 from .rules import Rules, rules
 from .series import Point, Series
@@ -81,6 +82,7 @@ def redo(series: dict[str, Series], before: dict[str, Series], every: list[Confl
     kept = dict(ends or {})
     found: list[Conflict] = []
     for sid, ps in todo.items():
+        give_way()  # pages being answered first (in a background build)
         if sid in series and ps:
             found += _own_checks(series[sid], ps, own.get(sid, set()), index.get(sid, {}), slots, kept,
                                  added or {}, r)
@@ -88,6 +90,7 @@ def redo(series: dict[str, Series], before: dict[str, Series], every: list[Confl
             for period in ps:
                 kept.pop((period, sid), None)
     for fam, ps in families.items():
+        give_way()
         found += arithmetic(members.get(fam, []), r, ps, lambda s: index.get(s.id, {}))
     redone = sorted({(p, sid) for sid, ps in todo.items() for p in ps})
     every, slots = splice(every, redone, found, slots)

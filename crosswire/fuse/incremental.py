@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from ..cache import give_way
 from ..store.rows import DocWindow, EntityRow, FusionMark
 from ..store.sqlite import Store
 from .conflict_slots import PeriodIndex, Slot, family
@@ -139,14 +140,18 @@ def refresh(old: State, store: Store, settings: dict[str, Any], make_model: Mode
     resolver = extend_resolver(old.resolver, store.entity_rows(window))
     if resolver is None or not _same_names(old.resolver, resolver):
         return _full(store, settings, make_model, old, gazetteer)
+    give_way()  # between steps: pages being answered go first (``crosswire.cache.Pages``)
     extended = extend_series(old.builder, resolver, store.series_claims(False, window))
     if extended is None:
         return _full(store, settings, make_model, old, gazetteer)
     builder, series, change = extended
+    give_way()
     model = update_model(store, old.model, resolver, series, change)
     state = State(mark, resolver, builder, model, built_at=_now(), how="incremental", touched=len(change.touched))
+    give_way()
     if old.names is not None:
         state.names = _extend_names(old.names, store, window)
+        give_way()
     if old.timeline is not None:
         state.timeline = _merge_timeline(old.timeline, timeline_of(store, resolver, window))
     state.seconds = time.perf_counter() - t0
@@ -461,7 +466,9 @@ class _Extending(_Builder):
             del self.series[home.id]
 
     def extend(self, rows: Any) -> tuple[dict[str, Series], Change]:
-        for row in rows:
+        for n, row in enumerate(rows):
+            if n % 256 == 0:
+                give_way()  # pages being answered first (in a background build)
             self.add(row)
         if self.owned_now() != self.owned:  # a bare name now means another body in earlier reports too
             raise _Changed("owned names")
@@ -476,6 +483,7 @@ class _Extending(_Builder):
         self.removed = self._old_ids - present
         self.whole = (self.whole | new) & present
         for sid in touched:
+            give_way()
             points = self.series[sid].points
             if sid in self.whole:
                 points.sort(key=point_order)
@@ -572,6 +580,7 @@ def regroup_all(groups: dict[str, Groups], series: dict[str, Series],
     out = {sid: g for sid, g in groups.items() if sid in series} if len(groups) > len(series) else dict(groups)
     changed: dict[str, Changed] = {}
     for sid in sorted(change.touched):
+        give_way()  # pages being answered first (in a background build)
         s = series[sid]
         if sid in change.whole or sid not in groups:
             new = {id(p) for p in change.fresh.get(sid, ())}
@@ -604,6 +613,7 @@ def _extend_names(old: NameIndex, store: Store, window: DocWindow) -> NameIndex:
     _add_names(new, when, store, window)
     index = dict(old[0])
     for name, ids in new.items():
+        give_way()  # pages being answered first (in a background build)
         index[name] = _parts(index.get(name, ()), ids)
     return index, when
 
@@ -622,7 +632,9 @@ def _merge_timeline(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> lis
     entry after the old ones it ties with (a slice of the old list between two new entries, copied once)."""
     out: list[dict[str, Any]] = []
     at = 0
-    for item in new:
+    for n, item in enumerate(new):
+        if n % 64 == 0:
+            give_way()  # pages being answered first (in a background build)
         i = bisect.bisect_right(old, order_key(item), lo=at, key=order_key)
         out += old[at:i]
         out.append(item)

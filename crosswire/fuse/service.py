@@ -27,7 +27,7 @@ from itertools import chain, repeat
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ..cache import VersionCache
+from ..cache import VersionCache, give_way
 from ..errors import CrosswireError, NotFound
 from ..store.rows import ClaimText, EntityEdit, SpeakerQuote
 from ..store.sqlite import Store
@@ -74,6 +74,7 @@ class Model:
         arith = {rules().total, *rules().parts}
         by_series, by_family = self._listed(only)
         for sid in self.series if only is None else sorted(only):
+            give_way()
             s = self.series[sid]
             page = (made or {}).get(sid) or _page(s)
             touching: dict[int, dict[str, Any]] = {}
@@ -211,18 +212,26 @@ class Fusion:
         periods those points (and the points whose grouping changed) are in redone, the touched series'
         summaries extended and the affected series' page conflicts redone."""
         groups, changed = incremental.regroup_all(old.groups, series, change)  # first: it replaces points
+        give_way()  # between steps: pages being answered go first (in a background build)
         index = incremental.reindex(old.periods, series, change, changed)
         periods = incremental.periods_to_redo(change, changed)
+        give_way()
         every, slots, ends = redo(series, old.series, old.every, old.slots, periods, index, old.periods, old.ends,
                                   incremental.appended(change, changed))
+        give_way()
         found, dismissed = split_dismissed(every, store.conflict_reviews())
+        give_way()
         pages = {sid: page for sid, page in old.pages.items() if sid in series}
         model = Model(resolver, series, found, groups, pages, dismissed=dismissed, periods=index, every=every,
                       slots=slots, ends=ends)
-        made = {sid: extend_head(old.pages[sid], series[sid], change.fresh.get(sid, []), changed.get(sid, []))
-                for sid in change.touched - change.whole if sid in old.pages}
+        made = {}
+        for sid in change.touched - change.whole:
+            if sid in old.pages:
+                give_way()
+                made[sid] = extend_head(old.pages[sid], series[sid], change.fresh.get(sid, []), changed.get(sid, []))
         made.update({sid: {k: v for k, v in old.pages[sid].items() if k not in ("conflicts", "parts")}
                      for sid in change.affected - change.touched if sid in old.pages and sid in series})
+        give_way()
         model.prepare_pages(change.affected & set(series), made)
         return model
 
@@ -284,6 +293,7 @@ class Fusion:
         subject_id = self._subject_id(m, subject) if subject else None
         out = []
         for s in sorted(m.series.values(), key=lambda s: s.label.casefold()):
+            give_way()  # pages being answered first (a background build preparing it)
             if (measure and s.measure != measure) or (subject_id and s.subject_id != subject_id):
                 continue
             if since or until:
@@ -585,6 +595,7 @@ class Fusion:
         index, when = st.names
         for parts in list(index.values()):
             for part in parts:
+                give_way()  # pages being answered first (in a background build)
                 self.part_latest(part, when)
 
     def _quotes_of(self, names: list[str]) -> list[SpeakerQuote]:
@@ -608,6 +619,7 @@ class Fusion:
             return hit[1], hit[2]
         docs: dict[str, list[str]] = {}
         for c in r.clusters.values():
+            give_way()  # pages being answered first (in a background build)
             if c.known:
                 for d in c.doc_ids:
                     docs.setdefault(d, []).append(c.key)
@@ -642,8 +654,11 @@ def latest_claims(ids: set[int], when: dict[int, str], n: int) -> list[int]:
         return []
     every = list(ids)
     if len(every) > RANK_CHUNK:
-        every = [c for i in range(0, len(every), RANK_CHUNK)
-                 for c in sorted(sorted(every[i:i + RANK_CHUNK]), key=when.__getitem__)[-n:]]
+        kept = []
+        for i in range(0, len(every), RANK_CHUNK):
+            give_way()  # pages being answered first (in a background build)
+            kept += sorted(sorted(every[i:i + RANK_CHUNK]), key=when.__getitem__)[-n:]
+        every = kept
     return sorted(sorted(every), key=when.__getitem__)[-n:]
 
 

@@ -31,6 +31,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..cache import PAGES
 from ..errors import CrosswireError, NotFound, StoreError
 from ..reading import WATCH_EVERY
 from ..report.sources import SourceStyle
@@ -87,7 +88,8 @@ def create_app(engine: Any, token: str | None = None, allowed_hosts: list[str] |
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.middleware("http")(secure_headers)
     app.middleware("http")(fusion_header)
-    app.middleware("http")(one_version)  # added last, runs first: the fusion header reuses its version
+    app.middleware("http")(one_version)  # the fusion header reuses its version
+    app.middleware("http")(pages_first)  # added last, runs first: the whole request counts as a page
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(review.api_router)
@@ -106,6 +108,12 @@ async def one_version(request: Request, call_next: Any) -> Any:
     if request.method not in READ_ONLY_METHODS:
         return await call_next(request)
     with request.app.state.engine.pinned_version():
+        return await call_next(request)
+
+
+async def pages_first(request: Request, call_next: Any) -> Any:
+    """While a request is answered, the engine's background builds give way to it (``crosswire.cache.Pages``)."""
+    with PAGES.answering():
         return await call_next(request)
 
 
