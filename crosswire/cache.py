@@ -68,9 +68,12 @@ REMAKE_SECONDS = 3.0  # CPU seconds a background build spends making the previou
 # Pages first: only one thread runs Python at a time, and a page answered while a background build runs would
 # share the interpreter with it (half each). So a background build gives way (``give_way``) at its steps (each
 # refresh step, each answer it prepares, each part it ranks) while a page is being answered, for at most
-# GIVE_WAY seconds at a time (a dashboard viewed without pause still sees its build end).
+# GIVE_WAY seconds at a time, and in all at most GIVE_WAY_SHARE times as long as it has run (a dashboard viewed
+# without pause still sees its build end: it makes at least 1 / (1 + GIVE_WAY_SHARE) of its progress alone).
 GIVE_WAY = 0.25
-_GIVES_WAY: contextvars.ContextVar[bool] = contextvars.ContextVar("crosswire_gives_way", default=False)
+GIVE_WAY_SHARE = 4.0
+# in a background build's thread: [when it started (perf_counter), seconds it has given way]
+_GIVES_WAY: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("crosswire_gives_way", default=None)
 
 
 class Pages:
@@ -110,13 +113,19 @@ class Pages:
 
     def give_way(self, most: float | None = None) -> None:
         """In a background build (``background_work``): wait while a page is being answered (and none waits for a
-        build), at most ``most`` seconds (GIVE_WAY); elsewhere (a page itself, the CLI) nothing."""
-        if not self.active or self.blocked or not _GIVES_WAY.get():
+        build), at most ``most`` seconds (GIVE_WAY), unless it has given way GIVE_WAY_SHARE times as long as it ran;
+        elsewhere (a page itself, the CLI) nothing."""
+        build = _GIVES_WAY.get()
+        if not self.active or self.blocked or build is None:
             return
         start = time.perf_counter()
+        if build[1] > GIVE_WAY_SHARE * (start - build[0] - build[1]):
+            return  # it has given way its share: on with the build
         with self._cond:
             self._cond.wait_for(lambda: not self.active or self.blocked, GIVE_WAY if most is None else most)
-        self.waited += time.perf_counter() - start
+        waited = time.perf_counter() - start
+        build[1] += waited
+        self.waited += waited
 
 
 PAGES = Pages()
@@ -129,7 +138,7 @@ def give_way() -> None:
 
 def background_work(run: Callable[[], T]) -> T:
     """``run()`` as background work that gives way to pages (``Pages.give_way``), on this thread."""
-    token = _GIVES_WAY.set(True)
+    token = _GIVES_WAY.set([time.perf_counter(), 0.0])
     try:
         return run()
     finally:

@@ -234,6 +234,10 @@ def test_a_background_build_gives_way_while_a_page_is_answered_and_only_then(mon
         monkeypatch.setattr(cache, "GIVE_WAY", 0.05)
         _build_step(order).join(5)  # a page that does not end: the build goes on after GIVE_WAY
         assert order == ["build step", "build step"]
+        monkeypatch.setattr(cache, "GIVE_WAY_SHARE", 1.0)
+        started = time.perf_counter()  # and, having given way as long as it ran, gives way no more
+        cache.background_work(lambda: [cache.give_way() for _ in range(6)])
+        assert 0.05 <= time.perf_counter() - started < 0.15
 
 
 def test_each_request_to_the_app_counts_as_a_page_being_answered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
