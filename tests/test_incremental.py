@@ -524,10 +524,13 @@ def test_an_entity_lists_the_entities_sharing_its_reports_as_intersecting_every_
     db, gen = generated(tmp_path, 120)
     cw = Crosswire(db=db)
     cw.fusion.prepare_entities()
+    before = cw.fusion.resolver()
+    made = cw.fusion.doc_entities(before)[0]
     add(db, gen, 120, 30)
     cw.fusion.prepare_entities()  # the reports' entities of the refreshed state, made ahead
     assert cw.fusion_status()["how"] == "incremental"
     r = cw.fusion.resolver()
+    assert r is not before and cw.fusion.doc_entities(before)[0] is made  # the earlier state's kept, not made again
     listed = cw.entities()
     for e in listed:
         c = r.get(e["id"])

@@ -159,7 +159,9 @@ class Fusion:
         self.grades = source_grades(self.settings)
         self.cache = cache or VersionCache(store.version)
         self._tops: dict[int, tuple[weakref.ref[set[int]], list[int]]] = {}  # id of a name part -> its latest
-        self._docs: tuple[weakref.ref[ent.Resolver], dict[str, list[str]], dict[str, int]] | None = None
+        # id of a resolver -> each report's known entities, each cluster's position (``doc_entities``): kept for every
+        # resolver alive (the state served and the one a background build prepares both ask)
+        self._docs: dict[int, tuple[weakref.ref[ent.Resolver], dict[str, list[str]], dict[str, int]]] = {}
 
     @property
     def store(self) -> Store:
@@ -616,7 +618,8 @@ class Fusion:
         """Each report's known entities (the keys of the clusters whose reports it is in), and each cluster's
         position in the resolver: made once per resolver (``prepare_entities`` makes it for a new state), so an
         entity page counts its co-occurring entities over its own reports."""
-        hit = self._docs
+        key = id(r)
+        hit = self._docs.get(key)
         if hit is not None and hit[0]() is r:
             return hit[1], hit[2]
         docs: dict[str, list[str]] = {}
@@ -626,7 +629,12 @@ class Fusion:
                 for d in c.doc_ids:
                     docs.setdefault(d, []).append(c.key)
         order = {k: i for i, k in enumerate(r.clusters)}
-        self._docs = (weakref.ref(r), docs, order)
+        kept = self._docs
+
+        def forget(_: weakref.ref[ent.Resolver]) -> None:  # the resolver is freed (no state has it): so is its entry
+            kept.pop(key, None)
+
+        kept[key] = (weakref.ref(r, forget), docs, order)
         return docs, order
 
 
