@@ -301,6 +301,23 @@ def test_a_quotation_another_cue_introduces_is_not_the_resumption_of_the_one_bef
     assert "It did its job" in held["text"] and len(held["parts"]) == 2
 
 
+def test_a_paragraph_that_is_only_a_quotation_goes_on_with_the_last_speaker(cw: Crosswire, tmp_path: Path) -> None:
+    """'"A," she said.' closing its paragraph and the next paragraph a bare quotation: one statement of two
+    pieces; a next paragraph with a cue of its own, or with more than the quotation, stays apart."""
+    report = read(cw, tmp_path, "Harbour reopens\n\n"
+                  "“The berths are open,” the port director said.\n\n"
+                  "“The ferries start on Monday and the cargo ships a week later.”\n\n"
+                  "“The cranes are back,” Lena Ortiz said.\n\n"
+                  "“The sea wall held,” her deputy said.\n\n"
+                  "“We lost two berths,” Ortiz said.\n\n"
+                  "“Repairs take a year.” The council meets on Friday.\n")
+    spans_are_exact(report)
+    opened = statement(report, "The berths are open")
+    assert "The ferries start on Monday" in opened["text"] and len(opened["parts"]) == 2
+    assert statement(report, "The cranes are back")["text"] == "“The cranes are back,”"
+    assert "Repairs" not in statement(report, "We lost two berths")["text"]
+
+
 def test_a_signed_line_is_one_quotation_with_the_quotations_inside_it(cw: Crosswire, tmp_path: Path) -> None:
     report = read(cw, tmp_path, "What readers wrote\n\n"
                   "“I would rather wait for what the council calls “progress” than pay twice for it.” ― Mara Quist\n")

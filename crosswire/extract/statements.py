@@ -31,8 +31,8 @@ Steps, in order, one function each:
    (the content then has no named source: the publisher asserts it). Subjects listed side by side
    ("The family, protesters and civic leaders demanded") are one source, the whole list.
 Conventions: PolNeAR (Newell et al. 2018, "Attribution relations in political news") for what counts
-as an attribution — source, cue and content, content excluding the cue and the source; spans never
-cross a paragraph break.
+as an attribution — source, cue and content, content excluding the cue and the source; a span (a piece
+of a content) never crosses a paragraph break.
 """
 from __future__ import annotations
 
@@ -144,7 +144,8 @@ def quotations(text: str) -> list[tuple[int, int]]:
 def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, sent: Span,
                       claimed: list[tuple[int, int, int]]) -> None:
     """A quotation the content starts or ends inside belongs to it whole; so do the quotations of the same
-    speaker around the cue: one that resumes after it ('"A," she said, "B."' and '"A," she said. "B. C."')
+    speaker around the cue: one that resumes after it ('"A," she said, "B."' and '"A," she said. "B. C."', or
+    the next paragraph when it is that quotation and nothing else: ``_opens_next_paragraph``)
     and one that it interrupts ('"A," she said, "B."' read from B) — unless another cue claims it
     (``claimed``: every relation's content and cue start): '"A," she said, adding, "B."'."""
     i = bisect.bisect_right(quoted, (rel.start, len(text) + 1)) - 1
@@ -185,6 +186,8 @@ def _resumes(text: str, right: int, quote: tuple[int, int], sent: Span) -> bool:
     cue's own sentence (its source's apposition, a date) between them, closed by a comma or a stop, and the
     quotation opening the next sentence or going on after that comma?"""
     between = text[right:quote[0]]
+    if "\n\n" in between and _opens_next_paragraph(text, right, quote):
+        return True
     if "\n" in between or any(ch in "“”\"" for ch in between) or "''" in between:
         return False
     tail = between.rstrip(" \u00a0")
@@ -193,6 +196,18 @@ def _resumes(text: str, right: int, quote: tuple[int, int], sent: Span) -> bool:
     if quote[0] >= sent.end_char:  # the next sentence must open with it
         return quote[0] - sent.end_char <= 3
     return len(between) - len(tail) <= 3 and sent.end_char - quote[0] <= 3 + quote[1] - quote[0] + 3
+
+
+def _opens_next_paragraph(text: str, right: int, quote: tuple[int, int]) -> bool:
+    """'"A," she said.' ending its paragraph and the next paragraph a quotation and nothing else: the
+    quotation goes on with A (a paragraph of quotation without a cue of its own is the last speaker's)."""
+    rest, gap = text[right:quote[0]].split("\n\n", 1) if "\n\n" in text[right:quote[0]] else ("", "x")
+    if gap.strip(" \u00a0") or "\n" in rest or any(ch in "“”\"" for ch in rest) or len(rest) > 120:
+        return False
+    if not rest.rstrip(" \u00a0").endswith((".", ",")):
+        return False
+    after = text[quote[1]:text.find("\n", quote[1]) if "\n" in text[quote[1]:] else len(text)]
+    return not after.strip(" \u00a0")
 
 
 TURN_ROLES = frozenset({"speaker", "question", "answer"})
