@@ -277,11 +277,13 @@ def test_the_setting_of_an_act_is_not_its_content(cw: Crosswire, tmp_path: Path)
     report = read(cw, tmp_path, "Mayor and the budget\n\n"
                   "Mayor Dana Whitfield criticized the new budget as a “gift to developers” during a campaign "
                   "stop in Riverton on Tuesday.\n\n"
-                  "The harbour master announced a new tariff on Monday in a statement to shipping agents.\n")
+                  "The harbour master announced a new tariff on Monday in a statement to shipping agents.\n\n"
+                  "The council member praised the plan as he toured the new depot.\n")
     spans_are_exact(report)
     budget = statement(report, "gift to developers")
     assert budget["text"] == "the new budget as a “gift to developers”"
     assert statement(report, "tariff")["text"] == "a new tariff"
+    assert statement(report, "the plan")["text"] == "the plan"  # his own act while he speaks is the setting
 
 
 def test_a_quotation_another_cue_introduces_is_not_the_resumption_of_the_one_before(cw: Crosswire,

@@ -717,17 +717,33 @@ class CueContext:
     sent_end: int
     occasions: frozenset[str]
     quoted: list[tuple[int, int]]
+    subject: Token | None = None  # the cue's subject, when it has one
 
 
 def cue_context(tok: Token, sent: Span, quoted: list[tuple[int, int]], v: Vocab) -> CueContext:
-    return CueContext(tok, lemma_of(tok), frame_of(tok), sent.end, v.occasions, quoted)
+    subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return CueContext(tok, lemma_of(tok), frame_of(tok), sent.end, v.occasions, quoted, subject)
+
+
+def _subject_relation(unit: Token, kids: list[Token], speaker: Token | None) -> str:
+    """How a clause's subject stands to the cue's: none, the same words or a pronoun after a speaker (the
+    speaker's own act, 'said X as he toured Y'), another pronoun, or another subject."""
+    subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return "none"
+    if speaker is not None and (subj.lower_ == speaker.lower_ or (
+            subj.pos_ == "PRON" and subj.lower_ not in ("it", "they", "we", "i", "you", "there", "this", "that")
+            and speaker.pos_ != "PRON")):
+        return "same"
+    return "pron" if subj.pos_ == "PRON" else "other"
 
 
 def unit_features(ctx: CueContext, unit: Token, depth: int, root: str = "-") -> list[str]:
     """What the boundary model looks at for one unit: its dependency (at the cue or below, and the dependency
     at the cue of the unit it is under, ``root``), its word when it is a preposition, marker or adverb, what
-    it governs (a date, an occasion, a clause with its own subject), the punctuation before it, its
-    siblings, where it stands, and the cue's lemma and frame."""
+    it governs (a date, an occasion, a clause with its own subject, and whether that subject is the
+    speaker's: ``_subject_relation``), the punctuation before it, its siblings, where it stands, and the
+    cue's lemma and frame."""
     cue, lemma, frame = ctx.cue, ctx.lemma, ctx.frame
     doc = cue.doc
     dep = unit.dep_
@@ -754,6 +770,7 @@ def unit_features(ctx: CueContext, unit: Token, depth: int, root: str = "-") -> 
         subj = next((c.dep_ for c in kids if c.dep_ in ("nsubj", "nsubjpass", "expl")), "-")
         feats += [f"M={d}|{mark}", f"S={d}|{subj}", f"MS={d}|{mark}|{subj}", f"VT={d}|{unit.tag_}",
                   f"LM={lemma}|{dep}|{mark}", f"U={d}|{unit.lemma_.lower()}", f"RM={root}|{d}|{mark}|{subj}"]
+        feats.append(f"SJ={d}|{mark}|{_subject_relation(unit, kids, ctx.subject)}")
         if dep == "conj":
             cc = next((c.lower_ for c in head.children if c.dep_ == "cc" and c.i < unit.i), "-")
             feats += [f"CC={d}|{cc}", f"CCS={d}|{cc}|{subj}", f"CCP={unit.pos_}|{cc}"]
