@@ -10,6 +10,7 @@ The CLI, the web app and report generation are thin layers over these methods. T
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from .clean import clean_document
 from .clean.metadata import explicit_fields
 from .ingest.readers import Input, RawItem, iter_inputs, read_items
 from .ingest.safe import safe_document, safe_text
+from .errors import SettingsError
 from .models import Document, Rejection
 from .cache import VersionCache
 from .reading import ReadSide
@@ -28,6 +30,14 @@ from .review import ReviewSide
 from .store import Store, open_store
 
 Progress = Callable[[int], None]
+FUSE = ("auto", "always", "never")  # ingest's ``fuse``: when it brings the saved fusion state up to date
+SAVE_SMALL = 32_000_000  # bytes: a saved fusion state this small is always brought up to date (well under 1 s)
+SAVE_BEHIND = 0.02  # "auto" leaves a larger one behind by fewer new reports than this share of those it covers
+
+
+def _docs_count(mark: Any) -> int:
+    """How many report rows a fusion mark covers."""
+    return next((int(n) for name, _, n in mark.tables if name == "documents"), 0)
 
 
 @dataclass(slots=True)
@@ -39,6 +49,7 @@ class IngestReport:
     warnings: list[Rejection] = field(default_factory=list)  # stored, with a repair or a field not used
     workers: list[dict[str, Any]] = field(default_factory=list)  # with --workers: each one's batches, peak RSS
     retried: int = 0  # with --workers: batches sent again because their worker was lost
+    fusion: dict[str, Any] | None = None  # what ingest did to the saved fusion state (``Crosswire.save_fusion``)
 
     @property
     def ok(self) -> bool:
@@ -48,7 +59,8 @@ class IngestReport:
         return {"added": self.added, "unchanged": self.unchanged, "new_versions": self.new_versions,
                 "rejected": [{"source": r.source, "reason": r.reason} for r in self.rejected],
                 **({"warnings": [{"source": r.source, "reason": r.reason} for r in self.warnings]}
-                   if self.warnings else {}), **({"workers": self.workers, "retried": self.retried} if self.workers else {})}
+                   if self.warnings else {}), **({"workers": self.workers, "retried": self.retried} if self.workers else {}),
+                **({"fusion": self.fusion} if self.fusion is not None else {})}
 
 
 def _doc_key(doc: Document) -> str:
@@ -176,7 +188,7 @@ class Crosswire(ReadSide, ReviewSide):
                on_reject: Callable[[Rejection], None] | None = None,
                on_warning: Callable[[Rejection], None] | None = None,
                metadata: dict[str, str | None] | None = None, engine: str = "local",
-               workers: int | None = None, address: str | None = None) -> IngestReport:
+               workers: int | None = None, address: str | None = None, fuse: str = "auto") -> IngestReport:
         """Read, clean, (extract) and store every input; one transaction per batch of ``batch_size`` inputs.
 
         ``metadata`` (publisher, published, title) overrides the metadata cascade of every report
@@ -188,7 +200,14 @@ class Crosswire(ReadSide, ReviewSide):
         ``engine="local"`` with ``workers`` > 1 reads, cleans and extracts on that many processes,
         ``engine="ray"`` on Ray actors (``address``: a running cluster); this process alone writes, the
         same records as in one process (crosswire/parallel.py).
+
+        ``fuse``: what to do with the fusion state saved in the knowledge base (``save_fusion``, one of FUSE):
+        "auto" brings it up to date, unless it is only a little behind and large (then readers catch up from
+        it incrementally); "always" brings it up to date; "never" leaves it. An engine that has fused before
+        also brings its own state up to date (``_fuse_after_ingest``).
         """
+        if fuse not in FUSE:
+            raise SettingsError(f"fuse={fuse!r}: expected one of {', '.join(FUSE)}")
         explicit = explicit_fields(**(metadata or {}))
         if engine != "local" or (workers or 1) > 1 or address:
             from .parallel import ingest_parallel
@@ -198,7 +217,7 @@ class Crosswire(ReadSide, ReviewSide):
                             explicit)
         else:
             report = self._ingest_here(paths, explicit, extract, progress, on_reject, on_warning)
-        # No fusion build to start yet (fusion is built on first read); an ingest-time build goes here.
+        self._fuse_after_ingest(report, fuse)
         return report
 
     def _ingest_here(self, paths: list[str], explicit: dict[str, object], extract: bool, progress: Progress | None,
@@ -264,15 +283,66 @@ class Crosswire(ReadSide, ReviewSide):
         sort()
         if batch:
             flush()
-        self._fuse_after_ingest(report)
         return report
 
-    def _fuse_after_ingest(self, report: IngestReport) -> None:
-        """An engine that has fused before (the dashboard's, a library user's) brings fusion up to date
-        itself, incrementally, so that no later reader pays for the build (with a background cache the
-        build runs in its thread and this returns at once)."""
+    def _fuse_after_ingest(self, report: IngestReport, fuse: str) -> None:
+        """After an ingest: the fusion state saved in the knowledge base brought up to date (``save_fusion``),
+        so that the first reader loads it instead of building fusion; an engine with a background cache (the
+        dashboard's) instead starts refreshing its own state in its thread and returns at once. Either way an
+        engine that has fused before refreshes its state incrementally, so no later reader pays for the build."""
+        background = self._cache is not None and self._cache.background
+        if fuse != "never" and not background and (report.added or fuse == "always"):
+            report.fusion = self.save_fusion(fuse)
         if report.added and self._cache is not None and self._cache.has_state:
-            self.fusion.state(wait=not self._cache.background)
+            self.fusion.state(wait=not background)  # the state save_fusion refreshed, or refreshed now
+
+    def save_fusion(self, when: str = "always") -> dict[str, Any]:
+        """Bring the fusion state saved in the knowledge base up to date (``crosswire.fuse.snapshot``): load it
+        (or build fusion when there is none, or it was made by other fusion code or rules, or it is damaged),
+        refresh it incrementally from the reports added since, build its name index and timeline, and save it.
+        With ``when="always"`` it is loaded, refreshed and saved again even when it is current; otherwise a current
+        one whose bytes check (size, SHA-256) is left as it is, and with ``when="auto"`` so is one that is large
+        (over SAVE_SMALL bytes) and behind by only new reports, fewer than SAVE_BEHIND of those it covers: saving
+        one costs seconds per 100 MB, and a reader refreshes it from there incrementally. What was done, as plain data: ``how`` ("up to date",
+        "left", "loaded", "incremental", "full"), ``seconds``, ``reports`` covered, ``behind``, ``saved_bytes``,
+        ``save_seconds``, ``notes`` (why a saved state could not be used)."""
+        from .fuse import snapshot
+        from .store.snapshots import SnapshotDamaged
+
+        t0 = time.perf_counter()
+        store = self.store
+        notes: list[str] = []
+        mark = store.fusion_mark()
+        try:
+            header = store.fusion_snapshot_header()
+        except SnapshotDamaged as exc:
+            header = None
+            notes.append(f"{exc}: building fusion again")
+        reports = _docs_count(mark)
+        if when != "always" and header is not None and header.code == snapshot.fingerprint(self.settings) \
+                and header.format == snapshot.FORMAT:
+            behind = reports - _docs_count(header.mark)
+            current = header.mark == mark
+            if current or (when == "auto" and header.size > SAVE_SMALL and store.appended_since(header.mark, mark)
+                           and 0 <= behind < SAVE_BEHIND * _docs_count(header.mark)):
+                try:
+                    store.read_fusion_snapshot()  # the bytes are those written (size, SHA-256)
+                except SnapshotDamaged as exc:
+                    notes.append(f"{exc}: building fusion again")
+                else:
+                    return {"how": "up to date" if current else "left", "seconds": time.perf_counter() - t0,
+                            "reports": reports, "behind": behind, "saved_bytes": header.size}
+        fusion = self.fusion
+        listening, fusion.on_note = fusion.on_note, notes.append
+        try:
+            state = fusion.state(wait=True)
+            fusion.build_parts()
+            how = state.how
+            saved = fusion.save(store)
+        finally:
+            fusion.on_note = listening
+        return {"how": how, "seconds": time.perf_counter() - t0, "reports": reports, "behind": 0,
+                "saved_bytes": saved["bytes"], "save_seconds": saved["seconds"], **({"notes": notes} if notes else {})}
 
     def _store_inputs(self, inputs: list[tuple[Input | None, list[Document | Rejection]]],
                       records: dict[str, list[dict[str, Any]]], report: IngestReport,

@@ -19,6 +19,8 @@ import bisect
 import contextvars
 import difflib
 import json
+import logging
+import time
 import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +32,7 @@ from typing import Any, TypeVar
 from ..cache import VersionCache, give_way
 from ..errors import CrosswireError, NotFound
 from ..store.rows import ClaimText, EntityEdit, SpeakerQuote
+from ..store.snapshots import SnapshotDamaged
 from ..store.sqlite import Store
 from . import entities as ent
 from ..names import normalize
@@ -148,6 +151,13 @@ def _page(s: Series) -> dict[str, Any]:
 T = TypeVar("T")
 # the connection this thread's fusion reads go to, when not the engine's (``Fusion.reading_apart``)
 _READER: contextvars.ContextVar[Store | None] = contextvars.ContextVar("crosswire_fusion_reader", default=None)
+log = logging.getLogger(__name__)
+
+
+def _log_note(message: str) -> None:
+    log.warning("crosswire: %s", message)
+
+
 ENTITY_CLAIMS = 500  # claims listed on an entity page (the most recent); the total is in n_claims
 
 class Fusion:
@@ -162,6 +172,7 @@ class Fusion:
         # id of a resolver -> each report's known entities, each cluster's position (``doc_entities``): kept for every
         # resolver alive (the state served and the one a background build prepares both ask)
         self._docs: dict[int, tuple[weakref.ref[ent.Resolver], dict[str, list[str]], dict[str, int]]] = {}
+        self.on_note: Callable[[str], None] = _log_note  # told why a saved state was not used (``saved``)
 
     @property
     def store(self) -> Store:
@@ -191,12 +202,55 @@ class Fusion:
         store = self.store.reader() if background else self.store  # a build in a thread reads on its own connection
         try:
             if old is None:
+                old = self.saved(store)  # the state the last ingest saved, if this code can use it
+            if old is None:
                 return incremental.build(store, self.settings, self._make_model, self.gazetteer)
             return incremental.refresh(old, store, self.settings, self._make_model, self._update_model,
                                        self.gazetteer)
         finally:
             if store is not self.store:
                 store.close()
+
+    def saved(self, store: Store | None = None) -> State | None:
+        """The fusion state saved in the knowledge base (``crosswire.fuse.snapshot``), or None — with a message
+        (``on_note``: to the log unless the engine listens) when there is one this code cannot use: made by other fusion code or rules,
+        or damaged. Never raises for a bad snapshot: fusion is then built as if there were none."""
+        from . import snapshot
+
+        store = store or self.store
+        t0 = time.perf_counter()
+        try:
+            header = store.fusion_snapshot_header()
+            if header is None:
+                return None
+            if header.code != snapshot.fingerprint(self.settings) or header.format != snapshot.FORMAT:
+                self._note("the saved fusion state was made by another version of crosswire's fusion code, rules or "
+                           "settings: building fusion again")
+                return None
+            found = store.read_fusion_snapshot()
+            if found is None:
+                return None
+            state = snapshot.loads(found[1], self.gazetteer)
+        except (SnapshotDamaged, snapshot.SnapshotUnreadable) as exc:
+            self._note(f"the saved fusion state cannot be used ({exc}): building fusion again")
+            return None
+        state.how, state.seconds = "loaded", time.perf_counter() - t0
+        return state
+
+    def _note(self, message: str) -> None:
+        self.on_note(message)
+
+    def save(self, store: Store) -> dict[str, Any]:
+        """Save the state served now in ``store`` (writable): (bytes, seconds)."""
+        from . import snapshot
+        from ..store.snapshots import SnapshotHeader
+
+        st = self.state(wait=True)
+        t0 = time.perf_counter()
+        data = snapshot.dumps(st, self.gazetteer)
+        header = store.write_fusion_snapshot(SnapshotHeader(snapshot.fingerprint(self.settings), st.mark,
+                                                            snapshot.FORMAT, made_at=st.built_at), data)
+        return {"bytes": header.size, "seconds": time.perf_counter() - t0}
 
     def _make_model(self, store: Store, resolver: ent.Resolver, series: dict[str, Series]) -> Model:
         groups = {sid: group(s) for sid, s in series.items()}  # first: grouping follows chains in place

@@ -24,6 +24,7 @@ from .fusion_reads import FusionReads
 from .health import CheckReport, check, connect, quick_check, store_error, writable
 from .reads import JSON_COLUMNS, Reads, decode_row, fts_query, mapped
 from .review import ReviewStore
+from .snapshots import SnapshotStore
 from .writes import (DOCUMENT_SQL, EXTRACTION_SQL, REMOVED_SQL, BatchWrites, chunks, document_row, marks,
                      record_rows)
 
@@ -77,7 +78,7 @@ def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
     return out
 
 
-class Store(Reads, FusionReads, ReviewStore):
+class Store(Reads, FusionReads, ReviewStore, SnapshotStore):
     """The knowledge base at ``path``; ``read_only`` opens it with SQLite's ``mode=ro`` (it must exist).
 
     Opening refuses, with a :class:`~crosswire.errors.StoreError` naming the file, what is not a

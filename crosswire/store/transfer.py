@@ -3,7 +3,8 @@
     report = copy_knowledge_base(open_store("kb.db", read_only=True), open_store("postgresql://…/kb"))
 
 DST gets the numbered migrations first and must hold no data. Every table but the machinery
-(schema_migrations, the change counter, the full-text index, which DST's triggers rebuild) is copied in
+(schema_migrations, the change counter, the full-text index, which DST's triggers rebuild, and fusion's saved
+state, which DST's next ingest saves again) is copied in
 one transaction, rows in key order with their keys (ids and SQLite's rowids) kept, so every id a user saw
 still names the same row. Then each table is checked: the row count and a SHA-256 over its rows in key
 order (values written canonically: NULL, numbers by value, text, bytes) must be equal on both sides,
@@ -21,6 +22,7 @@ from .sqlite import Store
 
 BATCH = 5000
 FIRST = ("raw_inputs", "documents")  # referenced by the others' foreign keys
+DERIVED = ("fusion_snapshot", "fusion_snapshot_parts")  # fusion's saved state: the target's next ingest saves its own
 
 
 @dataclass(slots=True)
@@ -42,8 +44,8 @@ class CopyReport:
 
 
 def data_tables(store: Store) -> list[str]:
-    """The tables holding knowledge, in an order their foreign keys allow."""
-    names = store.tables()
+    """The tables holding knowledge, in an order their foreign keys allow (not fusion's saved state: DERIVED)."""
+    names = [t for t in store.tables() if t not in DERIVED]
     first = [t for t in FIRST if t in names]
     return first + sorted(t for t in names if t not in first)
 
