@@ -80,9 +80,9 @@ def child(engine: str, workers: int, corpus: str, db: str) -> None:
 
     t0 = time.perf_counter()
     if engine == "one":
-        report = cw.ingest([corpus], progress=progress)
+        report = cw.ingest([corpus], progress=progress, fuse="never")  # reading and extraction timed
     else:
-        report = cw.ingest([corpus], engine=engine, workers=workers, progress=progress)
+        report = cw.ingest([corpus], engine=engine, workers=workers, progress=progress, fuse="never")
     seconds = time.perf_counter() - t0
     count, digest = cw.store.content_hash("claims")
     cw.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
