@@ -27,6 +27,8 @@ knowledge base from an untrusted source as you would a program from it (its save
 """
 from __future__ import annotations
 
+import contextvars
+import copyreg
 import dataclasses
 import hashlib
 import io
@@ -34,6 +36,7 @@ import json
 import pickle
 import sys
 import zlib
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -90,12 +93,15 @@ def dumps(state: State, gazetteer: Gazetteer) -> bytes:
 
 def loads(data: bytes, gazetteer: Gazetteer) -> State:
     """The state ``dumps`` made; SnapshotUnreadable when ``data`` is not one."""
+    token = _LOADING.set(_shared(gazetteer))
     try:
-        state = _Unpickler(io.BytesIO(zlib.decompress(data)), gazetteer).load()
+        state = _Unpickler(io.BytesIO(zlib.decompress(data))).load()
     except SnapshotUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001 - truncated or altered bytes fail in many ways: each is "unreadable"
         raise SnapshotUnreadable(f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        _LOADING.reset(token)
     if not isinstance(state, State):
         raise SnapshotUnreadable(f"it holds a {type(state).__name__}, not a fusion state")
     return state
@@ -105,28 +111,46 @@ def _shared(gazetteer: Gazetteer) -> dict[str, Any]:
     return {"gazetteer": gazetteer, "name-rules": gazetteer.rules, "fusion-rules": rules()}
 
 
+# the reader's own gazetteer and rules while ``loads`` runs (``shared``)
+_LOADING: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("crosswire_snapshot_shared",
+                                                                                   default=None)
+
+
+def shared(name: str) -> Any:
+    """On loading: the reader's own gazetteer or rules in place of the one the state was saved with."""
+    table = _LOADING.get()
+    if table is None or name not in table:
+        raise SnapshotUnreadable(f"it names an unknown shared object {name!r}")
+    return table[name]
+
+
 class _Pickler(pickle.Pickler):
+    """A pickler that writes the gazetteer and the fusion rules as a reference (``shared``): a reducer per class
+    in its dispatch table, looked up in C, so no Python code runs for the tens of millions of other objects."""
+
     def __init__(self, file: io.BytesIO, gazetteer: Gazetteer) -> None:
         super().__init__(file, protocol=5)
-        self.shared = {id(obj): name for name, obj in _shared(gazetteer).items()}
+        table = dict(copyreg.dispatch_table)
+        for name, obj in _shared(gazetteer).items():
+            table[type(obj)] = _reducer(name, obj)
+        self.dispatch_table = table
 
-    def persistent_id(self, obj: Any) -> str | None:
-        return self.shared.get(id(obj))
+
+def _reducer(name: str, obj: Any) -> Callable[[Any], Any]:
+    def reduce(x: Any) -> Any:
+        return (shared, (name,)) if x is obj else x.__reduce_ex__(5)
+    return reduce
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, gazetteer: Gazetteer) -> None:
+    def __init__(self, file: io.BytesIO) -> None:
         super().__init__(file)
-        self.shared = _shared(gazetteer)
-
-    def persistent_load(self, pid: Any) -> Any:
-        if pid not in self.shared:
-            raise SnapshotUnreadable(f"it names an unknown shared object {pid!r}")
-        return self.shared[pid]
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in ALLOWED:
             return super().find_class(module, name)
+        if (module, name) == (__name__, "shared"):
+            return shared
         if module.startswith(ALLOWED_MODULES):
             found = super().find_class(module, name)
             if isinstance(found, type):  # a class of crosswire's fusion, never a function
