@@ -36,6 +36,14 @@ def _no_build(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incremental, "build", refuse)
 
 
+def _drop(db: str) -> None:
+    store = open_store(db)
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM fusion_snapshot_parts")
+        conn.execute("DELETE FROM fusion_snapshot")
+    store.close()
+
+
 def _save(db: str) -> dict[str, Any]:
     cw = Crosswire(db=db)
     try:
@@ -46,9 +54,7 @@ def _save(db: str) -> dict[str, Any]:
 
 def _full_build_answers(db: str) -> dict[str, Any]:
     """What a full build over the knowledge base answers (its saved state dropped first)."""
-    store = open_store(db)
-    store.drop_fusion_snapshot()
-    store.close()
+    _drop(db)
     cw = Crosswire(db=db)
     out = everything(cw)
     assert cw.fusion_status()["how"] == "full"
@@ -233,8 +239,10 @@ def test_the_store_checks_size_and_sha256_of_what_it_reads_back(db: str) -> None
         conn.execute("UPDATE fusion_snapshot SET sha256 = ?", ("0" * 64,))
     with pytest.raises(SnapshotDamaged, match="SHA-256"):
         store.read_fusion_snapshot()
-    store.drop_fusion_snapshot()
-    assert store.read_fusion_snapshot() is None
+    store.close()
+    _drop(db)
+    store = open_store(db)
+    assert store.read_fusion_snapshot() is None and store.fusion_snapshot_header() is None
     store.close()
 
 

@@ -93,9 +93,3 @@ class SnapshotStore(StoreMixin):
             for seq, part in enumerate(parts):
                 conn.execute("INSERT INTO fusion_snapshot_parts (seq, data) VALUES (?, ?)", (seq, part))
         return written
-
-    def drop_fusion_snapshot(self) -> None:
-        """Delete the saved fusion state (a reader builds fusion itself until the next ingest saves one)."""
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM fusion_snapshot_parts")
-            conn.execute("DELETE FROM fusion_snapshot")
