@@ -342,7 +342,8 @@ class Crosswire(ReadSide, ReviewSide):
         finally:
             fusion.on_note = listening
         return {"how": how, "seconds": time.perf_counter() - t0, "reports": reports, "behind": 0,
-                "saved_bytes": saved["bytes"], "save_seconds": saved["seconds"], **({"notes": notes} if notes else {})}
+                "saved_bytes": saved["bytes"], "save_seconds": saved["seconds"], "save_cpu": saved["cpu"],
+                **({"notes": notes} if notes else {})}
 
     def _store_inputs(self, inputs: list[tuple[Input | None, list[Document | Rejection]]],
                       records: dict[str, list[dict[str, Any]]], report: IngestReport,

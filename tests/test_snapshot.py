@@ -273,3 +273,21 @@ def test_a_pickle_naming_a_function_of_crosswire_is_refused() -> None:
 
     with pytest.raises(snapshot.SnapshotUnreadable, match="never holds"):
         snapshot.loads(data, Resources().gazetteer)
+
+
+def test_records_added_to_a_report_the_saved_state_covers_make_a_full_build_not_a_refresh(db: str,
+                                                                                          tmp_path: Path) -> None:
+    _generated(db, 30)
+    report = tmp_path / "r.txt"
+    report.write_text("The agency said 40 people were killed in Gaza on Monday.\n")
+    cw = Crosswire(db=db)
+    assert cw.ingest([str(report)], extract=False).fusion["how"] == "full"  # type: ignore[index]
+    doc_id = cw.documents()[-1]["id"]  # covered by the saved state, with no records yet
+    with cw.store.transaction():  # its records written later: no new report's (a refresh would miss them)
+        cw.store.save_extraction(doc_id, [{"record": "entity", "name": "Zyxland Defence Bureau", "type": "ORG",
+                                           "kb_id": None, "mentions": ["Zyxland Defence Bureau"], "count": 1}], {})
+    cw.close()
+    reader = Crosswire(db=db, read_only=True)
+    assert reader.entity("Zyxland Defence Bureau")["doc_ids"] == [doc_id]
+    assert reader.fusion_status()["how"] == "full"
+    reader.close()

@@ -72,13 +72,18 @@ class FusionReads(StoreMixin):
     @mapped
     def appended_since(self, old: FusionMark, new: FusionMark) -> bool:
         """Whether everything written between ``old`` and ``new`` is new reports with their records: no row
-        deleted or replaced (a re-extraction), no new version of a known report, no entity edit, no review."""
+        deleted or replaced (a re-extraction), no record added to a report ``old`` covers (a refresh reads the
+        records of the new reports only), no new version of a known report, no entity edit, no review."""
         if (old.edits, old.reviews) != (new.edits, new.reviews) or [t[0] for t in old.tables] != [t[0] for t in new.tables]:
             return False
         for (table, top, count), (_, new_top, new_count) in zip(old.tables, new.tables):
             added = self.conn.execute(f"SELECT count(*) FROM {table} WHERE rowid > ? AND rowid <= ?",  # noqa: S608
                                       (top, new_top)).fetchone()[0]
             if new_count - count != added:
+                return False
+            if table != "documents" and added and self.conn.execute(
+                    f"SELECT count(*) FROM {table} t JOIN documents d ON d.id = t.doc_id"  # noqa: S608
+                    " WHERE t.rowid > ? AND t.rowid <= ? AND d.rowid <= ?", (top, new_top, old.docs)).fetchone()[0]:
                 return False
         newer = self.conn.execute("SELECT count(*) FROM documents WHERE rowid > ? AND rowid <= ? AND version > 1",
                                   (old.docs, new.docs)).fetchone()[0]
