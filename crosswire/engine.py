@@ -303,9 +303,10 @@ class Crosswire(ReadSide, ReviewSide):
         With ``when="always"`` it is loaded, refreshed and saved again even when it is current; otherwise a current
         one whose bytes check (size, SHA-256) is left as it is, and with ``when="auto"`` so is one that is large
         (over SAVE_SMALL bytes) and behind by only new reports, fewer than SAVE_BEHIND of those it covers: saving
-        one costs seconds per 100 MB, and a reader refreshes it from there incrementally. What was done, as plain data: ``how`` ("up to date",
-        "left", "loaded", "incremental", "full"), ``seconds``, ``reports`` covered, ``behind``, ``saved_bytes``,
-        ``save_seconds``, ``notes`` (why a saved state could not be used)."""
+        one costs seconds per 100 MB, and a reader refreshes it from there incrementally. What was done, as plain
+        data: ``how`` ("up to date", "left", "loaded", "incremental", "full"), ``seconds``, ``reports`` covered,
+        ``behind``, ``saved_bytes``, ``save_seconds``, ``save_cpu``, ``notes`` (why a saved state could not be
+        used)."""
         from .fuse import snapshot
         from .store.snapshots import SnapshotDamaged
 
