@@ -505,3 +505,16 @@ def test_a_finite_verb_after_a_reported_clause_goes_with_the_reporting_verb(cw: 
                "cranes.\n")
     st = statement(got, "it would sell the old cranes")
     assert "Ines Varga" in (st["speaker"] or "") and "Ines Varga" in (st["speaker_text"] or "")
+
+
+def test_a_cue_that_restates_the_one_it_is_inside_is_not_a_second_statement(cw: Crosswire, tmp_path: Path) -> None:
+    """'went on to explain how …', 'published its results by announcing that …': one act, one statement."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the flood.\n\n"
+                               "Mayor Lena Ortiz went on to explain how the city would pay for repairs to the "
+                               "levee and the pumps.\n\nThe inspection board published the results of its review "
+                               "on Tuesday by announcing that the dam had failed because of poor maintenance.\n")
+    for words in ("how the city would pay", "the dam had failed"):
+        holding = [q for q in found["quote"] if words in q["text"]]
+        assert len(holding) == 1, holding
+    assert statement(found, "how the city would pay")["speaker"] == "Lena Ortiz"
+    spans_are_exact(found)

@@ -30,6 +30,9 @@ Steps, in order, one function each:
    parser left without a subject ("In a meeting with the board of the Post Jane Roe said"), or none
    (the content then has no named source: the publisher asserts it). Subjects listed side by side
    ("The family, protesters and civic leaders demanded") are one source, the whole list.
+5. ``_without_restatements`` — a cue inside another relation's content whose own content is most of it
+   ("went on to explain how …", "published the results by announcing that …") is the same act: kept
+   once, as the outer relation (as the inner one when only it names a source).
 Conventions: PolNeAR (Newell et al. 2018, "Attribution relations in political news") for what counts
 as an attribution — source, cue and content, content excluding the cue and the source; a span (a piece
 of a content) never crosses a paragraph break.
@@ -102,7 +105,44 @@ def find_relations(sdoc: Doc, cues: CueTable, bounds: CueTable, segments: list[S
     for rel in out:
         if rel.kind != "according_to" and rel.head >= 0:
             _extend_to_quotes(rel, quoted, text, sdoc[rel.head].sent, claimed)
-    return [r for r in out if r.end > r.start]
+    found = [r for r in out if r.end > r.start]
+    return _without_restatements(found, sdoc)
+
+
+_NOT_WORDS = frozenset({"PUNCT", "SPACE", "DET", "CCONJ", "SYM"})
+_OWN_RULES = frozenset({"according_to", "transcript"})  # "X, citing Y, said": a chain, not a restatement
+_RESTATES = 0.5  # an inner statement with at least this share of the outer content's words says it again
+
+
+def _without_restatements(relations: list[Relation], sdoc: Doc) -> list[Relation]:
+    """A cue inside another relation's content whose own content is most of that content ("published the
+    results by announcing that …", "went on to explain how …", "said it would act, warning that …" read
+    from the second cue) restates the outer relation: one act, kept once, as the outer relation."""
+    table = tokens(sdoc)
+    starts = list(table.idx)
+
+    def words(a: int, b: int) -> int:
+        i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+        return sum(1 for k in range(i, j) if table.pos[k] not in _NOT_WORDS)
+
+    spans = sorted(range(len(relations)), key=lambda k: relations[k].start - relations[k].end)  # longest first
+    dropped: set[int] = set()
+    for n, k in enumerate(spans):
+        outer = relations[k]
+        if k in dropped or outer.parts or outer.kind in _OWN_RULES:
+            continue
+        size = 0
+        for m in spans[n + 1:]:
+            inner = relations[m]
+            if m in dropped or inner.kind in _OWN_RULES or not (outer.start <= inner.start and inner.end <= outer.end) or \
+                    not outer.start <= inner.cue_start < outer.end or (inner.start, inner.end) == (outer.start, outer.end):
+                continue
+            size = size or words(outer.start, outer.end)
+            if words(inner.start, inner.end) >= _RESTATES * size:
+                dropped.add(k if outer.source_start < 0 <= inner.source_start else m)
+                if k in dropped:
+                    break
+    return [r for k, r in enumerate(relations) if k not in dropped]
 
 
 def _end_before_next_act(relations: list[Relation], sdoc: Doc, text: str) -> None:
@@ -489,7 +529,7 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
     out = []
     for tok, src, adjacent in candidates(sent, quoted, text):
         score = cues.score(cue_features(tok, src, adjacent is not None))
-        if score < cues.threshold:
+        if score < cues.cut(src is not None):
             continue
         content = adjacent or _clause_end(tok, _content_of(tok, sent, bounds, quoted, v), text) or \
             _adjacent_quotation(tok, src, quoted, text, loose=True)
