@@ -518,3 +518,12 @@ def test_a_cue_that_restates_the_one_it_is_inside_is_not_a_second_statement(cw: 
         assert len(holding) == 1, holding
     assert statement(found, "how the city would pay")["speaker"] == "Lena Ortiz"
     spans_are_exact(found)
+
+
+def test_a_source_after_its_cue_that_the_parser_took_for_an_object_is_the_source(cw: Crosswire, tmp_path: Path) -> None:
+    """'"…," added a Harbor County Democrat.': the noun phrase after a cue set right after its quotation."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the vote.\n\n“Look, the mayor needed to win the first "
+                               "two votes,” added a Harbor County Democrat. “She has done that.”\n")
+    st = statement(found, "the mayor needed to win")
+    assert st["speaker_text"] == "a Harbor County Democrat" and st["cue"] == "added"
+    spans_are_exact(found)

@@ -485,6 +485,36 @@ def _between_quotation_and_cue(tok: Token, quoted: list[tuple[int, int]]) -> tup
     return words[0].idx, words[-1].idx + len(words[-1].text)
 
 
+_NAME_WORDS = frozenset({"DET", "PROPN", "NOUN", "ADJ", "NUM", "PART"})
+_INVERTED_WORDS = 8
+
+
+def _inverted_source(tok: Token, quoted: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The source of a cue set right after the quotation it reports, before its subject ('"…," said Jane Roe',
+    '"…," added a county official'), which the parser took for the verb's object or an adverb: the noun
+    phrase after the verb, up to the next punctuation, when it is nothing else."""
+    doc = tok.doc
+    i = bisect.bisect_left(quoted, (tok.idx, 0)) - 1
+    if i < 0:
+        return None
+    quote = quoted[i]
+    if quote[1] > tok.idx or any(not (t.is_punct or t.is_space) for t in doc[max(0, tok.i - 3):tok.i]
+                                 if t.idx >= quote[1]) or tok.idx - quote[1] > 4:
+        return None
+    words = []
+    for t in doc[tok.i + 1:min(tok.sent.end, tok.i + 1 + _INVERTED_WORDS)]:
+        if t.is_punct or t.is_space:
+            break
+        if t.pos_ not in _NAME_WORDS and not (t.pos_ == "ADV" and t.text[:1].isupper()):
+            return None  # '"…," said the mayor would …': not a phrase of its own
+        words.append(t)
+    if not words or len(words) == _INVERTED_WORDS or words[-1].pos_ not in ("PROPN", "NOUN") and not words[-1].text[:1].isupper():
+        return None
+    if any(t.dep_ in ("nsubj", "nsubjpass") for t in words):
+        return None  # (the parse found the subject: _source_of has it)
+    return words[0].idx, words[-1].idx + len(words[-1].text)
+
+
 def cue_features(tok: Token, src: tuple[int, int] | None, adjacent: bool) -> list[str]:
     """What the cue model looks at: the verb, its frame, its place in the parse, its source's kind."""
     kids = list(tok.children)  # (read once: each walk of a token's children makes new Token objects)
@@ -529,6 +559,8 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
     out = []
     for tok, src, adjacent in candidates(sent, quoted, text):
         score = cues.score(cue_features(tok, src, adjacent is not None))
+        if src is None:
+            src = _inverted_source(tok, quoted)
         if score < cues.cut(src is not None):
             continue
         content = adjacent or _clause_end(tok, _content_of(tok, sent, bounds, quoted, v), text) or \
