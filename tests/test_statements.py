@@ -527,3 +527,23 @@ def test_a_source_after_its_cue_that_the_parser_took_for_an_object_is_the_source
     st = statement(found, "the mayor needed to win")
     assert st["speaker_text"] == "a Harbor County Democrat" and st["cue"] == "added"
     spans_are_exact(found)
+
+
+def test_a_source_with_a_relative_clause_is_named_without_its_pronoun(cw: Crosswire, tmp_path: Path) -> None:
+    """'The unions that organised the strike said …': the speaker is "the unions", not "the unions that"."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the port.\n\nThe unions that organised the strike said "
+                               "the port would stay closed until Friday.\n")
+    st = statement(found, "the port would stay closed")
+    assert st["speaker"] == "the unions" and st["speaker_text"] == "The unions that organised the strike"
+
+
+def test_a_cue_model_may_set_a_higher_cut_for_cues_that_name_no_source(tmp_path: Path) -> None:
+    """threshold_sourceless (written by scripts/train_cues.py) applies only to cues without a source."""
+    from crosswire.extract.cues import load_cues
+
+    path = tmp_path / "cues.json"
+    path.write_text(json.dumps({"threshold": 0.4, "threshold_sourceless": 0.8, "weights": {"bias": 0.0}}))
+    table = load_cues(path)
+    assert table.cut(True) == 0.4 and table.cut(False) == 0.8
+    path.write_text(json.dumps({"threshold": 0.4, "weights": {"bias": 0.0}}))
+    assert load_cues(path).cut(False) == 0.4  # a model without it: one cut for every cue

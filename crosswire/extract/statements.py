@@ -1130,7 +1130,7 @@ def _np_span(head: Token) -> tuple[int, int]:
     last_conj = max((c.i for c in rights if c.dep_ == "conj"), default=-1)  # "A, B and C": a list, whole
     cut = [c for c in rights if c.i > head.i and (c.dep_ in ("relcl", "acl") or (c.dep_ == "punct" and c.i > last_conj))]
     if cut:
-        stop = min(c.i for c in cut)
+        stop = max(head.i + 1, min(c.left_edge.i for c in cut))  # (a relative clause from its pronoun: "the groups that said")
         toks = [t for t in toks if t.i < stop]
     while len(toks) > 1 and toks[-1].text in (",", ";", ":", "—", "–"):
         toks.pop()
