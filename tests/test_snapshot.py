@@ -171,6 +171,32 @@ def test_source_grades_and_the_rules_are_part_of_the_fingerprint() -> None:
     assert any(p.name == "incremental.py" for p in snapshot.CODE)
 
 
+def test_an_edited_rules_file_or_fusion_module_changes_the_fingerprint(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The code-and-rules part is hashed once per process (``_code_hash``), from the files themselves."""
+    base, bundled = snapshot.fingerprint({}), snapshot.DATA
+    rules_dir = tmp_path / "data"
+    rules_dir.mkdir()
+    for name in snapshot.RULES:
+        (rules_dir / name).write_bytes((snapshot.DATA / name).read_bytes())
+    (rules_dir / "fusion.toml").write_bytes((snapshot.DATA / "fusion.toml").read_bytes() + b"\n# edited\n")
+    code = tmp_path / "incremental.py"
+    code.write_bytes(next(p for p in snapshot.CODE if p.name == "incremental.py").read_bytes() + b"\n# edited\n")
+    try:
+        monkeypatch.setattr(snapshot, "DATA", rules_dir)
+        snapshot._code_hash.cache_clear()
+        edited_rules = snapshot.fingerprint({})
+        monkeypatch.setattr(snapshot, "DATA", bundled)
+        monkeypatch.setattr(snapshot, "CODE", tuple(code if p.name == "incremental.py" else p for p in snapshot.CODE))
+        snapshot._code_hash.cache_clear()
+        edited_code = snapshot.fingerprint({})
+    finally:
+        monkeypatch.undo()
+        snapshot._code_hash.cache_clear()
+    assert len({base, edited_rules, edited_code}) == 3
+    assert snapshot.fingerprint({}) == base
+
+
 def _damage(db: str, how: str) -> None:
     store = open_store(db)
     if how == "truncated":

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextvars
 import copyreg
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -39,12 +40,15 @@ import zlib
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..nlp.gazetteer import Gazetteer
 from ..resources import Resources
 from .incremental import State
 from .rules import DATA, rules
+
+if TYPE_CHECKING:
+    from ..store.snapshots import SnapshotHeader
 
 FORMAT = "pickle-5+zlib-1"
 HERE = Path(__file__).resolve().parent
@@ -66,7 +70,18 @@ class SnapshotUnreadable(Exception):
 
 def fingerprint(settings: dict[str, Any]) -> str:
     """SHA-256 (hex) of what a saved state depends on besides the knowledge base: crosswire's version, Python's,
-    the fusion code, the rules files, the gazetteer read (``data`` folder or bundled) and the source grades."""
+    the fusion code and the rules files (hashed once per process: ``_code_hash``), the gazetteer read (``data``
+    folder or bundled) and the source grades."""
+    h = hashlib.sha256(_code_hash().encode())
+    h.update(Resources(settings.get("data")).path("gazetteer.toml").read_bytes())
+    h.update(json.dumps(settings.get("source_grades") or {}, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_hash() -> str:
+    """The part of the fingerprint that cannot change while the process runs: FORMAT, the versions, the fusion
+    code and the rules files."""
     h = hashlib.sha256()
     try:
         version = metadata.version("crosswire")
@@ -77,9 +92,13 @@ def fingerprint(settings: dict[str, Any]) -> str:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for name in RULES:
         h.update(name.encode() + b"\0" + (DATA / name).read_bytes() + b"\0")
-    h.update(Resources(settings.get("data")).path("gazetteer.toml").read_bytes())
-    h.update(json.dumps(settings.get("source_grades") or {}, sort_keys=True).encode())
     return h.hexdigest()
+
+
+def usable(header: SnapshotHeader, settings: dict[str, Any]) -> bool:
+    """Whether a saved state of this header was made by this fusion code, rules and settings (its format is part
+    of the fingerprint)."""
+    return header.code == fingerprint(settings)
 
 
 def dumps(state: State, gazetteer: Gazetteer) -> bytes:
@@ -143,9 +162,6 @@ def _reducer(name: str, obj: Any) -> Callable[[Any], Any]:
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO) -> None:
-        super().__init__(file)
-
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in ALLOWED:
             return super().find_class(module, name)
