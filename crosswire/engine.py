@@ -35,11 +35,6 @@ SAVE_SMALL = 32_000_000  # bytes: a saved fusion state this small is always brou
 SAVE_BEHIND = 0.02  # "auto" leaves a larger one behind by fewer new reports than this share of those it covers
 
 
-def _docs_count(mark: Any) -> int:
-    """How many report rows a fusion mark covers."""
-    return next((int(n) for name, _, n in mark.tables if name == "documents"), 0)
-
-
 @dataclass(slots=True)
 class IngestReport:
     added: int = 0
@@ -301,7 +296,7 @@ class Crosswire(ReadSide, ReviewSide):
         (or build fusion when there is none, or it was made by other fusion code or rules, or it is damaged),
         refresh it incrementally from the reports added since, build its name index and timeline, and save it.
         With ``when="always"`` it is loaded, refreshed and saved again even when it is current; otherwise a current
-        one whose bytes check (size, SHA-256) is left as it is, and with ``when="auto"`` so is one that is large
+        one whose parts add up to its size is left as it is (a reader checks its SHA-256 when it loads it), and with ``when="auto"`` so is one that is large
         (over SAVE_SMALL bytes) and behind by only new reports, fewer than SAVE_BEHIND of those it covers: saving
         one costs seconds per 100 MB, and a reader refreshes it from there incrementally. What was done, as plain
         data: ``how`` ("up to date", "left", "loaded", "incremental", "full"), ``seconds``, ``reports`` covered,
@@ -316,23 +311,18 @@ class Crosswire(ReadSide, ReviewSide):
         mark = store.fusion_mark()
         try:
             header = store.fusion_snapshot_header()
-        except SnapshotDamaged as exc:
-            header = None
-            notes.append(f"{exc}: building fusion again")
-        reports = _docs_count(mark)
-        if when != "always" and header is not None and header.code == snapshot.fingerprint(self.settings) \
-                and header.format == snapshot.FORMAT:
-            behind = reports - _docs_count(header.mark)
+        except SnapshotDamaged:
+            header = None  # said in ``notes`` by the fusion's reading of it below (``Fusion.saved``)
+        reports = mark.reports
+        if when != "always" and header is not None and snapshot.usable(header, self.settings) \
+                and store.fusion_snapshot_whole(header):
+            covered = header.mark.reports
+            behind = reports - covered
             current = header.mark == mark
             if current or (when == "auto" and header.size > SAVE_SMALL and store.appended_since(header.mark, mark)
-                           and 0 <= behind < SAVE_BEHIND * _docs_count(header.mark)):
-                try:
-                    store.read_fusion_snapshot()  # the bytes are those written (size, SHA-256)
-                except SnapshotDamaged as exc:
-                    notes.append(f"{exc}: building fusion again")
-                else:
-                    return {"how": "up to date" if current else "left", "seconds": time.perf_counter() - t0,
-                            "reports": reports, "behind": behind, "saved_bytes": header.size}
+                           and 0 <= behind < SAVE_BEHIND * covered):
+                return {"how": "up to date" if current else "left", "seconds": time.perf_counter() - t0,
+                        "reports": reports, "behind": behind, "saved_bytes": header.size}
         fusion = self.fusion
         listening, fusion.on_note = fusion.on_note, notes.append
         try:

@@ -211,20 +211,19 @@ class Fusion:
             if store is not self.store:
                 store.close()
 
-    def saved(self, store: Store | None = None) -> State | None:
+    def saved(self, store: Store) -> State | None:
         """The fusion state saved in the knowledge base (``crosswire.fuse.snapshot``), or None — with a message
         (``on_note``: to the log unless the engine listens) when there is one this code cannot use: made by other fusion code or rules,
         or damaged. Never raises for a bad snapshot: fusion is then built as if there were none."""
         from . import snapshot
 
-        store = store or self.store
         t0 = time.perf_counter()
         try:
             header = store.fusion_snapshot_header()
             if header is None:
                 return None
-            if header.code != snapshot.fingerprint(self.settings) or header.format != snapshot.FORMAT:
-                self._note("the saved fusion state was made by another version of crosswire's fusion code, rules or "
+            if not snapshot.usable(header, self.settings):
+                self.on_note("the saved fusion state was made by another version of crosswire's fusion code, rules or "
                            "settings: building fusion again")
                 return None
             found = store.read_fusion_snapshot()
@@ -232,13 +231,10 @@ class Fusion:
                 return None
             state = snapshot.loads(found[1], self.gazetteer)
         except (SnapshotDamaged, snapshot.SnapshotUnreadable) as exc:
-            self._note(f"the saved fusion state cannot be used ({exc}): building fusion again")
+            self.on_note(f"the saved fusion state cannot be used ({exc}): building fusion again")
             return None
         state.how, state.seconds = "loaded", time.perf_counter() - t0
         return state
-
-    def _note(self, message: str) -> None:
-        self.on_note(message)
 
     def save(self, store: Store) -> dict[str, Any]:
         """Save the state served now in ``store`` (writable): its ``bytes``, wall ``seconds`` and ``cpu`` seconds."""

@@ -43,6 +43,11 @@ class FusionMark:
         """The largest report rowid covered."""
         return next(top for name, top, _ in self.tables if name == "documents")
 
+    @property
+    def reports(self) -> int:
+        """How many report rows are covered."""
+        return next((n for name, _, n in self.tables if name == "documents"), 0)
+
 
 # (after, upto]: the reports with a rowid in this window (``None``: every report)
 DocWindow = tuple[int, int]

@@ -4,6 +4,7 @@
     store.write_fusion_snapshot(header, data)     # replaces the saved state, in one transaction
     store.fusion_snapshot_header()                 # SnapshotHeader | None: what it reflects, without its bytes
     store.read_fusion_snapshot()                   # (header, bytes) | None; SnapshotDamaged if not whole
+    store.fusion_snapshot_whole(header)            # its parts' count and total size, bytes not read
 """
 from __future__ import annotations
 
@@ -76,6 +77,14 @@ class SnapshotStore(StoreMixin):
             raise SnapshotDamaged(f"the saved fusion state in {self.path} is damaged: its SHA-256 is not the one "
                                   "written with it")
         return header, data
+
+    @mapped
+    def fusion_snapshot_whole(self, header: SnapshotHeader) -> bool:
+        """Whether the stored parts add up to ``header``'s size and count, without reading the bytes (a truncated or
+        half-deleted state; a reader still checks the SHA-256 when it loads it)."""
+        row = self.conn.execute("SELECT COUNT(*), COALESCE(SUM(LENGTH(data)), 0) FROM fusion_snapshot_parts"
+                                ).fetchone()
+        return (int(row[0]), int(row[1])) == (header.parts, header.size)
 
     def write_fusion_snapshot(self, header: SnapshotHeader, data: bytes) -> SnapshotHeader:
         """Replace the saved fusion state by ``data`` (in one transaction); the header as written (size, parts,
