@@ -111,9 +111,9 @@ class Pages:
             with self._cond:
                 self.blocked -= 1
 
-    def give_way(self, most: float | None = None) -> None:
+    def give_way(self) -> None:
         """In a background build (``background_work``): wait while a page is being answered (and none waits for a
-        build), at most ``most`` seconds (GIVE_WAY), unless it has given way GIVE_WAY_SHARE times as long as it ran;
+        build), at most GIVE_WAY seconds, unless it has given way GIVE_WAY_SHARE times as long as it ran;
         elsewhere (a page itself, the CLI) nothing."""
         build = _GIVES_WAY.get()
         if not self.active or self.blocked or build is None:
@@ -122,7 +122,7 @@ class Pages:
         if build[1] > GIVE_WAY_SHARE * (start - build[0] - build[1]):
             return  # it has given way its share: on with the build
         with self._cond:
-            self._cond.wait_for(lambda: not self.active or self.blocked, GIVE_WAY if most is None else most)
+            self._cond.wait_for(lambda: not self.active or self.blocked, GIVE_WAY)
         waited = time.perf_counter() - start
         build[1] += waited
         self.waited += waited
