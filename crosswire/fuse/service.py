@@ -168,10 +168,10 @@ class Fusion:
         self.settings = settings or {}
         self.grades = source_grades(self.settings)
         self.cache = cache or VersionCache(store.version)
-        self._tops: dict[int, tuple[weakref.ref[set[int]], list[int]]] = {}  # id of a name part -> its latest
+        self._tops: Memo = {}  # id of a name part -> its latest
         # id of a resolver -> each report's known entities, each cluster's position (``doc_entities``): kept for every
         # resolver alive (the state served and the one a background build prepares both ask)
-        self._docs: dict[int, tuple[weakref.ref[ent.Resolver], dict[str, list[str]], dict[str, int]]] = {}
+        self._docs: Memo = {}
         self.on_note: Callable[[str], None] = _log_note  # told why a saved state was not used (``saved``)
 
     @property
@@ -624,18 +624,7 @@ class Fusion:
         """The ENTITY_CLAIMS latest claim ids of one part of the name index (``latest_claims``), made once per part:
         a part is never written to and is shared by the states that follow (a refresh adds parts), and a claim's
         as_of never changes, so an entity page ranks a few hundred ids per part, not every claim of its names."""
-        key = id(part)
-        hit = self._tops.get(key)
-        if hit is not None and hit[0]() is part:
-            return hit[1]
-        top = latest_claims(part, when, ENTITY_CLAIMS)
-        tops = self._tops
-
-        def forget(_: weakref.ref[set[int]]) -> None:  # the part is freed (no state has it): its entry goes too
-            tops.pop(key, None)
-
-        tops[key] = (weakref.ref(part, forget), top)
-        return top
+        return _by_identity(self._tops, part, lambda: latest_claims(part, when, ENTITY_CLAIMS))
 
     def prepare_entities(self) -> None:
         """The reports' entities of the state asked for (``doc_entities``) and the latest claims of every part of its
@@ -668,27 +657,38 @@ class Fusion:
         """Each report's known entities (the keys of the clusters whose reports it is in), and each cluster's
         position in the resolver: made once per resolver (``prepare_entities`` makes it for a new state), so an
         entity page counts its co-occurring entities over its own reports."""
-        key = id(r)
-        hit = self._docs.get(key)
-        if hit is not None and hit[0]() is r:
-            return hit[1], hit[2]
-        docs: dict[str, list[str]] = {}
-        for c in r.clusters.values():
-            give_way()  # pages being answered first (in a background build)
-            if c.known:
-                for d in c.doc_ids:
-                    docs.setdefault(d, []).append(c.key)
-        order = {k: i for i, k in enumerate(r.clusters)}
-        kept = self._docs
+        def make() -> tuple[dict[str, list[str]], dict[str, int]]:
+            docs: dict[str, list[str]] = {}
+            for c in r.clusters.values():
+                give_way()  # pages being answered first (in a background build)
+                if c.known:
+                    for d in c.doc_ids:
+                        docs.setdefault(d, []).append(c.key)
+            return docs, {k: i for i, k in enumerate(r.clusters)}
 
-        def forget(_: weakref.ref[ent.Resolver]) -> None:  # the resolver is freed (no state has it): so is its entry
-            kept.pop(key, None)
-
-        kept[key] = (weakref.ref(r, forget), docs, order)
-        return docs, order
+        return _by_identity(self._docs, r, make)
 
 
 # ---------------------------------------------------------------- module helpers
+
+Memo = dict[int, tuple[weakref.ref[Any], Any]]  # id of an object -> (a weak reference to it, what was made of it)
+
+
+def _by_identity(memo: Memo, obj: Any, make: Callable[[], T]) -> T:
+    """What ``make()`` made for this very object (``obj`` is never changed after it is made), made once; the entry
+    goes when the object is freed (no state holds it any more)."""
+    key = id(obj)
+    hit = memo.get(key)
+    if hit is not None and hit[0]() is obj:
+        return hit[1]  # type: ignore[no-any-return]
+    value = make()
+
+    def forget(_: weakref.ref[Any]) -> None:
+        memo.pop(key, None)
+
+    memo[key] = (weakref.ref(obj, forget), value)
+    return value
+
 
 def _summary(s: Series, points: list[Point], with_points: bool = True) -> dict[str, Any]:
     """Series head, range, latest point (latest as_of; recalled figures never), distinct asserters, the
