@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -29,11 +28,6 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-
-
-def cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def copy(db: str, folder: Path, name: str) -> str:
@@ -52,18 +46,18 @@ def step(args: list[str]) -> dict[str, Any]:
 def child(mode: str, db: str, add: int) -> dict[str, Any]:
     from crosswire import Crosswire
 
-    t0, c0 = time.perf_counter(), cpu()
+    t0, c0 = time.perf_counter(), time.process_time()
     if mode == "save":
         cw = Crosswire(db=db)
         done = cw.save_fusion("always")
         st = cw.fusion.state()
-        return {"how": done["how"], "wall": done["seconds"], "cpu": cpu() - c0, "build": st.seconds,
+        return {"how": done["how"], "wall": done["seconds"], "cpu": time.process_time() - c0, "build": st.seconds,
                 "save": done["save_seconds"], "save_cpu": done["save_cpu"], "bytes": done["saved_bytes"],
                 "reports": done["reports"]}
     if mode == "load":
         cw = Crosswire(db=db, read_only=True)
         st = cw.fusion.state(wait=True)
-        return {"how": st.how, "wall": time.perf_counter() - t0, "cpu": cpu() - c0}
+        return {"how": st.how, "wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}
     if mode == "ingest":
         sys.path.insert(0, str(HERE))
         import fuse as bench  # noqa: PLC0415 - the generated reports of benchmarks/fuse.py
@@ -77,9 +71,9 @@ def child(mode: str, db: str, add: int) -> dict[str, Any]:
         out = {}
         for when in ("auto", "always"):
             cw = Crosswire(db=db)
-            t, c = time.perf_counter(), cpu()
+            t, c = time.perf_counter(), time.process_time()
             done = cw.save_fusion(when)
-            out[when] = {"how": done["how"], "wall": time.perf_counter() - t, "cpu": cpu() - c,
+            out[when] = {"how": done["how"], "wall": time.perf_counter() - t, "cpu": time.process_time() - c,
                          "save": done.get("save_seconds"), "save_cpu": done.get("save_cpu"),
                          "behind": done.get("behind")}
             cw.close()
