@@ -27,12 +27,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 class CueTable:
     weights: dict[str, float] = field(default_factory=dict)
     threshold: float = 0.5
-    sourceless: float | None = None  # the cut for a cue whose clause names no source (None: ``threshold``)
     version: str = "untrained"  # a hash of the model file: retraining changes what extraction stores
-
-    def cut(self, has_source: bool) -> float:
-        """The threshold for a cue with (or without) a source mention in its clause."""
-        return self.threshold if has_source or self.sourceless is None else self.sourceless
 
     def score(self, features: list[str]) -> float:
         """Probability that a verb with these features is an attribution cue."""
@@ -46,5 +41,4 @@ def load_cues(path: Path | None = None, kind: str = "cues") -> CueTable:
     raw = (path or DATA / "cue_model.json").read_bytes()
     data = json.loads(raw.decode("utf-8"))
     return CueTable(weights={k: float(v) for k, v in data["weights"].items()}, threshold=float(data["threshold"]),
-                    sourceless=float(data["threshold_sourceless"]) if "threshold_sourceless" in data else None,
                     version=f"{kind}-" + hashlib.sha256(raw).hexdigest()[:10])

@@ -498,8 +498,8 @@ def _inverted_source(tok: Token, quoted: list[tuple[int, int]]) -> tuple[int, in
     if i < 0:
         return None
     quote = quoted[i]
-    if quote[1] > tok.idx or any(not (t.is_punct or t.is_space) for t in doc[max(0, tok.i - 3):tok.i]
-                                 if t.idx >= quote[1]) or tok.idx - quote[1] > 4:
+    if not 0 <= tok.idx - quote[1] <= 4 or any(not (t.is_punct or t.is_space) for t in doc[max(0, tok.i - 3):tok.i]
+                                               if t.idx >= quote[1]):
         return None
     words = []
     for t in doc[tok.i + 1:min(tok.sent.end, tok.i + 1 + _INVERTED_WORDS)]:
@@ -559,10 +559,10 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
     out = []
     for tok, src, adjacent in candidates(sent, quoted, text):
         score = cues.score(cue_features(tok, src, adjacent is not None))
+        if score < cues.threshold:
+            continue
         if src is None:
             src = _inverted_source(tok, quoted)
-        if score < cues.cut(src is not None):
-            continue
         content = adjacent or _clause_end(tok, _content_of(tok, sent, bounds, quoted, v), text) or \
             _adjacent_quotation(tok, src, quoted, text, loose=True)
         if content is None:
@@ -810,7 +810,7 @@ def _subject_relation(unit: Token, kids: list[Token], speaker: Token | None) -> 
     return "pron" if subj.pos_ == "PRON" else "other"
 
 
-def unit_features(ctx: CueContext, unit: Token, depth: int, root: str = "-") -> list[str]:
+def unit_features(ctx: CueContext, unit: Token, depth: int, root: str) -> list[str]:
     """What the boundary model looks at for one unit: its dependency (at the cue or below, and the dependency
     at the cue of the unit it is under, ``root``), its word when it is a preposition, marker or adverb, what
     it governs (a date, an occasion, a clause with its own subject, and whether that subject is the
