@@ -542,6 +542,21 @@ def test_an_entity_lists_the_entities_sharing_its_reports_as_intersecting_every_
     cw.close()
 
 
+def test_an_entity_page_of_a_reader_that_prepared_nothing_lists_the_same_without_indexing_every_report(
+        tmp_path: Path) -> None:
+    """A one-off reader (the command line, a library caller) counts one entity's co-occurring entities by
+    intersecting, not by indexing every report first; the list is the one a served (prepared) engine gives."""
+    db, _ = generated(tmp_path, 120)
+    plain, served = Crosswire(db=db), Crosswire(db=db)
+    served.fusion.prepare_entities()
+    listed = plain.entities()
+    answers = [plain.entity(e["id"])["co_occurring"] for e in listed]
+    assert plain.fusion._docs == {}  # nothing indexed for the one-off reader
+    assert answers == [served.entity(e["id"])["co_occurring"] for e in listed] and any(answers)
+    plain.close()
+    served.close()
+
+
 def test_an_entity_page_ranks_each_part_of_the_name_index_once_across_refreshes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crosswire.fuse import service

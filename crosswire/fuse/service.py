@@ -646,12 +646,24 @@ class Fusion:
 
     def _co_occurring(self, r: ent.Resolver, c: ent.Cluster) -> list[dict[str, Any]]:
         """The known entities that share reports with ``c``, most shared reports first, then by name (then in the
-        resolver's order): counted over ``c``'s reports (``doc_entities``), not by intersecting every entity's."""
-        docs, order = self.doc_entities(r)
+        resolver's order): counted over ``c``'s reports when the resolver's ``doc_entities`` were prepared (a
+        served state: ``prepare_entities``), else by intersecting every entity's reports with ``c``'s — one page
+        of a reader that has not prepared them (the command line, a library caller, a state not yet prepared)
+        does not pay for the index of every report (about half a second at a million claims)."""
+        prepared = _memoised(self._docs, r)
+        if prepared is None:
+            counts: Counter[str] = Counter()
+            for other in r.clusters.values():  # (in the resolver's order: the sort below keeps it among ties)
+                if other.key != c.key and other.known:
+                    shared = len(c.doc_ids & other.doc_ids)
+                    if shared:
+                        counts[other.key] = shared
+            return _co_occurring_rows(r, sorted(counts.items(), key=lambda kv: (-kv[1], r.clusters[kv[0]].name)))
+        docs, order = prepared
         counts = Counter(chain.from_iterable(map(docs.get, c.doc_ids, repeat(()))))
         counts.pop(c.key, None)
-        return [{"id": r.clusters[k].id, "name": r.clusters[k].name, "type": r.clusters[k].type, "docs": n}
-                for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], r.clusters[kv[0]].name, order[kv[0]]))]
+        return _co_occurring_rows(r, sorted(counts.items(),
+                                            key=lambda kv: (-kv[1], r.clusters[kv[0]].name, order[kv[0]])))
 
     def doc_entities(self, r: ent.Resolver) -> tuple[dict[str, list[str]], dict[str, int]]:
         """Each report's known entities (the keys of the clusters whose reports it is in), and each cluster's
@@ -674,13 +686,24 @@ class Fusion:
 Memo = dict[int, tuple[weakref.ref[Any], Any]]  # id of an object -> (a weak reference to it, what was made of it)
 
 
+def _co_occurring_rows(r: ent.Resolver, ranked: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    return [{"id": r.clusters[k].id, "name": r.clusters[k].name, "type": r.clusters[k].type, "docs": n}
+            for k, n in ranked]
+
+
+def _memoised(memo: Memo, obj: Any) -> Any:
+    """What was made for this very object (``_by_identity``), or None when nothing was."""
+    hit = memo.get(id(obj))
+    return hit[1] if hit is not None and hit[0]() is obj else None
+
+
 def _by_identity(memo: Memo, obj: Any, make: Callable[[], T]) -> T:
     """What ``make()`` made for this very object (``obj`` is never changed after it is made), made once; the entry
     goes when the object is freed (no state holds it any more)."""
     key = id(obj)
-    hit = memo.get(key)
-    if hit is not None and hit[0]() is obj:
-        return hit[1]  # type: ignore[no-any-return]
+    found = _memoised(memo, obj)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     value = make()
 
     def forget(_: weakref.ref[Any]) -> None:
