@@ -226,7 +226,7 @@ def _resumes(text: str, right: int, quote: tuple[int, int], sent: Span) -> bool:
     cue's own sentence (its source's apposition, a date) between them, closed by a comma or a stop, and the
     quotation opening the next sentence or going on after that comma?"""
     between = text[right:quote[0]]
-    if "\n\n" in between and _opens_next_paragraph(text, right, quote):
+    if "\n\n" in between and _opens_next_paragraph(text, between, quote):
         return True
     if "\n" in between or any(ch in "“”\"" for ch in between) or "''" in between:
         return False
@@ -238,10 +238,11 @@ def _resumes(text: str, right: int, quote: tuple[int, int], sent: Span) -> bool:
     return len(between) - len(tail) <= 3 and sent.end_char - quote[0] <= 3 + quote[1] - quote[0] + 3
 
 
-def _opens_next_paragraph(text: str, right: int, quote: tuple[int, int]) -> bool:
-    """'"A," she said.' ending its paragraph and the next paragraph a quotation and nothing else: the
-    quotation goes on with A (a paragraph of quotation without a cue of its own is the last speaker's)."""
-    rest, gap = text[right:quote[0]].split("\n\n", 1) if "\n\n" in text[right:quote[0]] else ("", "x")
+def _opens_next_paragraph(text: str, between: str, quote: tuple[int, int]) -> bool:
+    """'"A," she said.' ending its paragraph (``between``: from A's end to the quotation, a paragraph break in it)
+    and the next paragraph a quotation and nothing else: the quotation goes on with A (a paragraph of quotation
+    without a cue of its own is the last speaker's)."""
+    rest, gap = between.split("\n\n", 1)
     if gap.strip(" \u00a0") or "\n" in rest or any(ch in "“”\"" for ch in rest) or len(rest) > 120:
         return False
     if not rest.rstrip(" \u00a0").endswith((".", ",")):
