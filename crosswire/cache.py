@@ -66,19 +66,35 @@ _PREPARING: contextvars.ContextVar[tuple[Any, Ready] | None] = contextvars.Conte
                                                                                       default=None)
 REMAKE_SECONDS = 3.0  # CPU seconds a background build spends making the previous state's answers again
 # Pages first: only one thread runs Python at a time, and a page answered while a background build runs would
-# share the interpreter with it (half each). So a background build gives way (``give_way``) at its steps (each
-# refresh step, each answer it prepares, each part it ranks) while a page is being answered, for at most
-# GIVE_WAY seconds at a time, and in all at most GIVE_WAY_SHARE times as long as it has run (a dashboard viewed
-# without pause still sees its build end: it makes at least 1 / (1 + GIVE_WAY_SHARE) of its progress alone).
+# share the interpreter with it (half each). So a background build gives way (``give_way``) while a page is being
+# answered — a dashboard request, or any read of an engine that serves stale answers (``VersionCache.answering``:
+# a library caller's too) — for at most GIVE_WAY seconds at a time, and in all at most GIVE_WAY_SHARE times as long
+# as it has run (a dashboard viewed without pause still sees its build end: it makes at least 1 / (1 +
+# GIVE_WAY_SHARE) of its progress alone). A build calls ``give_way`` at every step of every loop; it looks at the
+# pages at most every GIVE_WAY_EVERY seconds of its time (a call in between costs a clock reading), so a page waits
+# for a build's Python for about that long, whatever its steps cost.
 GIVE_WAY = 0.25
 GIVE_WAY_SHARE = 4.0
-# in a background build's thread: [when it started (perf_counter), seconds it has given way]
-_GIVES_WAY: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("crosswire_gives_way", default=None)
+GIVE_WAY_EVERY = 0.001
+
+
+class _Build:
+    """What a background build's thread knows of its giving way (``Pages.give_way``)."""
+
+    __slots__ = ("started", "waited", "look")
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.waited = 0.0  # seconds it has given way
+        self.look = 0.0  # when it looks at the pages next (perf_counter)
+
+
+_GIVES_WAY: contextvars.ContextVar[_Build | None] = contextvars.ContextVar("crosswire_gives_way", default=None)
 
 
 class Pages:
-    """The pages being answered now (``answering``, around each dashboard request), which the background
-    builds give way to (``give_way``)."""
+    """The pages being answered now (``answering``: around each dashboard request, and each read of an engine
+    serving stale answers), which the background builds give way to (``give_way``)."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
@@ -112,20 +128,30 @@ class Pages:
                 self.blocked -= 1
 
     def give_way(self) -> None:
-        """In a background build (``background_work``): wait while a page is being answered (and none waits for a
-        build), at most GIVE_WAY seconds, unless it has given way GIVE_WAY_SHARE times as long as it ran;
-        elsewhere (a page itself, the CLI) nothing."""
+        """In a background build (``background_work``), at most every GIVE_WAY_EVERY seconds: wait while a page is
+        being answered (and none waits for a build), at most GIVE_WAY seconds, unless it has given way
+        GIVE_WAY_SHARE times as long as it ran; elsewhere (a page itself, the CLI) nothing."""
         build = _GIVES_WAY.get()
-        if not self.active or self.blocked or build is None:
+        if build is None:
             return
         start = time.perf_counter()
-        if build[1] > GIVE_WAY_SHARE * (start - build[0] - build[1]):
+        if start < build.look:
+            return
+        build.look = start + GIVE_WAY_EVERY
+        if not self.active or self.blocked:
+            return
+        if build.waited > GIVE_WAY_SHARE * (start - build.started - build.waited):
             return  # it has given way its share: on with the build
         with self._cond:
             self._cond.wait_for(lambda: not self.active or self.blocked, GIVE_WAY)
         waited = time.perf_counter() - start
-        build[1] += waited
+        build.waited += waited
         self.waited += waited
+
+    @staticmethod
+    def in_background_work() -> bool:
+        """Whether this thread runs a background build (``background_work``), which pages are not."""
+        return _GIVES_WAY.get() is not None
 
 
 PAGES = Pages()
@@ -138,7 +164,7 @@ def give_way() -> None:
 
 def background_work(run: Callable[[], T]) -> T:
     """``run()`` as background work that gives way to pages (``Pages.give_way``), on this thread."""
-    token = _GIVES_WAY.set([time.perf_counter(), 0.0])
+    token = _GIVES_WAY.set(_Build())
     try:
         return run()
     finally:
@@ -162,6 +188,14 @@ class VersionCache:
         self.error: str | None = None  # the last background build's failure, if it failed
         self.preparers: list[Callable[[], Any]] = []  # run by a background build for its new state (``prepare``)
         self.preparing: Callable[[], AbstractContextManager[Any]] = nullcontext  # the block they run in
+
+    def answering(self) -> AbstractContextManager[None]:
+        """A block that reads answers of this cache: with ``background`` (stale answers served while a build runs),
+        a page the background builds give way to (``Pages``) — whoever reads, the dashboard or a library caller —
+        unless it runs in a background build itself (preparing answers for its new state)."""
+        if self.background and not PAGES.in_background_work() and _PREPARING.get() is None:
+            return PAGES.answering()
+        return nullcontext()
 
     def version(self) -> Hashable:
         """The knowledge base's version now (and the answers of the previous one dropped if it changed); in a

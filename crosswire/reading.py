@@ -135,16 +135,21 @@ class ReadSide:
         return self.cache.pinned()
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per knowledge-base version and ``key``."""
-        return self.cache.get(key, compute)
+        """``compute()`` once per knowledge-base version and ``key`` (while answers are served stale, as a page that
+        background builds give way to: ``VersionCache.answering``)."""
+        with self.cache.answering():
+            return self.cache.get(key, compute)
 
     def fused(self, key: Hashable, compute: Callable[[], T], remake: bool = False) -> T:
         """``compute()`` (an answer from fusion) once per fusion state and ``key``: with a background cache the
         state may be the previous one while the current one is built (``fusion_status`` says so). ``remake``:
         ``compute`` asks this engine afresh (its fusion reads the store through ``Fusion.store``), so a background
-        build may make it again for its new state before serving it (``VersionCache.prepare``)."""
-        state = self.fusion.state()  # not under the lock: the first build may be running in a thread
-        return self.cache.derived(key, state, compute, remake)
+        build may make it again for its new state before serving it (``VersionCache.prepare``). While answers are
+        served stale, every such read is a page that background builds give way to (``VersionCache.answering``),
+        whoever asks: the dashboard or a library caller."""
+        with self.cache.answering():
+            state = self.fusion.state()  # not under the lock: the first build may be running in a thread
+            return self.cache.derived(key, state, compute, remake)
 
     def fusion_status(self) -> dict[str, Any]:
         """Whether fusion's answers are current, or the previous ones while a build runs: ``current``,
@@ -167,8 +172,8 @@ class ReadSide:
 
     def prepare_views(self) -> None:
         """The answers every view of the dashboard starts from, for a new fusion state (``serve_stale`` has each
-        background build make them): the figures, the conflicts and their claims, the entities and the latest claims
-        of the parts of the name index the refresh added (``Fusion.prepare_entities``)."""
+        background build make them): the figures, the conflicts and their claims, the entities and the reports'
+        entities (``Fusion.prepare_entities``)."""
         for prepare in (self.figures, self.conflicts, self.conflict_claims, self.entities,
                         self.fusion.prepare_entities):
             give_way()  # pages being answered go first (``crosswire.cache.Pages``)
@@ -317,9 +322,8 @@ class ReadSide:
         """Ids of every claim that takes part in a contradiction."""
         def compute() -> set[int]:
             out: set[int] = set()
-            for n, conflict in enumerate(self.conflicts()):
-                if n % 512 == 0:
-                    give_way()  # pages being answered first (a background build preparing it)
+            for conflict in self.conflicts():
+                give_way()  # pages being answered first (a background build preparing it)
                 out.update(conflict.get("claim_ids") or ())
             return out
 

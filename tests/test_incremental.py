@@ -240,6 +240,45 @@ def test_a_background_build_gives_way_while_a_page_is_answered_and_only_then(mon
         assert 0.05 <= time.perf_counter() - started < 0.15
 
 
+def test_a_background_build_looks_at_the_pages_at_most_every_give_way_every_seconds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "GIVE_WAY", 0.05)
+    monkeypatch.setattr(cache, "GIVE_WAY_SHARE", 1e9)  # its share is not the limit here
+    with cache.PAGES.answering():  # a page that does not end
+        monkeypatch.setattr(cache, "GIVE_WAY_EVERY", 60.0)
+        started = time.perf_counter()
+        cache.background_work(lambda: [cache.give_way() for _ in range(5)])
+        assert 0.05 <= time.perf_counter() - started < 0.1  # looked (and waited) once: the other calls cost nothing
+        monkeypatch.setattr(cache, "GIVE_WAY_EVERY", 0.0)
+        started = time.perf_counter()
+        cache.background_work(lambda: [cache.give_way() for _ in range(3)])
+        assert time.perf_counter() - started >= 0.15  # looked at every call
+
+
+def test_every_read_of_an_engine_serving_stale_answers_is_a_page_builds_give_way_to(tmp_path: Path) -> None:
+    """A library caller of an engine that serves stale answers (``serve_stale``) is a page as a dashboard request
+    is: a background build waits while its read runs; a build's own reads (preparing answers) are not pages, nor
+    are the reads of an engine that builds before answering."""
+    db, _ = generated(tmp_path, 20)
+    cw = Crosswire(db=db)
+    assert cw.fused(("plain",), lambda: cache.PAGES.active) == 0 == cw.cached(("plain",), lambda: cache.PAGES.active)
+    cw.serve_stale()
+    assert cw.fused(("stale",), lambda: cache.PAGES.active) == 1 == cw.cached(("stale",), lambda: cache.PAGES.active)
+    assert cache.background_work(lambda: cw.fused(("in a build",), lambda: cache.PAGES.active)) == 0
+    order: list[str] = []
+
+    def read() -> int:
+        build = _build_step(order)
+        build.join(0.2)  # the build's step waits while this read runs
+        order.append("read")
+        return 1
+
+    assert cw.fused(("read",), read) == 1
+    time.sleep(0.1)
+    assert order == ["read", "build step"] and cache.PAGES.active == 0
+    cw.close()
+
+
 def test_each_request_to_the_app_counts_as_a_page_being_answered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crosswire.web.app import create_app
 
@@ -557,33 +596,65 @@ def test_an_entity_page_of_a_reader_that_prepared_nothing_lists_the_same_without
     served.close()
 
 
-def test_an_entity_page_ranks_each_part_of_the_name_index_once_across_refreshes(
+def test_an_entity_page_lists_the_latest_claims_of_its_names_as_a_fresh_build_across_refreshes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The claims ranked by (as_of, id) are kept up to date by refreshes (the new ones merged in their places, the
+    earlier state's list untouched), and every entity lists the latest claims of its names as a fresh build does."""
     from crosswire.fuse import service
-    from crosswire.fuse.service import latest_claims
+    from crosswire.fuse.service import latest_claims, latest_of
 
     monkeypatch.setattr(service, "ENTITY_CLAIMS", 40)  # fewer than the entity's claims: a page of them
-    db, gen = generated(tmp_path, 120)
+    db, gen = generated(tmp_path, 300)
     cw = Crosswire(db=db)
-    entity = cw.entities()[0]["id"]
-    cw.entity(entity)  # builds the name index
-    cw.fusion.prepare_entities()
-    index, when = cw.fusion.state().names
-    before = [(part, cw.fusion.part_latest(part, when)) for parts in index.values() for part in parts]
-    add(db, gen, 120, 20)
-    answer = cw.entity(entity)
-    assert cw.fusion_status()["how"] == "incremental"
-    index, when = cw.fusion.state().names
-    now = {id(part): part for parts in index.values() for part in parts}
-    kept = [(part, top) for part, top in before if now.get(id(part)) is part]
-    assert kept and len(kept) < len(now)  # the refresh added parts and kept the others
-    assert all(cw.fusion.part_latest(part, when) is top for part, top in kept)  # ranked once
-    for part in now.values():
-        assert cw.fusion.part_latest(part, when) == latest_claims(part, when, 40)
-    full = Crosswire(db=db)
-    assert answer == full.entity(entity) and answer["n_claims"] > len(answer["claims"]) == 40
-    full.close()
+    listed = [e["id"] for e in cw.entities()]
+    cw.entity(listed[0])  # builds the name index
+    before = cw.fusion.state().names
+    ranked_before = list(before.order)
+    for first, count in ((300, 40), (340, 25)):
+        add(db, gen, first, count)
+        answers = {e: cw.entity(e) for e in listed}
+        assert cw.fusion_status()["how"] == "incremental"
+        names = cw.fusion.state().names
+        assert names.order == sorted(names.when, key=lambda c: (names.when[c], c))  # every claim, ranked
+        for parts in names.by_name.values():
+            for part in parts:
+                assert latest_of(part, names.order, names.when, 40) == latest_claims(part, names.when, 40)
+        full = Crosswire(db=db)
+        assert answers == {e: full.entity(e) for e in listed}
+        full.close()
+    assert before.order == ranked_before  # the earlier state's ranking as it was
+    assert any(a["n_claims"] > len(a["claims"]) == 40 for a in answers.values())
     cw.close()
+
+
+def test_the_latest_of_a_set_walked_down_the_ranked_claims_are_those_a_sort_finds() -> None:
+    """``latest_of`` walks down the ranked claims or sorts the set (small sets, or ids all older than most): the
+    same ids either way, for sets spread over the claims, bunched at either end, and smaller than the page."""
+    import random
+
+    from crosswire.fuse import service
+    from crosswire.fuse.service import latest_claims, latest_of
+
+    rng = random.Random(9)
+    dates = ["", "2023", "2023-12", "2024", "2024-06", "2024-06-01", "2024-06-02", "2025-01-02"]
+    when = {cid: rng.choice(dates) for cid in range(30_000)}
+    order = sorted(when, key=lambda c: (when[c], c))
+    sets = {"spread": set(rng.sample(range(30_000), 12_000)), "newest": set(order[-9_000:]),
+            "oldest": set(order[:2_000]), "few": set(rng.sample(range(30_000), 30)), "none": set()}
+    walked = []
+    real = service.latest_claims
+    for name, ids in sets.items():
+        for n in (0, 1, 50, 500):
+            sorted_here: list[int] = []
+            service.latest_claims = lambda *a: sorted_here.append(1) or real(*a)  # type: ignore[assignment]
+            try:
+                got = latest_of(ids, order, when, n)
+            finally:
+                service.latest_claims = real  # type: ignore[assignment]
+            assert got == latest_claims(ids, when, n), (name, n)
+            if not sorted_here and n:
+                walked.append(name)
+    assert {"spread", "newest"} <= set(walked) and "oldest" not in walked  # both ways taken
 
 
 def test_a_list_encoded_record_by_record_is_what_fastapi_serializes_at_once() -> None:

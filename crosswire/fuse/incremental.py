@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..cache import give_way
 from ..store.rows import DocWindow, EntityRow, FusionMark
@@ -54,7 +54,17 @@ from .rules import rules, source_grades
 from .series import Point, Series, SeriesBuilder
 from .timeline import TimelineBuilder, order_key
 
-NameIndex = tuple[dict[str, tuple[set[int], ...]], dict[int, str]]  # name -> claim ids (in parts); claim -> as_of
+
+
+class NameIndex(NamedTuple):
+    """Every name claims and quotes use -> the ids of the claims that use it (in parts: ``_extend_names``); each
+    claim's as_of ('' when none); and every claim id ranked by (as_of, id), the order an entity page lists its
+    latest claims in (``fuse.service.latest_of`` walks it from the end)."""
+
+    by_name: dict[str, tuple[set[int], ...]]
+    when: dict[int, str]
+    order: list[int]
+
 
 
 @dataclass(slots=True)
@@ -116,8 +126,8 @@ def build(store: Store, settings: dict[str, Any], make_model: ModelMaker, gazett
 def names_of(store: Store, window: DocWindow) -> NameIndex:
     index: dict[str, set[int]] = {}
     when: dict[int, str] = {}
-    _add_names(index, when, store, window)
-    return {name: (ids,) for name, ids in index.items()}, when
+    dated = _add_names(index, when, store, window)
+    return NameIndex({name: (ids,) for name, ids in index.items()}, when, _ranked(dated))
 
 
 def timeline_of(store: Store, resolver: Resolver, window: DocWindow) -> list[dict[str, Any]]:
@@ -466,9 +476,8 @@ class _Extending(_Builder):
             del self.series[home.id]
 
     def extend(self, rows: Any) -> tuple[dict[str, Series], Change]:
-        for n, row in enumerate(rows):
-            if n % 256 == 0:
-                give_way()  # pages being answered first (in a background build)
+        for row in rows:
+            give_way()  # pages being answered first (in a background build)
             self.add(row)
         if self.owned_now() != self.owned:  # a bare name now means another body in earlier reports too
             raise _Changed("owned names")
@@ -593,29 +602,65 @@ def regroup_all(groups: dict[str, Groups], series: dict[str, Series],
 
 # ---------------------------------------------------------------- 5. names and timeline
 
-def _add_names(index: dict[str, set[int]], when: dict[int, str], store: Store, window: DocWindow) -> None:
+def _add_names(index: dict[str, set[int]], when: dict[int, str], store: Store, window: DocWindow
+               ) -> dict[str, list[int]]:
+    """The claims and names of ``window`` added to ``index`` and ``when``; the claim ids added, by as_of."""
+    dated: dict[str, list[int]] = {}
     for cid, subject, source, location, chain, as_of in store.claim_names(window):
-        when[cid] = as_of or ""
+        give_way()  # pages being answered first (in a background build)
+        as_of = as_of or ""
+        when[cid] = as_of
+        dated.setdefault(as_of, []).append(cid)
         for name in (subject, source, location, *json.loads(chain or "[]")):
             if isinstance(name, str) and name:
                 index.setdefault(name, set()).add(cid)
     for name in store.speaker_and_publisher_names(window):
         if isinstance(name, str) and name:
             index.setdefault(name, set())
+    return dated
+
+
+def _ranked(dated: dict[str, list[int]]) -> list[int]:
+    """Claim ids (by as_of) ranked by (as_of, id): one small sort per as_of (a few thousand dates), not one sort of
+    a million ids holding the interpreter."""
+    out: list[int] = []
+    for as_of in sorted(dated):
+        give_way()  # pages being answered first (in a background build)
+        out += sorted(dated[as_of])
+    return out
 
 
 def _extend_names(old: NameIndex, store: Store, window: DocWindow) -> NameIndex:
     """The name index with the reports of ``window``: a name's claim ids gain a part of their own (the earlier
     parts shared, never written to; parts of like size merged, so a name has a few). The claims' as_of are
-    added to the earlier map itself: the earlier state never looks up a claim it does not index."""
+    added to the earlier map itself: the earlier state never looks up a claim it does not index. The ranked
+    claims are a new list (the earlier state walks its own), the new ones put in their places."""
     new: dict[str, set[int]] = {}
-    when = old[1]
-    _add_names(new, when, store, window)
-    index = dict(old[0])
+    when = old.when
+    dated = _add_names(new, when, store, window)
+    index = dict(old.by_name)
     for name, ids in new.items():
         give_way()  # pages being answered first (in a background build)
         index[name] = _parts(index.get(name, ()), ids)
-    return index, when
+    return NameIndex(index, when, _merge_ranked(old.order, _ranked(dated), when))
+
+
+def _merge_ranked(old: list[int], new: list[int], when: dict[int, str]) -> list[int]:
+    """``old`` and ``new`` (each ranked by (as_of, id), no id in both) as one ranked list: slices of ``old``
+    between the places of the new ids (each found by bisection), copied once."""
+    def rank(cid: int) -> tuple[str, int]:
+        return when[cid], cid
+
+    out: list[int] = []
+    at = 0
+    for cid in new:
+        give_way()  # pages being answered first (in a background build)
+        i = bisect.bisect_left(old, rank(cid), lo=at, key=rank)
+        out += old[at:i]
+        out.append(cid)
+        at = i
+    out += old[at:]
+    return out
 
 
 def _parts(parts: tuple[set[int], ...], ids: set[int]) -> tuple[set[int], ...]:
@@ -632,9 +677,8 @@ def _merge_timeline(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> lis
     entry after the old ones it ties with (a slice of the old list between two new entries, copied once)."""
     out: list[dict[str, Any]] = []
     at = 0
-    for n, item in enumerate(new):
-        if n % 64 == 0:
-            give_way()  # pages being answered first (in a background build)
+    for item in new:
+        give_way()  # pages being answered first (in a background build)
         i = bisect.bisect_right(old, order_key(item), lo=at, key=order_key)
         out += old[at:i]
         out.append(item)

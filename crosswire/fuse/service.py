@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from collections import Counter
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -168,7 +168,6 @@ class Fusion:
         self.settings = settings or {}
         self.grades = source_grades(self.settings)
         self.cache = cache or VersionCache(store.version)
-        self._tops: Memo = {}  # id of a name part -> its latest
         # id of a resolver -> each report's known entities, each cluster's position (``doc_entities``): kept for every
         # resolver alive (the state served and the one a background build prepares both ask)
         self._docs: Memo = {}
@@ -568,10 +567,10 @@ class Fusion:
         """Every name claims and quotes use (subjects, sources, places, cited names, speakers, publishers)
         -> the ids of the claims that use it (in parts: ``incremental._extend_names``). Built in one pass and
         kept up to date by refreshes, so an entity page does not scan every claim."""
-        return self._names_and_rank()[0]
+        return self._names_and_rank().by_name
 
     def _names_and_rank(self) -> incremental.NameIndex:
-        """The name index, and each claim id's as_of ('' when none): claims are ranked by (as_of, id)."""
+        """The name index, each claim id's as_of ('' when none) and the claims ranked by (as_of, id)."""
         st = self.state()
         if st.names is None:
             st.names = incremental.names_of(self.store, st.window)
@@ -599,12 +598,16 @@ class Fusion:
 
     def _claims_of(self, r: ent.Resolver, c: ent.Cluster, names: list[str]) -> tuple[list[dict[str, Any]], int]:
         """The most recent ENTITY_CLAIMS claims that use one of ``names`` (oldest first: a page, not 60,000 rows),
-        and how many claims use one of them."""
-        index, when = self._names_and_rank()
-        parts = [part for n in names for part in index.get(n, ())]
-        n_claims = len(set().union(*parts)) if parts else 0
-        # the latest of the latest of each part of the index (``part_latest``: kept from state to state)
-        ids = latest_claims(set().union(*(self.part_latest(part, when) for part in parts)), when, ENTITY_CLAIMS)
+        and how many claims use one of them: the latest of each part of the index (``latest_of``: a walk down the
+        ranked claims, not a sort of the part), then the latest of those."""
+        names_now = self._names_and_rank()
+        parts = [part for n in names for part in names_now.by_name.get(n, ())]
+        with_parts = [n for n in names if names_now.by_name.get(n)]
+        # a name's parts are disjoint (each holds the claims of other reports): counted by their sizes when one name
+        # has claims, not by a union of a quarter of a million ids
+        n_claims = sum(map(len, parts)) if len(with_parts) <= 1 else len(set().union(*parts))
+        ids = latest_claims(set().union(*(latest_of(part, names_now.order, names_now.when, ENTITY_CLAIMS)
+                                          for part in parts)), names_now.when, ENTITY_CLAIMS)
         if not ids:
             return [], n_claims
         wanted = set(names)
@@ -620,26 +623,10 @@ class Fusion:
             out.append(d)
         return out, n_claims
 
-    def part_latest(self, part: set[int], when: dict[int, str]) -> list[int]:
-        """The ENTITY_CLAIMS latest claim ids of one part of the name index (``latest_claims``), made once per part:
-        a part is never written to and is shared by the states that follow (a refresh adds parts), and a claim's
-        as_of never changes, so an entity page ranks a few hundred ids per part, not every claim of its names."""
-        return _by_identity(self._tops, part, lambda: latest_claims(part, when, ENTITY_CLAIMS))
-
     def prepare_entities(self) -> None:
-        """The reports' entities of the state asked for (``doc_entities``) and the latest claims of every part of its
-        name index (``part_latest``; those of the parts a refresh kept are kept), so that an entity page viewed for
-        the first time counts over its own reports and ranks a few hundred ids per name; no latest claims when the
-        name index is not built yet (``build_parts`` builds it)."""
-        st = self.state()
-        self.doc_entities(st.resolver)
-        if st.names is None:
-            return
-        index, when = st.names
-        for parts in list(index.values()):
-            for part in parts:
-                give_way()  # pages being answered first (in a background build)
-                self.part_latest(part, when)
+        """The reports' entities of the state asked for (``doc_entities``), so that an entity page viewed for the
+        first time counts its co-occurring entities over its own reports."""
+        self.doc_entities(self.state().resolver)
 
     def _quotes_of(self, names: list[str]) -> list[SpeakerQuote]:
         return self.store.quotes_by_speakers(names) if names else []
@@ -731,8 +718,7 @@ def _summary(s: Series, points: list[Point], with_points: bool = True) -> dict[s
 def latest_claims(ids: set[int], when: dict[int, str], n: int) -> list[int]:
     """The ``n`` last of ``ids`` ranked by (as_of, id) (``when``: claim id -> as_of, '' when none), in that order.
     Sorts keyed in C (by id, then stably by ``when`` itself): no Python call per claim; of RANK_CHUNK ids at a
-    time (the ``n`` last of each, then of those), so that no one sort holds the interpreter's lock for long while
-    pages are served (an entity of 300,000 claims, remade by a background build)."""
+    time (the ``n`` last of each, then of those), so that no one sort holds the interpreter's lock for long."""
     if n <= 0:
         return []
     every = list(ids)
@@ -745,6 +731,24 @@ def latest_claims(ids: set[int], when: dict[int, str], n: int) -> list[int]:
     return sorted(sorted(every), key=when.__getitem__)[-n:]
 
 
+def latest_of(ids: set[int], order: list[int], when: dict[int, str], n: int) -> list[int]:
+    """``latest_claims(ids, when, n)`` (``order``: every claim id of ``when`` ranked by (as_of, id)), at the cost of
+    the smaller of two ways: a walk down ``order`` from its end keeping the ids in ``ids`` (in C; about
+    ``n * len(order) / len(ids)`` steps when ``ids`` are spread over it: a few thousand for an entity of a
+    quarter of the claims), or a sort of ``ids`` (a name of a few thousand claims). The walk stops after
+    RANK_WALK steps per id and the ids are sorted then (claims of a name all older than most)."""
+    if n <= 0:
+        return []
+    if len(ids) <= n or len(ids) * len(ids) * RANK_WALK < n * len(order):
+        return latest_claims(ids, when, n)
+    found = list(islice(filter(ids.__contains__, islice(reversed(order), RANK_WALK * len(ids))), n))
+    if len(found) < n:
+        return latest_claims(ids, when, n)
+    found.reverse()
+    return found
+
+
+RANK_WALK = 8  # steps of the walk down the ranked claims (``latest_of``) per id of the set, at most
 RANK_CHUNK = 16_384
 
 
