@@ -69,8 +69,9 @@ REMAKE_SECONDS = 3.0  # CPU seconds a background build spends making the previou
 # share the interpreter with it (half each). So a background build gives way (``give_way``) while a page is being
 # answered — a dashboard request, or any read of an engine that serves stale answers (``VersionCache.answering``:
 # a library caller's too) — for at most GIVE_WAY seconds at a time, and in all at most GIVE_WAY_SHARE times as long
-# as it has run (a dashboard viewed without pause still sees its build end: it makes at least 1 / (1 +
-# GIVE_WAY_SHARE) of its progress alone). A build calls ``give_way`` at every step of every loop; it looks at the
+# as it has run, or as GIVE_WAY when it has run less (the pages asked as a build starts, which started it, go
+# first too); a dashboard viewed without pause still sees its build end: past its start it makes at least
+# 1 / (1 + GIVE_WAY_SHARE) of its progress alone. A build calls ``give_way`` at every step of every loop; it looks at the
 # pages at most every GIVE_WAY_EVERY seconds of its time (a call in between costs a clock reading), so a page waits
 # for a build's Python for about that long, whatever its steps cost.
 GIVE_WAY = 0.25
@@ -130,7 +131,8 @@ class Pages:
     def give_way(self) -> None:
         """In a background build (``background_work``), at most every GIVE_WAY_EVERY seconds: wait while a page is
         being answered (and none waits for a build), at most GIVE_WAY seconds, unless it has given way
-        GIVE_WAY_SHARE times as long as it ran; elsewhere (a page itself, the CLI) nothing."""
+        GIVE_WAY_SHARE times as long as it ran (or as GIVE_WAY, if longer); elsewhere (a page itself, the CLI)
+        nothing."""
         build = _GIVES_WAY.get()
         if build is None:
             return
@@ -140,7 +142,7 @@ class Pages:
         build.look = start + GIVE_WAY_EVERY
         if not self.active or self.blocked:
             return
-        if build.waited > GIVE_WAY_SHARE * (start - build.started - build.waited):
+        if build.waited > GIVE_WAY_SHARE * max(start - build.started - build.waited, GIVE_WAY):
             return  # it has given way its share: on with the build
         with self._cond:
             self._cond.wait_for(lambda: not self.active or self.blocked, GIVE_WAY)

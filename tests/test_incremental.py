@@ -234,10 +234,15 @@ def test_a_background_build_gives_way_while_a_page_is_answered_and_only_then(mon
         monkeypatch.setattr(cache, "GIVE_WAY", 0.05)
         _build_step(order).join(5)  # a page that does not end: the build goes on after GIVE_WAY
         assert order == ["build step", "build step"]
-        monkeypatch.setattr(cache, "GIVE_WAY_SHARE", 1.0)
-        started = time.perf_counter()  # and, having given way as long as it ran, gives way no more
+        monkeypatch.setattr(cache, "GIVE_WAY_EVERY", 0.0)  # (every call looks at the pages)
+        monkeypatch.setattr(cache, "GIVE_WAY_SHARE", 0.5)
+        started = time.perf_counter()  # and, having given way its share, gives way no more
         cache.background_work(lambda: [cache.give_way() for _ in range(6)])
-        assert 0.05 <= time.perf_counter() - started < 0.15
+        assert 0.05 <= time.perf_counter() - started < 0.1
+        monkeypatch.setattr(cache, "GIVE_WAY_SHARE", 2.5)  # its share as it starts: 2.5 x GIVE_WAY, three waits
+        started = time.perf_counter()
+        cache.background_work(lambda: [cache.give_way() for _ in range(6)])
+        assert 0.15 <= time.perf_counter() - started < 0.2
 
 
 def test_a_background_build_looks_at_the_pages_at_most_every_give_way_every_seconds(

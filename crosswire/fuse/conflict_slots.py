@@ -134,6 +134,7 @@ def splice(every: list[Conflict], redone: list[Slot], found: list[Conflict], slo
     out: list[Conflict] = []
     at = 0
     for slot in redone:
+        give_way()  # pages being answered first (in a background build)
         lo = bisect.bisect_left(every, slot, lo=at, key=slot_of)
         hi = bisect.bisect_right(every, slot, lo=lo, key=slot_of)
         out += every[at:lo]
@@ -142,6 +143,7 @@ def splice(every: list[Conflict], redone: list[Slot], found: list[Conflict], slo
     out += every[at:]
     kept = dict(slots)
     for slot in redone:
+        give_way()
         if slot in new:
             kept[slot] = new[slot]
         else:

@@ -482,6 +482,7 @@ class _Extending(_Builder):
         if self.owned_now() != self.owned:  # a bare name now means another body in earlier reports too
             raise _Changed("owned names")
         for k, s in list(self._keys.items()):
+            give_way()  # pages being answered first (in a background build)
             if id(s) in self._copies:
                 self._keys[k] = self._copies[id(s)]
         if self.r.single_place_is_theatre:  # as ``finish`` does, sorting only the series touched
@@ -563,6 +564,7 @@ def reindex(index: PeriodIndex, series: dict[str, Series], change: Change,
     for sid in change.removed:
         out.pop(sid, None)
     for sid in change.touched:
+        give_way()  # pages being answered first (in a background build)
         if sid in change.whole or sid not in index:
             out[sid] = dict(by_period(series[sid].points))
             continue
@@ -575,6 +577,7 @@ def reindex(index: PeriodIndex, series: dict[str, Series], change: Change,
         if redo:
             periods = out[sid] = dict(index[sid])
             for period in redo:
+                give_way()
                 pts = [swaps.get(id(p), p) for p in periods.get(period, ())]
                 for p in add.get(period, ()):
                     bisect.insort(pts, p, key=point_order)
