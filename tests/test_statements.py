@@ -536,3 +536,25 @@ def test_a_source_with_a_relative_clause_is_named_without_its_pronoun(cw: Crossw
                                "the port would stay closed until Friday.\n")
     st = statement(found, "the port would stay closed")
     assert st["speaker"] == "the unions" and st["speaker_text"] == "The unions that organised the strike"
+
+
+def test_a_source_after_its_cue_keeps_a_relative_clause_the_parser_gave_it_a_verb_of(cw: Crosswire, tmp_path: Path) -> None:
+    """'"…," said Robert Ray, who served … yet backed …': the parser makes the name the subject of a verb of its
+    own relative clause; the name is still the source of the cue before it."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the plan.\n\n''She needs one or two big ideas that match "
+                               "the size of the problems,'' said Robert Ray, who served as labor secretary during the "
+                               "first term yet backed Mr. Lee in the primary.\n")
+    st = statement(found, "big ideas that match")
+    assert st["speaker"] == "Robert Ray" and st["cue"] == "said"
+    spans_are_exact(found)
+
+
+def test_an_infinitive_cue_after_an_object_takes_the_object_as_source(cw: Crosswire, tmp_path: Path) -> None:
+    """'The strikes prompted the alliance to order …': the alliance orders (object control), not the strikes;
+    a cue with no object before its infinitive keeps the subject ('The mayor wants to announce')."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the border.\n\nThe border strikes prompted the Northern "
+                               "Alliance to announce that four new battalions would be sent to the coast. The mayor "
+                               "wants to announce that the port will reopen.\n")
+    assert statement(found, "four new battalions")["speaker_text"] == "the Northern Alliance"
+    assert statement(found, "the port will reopen")["speaker_text"] == "The mayor"
+    spans_are_exact(found)

@@ -28,7 +28,8 @@ Steps, in order, one function each:
 4. ``_source_of``     — the subject (``nsubj``, ``csubj``), the agent of a passive ("was told by X"),
    the subject of the verb the cue hangs on ("…, adding that…"), a name right before a finite verb the
    parser left without a subject ("In a meeting with the board of the Post Jane Roe said"), or none
-   (the content then has no named source: the publisher asserts it). Subjects listed side by side
+   (the content then has no named source: the publisher asserts it); an infinitive cue after an object takes
+   the object ("urged supporters to watch …": ``_object_controller``). Subjects listed side by side
    ("The family, protesters and civic leaders demanded") are one source, the whole list.
 5. ``_without_restatements`` — a cue inside another relation's content whose own content is most of it
    ("went on to explain how …", "published the results by announcing that …") is the same act: kept
@@ -511,8 +512,9 @@ def _inverted_source(tok: Token, quoted: list[tuple[int, int]]) -> tuple[int, in
         words.append(t)
     if not words or len(words) == _INVERTED_WORDS or words[-1].pos_ not in ("PROPN", "NOUN") and not words[-1].text[:1].isupper():
         return None
-    if any(t.dep_ in ("nsubj", "nsubjpass") for t in words):
-        return None  # (the parse found the subject: _source_of has it)
+    if any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i == tok.i for t in words):
+        return None  # (the parse found the subject: _source_of has it; a subject the parse gave a verb of the
+    # source's own relative clause, '"…," said Jane Roe, who led … and backed …', is still this cue's source)
     return words[0].idx, words[-1].idx + len(words[-1].text)
 
 
@@ -564,6 +566,7 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
             continue
         if src is None:
             src = _inverted_source(tok, quoted)
+        src = _object_controller(tok) or src
         content = adjacent or _clause_end(tok, _content_of(tok, sent, bounds, quoted, v), text) or \
             _adjacent_quotation(tok, src, quoted, text, loose=True)
         if content is None:
@@ -578,6 +581,25 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
             rel.mention_end = _mention_end(tok, src)
         out.append(rel)
     return out
+
+
+_CONTROL_STEPS = 3
+
+
+def _object_controller(tok: Token) -> tuple[int, int] | None:
+    """The source of an infinitive cue that hangs on a verb with an object before it ('X urged supporters to
+    watch …', 'X pressed the chief to admit …', 'the attacks prompted the alliance to order …'): the object does
+    the act, not the subject of the verb above (object control); up the infinitives that have no subject of
+    their own ('urged voters to stop backing')."""
+    cur = tok
+    for _ in range(_CONTROL_STEPS):
+        if cur.dep_ != "xcomp" or cur.head.i == cur.i or any(c.dep_ in _SUBJECTS for c in cur.children):
+            return None
+        obj = next((c for c in cur.head.children if c.dep_ in ("dobj", "obj") and c.i < cur.i), None)
+        if obj is not None:
+            return None if obj.pos_ == "PRON" and obj.lower_ in ("it", "this", "that") else _np_span(obj)
+        cur = cur.head
+    return None
 
 
 def _mention_end(cue: Token, src: tuple[int, int]) -> int:
