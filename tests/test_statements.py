@@ -558,3 +558,15 @@ def test_an_infinitive_cue_after_an_object_takes_the_object_as_source(cw: Crossw
     assert statement(found, "four new battalions")["speaker_text"] == "the Northern Alliance"
     assert statement(found, "the port will reopen")["speaker_text"] == "The mayor"
     spans_are_exact(found)
+
+
+def test_an_attribution_phrase_inside_its_content_is_left_out_of_it(cw: Crosswire, tmp_path: Path) -> None:
+    """'Now, according to the state poll, some towns are swinging': the content is the two pieces around the
+    phrase, which is the writer's attribution, not what the poll says; a phrase at the end is cut as before."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the vote.\n\nNow, according to the recent state poll, "
+                               "some towns are swinging.\n\nMost voters view the plan unfavorably, according to a "
+                               "new city survey.\n")
+    st = statement(found, "some towns are swinging")
+    assert st["text"] == "Now … some towns are swinging" and st["speaker"] == "the recent state poll"
+    assert statement(found, "view the plan")["text"] == "Most voters view the plan unfavorably"
+    spans_are_exact(found)

@@ -412,12 +412,30 @@ def _according_to(sent: Span, text: str) -> list[Relation]:
         if span is None:
             continue
         cue_end = tok.idx + len(tok.text) if low != "according" else (obj.left_edge.idx - 1)
+        hole = (doc[min(phrase)].idx, doc[max(phrase)].idx + len(doc[max(phrase)].text))
         out.append(Relation(cue=text[tok.idx:max(cue_end, tok.idx + len(tok.text))].strip(),
                             cue_start=tok.idx, cue_end=max(cue_end, tok.idx + len(tok.text)),
                             start=span[0], end=span[1], source_start=obj.left_edge.idx,
                             source_end=obj.right_edge.idx + len(obj.right_edge.text),
-                            kind="according_to", head=tok.i))
+                            kind="according_to", head=tok.i, parts=_around(span, hole, text)))
     return out
+
+
+_SET_OFF = " ,;—–\u00a0"
+
+
+def _around(span: tuple[int, int], hole: tuple[int, int], text: str) -> list[tuple[int, int]] | None:
+    """The two pieces of a content with its attribution phrase set inside it ("Now, according to the poll,
+    some towns are swinging", "Rather, he said, the plan will fail"): the phrase is not what the source
+    said (PolNeAR leaves it out); None when the phrase is not between words of the content."""
+    a, b = span
+    if not a < hole[0] < hole[1] < b:
+        return None
+    left = len(text[:hole[0]].rstrip(_SET_OFF))
+    right = b - len(text[hole[1]:b].lstrip(_SET_OFF))
+    if left <= a or right >= b or "\n" in text[left:right]:
+        return None
+    return [(a, left), (right, b)]
 
 
 # -- 2. verb cues -----------------------------------------------------------------------------
@@ -571,11 +589,13 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
             _adjacent_quotation(tok, src, quoted, text, loose=True)
         if content is None:
             continue
+        hole = (min(_cue_start(tok), src[0] if src else tok.idx, tok.left_edge.idx),
+                max(_cue_end(tok), src[1] if src else 0, tok.right_edge.idx + len(tok.right_edge.text)))
         cue_end = _cue_end(tok)
         block = _block_after(tok, src, text) if adjacent is not None and adjacent[0] >= sent.end_char else None
         rel = Relation(cue=text[_cue_start(tok):cue_end], cue_start=_cue_start(tok), cue_end=cue_end,
                        start=content[0], end=content[1], score=score, head=tok.i,
-                       parts=block if block and len(block) > 1 else None)
+                       parts=block if block and len(block) > 1 else None if adjacent else _around(content, hole, text))
         if src is not None:
             rel.source_start, rel.source_end = src
             rel.mention_end = _mention_end(tok, src)
@@ -1113,7 +1133,7 @@ def _subject_before(verb: Token) -> tuple[int, int] | None:
         if t.i < start or t.i >= verb.i:
             return None
         edge = t.left_edge.i
-        opens = edge == start or doc[edge - 1].text in (",", "—", "–")
+        opens = edge == start or doc[edge - 1].text in (",", "—", "–") or _openers_only(doc[start:edge])
         named = t.ent_type_ in _NAMED_HEAD or t.lemma_.lower() in people or (t.pos_ == "PROPN" and not t.is_sent_start)
         if opens and named and t.pos_ in ("NOUN", "PROPN"):
             head = t.head
@@ -1125,6 +1145,11 @@ def _subject_before(verb: Token) -> tuple[int, int] | None:
             return _name_before(doc[i], verb)
         t = t.head
     return _name_before(doc[i], verb)
+
+
+def _openers_only(words: Span) -> bool:
+    """Nothing but a sentence's opening conjunction or adverb ("But", "And yet", "Still,") before a phrase."""
+    return all(t.pos_ in ("CCONJ", "ADV", "INTJ", "PUNCT") for t in words) and any(t.pos_ != "PUNCT" for t in words)
 
 
 def _name_before(last: Token, verb: Token) -> tuple[int, int] | None:
