@@ -570,3 +570,26 @@ def test_an_attribution_phrase_inside_its_content_is_left_out_of_it(cw: Crosswir
     assert st["text"] == "Now … some towns are swinging" and st["speaker"] == "the recent state poll"
     assert statement(found, "view the plan")["text"] == "Most voters view the plan unfavorably"
     spans_are_exact(found)
+
+
+def test_a_subject_the_parser_hung_elsewhere_is_found_after_an_opening_conjunction() -> None:
+    """'But Jane Roe, a party official, vouched for …' parsed with the name as an adverb of the verb and no
+    subject: the name before the verb is its source, the opening "But" notwithstanding."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from crosswire.extract.statements import _source_of
+
+    words = ["But", "Jane", "Roe", ",", "a", "party", "official", ",", "vouched", "for", "Lee", "."]
+    sdoc = Doc(spacy.blank("en").vocab, words=words, spaces=[True, True, False, True, True, True, False, True, True,
+                                                               True, False, False],
+               heads=[8, 2, 8, 2, 6, 6, 2, 2, 8, 8, 9, 8],
+               deps=["cc", "compound", "advmod", "punct", "det", "compound", "appos", "punct", "ROOT", "prep",
+                     "pobj", "punct"],
+               pos=["CCONJ", "PROPN", "PROPN", "PUNCT", "DET", "NOUN", "NOUN", "PUNCT", "VERB", "ADP", "PROPN",
+                    "PUNCT"],
+               tags=["CC", "NNP", "NNP", ",", "DT", "NN", "NN", ",", "VBD", "IN", "NNP", "."],
+               ents=["O", "B-PERSON", "I-PERSON", "O", "O", "O", "O", "O", "O", "O", "B-PERSON", "O"],
+               sent_starts=[True] + [False] * 11)
+    src = _source_of(sdoc[8])
+    assert src is not None and sdoc.text[src[0]:src[1]].startswith("Jane Roe")
