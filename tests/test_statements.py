@@ -593,3 +593,16 @@ def test_a_subject_the_parser_hung_elsewhere_is_found_after_an_opening_conjuncti
                sent_starts=[True] + [False] * 11)
     src = _source_of(sdoc[8])
     assert src is not None and sdoc.text[src[0]:src[1]].startswith("Jane Roe")
+
+
+def test_a_quotation_with_marks_that_do_not_match_is_still_a_quotation(cw: Crosswire, tmp_path: Path) -> None:
+    """'“A," she said. "B.”': each quotation opens with one kind of mark and closes with the other; the cue
+    between them is outside both (not inside one quotation from the first mark to the last), and both
+    pieces are her statement; straight marks inside a curly quotation stay inside it."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the roads.\n\nThe mayor spoke on Monday. “Our roads and "
+                               "bridges are old,\" she said. \"Families endure blackouts because the grid fails.”\n\n"
+                               "“He called the plan \"bad\" today,” Jones said.\n")
+    st = statement(found, "Our roads and bridges")
+    assert st["cue"] == "said" and "Families endure blackouts" in st["text"] and st["speaker_text"] == "she"
+    assert statement(found, "He called the plan")["text"] == "“He called the plan \"bad\" today,”"
+    spans_are_exact(found)

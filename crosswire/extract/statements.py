@@ -169,8 +169,13 @@ def _end_before_next_act(relations: list[Relation], sdoc: Doc, text: str) -> Non
 
 
 # -- quotations --------------------------------------------------------------------------------
-_QUOTATION = re.compile(r'''“[^“”]{0,5000}”|"[^"\n]{0,5000}"|''[^'\n]*(?:'[^'\n]+)*''|‘‘[^‘’\n]*’’''')
-# (bounded, so an unclosed mark costs at most 5,000 characters of scanning: linear in the text)
+_QUOTATION = re.compile(r'''“[^“”"]{0,5000}”|“[^“”"\n]{0,5000}"(?=[\s,.;:!?)—–-]|$)|“[^“”]{0,5000}”|"[^"\n]{0,5000}"|'''
+                        r'''"[^"“”\n]{0,5000}”|''[^'\n]*(?:'[^'\n]+)*''|‘‘[^‘’\n]*’’''')
+# (bounded, so an unclosed mark costs at most 5,000 characters of scanning: linear in the text). A quotation
+# whose marks do not match ('“A," she said. "B.”', typed by hand or pasted together) closes at the first mark
+# that can close it: a curly opening at a straight mark before a space or punctuation (tried before one that
+# runs on to a curly closing over straight marks inside it, '“he called it "bad" today”'), a straight opening
+# at a curly closing when no straight mark closes it first.
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
