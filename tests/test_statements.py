@@ -606,3 +606,16 @@ def test_a_quotation_with_marks_that_do_not_match_is_still_a_quotation(cw: Cross
     assert st["cue"] == "said" and "Families endure blackouts" in st["text"] and st["speaker_text"] == "she"
     assert statement(found, "He called the plan")["text"] == "“He called the plan \"bad\" today,”"
     spans_are_exact(found)
+
+
+def test_a_cue_set_off_inside_its_sentence_takes_both_sides(cw: Crosswire, tmp_path: Path) -> None:
+    """'The plan is so costly, the senator said, that the town would have to borrow': the content is the
+    sentence on both sides of the cue; a participle after the cue's comma is the next act, not content."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the budget.\n\nThe mayor is so careless, the senator "
+                               "said, that if his son had planned to join the city staff, he would have quit.\n\n"
+                               "The plan failed, the treasurer said, adding that the town would try again.\n")
+    st = statement(found, "so careless")
+    assert st["text"] == ("The mayor is so careless … that if his son had planned to join the city staff, he would "
+                          "have quit") and st["speaker_text"] == "the senator"
+    assert statement(found, "The plan failed")["text"] == "The plan failed"
+    spans_are_exact(found)

@@ -24,7 +24,9 @@ Steps, in order, one function each:
    model (``data/content_model.json``, trained by ``scripts/train_content.py``, read by ``cues.load_cues``)
    keeps it: each dependent after the cue (a "that" clause always) is in or out, and so is each
    dependent down the right edge of the last one kept ("warned officials to …", "said … during a
-   visit", "said X, but Y").
+   visit", "said X, but Y"). A cue set off by commas inside the sentence it reports takes both sides
+   ("The plan is so costly, the senator said, that …": ``_parenthetical``); an attribution phrase inside its
+   content is left out of it ("Now, according to the poll, some towns …": ``_around``), the content in parts.
 4. ``_source_of``     — the subject (``nsubj``, ``csubj``), the agent of a passive ("was told by X"),
    the subject of the verb the cue hangs on ("…, adding that…"), a name right before a finite verb the
    parser left without a subject ("In a meeting with the board of the Post Jane Roe said"), or none
@@ -427,6 +429,40 @@ def _according_to(sent: Span, text: str) -> list[Relation]:
 
 
 _SET_OFF = " ,;—–\u00a0"
+_FRAMING = frozenset({"although", "though", "while", "whereas", "rather", "as", "if", "when", "after", "before",
+                      "because", "since", "unless", "despite", "in", "on", "at", "for", "with", "by"})
+_ASIDE_WORDS = 8  # "the senator said in an interview on Sunday," — the cue's own words before the comma that ends it
+
+
+def _parenthetical(content: tuple[int, int], tok: Token, src: tuple[int, int] | None, sent: Span,
+                   text: str) -> list[tuple[int, int]] | None:
+    """A cue set off by commas inside the sentence it reports ("The plan is so costly, the senator said, that
+    the town would have to borrow", "It matters, she said in an interview, that the council listens"): the
+    content is the sentence on both sides of it, when the parse gave the cue only one side (None otherwise)."""
+    if src is None or src[0] > tok.idx:
+        return None
+    lead = text[sent.start_char:src[0]].rstrip(" \u00a0")
+    if not lead.endswith(",") or any(ch in "“”\"" for ch in text[src[0]:tok.idx]):
+        return None
+    comma = text.find(",", _cue_end(tok), sent.end_char)
+    aside = text[_cue_end(tok):comma] if comma >= 0 else ""
+    if comma < 0 or len(aside.split()) > _ASIDE_WORDS or any(ch in "“”\"'" for ch in aside):
+        return None
+    left = (sent.start_char, sent.start_char + len(lead) - 1)
+    rest = text[comma + 1:sent.end_char]
+    right_start = comma + 1 + len(rest) - len(rest.lstrip(" \u00a0"))
+    right = (right_start, len(text[:sent.end_char].rstrip(" \u00a0.!?\n")))
+    words = text[right[0]:right[1]].split()
+    first = words[0].lower().strip(",;:“\"") if words else ""
+    if len(words) < 2 or len(text[left[0]:left[1]].split()) < 2 or first in ("and", "but", "or") or first.endswith("ing"):
+        return None  # ("…, he said, adding that …": the next act; "…, he said, but …": the writer's)
+    if content[1] <= src[0] and content[0] >= left[0]:
+        return [(content[0], min(content[1], left[1])), right]
+    opening = text[left[0]:left[1]]
+    if content[0] >= right[0] and content[1] <= right[1] + 1 and not any(ch in opening for ch in "—–;:“”\"") and \
+            " - " not in opening and opening.split()[0].lower() not in _FRAMING:
+        return [left, content]  # (not "Although …, she said, …" nor a sentence the cue's clause only ends)
+    return None
 
 
 def _around(span: tuple[int, int], hole: tuple[int, int], text: str) -> list[tuple[int, int]] | None:
@@ -598,9 +634,12 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
                 max(_cue_end(tok), src[1] if src else 0, tok.right_edge.idx + len(tok.right_edge.text)))
         cue_end = _cue_end(tok)
         block = _block_after(tok, src, text) if adjacent is not None and adjacent[0] >= sent.end_char else None
+        parts = block if block and len(block) > 1 else None if adjacent else \
+            _around(content, hole, text) or _parenthetical(content, tok, src, sent, text)
+        if parts and not block:
+            content = parts[0][0], parts[-1][1]
         rel = Relation(cue=text[_cue_start(tok):cue_end], cue_start=_cue_start(tok), cue_end=cue_end,
-                       start=content[0], end=content[1], score=score, head=tok.i,
-                       parts=block if block and len(block) > 1 else None if adjacent else _around(content, hole, text))
+                       start=content[0], end=content[1], score=score, head=tok.i, parts=parts)
         if src is not None:
             rel.source_start, rel.source_end = src
             rel.mention_end = _mention_end(tok, src)
