@@ -619,3 +619,14 @@ def test_a_cue_set_off_inside_its_sentence_takes_both_sides(cw: Crosswire, tmp_p
                           "have quit") and st["speaker_text"] == "the senator"
     assert statement(found, "The plan failed")["text"] == "The plan failed"
     spans_are_exact(found)
+
+
+def test_a_quotation_resumes_after_a_cue_that_names_a_show_in_quotation_marks(cw: Crosswire, tmp_path: Path) -> None:
+    """'"A," Jones said on the network's "Morning Hour." "B."': the quoted title in the cue's own words is not
+    the quotation that goes on; the one after it is, and both pieces are Jones's statement."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the race.\n\n“We are not winning yet, but it is too soon "
+                               "to say,” Jones said on the network’s “Morning Hour” on Sunday. “I think the plan will "
+                               "work in the end.”\n")
+    st = statement(found, "We are not winning yet")
+    assert "I think the plan will work" in st["text"] and st["speaker"] == "Jones"
+    spans_are_exact(found)

@@ -206,6 +206,9 @@ def _extend_to_quotes(rel: Relation, quoted: list[tuple[int, int]], text: str, s
     left = min(rel.cue_start, rel.source_start) if rel.source_start >= 0 else rel.cue_start
     if rel.end <= rel.cue_start and _has_mark(text, rel.start, rel.end):
         k = bisect.bisect_left(quoted, (right, 0))
+        while k + 1 < len(quoted) and quoted[k][1] <= sent.end_char and \
+                len(text[quoted[k][0]:quoted[k][1]].split()) <= _TITLE_WORDS:
+            k += 1  # (a title in the cue's own words: 'said on the network's “Morning Show” on Sunday. “…')
         if k < len(quoted) and _resumes(text, right, quoted[k], sent) and \
                 not _claimed(quoted[k], rel, claimed) and \
                 not re.search(r",\W{0,3}$", text[quoted[k][0]:quoted[k][1]]):
@@ -236,6 +239,7 @@ def _resumes(text: str, right: int, quote: tuple[int, int], sent: Span) -> bool:
     between = text[right:quote[0]]
     if "\n\n" in between and _opens_next_paragraph(text, between, quote):
         return True
+    between = _TITLE.sub(_title_mark, between)  # 'said on the network's “Morning Show.” “…': a title, no quotation
     if "\n" in between or any(ch in "“”\"" for ch in between) or "''" in between:
         return False
     tail = between.rstrip(" \u00a0")
@@ -244,6 +248,18 @@ def _resumes(text: str, right: int, quote: tuple[int, int], sent: Span) -> bool:
     if quote[0] >= sent.end_char:  # the next sentence must open with it
         return quote[0] - sent.end_char <= 3
     return len(between) - len(tail) <= 3 and sent.end_char - quote[0] <= 3 + quote[1] - quote[0] + 3
+
+
+_TITLE = re.compile(r'''(?:“|"|'')([^“”"\n]{1,60}?)([.,]?)(?:”|"|'')''')
+_TITLE_WORDS = 6
+
+
+def _title_mark(m: re.Match[str]) -> str:
+    """A short quoted name inside a cue's own words (a show, a book, a phrase): a placeholder word, with the
+    stop or comma its closing mark held; a longer quotation is kept (it is a quotation)."""
+    words = m.group(1).split()
+    return m.group(0) if len(words) > _TITLE_WORDS else "T" * len(m.group(0).rstrip("”\"'.,")) + m.group(2) + \
+        " " * (len(m.group(0)) - len(m.group(0).rstrip("”\"'.,")) - len(m.group(2)))
 
 
 def _opens_next_paragraph(text: str, between: str, quote: tuple[int, int]) -> bool:
