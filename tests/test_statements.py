@@ -630,3 +630,15 @@ def test_a_quotation_resumes_after_a_cue_that_names_a_show_in_quotation_marks(cw
     st = statement(found, "We are not winning yet")
     assert "I think the plan will work" in st["text"] and st["speaker"] == "Jones"
     spans_are_exact(found)
+
+
+def test_a_participle_after_a_cue_and_its_comma_takes_that_cue_s_source(cw: Crosswire, tmp_path: Path) -> None:
+    """'"…," Jones said, suggesting a few questions, including, "…?"': the parser hangs the participle on a verb
+    of the quotation; the act goes on from the cue before its comma, so its source is Jones."""
+    found = read(cw, tmp_path, "Harbor Gazette reports on the race.\n\n\"I think what she has got to do is contrast. "
+                               "And start talking about the real issues. The voters do not agree with Smith,\" Jones "
+                               "said, suggesting a few questions, including, \"Mr. Smith, do you really think that the "
+                               "rich need a tax break?\"\n")
+    st = statement(found, "a few questions")
+    assert st["cue"] == "suggesting" and st["speaker"] == "Jones"
+    spans_are_exact(found)

@@ -634,13 +634,13 @@ def _subject_kind(tok: Token, src: tuple[int, int] | None) -> str:
 
 def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: str,
                bounds: CueTable, v: Vocab) -> list[Relation]:
-    out = []
+    out: list[Relation] = []
     for tok, src, adjacent in candidates(sent, quoted, text):
         score = cues.score(cue_features(tok, src, adjacent is not None))
         if score < cues.threshold:
             continue
         if src is None:
-            src = _inverted_source(tok, quoted)
+            src = _inverted_source(tok, quoted) or _after_cue(tok, out)
         src = _object_controller(tok) or src
         content = adjacent or _clause_end(tok, _content_of(tok, sent, bounds, quoted, v), text) or \
             _adjacent_quotation(tok, src, quoted, text, loose=True)
@@ -661,6 +661,18 @@ def _verb_cues(sent: Span, cues: CueTable, quoted: list[tuple[int, int]], text: 
             rel.mention_end = _mention_end(tok, src)
         out.append(rel)
     return out
+
+
+def _after_cue(tok: Token, found: list[Relation]) -> tuple[int, int] | None:
+    """The source of a participle cue right after another cue and its comma, which the parse did not hang on
+    it ('"…," Jane Roe said, suggesting …'): that cue's source (its act goes on)."""
+    if tok.tag_ != "VBG" or tok.i < 2 or tok.doc[tok.i - 1].text != ",":
+        return None
+    comma = tok.doc[tok.i - 1].idx
+    for rel in reversed(found):
+        if rel.source_start >= 0 and max(rel.cue_end, rel.source_end, rel.mention_end) == comma:
+            return rel.source_start, rel.source_end
+    return None
 
 
 _CONTROL_STEPS = 3
