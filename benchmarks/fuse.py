@@ -166,6 +166,29 @@ def add_reports(store: Store, gen: Generator, first: int, count: int) -> None:
                          ents)
 
 
+class FullCollections:
+    """The cycle collector's full collections (generation 2) from now on, and how long each took (a page that runs
+    one over an unfrozen state waits for it)."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.took: list[float] = []
+        self._start = 0.0
+        gc.callbacks.append(self)
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.took.append(time.perf_counter() - self._start)
+
+    def summary(self) -> list[float]:
+        return [len(self.took), max(self.took, default=0.0)]
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -222,7 +245,7 @@ def child_incremental(path: str, add: int, seed: int) -> None:
     from crosswire.cache import PAGES
 
     cw.serve_stale()
-    gave_way, c6 = PAGES.waited, time.process_time()
+    gave_way, c6, collections = PAGES.waited, time.process_time(), FullCollections()
     add_reports(writer, gen, first + add, add)
     sid = max(state.model.series.values(), key=lambda s: len(s.points)).id
     entity = cw.entities()[0]["id"]
@@ -242,7 +265,7 @@ def child_incremental(path: str, add: int, seed: int) -> None:
     out.update({"page_views_during_refresh": len(waits), "max_page_wait_s": waits[0][0],
                 "max_page_wait_of": waits[0][1], "next_page_waits": [(round(w * 1000), n) for w, n in waits[1:4]],
                 "loop_cpu_s": time.process_time() - c6, "gave_way_s": PAGES.waited - gave_way,
-                "load_after": os.getloadavg(),
+                "load_after": os.getloadavg(), "full_collections": collections.summary(),
                 "background_refresh_s": cw.fusion_status()["seconds"], "how_background": cw.fusion_status()["how"]})
     writer.close()
     print(json.dumps(out))
@@ -312,7 +335,7 @@ def child_served(path: str, add: int, seed: int) -> None:
         add_reports(writer, Generator(seed + 2), first, add)  # as an ingest by another process writes them
         writer.close()
         after: list[tuple[str, float, str, bool, float, float]] = []
-        gave_way = PAGES.waited
+        gave_way, collections = PAGES.waited, FullCollections()
         rounds_current = 0
         while rounds_current < 2:  # until two rounds after the refresh is served
             status = cw.fusion_status()
@@ -340,7 +363,7 @@ def child_served(path: str, add: int, seed: int) -> None:
                       "after_views": len(after), "updating_views": sum(1 for w in after if w[2] == "updating"),
                       "refresh_s": status["seconds"], "how": status["how"], "ingest_to_current_s":
                       time.perf_counter() - t1, "cpu_after_ingest_s": cpu_after, "load": os.getloadavg(),
-                      "switch_interval_s": switch}))
+                      "switch_interval_s": switch, "full_collections": collections.summary()}))
 
 
 def served(n: int, add: int, seed: int, tmp: str, db: str | None) -> None:
@@ -359,7 +382,8 @@ def served(n: int, add: int, seed: int, tmp: str, db: str | None) -> None:
     print(f"  the longest view: {r['after_max_page_cpu_s'] * 1000:.0f} ms CPU of the page's threads, "
           f"{r['after_max_cpu_s'] * 1000:.0f} ms of the process's (with the build's) meanwhile; the most CPU a page "
           f"took: {r['after_page_cpu_max_s'] * 1000:.0f} ms ({r['after_page_cpu_max_url']}); the build gave way to pages "
-          f"for {r['gave_way_s']:.2f} s in all")
+          f"for {r['gave_way_s']:.2f} s in all; {r['full_collections'][0]:.0f} full collections of the cycle collector, "
+          f"longest {r['full_collections'][1] * 1000:.0f} ms")
     print(f"  of which {r['after_first_views']} first views of a page (the next biggest series, the next entity): "
           f"longest {r['after_first_max_s'] * 1000:.0f} ms ({r['after_first_max_url']})")
 
@@ -404,7 +428,8 @@ def incremental(n: int, add: int, seed: int, tmp: str, db: str | None) -> None:
           f" -> {'OK' if r['max_page_wait_s'] < 0.3 else 'TOO SLOW'} (target < 300 ms)")
     print(f"  next longest: {', '.join(f'{ms} ms ({name})' for ms, name in r['next_page_waits'])}; "
           f"{r['loop_cpu_s']:.1f} s CPU meanwhile (answers and build); the build gave way for {r['gave_way_s']:.2f} s; "
-          f"load average {r['load_after'][0]:.1f} / {r['load_after'][1]:.1f} / {r['load_after'][2]:.1f}")
+          f"load average {r['load_after'][0]:.1f} / {r['load_after'][1]:.1f} / {r['load_after'][2]:.1f}; "
+          f"{r['full_collections'][0]:.0f} full collections, longest {r['full_collections'][1] * 1000:.0f} ms")
 
 
 def measure(n: int, seed: int, tmp: str) -> dict[str, Any]:

@@ -413,13 +413,40 @@ def _try(preparer: Callable[[], Any]) -> None:
         log.exception("preparing answers for the new fusion state failed")
 
 
+class _CollectorOff:
+    """Who runs with the cycle collector off now (``without_gc_pauses``): it is off while any of them runs, and
+    turned on again (and what they built frozen) when the last one ends. One flag for the process: a page that
+    turned it on as it ended, while a build that started after it was still running, would leave that build's
+    objects unfrozen (each later full collection walking them all, on whatever thread allocates then)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.holders = 0
+        self.was_enabled = False  # whether it was on before the first holder turned it off
+
+    def enter(self) -> None:
+        with self.lock:
+            if not self.holders:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.holders += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.holders -= 1
+            if not self.holders and self.was_enabled:
+                gc.enable()
+                gc.freeze()
+
+
+_COLLECTOR = _CollectorOff()
+
+
 def without_gc_pauses(compute: Callable[[], T]) -> T:
-    """Run ``compute`` with the cycle collector off, then freeze what it built (see the module docstring)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """Run ``compute`` with the cycle collector off, then freeze what it built (see the module docstring), once
+    no other thread runs with it off (``_CollectorOff``)."""
+    _COLLECTOR.enter()
     try:
         return compute()
     finally:
-        if enabled:
-            gc.enable()
-            gc.freeze()
+        _COLLECTOR.leave()

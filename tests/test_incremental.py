@@ -284,6 +284,38 @@ def test_every_read_of_an_engine_serving_stale_answers_is_a_page_builds_give_way
     cw.close()
 
 
+def test_the_collector_stays_off_until_the_last_computation_that_turned_it_off_ends() -> None:
+    """A page's answer that started before a background build and ends during it leaves the collector off for
+    the build, and what the build made is frozen when it ends (not left for every later full collection)."""
+    import gc
+
+    assert gc.isenabled()
+    page_in, build_in, page_done, build_go = (threading.Event() for _ in range(4))
+    made: list[object] = []
+
+    def page() -> None:
+        page_in.set()
+        assert build_in.wait(5)
+
+    def build() -> None:
+        build_in.set()
+        assert build_go.wait(5)
+        made.append([object()])
+
+    page_thread = threading.Thread(target=lambda: cache.without_gc_pauses(page) or page_done.set())
+    page_thread.start()
+    assert page_in.wait(5)
+    build_thread = threading.Thread(target=lambda: cache.without_gc_pauses(build))
+    build_thread.start()
+    assert page_done.wait(5)
+    assert not gc.isenabled()  # the page ended, the build runs: still off
+    build_go.set()
+    build_thread.join(5)
+    page_thread.join(5)
+    assert gc.isenabled()  # on again when the last one ended
+    assert gc.is_tracked(made[0]) and not any(o is made[0] for o in gc.get_objects())  # frozen: no collection walks it
+
+
 def test_each_request_to_the_app_counts_as_a_page_being_answered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from crosswire.web.app import create_app
 
