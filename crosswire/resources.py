@@ -27,6 +27,7 @@ FILES: dict[str, str] = {  # file -> what reads it
     "gazetteer.toml": "entity linking and name rules (titles, demonyms, surnames)",
     "cue_model.json": "attribution cues (statements)",
     "content_model.json": "where a statement's content ends (statements)",
+    "statement_model.json": "which finished statements are kept (statement_filter)",
     "numbers.toml": "quantities (number words, magnitudes)",
     "units.toml": "quantities (units, counted nouns)",
     "asof.toml": "as-of dates of figures (recall and anchor cues)",
@@ -69,6 +70,10 @@ class Resources:
     @cached_property
     def boundaries(self) -> CueTable:
         return load_cues(self.path("content_model.json"), kind="bounds")
+
+    @cached_property
+    def statement_model(self) -> CueTable:
+        return load_cues(self.path("statement_model.json"), kind="filter")
 
     @cached_property
     def quantity_vocab(self) -> quantity_vocab.Vocab:

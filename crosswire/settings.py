@@ -36,8 +36,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("source_grades", {}, "CROSSWIRE_SOURCE_GRADES",
             "Admiralty reliability grade (A-F) per source name, e.g. {\"KBS\" = \"B\"}."),
     Setting("data", None, "CROSSWIRE_DATA",
-            "Folder of data files read instead of the bundled ones (gazetteer.toml, cue_model.json, content_model.json, numbers.toml, "
-            "units.toml, asof.toml); a file missing there comes from the bundled data."),
+            "Folder of data files read instead of the bundled ones (gazetteer.toml, cue_model.json, content_model.json, statement_model.json, "
+            "numbers.toml, units.toml, asof.toml); a file missing there comes from the bundled data."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -20,7 +20,7 @@ from importlib import import_module
 from typing import Any, Protocol
 
 from ..errors import ComponentError, SettingsError
-from ..extract import asof, attribution, claims, parsed, quantity_vocab, quotes, statements, timex
+from ..extract import asof, attribution, claims, parsed, quantity_vocab, quotes, statement_filter, statements, timex
 from ..extract import vocab as vocab_mod
 from ..extract import quantities as quantities_mod
 from ..extract.attribution import Attributor, Speaker
@@ -50,6 +50,9 @@ class Vocabularies(Protocol):
     def boundaries(self) -> CueTable: ...
 
     @property
+    def statement_model(self) -> CueTable: ...
+
+    @property
     def quantity_vocab(self) -> quantity_vocab.Vocab: ...
 
     @property
@@ -76,6 +79,7 @@ class Annotations:
     quotes: list[Quote] = field(default_factory=list)
     speakers: list[Speaker] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    dropped_relations: list[Relation] = field(default_factory=list)  # what the statement filter left out
     attributor: Attributor | None = None
     quantities: list[Quantity] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
@@ -190,6 +194,7 @@ class Extractor:
         self.versions = {c.name: c.version for c in self.components}
         self.versions["statements"] += "+" + self.cues.version  # the learned models are part of the component
         self.versions["statements"] += "+" + self.resources.boundaries.version
+        self.versions["statement_filter"] += "+" + self.resources.statement_model.version
         self.versions["model"] = f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}"
 
     def extract_many(self, docs: list[Document]) -> dict[str, list[dict[str, Any]]]:
@@ -329,6 +334,11 @@ def _statements(a: Annotations) -> None:
                                             a.resources.claims_vocab)
 
 
+def _statement_filter(a: Annotations) -> None:
+    a.relations, a.dropped_relations = statement_filter.keep_relations(
+        a.sdoc, a.relations, a.resources.statement_model, a.resources.claims_vocab)
+
+
 def _attribution(a: Annotations) -> None:
     atts = attribution.Attributor(a.sdoc, a.speaking, a.canon, a.speakers, a.relations, a.times,
                                   _titles(a.mentions, a.gazetteer), a.resources.claims_vocab)
@@ -363,6 +373,8 @@ COMPONENTS: tuple[Component, ...] = (
               run=_quotes),
     Component("speaker_entities", entities_mod.VERSION, ("entities", "quotes"), ("entities",), run=_speaker_entities),
     Component("statements", statements.VERSION, ("doc", "sdoc", "resources", "cues"), ("relations",), run=_statements),
+    Component("statement_filter", statement_filter.VERSION, ("sdoc", "resources", "relations"),
+              ("relations", "dropped_relations"), run=_statement_filter),
     Component("attribution", attribution.VERSION,
               ("sdoc", "resources", "mentions", "speaking", "canon", "speakers", "relations", "times", "gazetteer", "quotes"),
               ("quotes", "speakers", "attributor"), run=_attribution),

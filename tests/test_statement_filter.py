@@ -1,0 +1,105 @@
+"""The statement filter: a learned keep/drop judgement over finished relations (project-written text)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crosswire.engine import Crosswire
+from crosswire.extract.cues import CueTable, load_cues
+from crosswire.extract.statement_filter import keep_relations, relation_features
+from crosswire.extract.statements import find_relations, quotations
+from crosswire.nlp import pipeline
+from crosswire.resources import BUNDLED
+
+
+@pytest.fixture(scope="module")
+def cw() -> Crosswire:
+    return Crosswire(db=":memory:")
+
+
+TEXT = ("Harbour board to raise fees\n\n"
+        "The harbour board said on Tuesday that berth fees would rise by a fifth in May. "
+        "\"We have no other way to pay for the new cranes,\" the board's chair, Ines Varga, told reporters.\n")
+
+
+def _features(cw: Crosswire, text: str) -> dict[str, list[str]]:
+    res = cw.resources
+    sdoc = cw.extractor.nlp(text)
+    rels = find_relations(sdoc, res.cues, res.boundaries)
+    quoted = quotations(text)
+    return {r.cue: relation_features(r, sdoc, rels, quoted, res.claims_vocab) for r in rels}
+
+
+def test_features_describe_the_whole_relation(cw: Crosswire) -> None:
+    feats = _features(cw, TEXT)
+    said, told = feats["said"], feats["told"]
+    assert {"O=verb", "L=say", "Q=none", "W=after", "F=that", "SS=before"} <= set(said)
+    assert "S=noun" in said or any(f.startswith("S=ent:") or f == "S=speaker_noun" for f in said)
+    assert {"O=verb", "L=tell", "Q=whole", "W=before"} <= set(told)
+    assert any(f.startswith("CS=") for f in said)  # the cue model's score, bucketed
+
+
+def test_the_component_sits_between_statements_and_attribution(cw: Crosswire) -> None:
+    names = [c.name for c in pipeline.COMPONENTS]
+    assert names.index("statements") < names.index("statement_filter") < names.index("attribution")
+    model = cw.resources.statement_model
+    assert model.version in cw.extractor.versions["statement_filter"]
+
+
+def test_the_shipped_model_is_trained() -> None:
+    raw = json.loads((BUNDLED / "statement_model.json").read_text(encoding="utf-8"))
+    assert "PolNeAR" in raw["about"] and "scripts/train_statements.py" in raw["about"]
+    model = load_cues(BUNDLED / "statement_model.json", kind="filter")
+    assert len(model.weights) > 50 and 0.0 < model.threshold < 1.0
+
+
+def _statements(cw: Crosswire, tmp_path: Path, text: str) -> list[dict[str, Any]]:
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return [r for r in cw.extract_records([str(path)]) if r["record"] == "quote"]
+
+
+def test_a_data_folder_model_is_the_one_read(tmp_path: Path) -> None:
+    """A model that drops everything leaves only what the quote finder makes (the direct quotation with its
+    speech verb), a model that keeps everything leaves the indirect statement too."""
+    for bias, indirect in ((-9.0, False), (9.0, True)):
+        folder = tmp_path / f"bias{bias}"
+        folder.mkdir()
+        (folder / "statement_model.json").write_text(json.dumps(
+            {"about": "test model", "threshold": 0.5, "weights": {"bias": bias}}), encoding="utf-8")
+        quotes = _statements(Crosswire(db=":memory:", data=str(folder)), tmp_path, TEXT)
+        assert any(q["kind"] == "indirect" and "berth fees" in q["text"] for q in quotes) is indirect
+        assert any("new cranes" in q["text"] for q in quotes)  # a verbatim quotation is never lost
+
+
+def test_keep_relations_returns_what_it_drops(cw: Crosswire) -> None:
+    res = cw.resources
+    sdoc = cw.extractor.nlp(TEXT)
+    rels = find_relations(sdoc, res.cues, res.boundaries)
+    kept, dropped = keep_relations(sdoc, rels, CueTable(weights={"bias": -9.0}), res.claims_vocab)
+    assert not kept and len(dropped) == len(rels) > 0
+    kept, dropped = keep_relations(sdoc, rels, CueTable(weights={}), res.claims_vocab)  # untrained: all kept
+    assert kept == rels and not dropped
+
+
+ORDERS = ("Depot to close\n\nThe harbour board said on Tuesday that the depot would close in May. "
+          "Workers were told to leave.\n")
+
+
+def test_the_shipped_model_drops_a_sourceless_passive_and_keeps_a_named_one(cw: Crosswire, tmp_path: Path) -> None:
+    """'were told to leave' names nobody and says little: the cue model takes 'told' as a cue, the statement
+    model drops the statement; with the filter keeping everything it is there. (A retrained model that keeps
+    it fails here: look at the new weights before changing the text.)"""
+    shipped = _statements(cw, tmp_path, ORDERS)
+    assert any(q["text"] == "that the depot would close in May" and q["speaker_text"] == "The harbour board"
+               for q in shipped)
+    assert not any("to leave" in q["text"] for q in shipped)
+    folder = tmp_path / "keep_all"
+    folder.mkdir()
+    (folder / "statement_model.json").write_text(json.dumps(
+        {"about": "test model: keeps every statement", "threshold": 0.5, "weights": {}}), encoding="utf-8")
+    everything = _statements(Crosswire(db=":memory:", data=str(folder)), tmp_path, ORDERS)
+    assert any(q["text"] == "to leave" and q["cue"] == "were told" for q in everything)
