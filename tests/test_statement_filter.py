@@ -103,3 +103,15 @@ def test_the_shipped_model_drops_a_sourceless_passive_and_keeps_a_named_one(cw: 
         {"about": "test model: keeps every statement", "threshold": 0.5, "weights": {}}), encoding="utf-8")
     everything = _statements(Crosswire(db=":memory:", data=str(folder)), tmp_path, ORDERS)
     assert any(q["text"] == "to leave" and q["cue"] == "were told" for q in everything)
+
+
+def test_a_citing_phrase_is_never_judged(cw: Crosswire) -> None:
+    """'X, citing Y, said' makes Y a link of X's chain, not a statement: even a model that drops everything
+    keeps it (dropping it would change the origin of every figure X gives)."""
+    res = cw.resources
+    text = ("Toll rises\n\nMara Quist, a member of the regional assembly, said on Friday, citing the Coastal Survey "
+            "Office, that about 240 homes had been flooded in the delta.\n")
+    sdoc = cw.extractor.nlp(text)
+    rels = find_relations(sdoc, res.cues, res.boundaries)
+    kept, dropped = keep_relations(sdoc, rels, CueTable(weights={"bias": -9.0}), res.claims_vocab)
+    assert [r.cue for r in kept] == ["citing"] and dropped

@@ -16,7 +16,8 @@ relation shows (``relation_features``):
 ``data/statement_model.json`` (written by ``scripts/train_statements.py`` from PolNeAR's train split,
 crosswire's own relations labelled by the project's eval rules) holds a logistic regression's weights
 over these features and the cut chosen on the train split. A relation scoring under the cut is dropped
-(as a verb under the cue model's cut is no cue); the dropped relations are returned, not lost.
+(as a verb under the cue model's cut is no cue); the dropped relations are returned, not lost. A
+"citing Y" phrase is never judged: it becomes a link of another statement's chain, not a statement.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 VERSION = "statement-filter-1"
 _WH = frozenset({"what", "why", "how", "whether", "if", "who", "when", "where", "which"})
 _MODALS = frozenset({"will", "would", "could", "can", "may", "might", "should", "must", "shall"})
+_LINKS = frozenset({"citing", "quoting"})  # as attribution.py's _CITING
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "me", "us"})
 _TOKEN_BINS = (2, 4, 6, 9, 13, 20, 30, 45, 70)
 
@@ -210,6 +212,12 @@ def _nesting(rel: Relation, others: list[Relation], text: str) -> list[str]:
     return sorted(set(out))
 
 
+def _chain_link(rel: Relation, sdoc: Doc) -> bool:
+    """A "citing Y" / "quoting Y" phrase: attribution makes it a link of another statement's chain, not a
+    statement (the model never saw one: it has no quote record to be right or wrong)."""
+    return rel.kind == "according_to" and rel.head >= 0 and sdoc[rel.head].lower_ in _LINKS
+
+
 def keep_relations(sdoc: Doc, relations: list[Relation], model: CueTable,
                    v: Vocab) -> tuple[list[Relation], list[Relation]]:
     """The relations the statement model keeps (score at or over its cut) and those it drops."""
@@ -220,6 +228,9 @@ def keep_relations(sdoc: Doc, relations: list[Relation], model: CueTable,
     kept: list[Relation] = []
     dropped: list[Relation] = []
     for rel in relations:
+        if _chain_link(rel, sdoc):
+            kept.append(rel)
+            continue
         p = model.score(relation_features(rel, sdoc, relations, quoted, v, starts))
         (kept if p >= model.threshold else dropped).append(rel)
     return kept, dropped
