@@ -3,7 +3,7 @@
     .venv/bin/python scripts/train_statements.py ../shared/eval/polnear/train.jsonl ../shared/eval/polnear/train.gold.json
 
 Every statement crosswire's own extraction makes on an article (the whole pipeline, with the filter
-keeping everything) is an example: its features (``statement_filter.relation_features``) and whether it
+keeping everything; transcript turns and "citing" phrases, which the filter never judges, left out) is an example: its features (``statement_filter.relation_features``) and whether it
 matches a hand-annotated relation with the right source, by the project's eval rules (each content covers
 at least half of the other's content words, one-to-one, best first, over all the article's quote records;
 the source is right when the annotated mention's last content word is among the speaker's or the
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from train_cues import fit  # noqa: E402
 
 from crosswire.extract.cues import CueTable  # noqa: E402
-from crosswire.extract.statement_filter import relation_features  # noqa: E402
+from crosswire.extract.statement_filter import judged, relation_features  # noqa: E402
 from crosswire.extract.statements import quotations  # noqa: E402
 
 ABOUT = ("Logistic-regression statement filter for crosswire/extract/statement_filter.py, written by "
@@ -183,7 +183,7 @@ def harvest(inputs: str, gold_path: str, cache: str | None, data: str | None) ->
         quoted = quotations(a.doc.text)
         starts = [s.start_char for s in a.sdoc.sents]
         seen.append([(id(r), relation_features(r, a.sdoc, a.relations, quoted, a.resources.claims_vocab, starts))
-                     for r in a.relations])
+                     for r in a.relations if judged(r, a.sdoc)])
 
     table = tuple(replace(c, run=record) if c.name == "statement_filter" else c for c in pipeline.COMPONENTS)
     articles: list[Article] = []

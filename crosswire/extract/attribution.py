@@ -172,11 +172,15 @@ class Attributor:
         self._speaker_starts = [sp.start for sp in self._speakers_sorted]
 
     # -- public ---------------------------------------------------------------------------
-    def quotes(self, existing: list[Quote]) -> list[Quote]:
+    def quotes(self, existing: list[Quote], withheld: list[Relation] | None = None) -> list[Quote]:
         """Every statement as a quote record, merged with the soundbites and direct quotes found before:
         a soundbite stays as it is; a direct quote that a statement also holds gives way to the statement
-        (which has its cue, its whole content and its resolved source) unless that has no speaker."""
-        mine = sorted((st.quote(self.text) for st in self.statements), key=lambda m: m.start)
+        (which has its cue, its whole content and its resolved source) unless that has no speaker.
+        ``withheld``: relations the statement filter judged no statement of their own (extract/statement_filter.py)
+        — resolved like the others (``at`` answers for the figures inside them), but no quote record."""
+        hidden = {id(r) for r in withheld or []}
+        mine = sorted((st.quote(self.text) for st in self.statements if id(st.relation) not in hidden),
+                      key=lambda m: m.start)
         starts = [m.start for m in mine]
         longest = max((m.end - m.start for m in mine), default=0)
         dropped: set[int] = set()

@@ -16,8 +16,9 @@ relation shows (``relation_features``):
 ``data/statement_model.json`` (written by ``scripts/train_statements.py`` from PolNeAR's train split,
 crosswire's own relations labelled by the project's eval rules) holds a logistic regression's weights
 over these features and the cut chosen on the train split. A relation scoring under the cut is dropped
-(as a verb under the cue model's cut is no cue); the dropped relations are returned, not lost. A
-"citing Y" phrase is never judged: it becomes a link of another statement's chain, not a statement.
+(as a verb under the cue model's cut is no cue) from the quote records: attribution still resolves it,
+so a figure inside it keeps its source and chain (the filter never changes a claim's source). Transcript
+turns and "citing Y" phrases are never judged (``judged``).
 """
 from __future__ import annotations
 
@@ -212,10 +213,13 @@ def _nesting(rel: Relation, others: list[Relation], text: str) -> list[str]:
     return sorted(set(out))
 
 
-def _chain_link(rel: Relation, sdoc: Doc) -> bool:
-    """A "citing Y" / "quoting Y" phrase: attribution makes it a link of another statement's chain, not a
-    statement (the model never saw one: it has no quote record to be right or wrong)."""
-    return rel.kind == "according_to" and rel.head >= 0 and sdoc[rel.head].lower_ in _LINKS
+def judged(rel: Relation, sdoc: Doc) -> bool:
+    """Is the relation the model's to judge? Not a transcript turn (a labelled turn is a statement by the
+    layout, as a soundbite is), nor a "citing Y" / "quoting Y" phrase (attribution makes it a link of another
+    statement's chain, not a statement: it has no quote record to be right or wrong)."""
+    if rel.kind == "transcript":
+        return False
+    return not (rel.kind == "according_to" and rel.head >= 0 and sdoc[rel.head].lower_ in _LINKS)
 
 
 def keep_relations(sdoc: Doc, relations: list[Relation], model: CueTable,
@@ -228,7 +232,7 @@ def keep_relations(sdoc: Doc, relations: list[Relation], model: CueTable,
     kept: list[Relation] = []
     dropped: list[Relation] = []
     for rel in relations:
-        if _chain_link(rel, sdoc):
+        if not judged(rel, sdoc):
             kept.append(rel)
             continue
         p = model.score(relation_features(rel, sdoc, relations, quoted, v, starts))

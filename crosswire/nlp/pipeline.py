@@ -79,7 +79,8 @@ class Annotations:
     quotes: list[Quote] = field(default_factory=list)
     speakers: list[Speaker] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
-    dropped_relations: list[Relation] = field(default_factory=list)  # what the statement filter left out
+    dropped_relations: list[Relation] = field(default_factory=list)  # relations the statement filter withholds
+    # from the quote records (attribution still resolves them: claims inside keep their source and chain)
     attributor: Attributor | None = None
     quantities: list[Quantity] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
@@ -335,14 +336,14 @@ def _statements(a: Annotations) -> None:
 
 
 def _statement_filter(a: Annotations) -> None:
-    a.relations, a.dropped_relations = statement_filter.keep_relations(
+    _, a.dropped_relations = statement_filter.keep_relations(
         a.sdoc, a.relations, a.resources.statement_model, a.resources.claims_vocab)
 
 
 def _attribution(a: Annotations) -> None:
     atts = attribution.Attributor(a.sdoc, a.speaking, a.canon, a.speakers, a.relations, a.times,
                                   _titles(a.mentions, a.gazetteer), a.resources.claims_vocab)
-    a.quotes = atts.quotes(a.quotes)
+    a.quotes = atts.quotes(a.quotes, withheld=a.dropped_relations)
     a.speakers = quotes.speakers_of([q for q in a.quotes if a.maker(q) == "quotes"], a.doc.text)
     atts.use_speakers(a.speakers)  # a direct quote a statement replaced no longer speaks for its span
     a.attributor = atts
@@ -374,9 +375,10 @@ COMPONENTS: tuple[Component, ...] = (
     Component("speaker_entities", entities_mod.VERSION, ("entities", "quotes"), ("entities",), run=_speaker_entities),
     Component("statements", statements.VERSION, ("doc", "sdoc", "resources", "cues"), ("relations",), run=_statements),
     Component("statement_filter", statement_filter.VERSION, ("sdoc", "resources", "relations"),
-              ("relations", "dropped_relations"), run=_statement_filter),
+              ("dropped_relations",), run=_statement_filter),
     Component("attribution", attribution.VERSION,
-              ("sdoc", "resources", "mentions", "speaking", "canon", "speakers", "relations", "times", "gazetteer", "quotes"),
+              ("sdoc", "resources", "mentions", "speaking", "canon", "speakers", "relations", "dropped_relations",
+               "times", "gazetteer", "quotes"),
               ("quotes", "speakers", "attributor"), run=_attribution),
     Component("quantities", quantities_mod.VERSION, ("doc", "resources"), ("quantities",), run=_quantities),
     Component("claims", claims.VERSION,
