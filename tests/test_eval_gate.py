@@ -38,7 +38,7 @@ def score(tmp_path: Path, *args: str) -> dict[str, Any]:
 
 def test_polnear_attribution(tmp_path: Path) -> None:
     result = score(tmp_path, "polnear")
-    assert result["attribution"]["f1"] >= 0.695  # reached 0.697 (statements 0.723, source accuracy 0.952)
+    assert result["attribution"]["f1"] >= 0.70  # reached 0.702 with the statement filter (statements 0.723, source accuracy 0.962)
     assert result["source_acc"]["accuracy"] >= 0.90
 
 
