@@ -238,7 +238,8 @@ def docs(ctx: click.Context, since: str | None, until: str | None, publisher: st
 @click.option("--raw", is_flag=True, help="Print the original bytes as received, and nothing else.")
 @click.pass_context
 def show(ctx: click.Context, doc: str, as_json: bool, raw: bool) -> None:
-    """Show one report (an id or its unique prefix): metadata, clean text, removed lines and records."""
+    """Show one report (an id or its unique prefix): metadata, clean text, removed lines and records (with the
+    statements the statement filter withheld, listed apart)."""
     if raw:
         sys.stdout.buffer.write(_engine(ctx).original(doc)["raw"] or b"")
         return
@@ -248,6 +249,9 @@ def show(ctx: click.Context, doc: str, as_json: bool, raw: bool) -> None:
         return
     data = safe_data(data)
     _print_document(data)
+
+
+WITHHELD_HEADING = "statements withheld (the statement filter judged them no statement of their own)"
 
 
 def _print_document(d: dict[str, Any]) -> None:
@@ -266,17 +270,20 @@ def _print_document(d: dict[str, Any]) -> None:
     click.echo("\n--- removed lines ---")
     for r in d["removed"]:
         click.echo(f"  {r['lineno']:>4} {r['rule']:<36} {r['text'][:90]}")
+    statement = "{kind:<12} {speaker_shown}: “{text}” — {cue_shown}{said_shown}"
     for table, fmt in (("entities", "{type:<7} {name}  ← {mentions}"),
-                       ("quotes", "{kind:<12} {speaker_shown}: “{text}” — {cue_shown}{said_shown}"),
+                       ("quotes", statement),
+                       ("withheld", statement),
                        ("claims", "{span!r:<32} value={value} low={low} high={high} {qualifier} {unit} "
                                   "measure={measure} subject={subject} source={source} as_of={as_of} hedge={hedge} "
                                   "conditional={conditional}"),
                        ("times", "{text!r:<24} {value} {type}")):
         rows = d.get(table) or []
         if rows:
-            click.echo(f"\n--- {table} ({len(rows)}) ---")
+            heading = WITHHELD_HEADING if table == "withheld" else table
+            click.echo(f"\n--- {heading} ({len(rows)}) ---")
             for r in rows:
-                click.echo("  " + fmt.format(**(_statement_view(r) if table == "quotes" else r)))
+                click.echo("  " + fmt.format(**(_statement_view(r) if table in ("quotes", "withheld") else r)))
 
 
 def _statement_view(q: dict[str, Any]) -> dict[str, Any]:

@@ -115,3 +115,38 @@ def test_a_citing_phrase_is_never_judged(cw: Crosswire) -> None:
     rels = find_relations(sdoc, res.cues, res.boundaries)
     kept, dropped = keep_relations(sdoc, rels, CueTable(weights={"bias": -9.0}), res.claims_vocab)
     assert [r.cue for r in kept] == ["citing"] and dropped
+
+
+def test_a_withheld_statement_is_stored_apart_and_shown(tmp_path: Path) -> None:
+    """Nothing dropped silently: a statement the filter withholds is no quote record, but a
+    "withheld_statement" record with the same fields, stored in its own table, and `crosswire show` lists it
+    under its own heading (a model that drops every statement, so the test does not lean on the shipped
+    weights)."""
+    from click.testing import CliRunner
+
+    from crosswire.cli import WITHHELD_HEADING, cli
+
+    folder = tmp_path / "drop_all"
+    folder.mkdir()
+    (folder / "statement_model.json").write_text(json.dumps(
+        {"about": "test model: drops every statement", "threshold": 0.5, "weights": {"bias": -9.0}}),
+        encoding="utf-8")
+    report = tmp_path / "report.txt"
+    report.write_text(ORDERS, encoding="utf-8")
+    db = tmp_path / "kb.db"
+    cw = Crosswire(db=str(db), data=str(folder))
+    records = cw.extract_records([str(report)])
+    withheld = [r for r in records if r["record"] == "withheld_statement"]
+    assert any(r["text"] == "that the depot would close in May" and r["speaker_text"] == "The harbour board"
+               and r["cue"] == "said" for r in withheld)
+    assert not any(r["record"] == "quote" and r["text"] == "that the depot would close in May" for r in records)
+    cw.ingest([str(report)])
+    doc_id = cw.store.conn.execute("SELECT id FROM documents").fetchone()[0]
+    page = cw.document(doc_id)
+    assert [q["text"] for q in page["withheld"]] == [r["text"] for r in withheld]
+    assert all(q["chain"] == r["chain"] for q, r in zip(page["withheld"], withheld))
+    cw.close()
+    shown = CliRunner().invoke(cli, ["--db", str(db), "--data", str(folder), "show", doc_id])
+    assert shown.exit_code == 0, shown.output
+    heading = shown.output.index(WITHHELD_HEADING)
+    assert "that the depot would close in May" in shown.output[heading:]

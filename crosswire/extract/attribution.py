@@ -203,6 +203,13 @@ class Attributor:
             out.append(m)
         return sorted(out, key=lambda q: q.start)
 
+    def withheld(self, relations: list[Relation]) -> list[Quote]:
+        """The statements of ``relations`` (those the statement filter withholds) as quote objects, resolved like
+        the others, in text order: they are stored apart (``withheld_statement`` records), never dropped silently."""
+        hidden = {id(r) for r in relations}
+        return sorted((st.quote(self.text) for st in self.statements if id(st.relation) in hidden),
+                      key=lambda q: q.start)
+
     def at(self, char: int) -> Attribution:
         """Who asserts what is written at ``char`` (None as source: the publisher)."""
         k = bisect.bisect_right(self._speaker_starts, char) - 1

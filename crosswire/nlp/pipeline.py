@@ -80,6 +80,7 @@ class Annotations:
     speakers: list[Speaker] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     dropped_relations: list[Relation] = field(default_factory=list)  # relations the statement filter withholds
+    withheld: list[Quote] = field(default_factory=list)  # their statements: "withheld_statement" records
     # from the quote records (attribution still resolves them: claims inside keep their source and chain)
     attributor: Attributor | None = None
     quantities: list[Quantity] = field(default_factory=list)
@@ -94,7 +95,7 @@ class Annotations:
 
 INPUTS = ("doc", "resources", "gazetteer", "cues")  # what a document starts with; spaCy adds "sdoc"
 FIELDS = frozenset(f.name for f in dataclasses.fields(Annotations)) - {"made_by"}
-RECORDS = ("entities", "times", "quotes", "claims")  # assigned lists whose items become versioned records
+RECORDS = ("entities", "times", "quotes", "withheld", "claims")  # assigned lists whose items become versioned records
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +278,9 @@ def extract_document(doc: Document, sdoc: Any, resources: Vocabularies,
     for obj in made:
         obj.version = versions.get(ann.maker(obj) or "", "")
         records.append(obj.record())
+    for q in ann.withheld:  # kept apart from the quote records, never dropped silently
+        q.version = versions.get(ann.maker(q) or "", "")
+        records.append({**q.record(), "record": "withheld_statement"})
     return records
 
 
@@ -344,6 +348,7 @@ def _attribution(a: Annotations) -> None:
     atts = attribution.Attributor(a.sdoc, a.speaking, a.canon, a.speakers, a.relations, a.times,
                                   _titles(a.mentions, a.gazetteer), a.resources.claims_vocab)
     a.quotes = atts.quotes(a.quotes, withheld=a.dropped_relations)
+    a.withheld = atts.withheld(a.dropped_relations)
     a.speakers = quotes.speakers_of([q for q in a.quotes if a.maker(q) == "quotes"], a.doc.text)
     atts.use_speakers(a.speakers)  # a direct quote a statement replaced no longer speaks for its span
     a.attributor = atts
@@ -379,7 +384,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("attribution", attribution.VERSION,
               ("sdoc", "resources", "mentions", "speaking", "canon", "speakers", "relations", "dropped_relations",
                "times", "gazetteer", "quotes"),
-              ("quotes", "speakers", "attributor"), run=_attribution),
+              ("quotes", "withheld", "speakers", "attributor"), run=_attribution),
     Component("quantities", quantities_mod.VERSION, ("doc", "resources"), ("quantities",), run=_quantities),
     Component("claims", claims.VERSION,
               ("doc", "sdoc", "resources", "speaking", "canon", "attributor", "times", "speakers", "quantities"),

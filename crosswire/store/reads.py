@@ -226,6 +226,7 @@ class Reads(StoreMixin):
         out["mentions"] = self._records('SELECT rowid AS id, start, "end", text, label, canonical, kb_id'
                                         " FROM mentions WHERE doc_id = ? ORDER BY start", doc_id)
         out["quotes"] = self._records("SELECT * FROM quotes WHERE doc_id = ? ORDER BY start", doc_id)
+        out["withheld"] = self._records("SELECT * FROM withheld_statements WHERE doc_id = ? ORDER BY start", doc_id)
         out["claims"] = self._records("SELECT * FROM claims WHERE doc_id = ? ORDER BY start", doc_id)
         out["times"] = self._records('SELECT rowid AS id, text, value, type, start, "end" FROM times'
                                      " WHERE doc_id = ? ORDER BY start", doc_id)

@@ -177,7 +177,8 @@ class SpeakerQuote(TypedDict):
 
 # A record of one report (removed line, entity, mention, quote, claim, time) as stored, JSON decoded.
 Record = dict[str, Any]
-# documents row + "removed", "entities", "mentions", "quotes", "claims", "times" lists of Records
+# documents row + "removed", "entities", "mentions", "quotes", "withheld" (statements), "claims", "times" lists of
+# Records
 DocumentPage = dict[str, Any]
 
 # Fusion's bulk reads (plain tuples, see the module docstring).

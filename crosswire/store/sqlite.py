@@ -32,9 +32,10 @@ __all__ = ["JSON_COLUMNS", "Store", "decode_row", "fts_query", "migrations", "no
 
 
 # record kind -> its table (an "error" record becomes a rejection)
-RECORD_TABLES = {"mention": "mentions", "entity": "entities", "quote": "quotes", "claim": "claims", "time": "times"}
+RECORD_TABLES = {"mention": "mentions", "entity": "entities", "quote": "quotes", "claim": "claims", "time": "times",
+                 "withheld_statement": "withheld_statements"}
 # fields a record also carries under the eval contract's name for a stored column: kind -> {field: column}
-SAME_AS = {"quote": {"speaker_text": "speaker_surface"}}
+SAME_AS = {"quote": {"speaker_text": "speaker_surface"}, "withheld_statement": {"speaker_text": "speaker_surface"}}
 WRITTEN_AT = frozenset({"received_at", "ingested_at", "at"})  # columns saying when a row was written
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one before "locked" (StoreBusy)
 

@@ -36,8 +36,8 @@ DOCUMENT_SQL = ("INSERT INTO documents (id, key, version, raw_id, locator, sourc
 REMOVED_SQL = "INSERT INTO removed_lines (doc_id, lineno, rule, text) VALUES (?, ?, ?, ?)"
 EXTRACTION_SQL = "INSERT OR REPLACE INTO extractions VALUES (?, ?, ?)"
 # the tables a batch writes, each after those its rows refer to (documents → raw_inputs, records → documents)
-WRITE_ORDER = ("raw_inputs", "documents", "removed_lines", "mentions", "entities", "quotes", "claims", "times",
-               "extractions", "rejections")
+WRITE_ORDER = ("raw_inputs", "documents", "removed_lines", "mentions", "entities", "quotes", "withheld_statements",
+               "claims", "times", "extractions", "rejections")
 
 
 class Connection(Protocol):
