@@ -150,11 +150,6 @@ class Pages:
         build.waited += waited
         self.waited += waited
 
-    @staticmethod
-    def in_background_work() -> bool:
-        """Whether this thread runs a background build (``background_work``), which pages are not."""
-        return _GIVES_WAY.get() is not None
-
 
 PAGES = Pages()
 
@@ -194,8 +189,8 @@ class VersionCache:
     def answering(self) -> AbstractContextManager[None]:
         """A block that reads answers of this cache: with ``background`` (stale answers served while a build runs),
         a page the background builds give way to (``Pages``) — whoever reads, the dashboard or a library caller —
-        unless it runs in a background build itself (preparing answers for its new state)."""
-        if self.background and not PAGES.in_background_work() and _PREPARING.get() is None:
+        unless it runs in a background build itself (``background_work``: preparing answers for its new state)."""
+        if self.background and _GIVES_WAY.get() is None:
             return PAGES.answering()
         return nullcontext()
 

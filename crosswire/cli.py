@@ -271,19 +271,21 @@ def _print_document(d: dict[str, Any]) -> None:
     for r in d["removed"]:
         click.echo(f"  {r['lineno']:>4} {r['rule']:<36} {r['text'][:90]}")
     statement = "{kind:<12} {speaker_shown}: “{text}” — {cue_shown}{said_shown}"
-    for table, fmt in (("entities", "{type:<7} {name}  ← {mentions}"),
-                       ("quotes", statement),
-                       ("withheld", statement),
-                       ("claims", "{span!r:<32} value={value} low={low} high={high} {qualifier} {unit} "
-                                  "measure={measure} subject={subject} source={source} as_of={as_of} hedge={hedge} "
-                                  "conditional={conditional}"),
-                       ("times", "{text!r:<24} {value} {type}")):
+    as_stored: Callable[[dict[str, Any]], dict[str, Any]] = dict
+    # (key, heading, line format, what a row shows)
+    for table, heading, fmt, view in (
+            ("entities", "entities", "{type:<7} {name}  ← {mentions}", as_stored),
+            ("quotes", "quotes", statement, _statement_view),
+            ("withheld", WITHHELD_HEADING, statement, _statement_view),
+            ("claims", "claims", "{span!r:<32} value={value} low={low} high={high} {qualifier} {unit} "
+                                 "measure={measure} subject={subject} source={source} as_of={as_of} hedge={hedge} "
+                                 "conditional={conditional}", as_stored),
+            ("times", "times", "{text!r:<24} {value} {type}", as_stored)):
         rows = d.get(table) or []
         if rows:
-            heading = WITHHELD_HEADING if table == "withheld" else table
             click.echo(f"\n--- {heading} ({len(rows)}) ---")
             for r in rows:
-                click.echo("  " + fmt.format(**(_statement_view(r) if table in ("quotes", "withheld") else r)))
+                click.echo("  " + fmt.format(**view(r)))
 
 
 def _statement_view(q: dict[str, Any]) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..cache import give_way
 from ..store.rows import DocWindow, EntityRow, FusionMark
@@ -105,6 +105,7 @@ class Change:
     retrace: Callable[[Point], Point]
 
 
+T = TypeVar("T")
 ModelMaker = Callable[[Store, Resolver, dict[str, Series]], Any]  # (store, resolver, series) -> Model
 ModelUpdater = Callable[[Store, Any, Resolver, dict[str, Series], Change], Any]
 
@@ -163,7 +164,7 @@ def refresh(old: State, store: Store, settings: dict[str, Any], make_model: Mode
         state.names = _extend_names(old.names, store, window)
         give_way()
     if old.timeline is not None:
-        state.timeline = _merge_timeline(old.timeline, timeline_of(store, resolver, window))
+        state.timeline = _merge_sorted(old.timeline, timeline_of(store, resolver, window), order_key)
     state.seconds = time.perf_counter() - t0
     return state
 
@@ -645,25 +646,11 @@ def _extend_names(old: NameIndex, store: Store, window: DocWindow) -> NameIndex:
     for name, ids in new.items():
         give_way()  # pages being answered first (in a background build)
         index[name] = _parts(index.get(name, ()), ids)
-    return NameIndex(index, when, _merge_ranked(old.order, _ranked(dated), when))
 
-
-def _merge_ranked(old: list[int], new: list[int], when: dict[int, str]) -> list[int]:
-    """``old`` and ``new`` (each ranked by (as_of, id), no id in both) as one ranked list: slices of ``old``
-    between the places of the new ids (each found by bisection), copied once."""
     def rank(cid: int) -> tuple[str, int]:
         return when[cid], cid
 
-    out: list[int] = []
-    at = 0
-    for cid in new:
-        give_way()  # pages being answered first (in a background build)
-        i = bisect.bisect_left(old, rank(cid), lo=at, key=rank)
-        out += old[at:i]
-        out.append(cid)
-        at = i
-    out += old[at:]
-    return out
+    return NameIndex(index, when, _merge_sorted(old.order, _ranked(dated), rank))
 
 
 def _parts(parts: tuple[set[int], ...], ids: set[int]) -> tuple[set[int], ...]:
@@ -675,14 +662,15 @@ def _parts(parts: tuple[set[int], ...], ids: set[int]) -> tuple[set[int], ...]:
     return tuple(out)
 
 
-def _merge_timeline(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``old`` and ``new`` (each in order) in one list, as a stable sort of ``old + new`` orders them: each new
-    entry after the old ones it ties with (a slice of the old list between two new entries, copied once)."""
-    out: list[dict[str, Any]] = []
+def _merge_sorted(old: list[T], new: list[T], key: Callable[[T], Any]) -> list[T]:
+    """``old`` and ``new`` (each in ``key`` order) in one list, as a stable sort of ``old + new`` orders them: each
+    new item after the old ones it ties with (a slice of the old list between two new items, copied once). Used
+    for the timeline's entries and the name index's claims ranked by (as_of, id)."""
+    out: list[T] = []
     at = 0
     for item in new:
         give_way()  # pages being answered first (in a background build)
-        i = bisect.bisect_right(old, order_key(item), lo=at, key=order_key)
+        i = bisect.bisect_right(old, key(item), lo=at, key=key)
         out += old[at:i]
         out.append(item)
         at = i

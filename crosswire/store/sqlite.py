@@ -35,7 +35,8 @@ __all__ = ["JSON_COLUMNS", "Store", "decode_row", "fts_query", "migrations", "no
 RECORD_TABLES = {"mention": "mentions", "entity": "entities", "quote": "quotes", "claim": "claims", "time": "times",
                  "withheld_statement": "withheld_statements"}
 # fields a record also carries under the eval contract's name for a stored column: kind -> {field: column}
-SAME_AS = {"quote": {"speaker_text": "speaker_surface"}, "withheld_statement": {"speaker_text": "speaker_surface"}}
+_STATEMENT_SAME_AS = {"speaker_text": "speaker_surface"}
+SAME_AS = {"quote": _STATEMENT_SAME_AS, "withheld_statement": _STATEMENT_SAME_AS}
 WRITTEN_AT = frozenset({"received_at", "ingested_at", "at"})  # columns saying when a row was written
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another one before "locked" (StoreBusy)
 
