@@ -86,7 +86,7 @@ def extractor() -> Any:
     return Extractor(load()["model"], Resources())
 
 
-_SPAN_FIELD = {"claim": "span", "time": "text", "mention": "text", "quote": "text"}
+_SPAN_FIELD = {"claim": "span", "time": "text", "mention": "text", "quote": "text", "withheld_statement": "text"}
 
 
 @settings(max_examples=25, deadline=None, database=None, derandomize=True,
@@ -99,7 +99,7 @@ def test_whole_extraction_never_raises_and_offsets_point_at_spans(extractor: Any
     assert not [r for r in records if r["record"] == "error"], records
     for r in records:
         field = _SPAN_FIELD.get(r["record"])
-        if r["record"] == "quote" and r.get("parts"):  # a content in pieces: the pieces, joined, are its text
+        if r["record"] in ("quote", "withheld_statement") and r.get("parts"):  # a content in pieces: the pieces, joined, are its text
             assert " … ".join(text[a:b] for a, b in r["parts"]) == r["text"], r
             assert (r["start"], r["end"]) == (r["parts"][0][0], r["parts"][-1][1]), r
         elif field and r.get("start") is not None:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Mention, Quote, TimeRef
 from ..names import country_of
-from .statements import Relation
+from .statements import CITING, Relation
 from .parsed import span_text, text_of, tokens
 from .vocab import Vocab, vocab
 
@@ -75,7 +75,6 @@ class Speaker:
 
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "we", "me", "us"})
 _ALL_PRONOUNS = _PERSON_PRONOUNS | {"it", "they", "them"}
-_CITING = frozenset({"citing", "quoting"})
 _CARRY = 2  # sentences a pronoun may reach back for the previous speaker
 _DATED = re.compile(r"\d{4}")
 
@@ -248,7 +247,7 @@ class Attributor:
         previous: Statement | None = None
         for r in relations:
             tok = self.sdoc[r.head] if r.head >= 0 else None
-            host = self._citing_host(tok, relations, hosts) if tok is not None and tok.lower_ in _CITING else None
+            host = self._citing_host(tok, relations, hosts) if tok is not None and tok.lower_ in CITING else None
             if host is not None:  # "S, citing Y, said": Y joins S's chain, it is not a statement of its own
                 name = self._resolve_source(r, None)[0]
                 if name:

@@ -26,7 +26,7 @@ import bisect
 from typing import TYPE_CHECKING
 
 from .parsed import text_of, tokens
-from .statements import Relation, frame_of, lemma_of, quotations
+from .statements import CITING, Relation, frame_of, lemma_of, quotations
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 VERSION = "statement-filter-1"
 _WH = frozenset({"what", "why", "how", "whether", "if", "who", "when", "where", "which"})
 _MODALS = frozenset({"will", "would", "could", "can", "may", "might", "should", "must", "shall"})
-_LINKS = frozenset({"citing", "quoting"})  # as attribution.py's _CITING
 _FIRST_PERSON = frozenset({"i", "we", "my", "our", "me", "us"})
 _TOKEN_BINS = (2, 4, 6, 9, 13, 20, 30, 45, 70)
 
@@ -219,7 +218,7 @@ def judged(rel: Relation, sdoc: Doc) -> bool:
     statement's chain, not a statement: it has no quote record to be right or wrong)."""
     if rel.kind == "transcript":
         return False
-    return not (rel.kind == "according_to" and rel.head >= 0 and sdoc[rel.head].lower_ in _LINKS)
+    return not (rel.kind == "according_to" and rel.head >= 0 and sdoc[rel.head].lower_ in CITING)
 
 
 def keep_relations(sdoc: Doc, relations: list[Relation], model: CueTable,

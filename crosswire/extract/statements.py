@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from .cues import CueTable
 
 VERSION = "statements-1"
+# "X, citing Y, said": Y is a link of X's chain (attribution.py), not a statement of its own (statement_filter.py)
+CITING = frozenset({"citing", "quoting"})
 _TIME_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
                          "yesterday", "tonight", "earlier", "later", "recently", "again", "also", "previously",
                          "repeatedly", "publicly", "privately", "week", "month", "year", "morning", "night",
