@@ -37,7 +37,8 @@ def test_features_describe_the_whole_relation(cw: Crosswire) -> None:
     feats = _features(cw, TEXT)
     said, told = feats["said"], feats["told"]
     assert {"O=verb", "L=say", "Q=none", "W=after", "F=that", "SS=before"} <= set(said)
-    assert "S=noun" in said or any(f.startswith("S=ent:") or f == "S=speaker_noun" for f in said)
+    assert [f for f in said if f.startswith("S=")] == ["S=noun"]  # "The harbour board": a plain noun
+    assert [f for f in feats["told"] if f.startswith("S=")] == ["S=speaker_noun"]  # "the board's chair, …"
     assert {"O=verb", "L=tell", "Q=whole", "W=before"} <= set(told)
     assert any(f.startswith("CS=") for f in said)  # the cue model's score, bucketed
 
@@ -49,11 +50,11 @@ def test_the_component_sits_between_statements_and_attribution(cw: Crosswire) ->
     assert model.version in cw.extractor.versions["statement_filter"]
 
 
-def test_the_shipped_model_is_trained() -> None:
+def test_the_shipped_model_says_where_it_comes_from() -> None:
+    """A data file says where its facts come from (what it does is checked on reports below)."""
     raw = json.loads((BUNDLED / "statement_model.json").read_text(encoding="utf-8"))
     assert "PolNeAR" in raw["about"] and "scripts/train_statements.py" in raw["about"]
-    model = load_cues(BUNDLED / "statement_model.json", kind="filter")
-    assert len(model.weights) > 50 and 0.0 < model.threshold < 1.0
+    assert load_cues(BUNDLED / "statement_model.json", kind="filter").threshold == raw["threshold"]
 
 
 def _statements(cw: Crosswire, tmp_path: Path, text: str) -> list[dict[str, Any]]:

@@ -171,15 +171,20 @@ class Attributor:
         self._speaker_starts = [sp.start for sp in self._speakers_sorted]
 
     # -- public ---------------------------------------------------------------------------
-    def quotes(self, existing: list[Quote], withheld: list[Relation] | None = None) -> list[Quote]:
+    def quotes(self, existing: list[Quote], withheld: list[Relation]) -> tuple[list[Quote], list[Quote]]:
         """Every statement as a quote record, merged with the soundbites and direct quotes found before:
         a soundbite stays as it is; a direct quote that a statement also holds gives way to the statement
         (which has its cue, its whole content and its resolved source) unless that has no speaker.
         ``withheld``: relations the statement filter judged no statement of their own (extract/statement_filter.py)
-        — resolved like the others (``at`` answers for the figures inside them), but no quote record."""
-        hidden = {id(r) for r in withheld or []}
-        mine = sorted((st.quote(self.text) for st in self.statements if id(st.relation) not in hidden),
-                      key=lambda m: m.start)
+        — resolved like the others (``at`` answers for the figures inside them), but no quote record: they are
+        answered apart (the second list, in text order), to be stored as ``withheld_statement`` records."""
+        hidden = {id(r) for r in withheld}
+        mine: list[Quote] = []
+        held: list[Quote] = []
+        for st in self.statements:
+            (held if id(st.relation) in hidden else mine).append(st.quote(self.text))
+        mine.sort(key=lambda m: m.start)
+        held.sort(key=lambda m: m.start)
         starts = [m.start for m in mine]
         longest = max((m.end - m.start for m in mine), default=0)
         dropped: set[int] = set()
@@ -200,14 +205,7 @@ class Attributor:
             if i in dropped or any(_overlap(m.start, m.end, *bites[k]) >= 0.5 for k in _near(bite_starts, m.start, m.end, widest)):
                 continue
             out.append(m)
-        return sorted(out, key=lambda q: q.start)
-
-    def withheld(self, relations: list[Relation]) -> list[Quote]:
-        """The statements of ``relations`` (those the statement filter withholds) as quote objects, resolved like
-        the others, in text order: they are stored apart (``withheld_statement`` records), never dropped silently."""
-        hidden = {id(r) for r in relations}
-        return sorted((st.quote(self.text) for st in self.statements if id(st.relation) in hidden),
-                      key=lambda q: q.start)
+        return sorted(out, key=lambda q: q.start), held
 
     def at(self, char: int) -> Attribution:
         """Who asserts what is written at ``char`` (None as source: the publisher)."""

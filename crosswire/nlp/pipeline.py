@@ -274,13 +274,13 @@ def extract_document(doc: Document, sdoc: Any, resources: Vocabularies,
                                       "label": m.label, "canonical": ann.canon.get(m.canonical, m.canonical),
                                       "kb_id": m.kb_id, "source": m.source} for m in ann.mentions]
     # mentions have no version of their own: their entities carry the entities component's
-    made: list[Entity | TimeRef | Quote | Claim] = [*ann.entities, *ann.times, *ann.quotes, *ann.claims]
-    for obj in made:
+    # withheld statements: the quote record's fields, kept apart from the quote records (never dropped silently)
+    kept: list[Entity | TimeRef | Quote | Claim] = [*ann.entities, *ann.times, *ann.quotes, *ann.claims]
+    made: list[tuple[Entity | TimeRef | Quote | Claim, str | None]] = [
+        *((obj, None) for obj in kept), *((q, "withheld_statement") for q in ann.withheld)]
+    for obj, kind in made:
         obj.version = versions.get(ann.maker(obj) or "", "")
-        records.append(obj.record())
-    for q in ann.withheld:  # kept apart from the quote records, never dropped silently
-        q.version = versions.get(ann.maker(q) or "", "")
-        records.append({**q.record(), "record": "withheld_statement"})
+        records.append(obj.record() if kind is None else {**obj.record(), "record": kind})
     return records
 
 
@@ -347,8 +347,7 @@ def _statement_filter(a: Annotations) -> None:
 def _attribution(a: Annotations) -> None:
     atts = attribution.Attributor(a.sdoc, a.speaking, a.canon, a.speakers, a.relations, a.times,
                                   _titles(a.mentions, a.gazetteer), a.resources.claims_vocab)
-    a.quotes = atts.quotes(a.quotes, withheld=a.dropped_relations)
-    a.withheld = atts.withheld(a.dropped_relations)
+    a.quotes, a.withheld = atts.quotes(a.quotes, withheld=a.dropped_relations)
     a.speakers = quotes.speakers_of([q for q in a.quotes if a.maker(q) == "quotes"], a.doc.text)
     atts.use_speakers(a.speakers)  # a direct quote a statement replaced no longer speaks for its span
     a.attributor = atts
